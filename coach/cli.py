@@ -1,0 +1,262 @@
+"""The `coach` command: tag staff replies, score transcripts, check standards packs.
+
+Every error names what was wrong and what would be right, and exits non-zero; no tracebacks.
+Exit codes: 0 ok, 1 some input records were unusable (the rest were processed), 2 usage or pack error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from coach import __version__
+
+MAX_INPUT_BYTES = 50_000_000  # one input file or stdin
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "transcripts"
+
+
+class InputError(Exception):
+    """Input that cannot be used at all (exit 2)."""
+
+
+def _read_text(source: str | None, stdin=None) -> tuple[str, str]:
+    """Read a file (or stdin when None or '-') as UTF-8; return (name, text)."""
+    if source in (None, "-"):
+        stream = (stdin or sys.stdin).buffer if hasattr(stdin or sys.stdin, "buffer") else None
+        raw = stream.read(MAX_INPUT_BYTES + 1) if stream is not None else (stdin or sys.stdin).read().encode()
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"{source}: no such file")
+        if path.is_dir():
+            raise InputError(f"{source}: is a folder; give a file")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+        name = source
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(f"{name}: larger than {MAX_INPUT_BYTES // 1_000_000} MB; split it into smaller files")
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{name}: looks like a binary file; expected UTF-8 text (JSON)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r}); "
+                         f"save the file as UTF-8") from None
+    return name, text
+
+
+def _err(msg):
+    print(f"coach: {msg}", file=sys.stderr)
+
+
+# -- coach tag -----------------------------------------------------------------------------------
+
+def cmd_tag(args) -> int:
+    from coach.detect import MAX_CHARS, shared_detector
+    from coach.standards import load_pack
+
+    name, text = _read_text(args.file)
+    jargon = tuple(load_pack(args.pack).jargon) if args.pack else ()
+    detector = shared_detector(jargon)
+    records, problems = [], 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            _err(f"{name}:{n}: not valid JSON ({exc.msg} at column {exc.colno}); expected "
+                 f'{{"id": ..., "text": "...", "customer": "..."}} on one line')
+            problems += 1
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            got = "no 'text'" if isinstance(obj, dict) else type(obj).__name__
+            _err(f"{name}:{n}: expected an object with a 'text' string, got {got}")
+            problems += 1
+            continue
+        if len(obj["text"]) > MAX_CHARS:
+            _err(f"{name}:{n}: text is {len(obj['text']):,} characters; one reply may have at most {MAX_CHARS:,}")
+            problems += 1
+            continue
+        customer = obj.get("customer")
+        if customer is not None and not isinstance(customer, str):
+            _err(f"{name}:{n}: 'customer' must be a string (the previous customer message) or absent")
+            problems += 1
+            continue
+        records.append((obj.get("id", n), obj["text"], customer))
+    out = sys.stdout
+    dets = detector.detect_many((t, c) for _, t, c in records)
+    for (rid, _, _), det in zip(records, dets):
+        out.write(json.dumps({"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]},
+                             ensure_ascii=False) + "\n")
+    if not records and not problems:
+        _err(f"{name}: no input; give JSON lines like {{\"id\": 1, \"text\": \"How can I help?\"}}")
+        return 1
+    return 1 if problems else 0
+
+
+# -- coach score ---------------------------------------------------------------------------------
+
+def _load_transcript(name, text):
+    from coach.transcript import parse_transcript
+
+    if not text.strip():
+        raise ValueError(f"{name}: empty; expected a transcript: "
+                         f'{{"channel": "chat", "turns": [{{"speaker": "staff", "text": "..."}}]}}')
+    if name.endswith((".yml", ".yaml")):
+        import yaml
+
+        try:
+            obj = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ValueError(f"{name}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
+    else:
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+    return parse_transcript(obj, where=name)
+
+
+def cmd_score(args) -> int:
+    from coach.standards import Scorer, load_pack
+    from coach.transcript import TranscriptError
+
+    scorer = Scorer(load_pack(args.pack))
+    sources = args.files or ["-"]
+    problems = 0
+    for src in sources:
+        try:
+            name, text = _read_text(src)
+            transcript = _load_transcript(name, text)
+        except (InputError, ValueError, TranscriptError) as exc:
+            _err(str(exc))
+            problems += 1
+            continue
+        card = scorer.score(transcript)
+        if args.format == "text":
+            print(render_text(name, transcript, card))
+        else:
+            print(json.dumps({"source": name, **card.as_dict()}, ensure_ascii=False))
+    return 1 if problems else 0
+
+
+def render_text(name, transcript, card):
+    """A scorecard for people: the arithmetic, and each finding with the offending words marked."""
+    lines = [f"== {name}  ({transcript.channel}{', ' + transcript.scenario if transcript.scenario else ''})",
+             f"Overall {card.overall}/100   " + "   ".join(f"{k} {v}" for k, v in card.categories.items()),
+             f"Standards {card.standards['pack']} @ {card.standards['version']}", ""]
+    by_turn = {}
+    for f in card.findings:
+        by_turn.setdefault(f.turn, []).append(f)
+    for i, turn in enumerate(transcript.turns):
+        if turn.speaker == "system":
+            lines.append(f"  [{turn.event}]" + (f" at {turn.t:g}s" if turn.t is not None else ""))
+            continue
+        text = turn.text
+        marks = sorted((f.span["start"], f.span["end"]) for f in by_turn.get(i, []) if f.span)
+        if marks:
+            out, pos = [], 0
+            for s, e in marks:
+                if s < pos:
+                    continue
+                out.append(text[pos:s] + ">>" + text[s:e] + "<<")
+                pos = e
+            text = "".join(out) + text[pos:]
+        who = "STAFF   " if turn.speaker == "staff" else "CUSTOMER"
+        lines.append(f"{i:>3} {who} {text}")
+        for f in by_turn.get(i, []):
+            lines.append(f"      ! {f.rule} [{f.severity}] {f.message}")
+            if f.suggestion:
+                lines.append(f"        try: {f.suggestion}")
+    if None in by_turn:
+        lines.append("")
+        lines.append("Session:")
+        for f in by_turn[None]:
+            lines.append(f"      ! {f.rule} [{f.severity}] {f.message}")
+            if f.suggestion:
+                lines.append(f"        try: {f.suggestion}")
+    lines.append("")
+    lines.append(f"Met {len(card.met)} standards; missed {len(set(card.missed))}; {len(card.not_applicable)} did not apply.")
+    lines.append("How the score was computed:")
+    lines.extend(f"  {e}" for e in card.explanation)
+    return "\n".join(lines)
+
+
+# -- coach standards -----------------------------------------------------------------------------
+
+def cmd_standards(args) -> int:
+    from coach.standards import load_pack
+
+    pack = load_pack(args.pack)
+    if args.action == "check":
+        print(f"{pack.path}: {len(pack.rules)} rules, version {pack.version}: ok")
+        return 0
+    for rule in pack.rules:
+        print(f"{rule.id}  {rule.category:<10} {rule.severity:<8} {rule.type:<12} {rule.title}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Score the demo transcripts and print them for people."""
+    files = sorted(str(p) for p in EXAMPLES.glob("*.json"))
+    if not files:
+        _err(f"no demo transcripts in {EXAMPLES}")
+        return 2
+    ns = argparse.Namespace(files=files, format="text", pack=args.pack)
+    return cmd_score(ns)
+
+
+def build_parser():
+    from coach.standards import DEFAULT_PACK
+
+    ap = argparse.ArgumentParser(prog="coach", description="Staff-training and service-standards coach")
+    ap.add_argument("--version", action="version", version=f"coach {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tag", help="tag staff replies (JSON lines) with behaviours and evidence spans")
+    p.add_argument("file", nargs="?", help="JSON lines file; stdin when absent")
+    p.add_argument("--pack", type=Path, default=None, help="also use this pack's jargon list")
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("score", help="score transcripts against a standards pack; one scorecard per line")
+    p.add_argument("files", nargs="*", help="transcript files (JSON or YAML); stdin when absent")
+    p.add_argument("--pack", type=Path, default=DEFAULT_PACK, help="standards pack folder (default: standards/en)")
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("standards", help="check or list a standards pack")
+    p.add_argument("action", choices=("check", "list"))
+    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.set_defaults(func=cmd_standards)
+
+    p = sub.add_parser("demo", help="score the demo transcripts and show the scorecards")
+    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.set_defaults(func=cmd_demo)
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    from coach.standards import PackError
+
+    try:
+        return args.func(args)
+    except PackError as exc:
+        _err(f"standards pack error: {exc}")
+        return 2
+    except InputError as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

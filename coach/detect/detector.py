@@ -1,0 +1,754 @@
+"""Behaviour detector: one staff reply -> behaviour tags, each with the character spans that show why.
+
+spaCy does the linguistics (blank English tokenizer, sentencizer, lookup lemmas, PhraseMatcher and
+Matcher). Cues are found by the matchers; the resolution step below then judges what the words do
+in context: a negation's scope ("no problem" is not a refusal), who is blamed, whether a promise is
+taken back, whether a question asks the customer for something or offers something.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from coach.behaviors import TAGS
+from coach.detect import lexicon as lx
+from coach.detect.phrases import PHRASES, expanded
+
+# Straighten typographic quotes one character for one, so spans still index the original text.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
+
+MAX_CHARS = 20_000  # one reply; longer input is refused by the callers with a clear message
+
+
+@dataclass(frozen=True)
+class Evidence:
+    behavior: str
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self):
+        return {"behavior": self.behavior, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass
+class Detection:
+    text: str
+    spans: list[Evidence] = field(default_factory=list)
+
+    @property
+    def behaviors(self) -> list[str]:
+        found = {e.behavior for e in self.spans}
+        return [t for t in TAGS if t in found]
+
+    def spans_of(self, behavior):
+        return [e for e in self.spans if e.behavior == behavior]
+
+
+def build_nlp():
+    """The shared spaCy pipeline: blank English, sentencizer and lookup lemmas (no download)."""
+    nlp = spacy.blank("en")
+    # sign-offs glued to the text ("Thanks.^Kim", "~Nick") become separate tokens
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[\w.!?])[\^~](?=\w)"]
+    prefixes = list(nlp.Defaults.prefixes) + [r"\^", r"~"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+    nlp.add_pipe("sentencizer")
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except (ValueError, OSError, ImportError):  # spacy-lookups-data missing: lemmas fall back to text
+        nlp.remove_pipe("lemmatizer")
+    return nlp
+
+
+def _tok(**kw):
+    return kw
+
+
+_IN = lambda words: {"IN": sorted(words)}  # noqa: E731
+
+
+def _token_patterns():
+    """Matcher patterns: cues that need token attributes rather than fixed phrases."""
+    subj = ["i", "we"]
+    aux_commit = ["'ll", "will", "can", "could", "'ve", "have", "'d", "would", "am", "'m", "are", "'re", "shall"]
+    fillers = ["also", "just", "gladly", "happily", "personally", "now", "already", "be", "going", "to",
+               "right", "away", "then", "certainly", "definitely", "immediately", "instead", "even", "go",
+               "ahead", "and", "happy", "glad", "able", "more", "than"]
+    name_stop = ["Not", "The", "A", "An", "Our", "My", "Your", "What", "Why", "How", "Very", "Really", "So",
+                 "Just", "Because", "It", "That", "This", "Sorry", "Afraid", "Happy", "Glad", "Here", "There",
+                 "Unfortunately", "Please", "Thanks", "Thank", "Sure", "Able", "Unable", "Going", "Also",
+                 "Now", "Still", "Currently", "Only", "Definitely", "Absolutely", "Totally", "Completely",
+                 "Calling", "Afraid", "Pleased", "Delighted", "Correct", "Right", "Well", "Okay", "Ok"]
+    return {
+        "solution": [
+            [_tok(LOWER=_IN(subj)), _tok(LOWER=_IN(aux_commit)), _tok(LOWER=_IN(fillers), OP="*"),
+             _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
+            [_tok(LOWER=_IN(["i", "we"])), _tok(LOWER=_IN(["'d", "would"]), OP="?"),
+             _tok(LOWER=_IN(["recommend", "suggest", "advise"]))],
+            [_tok(LOWER=_IN(["shall", "should"])), _tok(LOWER=_IN(["i", "we"])), _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
+            [_tok(LOWER=_IN(["would", "do"])), _tok(LOWER="you"), _tok(LOWER=_IN(["like", "want"])),
+             _tok(LOWER=_IN(["me", "us"])), _tok(LOWER="to"), _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
+            [_tok(LOWER="you"), _tok(LOWER=_IN(["can", "could", "may", "might", "should", "'d"])),
+             _tok(LOWER=_IN(["also", "simply", "just", "always", "easily", "now", "still", "want", "need", "to",
+                              "then", "then", "try", "either"]), OP="*"),
+             _tok(LOWER=_IN(lx.YOU_CAN_ACTIONS))],
+            [_tok(IS_SENT_START=True, LOWER=_IN(lx.ACTION_IMPERATIVES))],
+            [_tok(LOWER=_IN(["please", "simply", "just", "kindly"])), _tok(LOWER=_IN(lx.ACTION_IMPERATIVES))],
+            [_tok(LOWER=_IN(["here", "there"])), _tok(LOWER=_IN(["'s", "is", "are"])),
+             _tok(LOWER=_IN(["how", "what", "a", "an", "some", "the", "info", "information", "more", "our"]))],
+            [_tok(LOWER=_IN(["this", "that", "these", "the", "those"])),
+             _tok(LOWER=_IN(["article", "link", "guide", "page", "steps", "tips", "info", "recommendations",
+                              "instructions", "blog", "post", "video", "faq", "section"])),
+             _tok(LOWER=_IN(["may", "might", "should", "will", "has", "have", "explains", "explain", "shows",
+                              "covers", "here", "below", "above", "outlined", "listed"]))],
+            [_tok(LOWER=_IN(["this", "that", "these", "it"])), _tok(LOWER=_IN(["may", "might", "should", "will"])),
+             _tok(LOWER=_IN(["help", "answer", "fix", "solve", "resolve", "clear"]))],
+            [_tok(LOWER="back"), _tok(LOWER="in"), _tok(LOWER="stock")],
+            [_tok(LOWER=_IN(["available", "restocked", "arrives", "arriving"])), _tok(LOWER="again", OP="?"),
+             _tok(LOWER=_IN(["on", "by", "from", "within", "next", "early", "around"]))],
+            [_tok(LOWER=_IN(["we", "i"])), _tok(LOWER=_IN(["encourage", "invite"])), _tok(LOWER="you"), _tok(LOWER="to")],
+            [_tok(LOWER=_IN(["could", "can", "would"])), _tok(LOWER="you"), _tok(LOWER=_IN(["please", "also", "just"]), OP="*"),
+             _tok(LOWER=_IN(["try", "go", "restart", "reboot", "follow", "clear", "reset", "reinstall", "visit", "head",
+                              "power", "unplug", "log", "sign", "update"]))],
+            [_tok(LOWER=_IN(["as", "an", "the"])), _tok(LOWER=_IN(["workaround", "alternative", "fix", "solution"]))],
+            [_tok(LOWER=_IN(["in", "for"])), _tok(LOWER=_IN(["the", "now"])), _tok(LOWER=_IN(["meantime", "now"]), OP="?"),
+             _tok(ORTH=",", OP="?"), _tok(LOWER=_IN(["you", "try", "please"]))],
+            [_tok(LOWER=_IN(["i", "we"])), _tok(LOWER=_IN(["'ve", "have", "'ll", "will"])),
+             _tok(LOWER=_IN(["gone", "go"])), _tok(LOWER="ahead")],
+            [_tok(LOWER=_IN(["i", "we"])), _tok(LOWER=_IN(["'ve", "have", "just", "already"]), OP="+"),
+             _tok(LEMMA=_IN(lx.SOLUTION_VERBS), TAG={"NOT_IN": ["x"]})],
+        ],
+        "next_steps": [
+            [_tok(LOWER=_IN(["i", "we", "they", "he", "she", "someone", "team", "technician", "courier", "agent",
+                              "specialist", "manager", "colleague", "engineer", "driver", "supervisor"])),
+             _tok(LOWER=_IN(["'ll", "will", "shall", "are", "'re", "is", "'s", "can"])),
+             _tok(LOWER=_IN(["going", "to", "be", "also", "then", "personally", "get", "back", "aim", "try",
+                              "definitely", "certainly", "now", "soon", "happy", "glad", "in"]), OP="*"),
+             _tok(LEMMA=_IN(lx.FOLLOW_UP_VERBS))],
+            [_tok(LOWER="you"), _tok(LOWER=_IN(["'ll", "will", "should"])),
+             _tok(LOWER=_IN(["also", "then", "soon", "shortly", "now", "be", "able", "to"]), OP="*"),
+             _tok(LEMMA=_IN(["get", "receive", "hear", "see", "have", "be"])),
+             _tok(LOWER=_IN(["a", "an", "the", "your", "from", "back", "it", "them", "an", "notified", "contacted",
+                              "emailed", "called", "refunded", "credited", "updated", "sent", "our"]))],
+            [_tok(LOWER=_IN(["so", "for"])), _tok(LOWER="that", OP="?"), _tok(LOWER=_IN(["we", "i", "us", "someone", "they"])),
+             _tok(LOWER=_IN(["can", "could", "may", "to"])), _tok(LOWER=_IN(["further", "quickly", "then"]), OP="?"),
+             _tok(LOWER=_IN(["look", "investigate", "check", "review", "dig", "follow", "take", "sort",
+                              "escalate", "research", "fix", "resolve", "process", "arrange"]))],
+            [_tok(LOWER=_IN(["we", "i", "team", "they"])), _tok(LOWER=_IN(["'re", "are", "am", "'m", "is"])),
+             _tok(LOWER=_IN(["already", "currently", "now", "actively", "still"]), OP="*"),
+             _tok(LOWER=_IN(["working", "looking", "investigating", "checking", "chasing"])),
+             _tok(LOWER=_IN(["on", "into", "to", "it", "this", "the", "with", "closely"]), OP="?")],
+            [_tok(LOWER="once"), _tok(LOWER=_IN(["we", "it", "you", "the", "your", "they", "i", "that", "this"]))],
+            [_tok(LOWER=_IN(["will", "'ll", "should"])), _tok(LOWER="be"),
+             _tok(LOWER=_IN(["cancelled", "canceled", "refunded", "processed", "shipped", "delivered", "sent", "credited",
+                              "updated", "reviewed", "fixed", "resolved", "replaced", "collected", "dispatched",
+                              "returned", "released", "removed", "reversed", "contacted", "notified", "emailed",
+                              "called", "escalated", "investigated", "repaired", "restored", "reactivated"]))],
+            [_tok(LOWER=_IN(["team", "engineers", "engineer", "technician", "courier", "driver", "department",
+                              "specialist", "specialists", "someone", "colleague", "manager", "supervisor", "agent"])),
+             _tok(LOWER=_IN(["will", "'ll", "shall"])), _tok(IS_ALPHA=True, LOWER={"NOT_IN": ["not", "never", "be"]})],
+            [_tok(LOWER=_IN(["are", "'re", "am", "'m", "is"])), _tok(LOWER=_IN(["already", "currently", "now", "actively", "still"]), OP="*"),
+             _tok(LOWER=_IN(["working", "investigating", "looking"])), _tok(LOWER=_IN(["on", "into", "to"]))],
+            [_tok(LOWER=_IN(["within", "in"])), _tok(LIKE_NUM=True), _tok(ORTH="-", OP="?"), _tok(LIKE_NUM=True, OP="?"),
+             _tok(LOWER=_IN(["business", "working"]), OP="?"),
+             _tok(LOWER=_IN(["hours", "days", "minutes", "weeks", "hour", "day", "minute", "week"]))],
+            [_tok(LOWER=_IN(["takes", "take", "take", "allow"])), _tok(LIKE_NUM=True), _tok(ORTH="-", OP="?"),
+             _tok(LIKE_NUM=True, OP="?"), _tok(LOWER=_IN(["business", "working"]), OP="?"),
+             _tok(LOWER=_IN(["days", "hours", "weeks"]))],
+            [_tok(LOWER=_IN(["call", "ring", "phone", "get", "come"])), _tok(LOWER="you", OP="?"), _tok(LOWER="back")],
+            [_tok(LOWER="standing"), _tok(LOWER="by")],
+            [_tok(LOWER="next"), _tok(LOWER="step")],
+        ],
+        "self_identification": [
+            [_tok(LOWER="this"), _tok(LOWER="is"), _tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop})],
+            [_tok(LOWER="i"), _tok(LOWER=_IN(["'m", "am"])), _tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop})],
+            [_tok(LOWER="i"), _tok(LOWER=_IN(["'m", "am"])), _tok(LOWER=_IN(["from", "with", "in", "on"])),
+             _tok(LOWER="the", OP="?"), _tok(IS_TITLE=True)],
+            [_tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop}), _tok(LOWER="here"), _tok(LOWER=_IN(["from", "at", "with", "in"]))],
+            [_tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop}), _tok(LOWER="speaking")],
+            [_tok(LOWER=_IN(["thanks", "thank"])), _tok(LOWER="you", OP="?"), _tok(LOWER="for"),
+             _tok(LOWER=_IN(["calling", "contacting", "choosing", "reaching", "getting", "shopping", "flying",
+                              "banking", "messaging", "emailing", "writing"])),
+             _tok(LOWER=_IN(["out", "in", "to", "with", "touch"]), OP="*"),
+             _tok(IS_TITLE=True, LOWER={"NOT_IN": ["us", "me", "today", "again", "back"]})],
+            [_tok(LOWER=_IN(["welcome", "calling"])), _tok(LOWER="to"), _tok(IS_TITLE=True)],
+        ],
+        "hold_or_transfer": [
+            # "our returns team can help", "the billing department will be able to authorise this"
+            [_tok(LOWER=_IN(["our", "the", "their", "a"])),
+             _tok(LOWER=_IN(["phone", "chat", "billing", "returns", "sales", "technical", "tech", "support", "account",
+                              "accounts", "customer", "care", "specialist", "premium", "one-on-one", "dedicated", "live",
+                              "service", "claims", "complaints", "escalations", "refunds", "delivery", "credit",
+                              "engineering", "product", "loyalty", "retention", "business", "it", "finance"]), OP="*"),
+             _tok(LOWER=_IN(["team", "department", "specialists", "specialist", "experts", "expert", "agents", "support",
+                              "colleagues", "desk", "line", "manager", "supervisor"])),
+             _tok(LOWER=_IN(["can", "will", "could", "would", "are", "is", "'ll", "may", "should"])),
+             _tok(LOWER=_IN(["be", "able", "to", "best", "placed", "happy", "glad", "more", "than"]), OP="*"),
+             _tok(LOWER=_IN(["help", "assist", "take", "look", "support", "sort", "handle", "authorise", "authorize",
+                              "advise", "answer", "deal", "resolve", "process", "arrange", "approve"]))],
+            [_tok(LOWER=_IN(["call", "phone", "ring", "dial", "text", "contacting", "calling"])),
+             _tok(LOWER=_IN(["us", "them", "our", "the"]), OP="?"),
+             _tok(LOWER=_IN(["at", "on", "team", "line", "anytime", "directly", "free"]), OP="*"),
+             _tok(ORTH=_IN(["+", "("]), OP="*"), _tok(IS_DIGIT=True), _tok(ORTH=_IN(["-", ")", ".", "/"]), OP="?"),
+             _tok(IS_DIGIT=True)],
+        ],
+        "x-question-offer": [
+            [_tok(LOWER=_IN(["shall", "should"])), _tok(LOWER=_IN(["i", "we"]))],
+            [_tok(LOWER=_IN(["would", "do"])), _tok(LOWER="you"), _tok(LOWER=_IN(["like", "want"])), _tok(LOWER=_IN(["me", "us"]))],
+            [_tok(LOWER=_IN(["may", "can", "could"])), _tok(LOWER="i"),
+             _tok(LOWER=_IN(["offer", "send", "suggest", "recommend", "place", "put", "transfer", "call", "book",
+                              "reserve", "arrange", "help", "assist", "get", "set", "connect"]))],
+            [_tok(LOWER="how"), _tok(LOWER=_IN(["about", "does"]))],
+            [_tok(LOWER="why"), _tok(LOWER="not")],
+        ],
+    }
+
+
+class Detector:
+    """Tags staff replies. One instance is shared (the pipeline and matchers are read-only once built)."""
+
+    def __init__(self, extra_jargon=()):
+        self.nlp = build_nlp()
+        vocab = self.nlp.vocab
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        make = self.nlp.make_doc
+        for label in PHRASES:
+            docs = [make(p) for p in dict.fromkeys(expanded(label))]
+            self.phrases.add(label, docs)
+        self.matcher = Matcher(vocab)
+        for label, patterns in _token_patterns().items():
+            self.matcher.add(label, patterns)
+        self.jargon = set(lx.JARGON) | {j for j in extra_jargon if j and " " not in j}
+        multi = [j for j in extra_jargon if j and " " in j]
+        if multi:
+            self.phrases.add("jargon", [make(j) for j in multi])
+        self._lock = threading.Lock()
+
+    # -- public API ---------------------------------------------------------------------------
+    def detect(self, text: str, customer: str | None = None) -> Detection:
+        return next(iter(self.detect_many([(text, customer)])))
+
+    def detect_many(self, items, batch_size=256):
+        """Tag (text, customer) pairs in order; yields one Detection per pair."""
+        pairs = [(t, c) for t, c in items]
+        texts = [_normalise(t) for t, _ in pairs]
+        with self._lock:  # spaCy pipelines are not guaranteed thread-safe
+            docs = list(self.nlp.pipe(texts, batch_size=batch_size))
+        for (original, customer), doc in zip(pairs, docs):
+            yield self._resolve(original, doc, customer or "")
+
+    # -- resolution ---------------------------------------------------------------------------
+    def _resolve(self, original: str, doc: Doc, customer: str) -> Detection:
+        vocab_strings = self.nlp.vocab.strings
+        cues: dict[str, list[Span]] = {}
+        for match_id, start, end in self.phrases(doc):
+            cues.setdefault(vocab_strings[match_id], []).append(doc[start:end])
+        for match_id, start, end in self.matcher(doc):
+            cues.setdefault(vocab_strings[match_id], []).append(doc[start:end])
+        found: dict[str, list[Span]] = {}
+
+        def add(tag, span):
+            found.setdefault(tag, []).append(span)
+
+        takebacks = cues.get("x-takeback", [])
+        sentences = list(doc.sents)
+        questions = [s for s in sentences if _is_question(s)]
+        rude_tokens = set()
+
+        # greeting: only where a reply or sentence opens with it
+        for span in cues.get("greeting", []):
+            if _opens(span):
+                add("greeting", span)
+        if doc and doc[0].lower_ == "dear" and len(doc) > 1 and doc[1].is_title:
+            add("greeting", doc[0:2])
+
+        for span in cues.get("self_identification", []):
+            if span[0].lower_ == "this" and span.sent.start != span.start and doc[span.start - 1].text not in (",", "-", "!", "."):
+                continue  # "... and this is Amazon's policy" is not an introduction
+            add("self_identification", span)
+
+        for span in cues.get("offer_help", []):
+            if _in_question_of(span, ("anything", "else")):
+                continue
+            add("offer_help", span)
+
+        for span in cues.get("empathy", []):
+            if span[0].lower_ in ("i", "we") and span[-1].lower_ == "understand":
+                before = {t.lower_ for t in doc[max(0, span.start - 3):span.start]}
+                if before & {"sure", "to", "if", "make"} or _next_lower(span) in ("?",):
+                    continue
+            add("empathy", span)
+
+        for span in cues.get("apology", []):
+            if _near(span, takebacks, after=8):
+                continue  # "I promise - sorry, let me put that better" corrects, it does not apologise
+            before = {t.lower_ for t in doc[max(0, span.start - 3):span.start]}
+            nxt = _next_lower(span)
+            if before & {"not", "n't", "no", "need"} or nxt == "?":
+                continue  # "no need to apologise", "I'm not sorry", "sorry?"
+            add("apology", span)
+
+        not_thanks = cues.get("x-thanks-not", [])
+        for span in cues.get("thanks", []):
+            if any(_overlaps(span, n) for n in not_thanks):
+                continue
+            if span[-1].lower_ == "appreciate" and _next_lower(span) in ("how", "that"):
+                continue
+            if span[0].lower_ == "appreciate" and span.start > 0 and doc[span.start - 1].lower_ in ("i", "we"):
+                pass
+            add("thanks", span)
+
+        for span in cues.get("closing", []):
+            if span[0].lower_ in ("enjoy",) and span.end < len(doc) and doc[span.end].lower_ in ("it", "using", "the", "your"):
+                pass
+            add("closing", span)
+
+        for span in cues.get("hold_or_transfer", []):
+            add("hold_or_transfer", span)
+
+        # "if you need anything else, let us know" checks resolution; "if you need help, call 0800..."
+        # hands over, and "if you need help, send us your account number" asks for details
+        ask_details = set()
+        for span in cues.get("check_resolution", []):
+            if span[0].lower_ in ("if", "should"):
+                sent = span.sent
+                if _covered(sent, found, ("hold_or_transfer",)):
+                    continue
+                if _asks_for_details(sent):
+                    ask_details.add(sent.start)
+                    continue
+            add("check_resolution", span)
+
+        # information requests: asking phrases, and questions that ask the customer something
+        offer_q = cues.get("x-question-offer", [])
+        for span in cues.get("information_request", []):
+            sent = span.sent
+            if _is_conditional(span) and not any(t.lower_ in ("could", "would") for t in doc[sent.start:span.start]):
+                continue  # "if they send us a tweet, ..." describes, it does not ask
+            if _covered(sent, found, ("check_resolution",)) and sent.start not in ask_details:
+                continue  # "should you have other concerns, send us a message" invites, it does not ask
+            add("information_request", span)
+        for sent in questions:
+            if _covered(sent, found, ("check_resolution", "offer_help", "hold_or_transfer")) or _covered(
+                sent, {"o": offer_q}, ("o",)
+            ):
+                continue
+            first = _first_word(sent)
+            if first is None:
+                continue
+            if first.lower_ in _QUESTION_OPENERS or any(t.lower_ in ("you", "your") for t in sent):
+                add("information_request", _trim(sent))
+
+        # solution: commitments, instructions, links; not a link that only says where to contact us
+        for span in cues.get("solution", []):
+            if span[0].lower_ in ("please", "simply", "just", "kindly") and span[-1].lower_ in ("contact", "call"):
+                continue
+            if span[-1].lower_ in ("hold",) and _next_lower(span) in ("on", "the"):
+                continue  # "hold on", "hold the line"
+            committed = span[0].lower_ in ("i", "we", "shall", "should", "would", "do")
+            if not committed and _covered(span.sent, found, ("hold_or_transfer",)):
+                continue  # "head here and select the chat button" hands over; it is not a fix
+            add("solution", span)
+        for tok in doc:
+            if tok.like_url or tok.like_email and tok.i > 0 and doc[tok.i - 1].lower_ in ("to", "at"):
+                sent = tok.sent
+                words = {t.lower_ for t in sent}
+                if tok.like_email and not (words & {"forward", "report"}):
+                    continue
+                if words & lx.CONTACT_VERBS and not (words & {"steps", "tips", "article", "info", "information",
+                                                               "guide", "learn", "find", "details", "check", "visit"}):
+                    continue  # "send us an email at <url>": a request or a hand-off, not a fix
+                if _covered(sent, found, ("information_request", "hold_or_transfer")):
+                    continue  # a link that supports a question or a hand-off
+                if sent.start > 0 and len([t for t in sent if not t.is_punct]) <= 2:
+                    prev = doc[sent.start - 1].sent
+                    if _covered(prev, found, ("information_request", "hold_or_transfer")):
+                        continue
+                add("solution", doc[tok.i:tok.i + 1])
+
+        # next steps: a follow-up with an actor or a time
+        for span in cues.get("next_steps", []):
+            if span[-1].lower_ == "look" and _next_lower(span) in ("out", "forward"):
+                continue
+            if span[-1].lemma_ in ("let", "be") and not _has_time(span.sent) and span[-1].lower_ != "let":
+                continue
+            if span[0].lower_ in ("within", "in", "takes", "take", "allow") and not _has_future(span.sent):
+                continue
+            if span[0].lower_ == "once" and not _has_future(span.sent):
+                continue
+            add("next_steps", span)
+
+        # -- poor practice -----------------------------------------------------------------
+        for span in cues.get("rude", []):
+            add("rude", span)
+            rude_tokens.update(range(span.start, span.end))
+        shout = _shouting(doc, self.jargon)
+        if shout is not None:
+            add("rude", shout)
+
+        for span in cues.get("dismissive", []):
+            if span[0].lower_ in ("that", "it") and span[-1].lower_ == "happens" and _next_lower(span) not in (".", "!", ",", ""):
+                continue
+            add("dismissive", span)
+
+        owned = cues.get("x-blame-owned", [])
+        for span in cues.get("blame", []) + cues.get("x-blame-you-did", []):
+            if any(_overlaps(span, o) for o in owned):
+                continue
+            if _in_conditional_reassurance(span):
+                continue
+            if span[0].lower_ in ("lost", "broke", "damaged", "misplaced", "mislabelled", "mislabeled", "misrouted", "delayed"):
+                subj = _subject_before(span)
+                if subj is None or subj in ("we", "i", "you"):
+                    continue  # "we lost it" owns the mistake; only a third party's doing is blame
+            if span[0].lower_ in ("made", "makes"):
+                subj = _subject_before(span)
+                if subj is None or subj in ("we", "i"):
+                    continue
+            if span[0].lower_ in ("messed", "screwed", "mucked", "cocked", "dropped") or span[0].lower_ == "blame":
+                subj = _subject_before(span)
+                if subj in ("we", "i"):
+                    continue
+            if span[0].lower_ not in ("you", "your", "if", "had", "the", "that", "well", "look", "but", "and") \
+                    and _subject_before(span) in ("we", "i"):
+                continue  # "we should have told you" owns the mistake
+            add("blame", span)
+
+        for span in cues.get("risky_promise", []):
+            if any(_overlaps(span, n) or (n.end <= span.start and span.start - n.end <= 2) for n in cues.get("x-promise-not", [])):
+                continue
+            if _near(span, takebacks, after=10):
+                continue
+            if _in_question(span) or _is_conditional(span):
+                continue
+            if span[-1].lower_ in ("assured",) and not _has_future(span.sent):
+                continue
+            add("risky_promise", span)
+
+        for span in cues.get("jargon", []):
+            add("jargon", span)
+        caps_sentence = shout is not None
+        for tok in doc:
+            if tok.text in self.jargon and not caps_sentence and not _explained(tok) and not _is_signoff(tok):
+                add("jargon", doc[tok.i:tok.i + 1])
+
+        for span in _negative_phrasing(doc, found):
+            add("negative_phrasing", span)
+
+        return Detection(original, _evidence(original, found))
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+_QUESTION_OPENERS = frozenset(
+    "could can would will do does did have has is are was were which what when where who whom whose how "
+    "may might any anything".split()
+)
+
+
+def _normalise(text: str) -> str:
+    text = text.translate(_QUOTES)
+    # other compatibility characters are left alone: any change of length would shift the spans
+    return text
+
+
+def _evidence(original, found):
+    out = []
+    for tag in TAGS:
+        seen = set()
+        for span in sorted(found.get(tag, []), key=lambda s: s.start_char):
+            key = (span.start_char, span.end_char)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Evidence(tag, span.start_char, span.end_char, original[span.start_char:span.end_char]))
+    return out
+
+
+def _opens(span):
+    """True when nothing but punctuation, numbering or a handle comes before the span in its sentence
+    (or in the reply, for openings like "Hi there")."""
+    doc = span.doc
+    i = span.start
+    j = i - 1
+    while j >= 0 and (doc[j].is_punct or doc[j].like_num or doc[j].text.startswith("@") or doc[j].is_space
+                      or doc[j].lower_ in ("oh", "and", "well", "so", "a", "very", "and")):
+        j -= 1
+    if j < 0:
+        return True
+    return span.sent.start == span.start or doc[j].text in (".", "!", "?", ":", "-", "\n")
+
+
+def _next_lower(span):
+    doc = span.doc
+    return doc[span.end].lower_ if span.end < len(doc) else ""
+
+
+def _overlaps(a, b):
+    return a.start < b.end and b.start < a.end
+
+
+def _near(span, others, after):
+    return any(o.start >= span.start and o.start - span.end <= after for o in others) or any(
+        _overlaps(span, o) for o in others
+    )
+
+
+def _is_question(sent):
+    toks = [t for t in sent if not t.is_space]
+    if not toks:
+        return False
+    last = toks[-1]
+    if last.text == "?" or last.text.endswith("?"):
+        return True
+    # a question followed by a link or handle: "Did you try the steps here: <url> ?"
+    return any(t.text == "?" for t in toks[-3:])
+
+
+def _in_question(span):
+    return _is_question(span.sent)
+
+
+def _in_question_of(span, words):
+    sent = span.sent
+    return _is_question(sent) and all(any(t.lower_ == w for t in sent) for w in words)
+
+
+def _first_word(sent):
+    skip = {"so", "and", "also", "just", "but", "ok", "okay", "great", "thanks", "oh", "hi", "hello", "hey", "well", "now", "then"}
+    for t in sent:
+        if t.is_alpha and t.lower_ not in skip:
+            return t
+    return None
+
+
+def _covered(sent, found, tags):
+    for tag in tags:
+        for span in found.get(tag, []):
+            if span.start >= sent.start and span.end <= sent.end:
+                return True
+    return False
+
+
+def _trim(sent):
+    doc = sent.doc
+    end = sent.end
+    while end > sent.start + 1 and doc[end - 1].is_space:
+        end -= 1
+    return doc[sent.start:end]
+
+
+def _has_time(sent):
+    return any(t.lower_ in lx.TIME_WORDS or t.like_num for t in sent)
+
+
+def _has_future(sent):
+    return any(t.lower_ in ("will", "'ll", "shall", "going", "should", "takes", "take", "can", "'re", "are") for t in sent)
+
+
+def _subject_before(span):
+    doc = span.doc
+    for j in range(span.start - 1, max(span.sent.start, span.start - 4) - 1, -1):
+        w = doc[j].lower_
+        if w in ("we", "i", "you", "they", "he", "she", "courier", "warehouse", "driver", "team", "colleague",
+                 "bank", "it", "someone", "supplier", "department", "system", "agent", "carrier", "office"):
+            return w
+    return None
+
+
+def _is_conditional(span):
+    doc = span.doc
+    for j in range(span.sent.start, span.start):
+        if doc[j].lower_ in ("if", "unless", "whether"):
+            return True
+    return False
+
+
+def _in_conditional_reassurance(span):
+    """'Even if you entered the wrong address, we'll fix it' is not blame."""
+    doc = span.doc
+    window = doc[max(span.sent.start, span.start - 3):span.start]
+    return any(t.lower_ in ("even", "whether", "doesn't", "matter", "happens") for t in window)
+
+
+_DETAIL_WORDS = frozenset("number email e-mail address details name account postcode zip phone id reference".split())
+
+
+def _asks_for_details(sent):
+    words = [t.lower_ for t in sent]
+    return any(w in ("your", "the") and nxt in _DETAIL_WORDS for w, nxt in zip(words, words[1:])) or any(
+        w in _DETAIL_WORDS and i > 0 and words[i - 1] in ("account", "phone", "order", "service", "email") for i, w in enumerate(words)
+    )
+
+
+def _explained(tok):
+    doc = tok.doc
+    return tok.i + 1 < len(doc) and doc[tok.i + 1].text == "(" or tok.i > 0 and doc[tok.i - 1].text == "("
+
+
+def _is_signoff(tok):
+    doc = tok.doc
+    return tok.i > 0 and doc[tok.i - 1].text in ("^", "-", "~", "*", "/", "–", "—") and tok.i >= len(doc) - 2
+
+
+def _shouting(doc, jargon):
+    """Three or more capitalised words in a row that are not abbreviations: shouting."""
+    run = []
+    best = None
+    for tok in doc:
+        if tok.is_alpha and tok.is_upper and (len(tok.text) > 1 or tok.text in ("I", "A")) and tok.text not in jargon \
+                and tok.text not in lx.COMMON_ACRONYMS or (run and tok.is_alpha and tok.is_upper and tok.text in ("I", "A")):
+            run.append(tok)
+            continue
+        if tok.is_punct and run and tok.text in (",", "'", "-"):
+            continue
+        if len(run) >= 3:
+            best = best or doc[run[0].i:run[-1].i + 1]
+        run = []
+    if len(run) >= 3:
+        best = best or doc[run[0].i:run[-1].i + 1]
+    return best
+
+
+def _clause_bounds(doc, i):
+    """Token range of the clause around token i: up to , ; : . ! ? or 'but'."""
+    sent = doc[i].sent
+    start = i
+    while start > sent.start and doc[start - 1].text not in (",", ";", ":", "—", "–") and doc[start - 1].lower_ not in ("but", "although", "though"):
+        start -= 1
+    end = i + 1
+    while end < sent.end and doc[end].text not in (",", ";", ":", ".", "!", "?", "—", "–") and doc[end].lower_ not in ("but", "although", "though"):
+        end += 1
+    return start, end
+
+
+_FILLER = frozenset(
+    "be able to a an any the really currently yet been have get do just actually always even quite necessarily "
+    "offer it that this there we i you us our your more longer at all anymore so very".split()
+)
+
+
+def _negative_phrasing(doc, found):
+    """Refusals and inability framed as what cannot be done, judged over each negation's scope."""
+    spans = []
+    for tok in doc:
+        low = tok.lower_
+        if low not in lx.NEGATION_CUES and low != "no":
+            continue
+        sent = tok.sent
+        if _is_question(sent):
+            continue
+        cstart, cend = _clause_bounds(doc, tok.i)
+        before = [t.lower_ for t in doc[max(sent.start, tok.i - 12):tok.i]]
+        if any(w in ("if", "unless", "whether", "when", "until", "once", "even") for w in before):
+            continue
+        before = [t.lower_ for t in doc[cstart:tok.i]]
+        if low in ("not", "n't", "nt") and tok.i > 0 and doc[tok.i - 1].lower_ == "do" and (
+            tok.i - 1 == sent.start or doc[tok.i - 2].lower_ in ("please", ",", "and", "just")
+        ):
+            continue  # an instruction ("please do not reply to that e-mail"), not a refusal
+        after = [t for t in doc[tok.i + 1:cend]]
+        head = next((t for t in after if t.lower_ not in _FILLER and not t.is_punct), None)
+        head_low = head.lower_ if head is not None else ""
+        head_lemma = head.lemma_.lower() if head is not None else ""
+        if head_low in lx.FAVOURABLE_NEGATED or head_lemma in lx.FAVOURABLE_NEGATED:
+            continue
+        if head_low in lx.NOT_A_REFUSAL or head_lemma in lx.NOT_A_REFUSAL:
+            continue
+        words_after = {t.lower_ for t in after}
+        if words_after & {"enough", "wait", "happier", "agree", "more"} and low in ("n't", "not", "nt", "cannot"):
+            if any(t.lower_ in ("enough", "happier", "wait") for t in after[:4]) or "more" in [t.lower_ for t in after[-2:]]:
+                continue
+        if low == "no":
+            # "No." as an answer, "no refunds", "there's no way"; not "no problem", "no need", "no charge"
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is None or nxt.is_punct:
+                if tok.i == sent.start or (tok.i > 0 and doc[tok.i - 1].is_punct):
+                    if nxt is not None and nxt.text == "," and any(t.lower_ in ("problem", "worries") for t in doc[tok.i + 1:tok.i + 3]):
+                        continue
+                    spans.append(doc[tok.i:min(tok.i + 2, len(doc))])
+                continue
+            if head_low in ("way", "refunds", "refund", "returns", "exchanges", "discount", "discounts", "option",
+                            "options", "chance", "possibility", "exceptions", "exception", "information", "info",
+                            "news", "update", "updates", "record", "details", "plans", "availability", "stock",
+                            "longer", "one", "more", "compensation", "cancellations"):
+                if head_low == "longer" and not (words_after & {"sell", "offer", "stock", "available", "supported",
+                                                                  "carry", "make", "provide", "do"}):
+                    continue
+                if head_low == "one" and "can" not in words_after:
+                    continue
+                spans.append(doc[tok.i:head.i + 1])
+            continue
+        # who is negated
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        aux = prev.lower_ if prev is not None else ""
+        subj = next((t.lower_ for t in reversed(doc[cstart:tok.i]) if t.lower_ in lx.SUBJECTS_STAFF | {"you", "he", "she", "company", "policy", "system", "there"}), "")
+        if low in ("unable",):
+            if subj in ("i", "we", "team", "company", "department", "staff", "they") or not subj:
+                spans.append(doc[max(cstart, tok.i - 2):min(cend, tok.i + 3)])
+            continue
+        if low == "impossible":
+            if subj in ("it", "that", "this", "") or subj in ("i", "we"):
+                spans.append(doc[max(cstart, tok.i - 2):tok.i + 1])
+            continue
+        if low == "never":
+            if subj in ("we", "i", "company", "they", "store", "shop", "team") and head is not None and head_low not in ("happen", "hesitate"):
+                spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
+            continue
+        # n't / not / nt / cannot
+        if aux not in lx.REFUSAL_AUX and low not in ("cannot",) and not (aux in ("really", "currently", "just", "actually", "still", "also") ):
+            continue
+        if head is None:
+            if subj in ("i", "we", "company", "team", "they") and aux in ("ca", "can", "could", "wo", "will", "do", "does"):
+                spans.append(doc[max(cstart, tok.i - 2):cend])  # "we can't do that"
+            continue
+        if subj in ("it", "that", "this", "there", "policy", "system", "he", "she"):
+            if head_low in lx.UNAVAILABLE_HEADS or head_lemma in lx.UNAVAILABLE_HEADS or head_low == "something" \
+                    or (head_low in ("how", "what") and words_after & {"work", "do", "offer", "sell"}) \
+                    or (head_low in ("in",) and "stock" in words_after):
+                spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
+            continue
+        if subj == "you":
+            if (aux in ("ca", "can", "could", "may", "might", "must") and head_low not in ("miss", "go", "beat", "lose", "fail")) \
+                    or head_low in ("allowed", "permitted", "eligible", "entitled"):
+                spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
+            continue
+        if subj in ("i", "we", "company", "team", "they", "store", "shop", "staff", "department") or not subj:
+            if aux in ("is", "'s") and subj not in ("company", "team", "store", "shop", "department"):
+                continue
+            spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
+    # stock-outs without a way forward
+    for tok in doc:
+        if tok.lower_ in ("stock", "sold", "discontinued", "unavailable") and "solution" not in found:
+            window = {t.lower_ for t in doc[max(0, tok.i - 2):tok.i + 2]}
+            if ("out" in window and tok.lower_ in ("stock",)) or ("sold" == tok.lower_ and "out" in window) \
+                    or tok.lower_ in ("discontinued", "unavailable"):
+                spans.append(doc[max(0, tok.i - 2):tok.i + 1])
+    # "all we can do is ...", "X can only ...": limits stated as the whole answer
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        window = [t.lower_ for t in doc[max(tok.sent.start, i - 2):i + 3]]
+        limited = (low == "all" and window[-3:][:2] in (["we", "can"], ["i", "can"])) or (
+            low == "can" and i + 1 < len(doc) and doc[i + 1].lower_ == "only" and doc[i - 1].lower_ not in ("you",)
+            and (i + 2 >= len(doc) or doc[i + 2].lower_ not in ("imagine", "apologise", "apologize"))
+        )
+        if limited:
+            rest = {t.lower_ for t in doc[i:tok.sent.end]}
+            if not (rest & {"but", "however", "instead", "join", "waitlist", "alternatively"}):
+                spans.append(doc[max(tok.sent.start, i - 2):min(tok.sent.end, i + 4)])
+    # "only" limits that leave the customer nowhere to go: "phone support is only for admins"
+    for tok in doc:
+        if tok.lower_ == "only" and tok.i > 0 and doc[tok.i - 1].lower_ in ("is", "are", "'s", "'re", "be") \
+                and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("for", "possible", "available", "valid", "offered", "open", "allowed", "accepted", "eligible"):
+            rest = {t.lower_ for t in doc[tok.i:tok.sent.end]}
+            if not (rest & {"but", "however", "you", "join", "can", "instead"}):
+                spans.append(doc[max(tok.sent.start, tok.i - 3):min(tok.sent.end, tok.i + 3)])
+    return spans

@@ -1,0 +1,95 @@
+"""Practice-session transcripts: parsing and validation with errors that say what is wrong and what is right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHANNELS = ("chat", "phone")
+SPEAKERS = ("customer", "staff", "system")
+EVENTS = ("ring", "answer", "hold", "resume", "transfer", "hangup")
+MAX_TURNS = 2_000
+MAX_TURN_CHARS = 20_000
+
+
+class TranscriptError(ValueError):
+    """A transcript that cannot be scored; the message names the field and what was expected."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str
+    text: str = ""
+    t: float | None = None
+    event: str | None = None
+
+
+@dataclass
+class Transcript:
+    turns: list[Turn]
+    channel: str = "chat"
+    scenario: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def staff_turns(self):
+        return [i for i, turn in enumerate(self.turns) if turn.speaker == "staff"]
+
+
+def parse_transcript(obj, where="transcript") -> Transcript:
+    """Validate a decoded JSON/YAML object and build a Transcript."""
+    if not isinstance(obj, dict):
+        raise TranscriptError(f"{where}: expected an object with 'turns' (and optional 'channel', 'scenario'), "
+                              f"got {type(obj).__name__}")
+    channel = obj.get("channel", "chat")
+    if channel not in CHANNELS:
+        raise TranscriptError(f"{where}: channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    scenario = obj.get("scenario")
+    if scenario is not None and not isinstance(scenario, str):
+        raise TranscriptError(f"{where}: scenario must be a string id, got {type(scenario).__name__}")
+    turns_in = obj.get("turns")
+    if turns_in is None:
+        raise TranscriptError(f"{where}: missing 'turns': a list of {{\"speaker\": \"customer\"|\"staff\", \"text\": ...}}")
+    if not isinstance(turns_in, list):
+        raise TranscriptError(f"{where}: 'turns' must be a list, got {type(turns_in).__name__}")
+    if len(turns_in) > MAX_TURNS:
+        raise TranscriptError(f"{where}: {len(turns_in)} turns; at most {MAX_TURNS} are accepted in one session")
+    turns = []
+    last_t = None
+    for n, raw in enumerate(turns_in):
+        here = f"{where}: turns[{n}]"
+        if not isinstance(raw, dict):
+            raise TranscriptError(f"{here}: expected an object with 'speaker' and 'text', got {type(raw).__name__}")
+        speaker = raw.get("speaker")
+        if speaker is None:
+            raise TranscriptError(f"{here}: missing 'speaker' (one of {', '.join(SPEAKERS)})")
+        if speaker not in SPEAKERS:
+            raise TranscriptError(f"{here}: unknown speaker {speaker!r}; expected one of {', '.join(SPEAKERS)}")
+        event = raw.get("event")
+        text = raw.get("text", "")
+        if speaker == "system":
+            if event not in EVENTS:
+                raise TranscriptError(f"{here}: a system turn needs 'event', one of {', '.join(EVENTS)}; got {event!r}")
+            text = ""
+        else:
+            if event is not None:
+                raise TranscriptError(f"{here}: only system turns carry an 'event' (got one on a {speaker} turn)")
+            if not isinstance(text, str):
+                raise TranscriptError(f"{here}: 'text' must be a string, got {type(text).__name__}")
+            if "text" not in raw:
+                raise TranscriptError(f"{here}: missing 'text' on a {speaker} turn")
+            if len(text) > MAX_TURN_CHARS:
+                raise TranscriptError(f"{here}: text is {len(text):,} characters; one turn may have at most "
+                                      f"{MAX_TURN_CHARS:,}")
+        t = raw.get("t")
+        if t is not None:
+            if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0:
+                raise TranscriptError(f"{here}: 't' must be seconds since the session started (a number >= 0), got {t!r}")
+            if last_t is not None and t < last_t:
+                raise TranscriptError(f"{here}: 't' = {t} goes back in time (the turn before was at {last_t})")
+            last_t = t
+        turns.append(Turn(speaker=speaker, text=text, t=float(t) if t is not None else None, event=event))
+    if not any(turn.speaker == "staff" for turn in turns):
+        raise TranscriptError(f"{where}: no staff turn to score; a transcript needs at least one turn with "
+                              f"\"speaker\": \"staff\"")
+    meta = {k: v for k, v in obj.items() if k not in ("channel", "scenario", "turns")}
+    return Transcript(turns=turns, channel=channel, scenario=scenario, meta=meta)
