@@ -81,7 +81,7 @@ def _token_patterns():
     aux_commit = ["'ll", "will", "can", "could", "'ve", "have", "'d", "would", "am", "'m", "are", "'re", "shall"]
     fillers = ["also", "just", "gladly", "happily", "personally", "now", "already", "be", "going", "to",
                "right", "away", "then", "certainly", "definitely", "immediately", "instead", "even", "go",
-               "ahead", "and", "happy", "glad", "able", "more", "than"]
+               "ahead", "and", "happy", "glad", "able", "more", "than", "e", "-"]
     name_stop = ["Not", "The", "A", "An", "Our", "My", "Your", "What", "Why", "How", "Very", "Really", "So",
                  "Just", "Because", "It", "That", "This", "Sorry", "Afraid", "Happy", "Glad", "Here", "There",
                  "Unfortunately", "Please", "Thanks", "Thank", "Sure", "Able", "Unable", "Going", "Also",
@@ -131,7 +131,7 @@ def _token_patterns():
                               "specialist", "manager", "colleague", "engineer", "driver", "supervisor"])),
              _tok(LOWER=_IN(["'ll", "will", "shall", "are", "'re", "is", "'s", "can"])),
              _tok(LOWER=_IN(["going", "to", "be", "also", "then", "personally", "get", "back", "aim", "try",
-                              "definitely", "certainly", "now", "soon", "happy", "glad", "in"]), OP="*"),
+                              "definitely", "certainly", "now", "soon", "happy", "glad", "in", "e", "-"]), OP="*"),
              _tok(LEMMA=_IN(lx.FOLLOW_UP_VERBS))],
             [_tok(LOWER="you"), _tok(LOWER=_IN(["'ll", "will", "should"])),
              _tok(LOWER=_IN(["also", "then", "soon", "shortly", "now", "be", "able", "to"]), OP="*"),
@@ -727,7 +727,8 @@ def _negative_phrasing(doc, found):
             spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
     # stock-outs without a way forward
     for tok in doc:
-        if tok.lower_ in ("stock", "sold", "discontinued", "unavailable") and "solution" not in found:
+        if tok.lower_ in ("stock", "sold", "discontinued", "unavailable") and not (set(found) & {"solution", "next_steps", "hold_or_transfer"}) \
+                and not ({t.lower_ for t in tok.sent} & {"but", "however", "instead", "alternatively", "meanwhile"}):
             window = {t.lower_ for t in doc[max(0, tok.i - 2):tok.i + 2]}
             if ("out" in window and tok.lower_ in ("stock",)) or ("sold" == tok.lower_ and "out" in window) \
                     or tok.lower_ in ("discontinued", "unavailable"):

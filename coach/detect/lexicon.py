@@ -70,7 +70,7 @@ YOU_CAN_ACTIONS = ACTION_IMPERATIVES | frozenset(
 FOLLOW_UP_VERBS = frozenset(
     """
     call ring phone email e-mail text contact reach get follow update let keep touch look investigate check
-    review hear receive arrive come visit collect escalate confirm notify inform process
+    review hear receive arrive come visit collect escalate confirm notify inform process mail
     message dm chase expedite
     """.split()
 )

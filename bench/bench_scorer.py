@@ -1,0 +1,107 @@
+"""Tagging and scoring speed on one core.
+
+Prints replies/s for tagging (batch), the latency of tagging one reply at a time (p50/p95/p99),
+and sessions/s for scoring whole transcripts. The replies are realistic: the project's labelled
+replies, model replies and demo transcripts, recombined into N different replies.
+
+Usage: python bench/bench_scorer.py [--replies 20000] [--sessions 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the target says
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coach.detect import shared_detector  # noqa: E402
+from coach.standards import Scorer, load_pack  # noqa: E402
+from coach.transcript import parse_transcript  # noqa: E402
+
+
+def corpus():
+    texts = []
+    for path in [ROOT / "data" / "behaviors" / "dev.jsonl", ROOT / "data" / "behaviors" / "holdout.jsonl",
+                 ROOT / "data" / "noise" / "model_replies.jsonl"]:
+        if path.exists():
+            texts += [json.loads(l)["text"] for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    for path in sorted((ROOT / "examples" / "transcripts").glob("*.json")):
+        texts += [t["text"] for t in json.loads(path.read_text())["turns"] if t.get("speaker") == "staff"]
+    return texts
+
+
+def make_replies(n, seed=7):
+    """n distinct replies: real sentences recombined, so caches cannot make the figure look better."""
+    rng = random.Random(seed)
+    base = corpus()
+    sentences = [s.strip() + "." for t in base for s in t.split(".") if len(s.split()) >= 3]
+    out = []
+    for i in range(n):
+        k = rng.choice((1, 1, 2, 2, 3))
+        out.append(" ".join(rng.sample(sentences, k)) + f" (ref {i})")
+    return out
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q / 100 * len(values)))]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--replies", type=int, default=20_000)
+    ap.add_argument("--sessions", type=int, default=500)
+    args = ap.parse_args(argv)
+
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    except (AttributeError, OSError):
+        pass
+    pack = load_pack()
+    detector = shared_detector(tuple(pack.jargon))
+    replies = make_replies(args.replies)
+    words = sum(len(r.split()) for r in replies) / len(replies)
+    print(f"replies: {len(replies):,} (mean {words:.1f} words), one core")
+
+    list(detector.detect_many((r, None) for r in replies[:500]))  # warm-up
+    t0 = time.perf_counter()
+    n_tags = sum(len(d.behaviors) for d in detector.detect_many((r, None) for r in replies))
+    dt = time.perf_counter() - t0
+    print(f"tagging, batched: {len(replies) / dt:,.0f} replies/s ({dt:.2f} s, {n_tags:,} tags)")
+
+    lat = []
+    for r in replies[:5000]:
+        t = time.perf_counter()
+        detector.detect(r)
+        lat.append((time.perf_counter() - t) * 1000)
+    print(f"tagging, one reply at a time: p50 {pct(lat, 50):.2f} ms, p95 {pct(lat, 95):.2f} ms, "
+          f"p99 {pct(lat, 99):.2f} ms, max {max(lat):.2f} ms")
+
+    scorer = Scorer(pack, detector)
+    rng = random.Random(3)
+    sessions = []
+    for i in range(args.sessions):
+        turns = []
+        for k in range(rng.randint(3, 8)):
+            turns.append({"speaker": "customer", "text": "My order is late and nobody called me back.", "t": k * 100})
+            turns.append({"speaker": "staff", "text": rng.choice(replies), "t": k * 100 + rng.randint(5, 70)})
+        sessions.append(parse_transcript({"channel": rng.choice(("chat", "phone")), "turns": turns}))
+    staff_turns = sum(len(s.staff_turns) for s in sessions)
+    t0 = time.perf_counter()
+    for s in sessions:
+        scorer.score(s)
+    dt = time.perf_counter() - t0
+    print(f"scoring: {len(sessions) / dt:,.0f} sessions/s ({staff_turns / dt:,.0f} staff turns/s, "
+          f"{len(pack.rules)} rules, mean {staff_turns / len(sessions):.1f} staff turns per session)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The `coach` command as a user runs it: real processes, bad input explained, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "transcripts"
+
+
+def coach(*args, stdin=b""):
+    proc = subprocess.run([sys.executable, "-m", "coach.cli", *args], input=stdin, capture_output=True,
+                          cwd=ROOT, timeout=120)
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    return proc
+
+
+def test_tag_reads_stdin_and_writes_json_lines():
+    lines = [{"id": "a", "text": "Hi there! How can I help you today?"},
+             {"id": "b", "text": "You should have read the terms.", "customer": "Why was I charged?"}]
+    proc = coach("tag", stdin="\n".join(json.dumps(l) for l in lines).encode())
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == ["a", "b"]
+    assert {"greeting", "offer_help"} <= set(out[0]["behaviors"])
+    assert out[1]["behaviors"] == ["blame"]
+    for o in out:
+        assert {s["behavior"] for s in o["spans"]} == set(o["behaviors"])
+
+
+def test_tag_reads_a_file(tmp_path):
+    f = tmp_path / "replies.jsonl"
+    f.write_text(json.dumps({"id": 1, "text": "I'm sorry about the delay."}) + "\n", encoding="utf-8")
+    proc = coach("tag", str(f))
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["behaviors"] == ["apology"]
+
+
+@pytest.mark.parametrize("data,expect", [
+    (b"", "no input"),
+    (b"\x00\x01\x02binary", "binary"),
+    (b'{"id": 1, "text": "caf\xe9"}\n', "not valid UTF-8"),
+    (b"not json\n", "not valid JSON"),
+    (b'{"id": 1}\n', "'text'"),
+    (json.dumps({"id": 1, "text": "x" * 1_000_000}).encode(), "at most"),
+], ids=["empty", "binary", "latin-1", "not-json", "no-text", "one-megabyte"])
+def test_tag_bad_input_is_explained(data, expect):
+    proc = coach("tag", stdin=data)
+    assert proc.returncode != 0
+    assert expect in proc.stderr.decode()
+
+
+def test_tag_keeps_good_lines_when_some_are_bad():
+    proc = coach("tag", stdin=b'not json\n{"id": 2, "text": "Thanks for calling!"}\n')
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["id"] == 2
+
+
+def test_score_prints_one_scorecard_per_file_in_order():
+    files = [EXAMPLES / "late_delivery_good.json", EXAMPLES / "late_delivery_poor.json"]
+    proc = coach("score", *map(str, files))
+    assert proc.returncode == 0, proc.stderr
+    cards = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+    assert [c["source"] for c in cards] == [str(f) for f in files]
+    assert cards[0]["overall"] > cards[1]["overall"]
+    assert all(c["standards"]["version"] for c in cards)
+
+
+def test_score_reads_stdin_and_text_format_marks_phrases():
+    tr = {"channel": "chat", "turns": [{"speaker": "customer", "text": "Where is my parcel? It's late."},
+                                       {"speaker": "staff", "text": "Calm down, you're overreacting."}]}
+    proc = coach("score", "--format", "text", stdin=json.dumps(tr).encode())
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert ">>Calm down<<" in out and "How the score was computed" in out
+
+
+@pytest.mark.parametrize("data,expect", [
+    (b"", "empty"),
+    (b"{not json", "not valid JSON"),
+    (b'{"turns": [{"speaker": "alien", "text": "hi"}]}', "unknown speaker"),
+    (b'{"channel": "chat"}', "missing 'turns'"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+], ids=["empty", "not-json", "unknown-speaker", "no-turns", "png"])
+def test_score_bad_input_is_explained(data, expect):
+    proc = coach("score", stdin=data)
+    assert proc.returncode == 1
+    assert expect in proc.stderr.decode()
+
+
+def test_score_missing_file_and_broken_pack(tmp_path):
+    proc = coach("score", str(tmp_path / "nope.json"))
+    assert proc.returncode == 1 and "no such file" in proc.stderr.decode()
+    (tmp_path / "pack.yml").write_text("id: x\nname: y\nlanguage: en\n")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "bad.yml").write_text("id: PH001\ntype: shout\n")
+    proc = coach("score", "--pack", str(tmp_path), str(EXAMPLES / "late_delivery_good.json"))
+    assert proc.returncode == 2
+    assert "bad.yml:2" in proc.stderr.decode() and "'shout' is not one of" in proc.stderr.decode()
+
+
+def test_demo_runs():
+    proc = coach("demo")
+    assert proc.returncode == 0
+    assert proc.stdout.decode().count("Overall") == len(list(EXAMPLES.glob("*.json")))

@@ -1,0 +1,113 @@
+"""The behaviour detector judges what words do, and every tag it emits is backed by a span."""
+
+import pytest
+
+from coach.behaviors import TAGS
+
+
+def tags(detector, text, customer=None):
+    return set(detector.detect(text, customer).behaviors)
+
+
+@pytest.mark.parametrize("text", [
+    "No problem!",
+    "I can't wait to help you with this.",
+    "There's no charge for the exchange.",
+    "Don't worry, it's covered by the warranty.",
+    "You won't need to pay anything for the repair.",
+    "Nothing to worry about, it's a quick fix.",
+    "Never hesitate to ask us anything.",
+    "I couldn't agree more.",
+    "There's no need to send it back.",
+])
+def test_keyword_traps_are_not_negative_phrasing(detector, text):
+    assert "negative_phrasing" not in tags(detector, text)
+    assert "dismissive" not in tags(detector, text)
+
+
+@pytest.mark.parametrize("text", [
+    "We can't do that.",
+    "That's not possible.",
+    "Unfortunately we don't offer refunds.",
+    "No.",
+    "We are unable to process returns after 30 days.",
+    "That won't be possible, I'm afraid.",
+    "We don't have any information on that yet.",
+])
+def test_refusals_are_negative_phrasing(detector, text):
+    assert "negative_phrasing" in tags(detector, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Well, you did click confirm, so...",
+    "You entered the wrong address.",
+    "You should have read the terms.",
+    "The courier messed up, not us.",
+])
+def test_blame_without_the_word_fault(detector, text):
+    assert "blame" in tags(detector, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Don't worry, it's not your fault at all.",
+    "That was our mistake, and we should have told you sooner.",
+    "To process a refund we need the receipt.",
+])
+def test_owning_or_explaining_is_not_blame(detector, text):
+    assert "blame" not in tags(detector, text)
+
+
+def test_promise_taken_back_is_not_risky(detector):
+    t = tags(detector, "I promise - sorry, let me put that better: we usually deliver within 3 days.")
+    assert "risky_promise" not in t
+    assert "apology" not in t
+    assert "risky_promise" in tags(detector, "I promise it will arrive tomorrow.")
+    assert "risky_promise" in tags(detector, "I guarantee this won't happen again.")
+
+
+def test_good_practice_tags(detector):
+    t = tags(detector, "Good morning, this is Anna from Billing. How can I help you today?")
+    assert {"greeting", "self_identification", "offer_help"} <= t
+    t = tags(detector, "I'm so sorry about the delay, I understand how frustrating that is. "
+                       "I'll send a replacement today and you'll get an e-mail within 24 hours. "
+                       "Is there anything else I can do for you? Thanks for your patience, have a great day.")
+    assert {"apology", "empathy", "solution", "next_steps", "check_resolution", "thanks", "closing"} <= t
+    assert "information_request" in tags(detector, "Could you give me your order number?")
+    assert "hold_or_transfer" in tags(detector, "May I place you on hold for two minutes while I check?")
+    assert "hold_or_transfer" in tags(detector, "I'll connect you with our returns team, who can authorise this.")
+
+
+def test_poor_practice_tags(detector):
+    assert "rude" in tags(detector, "AS I ALREADY SAID, the store closes at six.")
+    assert "rude" in tags(detector, "Obviously you didn't read the instructions.")
+    assert "dismissive" in tags(detector, "Calm down, you're overreacting.")
+    assert "dismissive" in tags(detector, "That's not my department.")
+    assert "jargon" in tags(detector, "Your SO is stuck in WMS pending.")
+    assert "jargon" not in tags(detector, "Please check your e-mail for the PDF invoice.")
+
+
+def test_sign_off_is_not_self_identification(detector):
+    assert "self_identification" not in tags(detector, "Thanks for your patience. ^JD")
+    assert "self_identification" not in tags(detector, "Happy to help! -Kim")
+
+
+def test_every_tag_has_a_span_that_matches_the_text(detector):
+    text = "Hi Sam \u2019 we\u2019re sorry! You\u2019ll get an e-mail within 24 hours. I promise it\u2019s fine."
+    det = detector.detect(text)
+    assert det.behaviors
+    for tag in det.behaviors:
+        spans = det.spans_of(tag)
+        assert spans, tag
+        for e in spans:
+            assert 0 <= e.start < e.end <= len(text)
+            assert text[e.start:e.end] == e.text
+    assert set(det.behaviors) <= set(TAGS)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\U0001F600\U0001F44D", "<p>Hello <b>there</b></p>",
+                                  "Hej, vi kan tyvärr inte hjälpa dig med det.", "x" * 20_000])
+def test_odd_input_gives_a_sensible_result(detector, text):
+    det = detector.detect(text)
+    assert isinstance(det.behaviors, list)
+    if not text.strip() or text.startswith("\U0001F600") or text.startswith("x"):
+        assert det.behaviors == []

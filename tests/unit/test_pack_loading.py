@@ -1,0 +1,96 @@
+"""A malformed pack fails at load time naming the file, line and key, and what is expected."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coach.standards import DEFAULT_PACK, PackError, load_pack
+
+
+@pytest.fixture
+def pack_copy(tmp_path):
+    dst = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, dst)
+    return dst
+
+
+def _rule(dst, rid="PH001"):
+    return next((dst / "rules").rglob(f"{rid}-*.yml"))
+
+
+def test_default_pack_loads_with_enough_rules(pack):
+    assert len(pack.rules) >= 40
+    assert {r.category for r in pack.rules} == {"phrasing", "telephone", "complaint", "courtesy"}
+    assert len({r.id for r in pack.rules}) == len(pack.rules)
+    assert all(len(r.examples["pass"]) >= 2 and len(r.examples["fail"]) >= 2 for r in pack.rules)
+    assert all(r.source for r in pack.rules)
+    assert len(pack.version) == 12
+
+
+def test_version_changes_with_content(pack_copy):
+    v1 = load_pack(pack_copy).version
+    path = _rule(pack_copy)
+    path.write_text(path.read_text().replace("weight: 6", "weight: 5"))
+    assert load_pack(pack_copy).version != v1
+
+
+def test_bad_severity_names_file_line_and_choices(pack_copy):
+    path = _rule(pack_copy)
+    lines = path.read_text().splitlines()
+    n = next(i for i, l in enumerate(lines) if l.startswith("severity:"))
+    lines[n] = "severity: urgent"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(PackError) as exc:
+        load_pack(pack_copy)
+    msg = str(exc.value)
+    assert f"{path}:{n + 1}:" in msg and "severity" in msg and "info, minor, major, critical" in msg
+
+
+def test_malformed_yaml_names_the_line(pack_copy):
+    path = _rule(pack_copy)
+    path.write_text("id: PH001\ntitle: [unclosed\n")
+    with pytest.raises(PackError) as exc:
+        load_pack(pack_copy)
+    assert str(path) in str(exc.value) and "not valid YAML" in str(exc.value)
+
+
+def test_unknown_behaviour_tag(pack_copy):
+    path = next((pack_copy / "rules").rglob("CO010-*.yml"))
+    path.write_text(path.read_text().replace("[blame]", "[blaming]"))
+    with pytest.raises(PackError, match="unknown behaviour tag.*blaming"):
+        load_pack(pack_copy)
+
+
+def test_duplicate_id(pack_copy):
+    src = _rule(pack_copy)
+    shutil.copy(src, src.with_name("PH999-copy.yml"))
+    with pytest.raises(PackError, match="already used"):
+        load_pack(pack_copy)
+
+
+def test_too_few_examples(pack_copy):
+    path = _rule(pack_copy)
+    text = path.read_text()
+    path.write_text(text[: text.index("examples:")] + "examples:\n  pass: [\"Fine.\"]\n  fail: [\"No.\", \"Never.\"]\n")
+    with pytest.raises(PackError, match="examples.pass: expected a list of two or more"):
+        load_pack(pack_copy)
+
+
+def test_missing_folder_and_binary_file(tmp_path, pack_copy):
+    with pytest.raises(PackError, match="not a folder"):
+        load_pack(tmp_path / "nope")
+    _rule(pack_copy).write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(PackError, match="not UTF-8"):
+        load_pack(pack_copy)
+
+
+def test_a_company_pack_adds_jargon_without_python(pack_copy):
+    from coach.standards import Scorer
+    from coach.transcript import parse_transcript
+
+    manifest = pack_copy / "pack.yml"
+    manifest.write_text(manifest.read_text().replace("jargon:\n", "jargon:\n  - FLUXCAP\n", 1))
+    scorer = Scorer(load_pack(pack_copy))
+    card = scorer.score(parse_transcript({"turns": [{"speaker": "staff", "text": "Your FLUXCAP is being recalibrated."}]}))
+    assert any(f.span and f.span["text"] == "FLUXCAP" for f in card.findings)

@@ -1,0 +1,40 @@
+"""Every rule's own pass and fail examples, run through the real engine (sqlfluff-style)."""
+
+import pytest
+
+from coach.standards import load_pack
+from coach.transcript import parse_transcript
+
+PACK = load_pack()
+COMPLAINT = "This is unacceptable. My order is a week late and nobody has called me back."
+
+
+def _transcript(rule, example):
+    if isinstance(example, dict):
+        return parse_transcript({"channel": example.get("channel", (rule.applies.get("channel") or ["chat"])[0]), **example},
+                                where=f"{rule.id} example")
+    turns = [{"speaker": "staff", "text": example}]
+    if rule.applies.get("complaint"):
+        turns.insert(0, {"speaker": "customer", "text": COMPLAINT})
+    channel = (rule.applies.get("channel") or ["chat"])[0]
+    return parse_transcript({"channel": channel, "turns": turns}, where=f"{rule.id} example")
+
+
+CASES = [
+    pytest.param(rule, kind, example, id=f"{rule.id}-{kind}-{n}")
+    for rule in PACK.rules
+    for kind in ("pass", "fail")
+    for n, example in enumerate(rule.examples[kind])
+]
+
+
+@pytest.mark.parametrize("rule,kind,example", CASES)
+def test_rule_example(scorer, rule, kind, example):
+    transcript = _transcript(rule, example)
+    card = scorer.score(transcript)
+    hits = [f for f in card.findings if f.rule == rule.id]
+    if kind == "pass":
+        assert not hits, f"{rule.id} flagged its own passing example: {[(h.span, h.message) for h in hits]}"
+    else:
+        assert hits, f"{rule.id} did not flag its own failing example (behaviours seen: {card.behaviors})"
+        assert rule.id in card.missed

@@ -1,0 +1,123 @@
+"""Scorecards order sessions the way a careful trainer would, and show their arithmetic."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from coach.transcript import TranscriptError, parse_transcript
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "transcripts"
+COMPLAINT = "My order was due a week ago and it still hasn't arrived. This is ridiculous."
+
+
+def one_reply(text, channel="chat"):
+    return parse_transcript({"channel": channel, "turns": [
+        {"speaker": "customer", "text": COMPLAINT}, {"speaker": "staff", "text": text}]})
+
+
+GOOD = ("I'm so sorry your order is late, I understand how frustrating that is. I'll send a replacement by express "
+        "today, and you'll get the tracking e-mail within two hours. Is there anything else I can help with? "
+        "Thank you for your patience.")
+REFUSES = "We can't do anything about that, it's with the courier."
+BLAMES = "You entered the wrong address, so that's on you."
+PROMISES = "I promise it will definitely arrive tomorrow, I guarantee it."
+
+
+@pytest.mark.parametrize("worse", [REFUSES, BLAMES, PROMISES])
+def test_good_reply_beats_poor_reply(scorer, worse):
+    good, bad = scorer.score(one_reply(GOOD)), scorer.score(one_reply(worse))
+    assert good.overall > bad.overall
+    assert good.categories["complaint"] > bad.categories["complaint"]
+
+
+def test_good_demo_transcripts_beat_poor_ones(scorer):
+    def score(name):
+        return scorer.score(parse_transcript(json.loads((EXAMPLES / name).read_text()))).overall
+
+    assert score("late_delivery_good.json") > score("late_delivery_poor.json")
+    assert score("phone_hold_good.json") > score("phone_hold_poor.json")
+    assert score("late_delivery_good.json") >= 90
+    assert score("threatening_shouter_poor.json") <= 40
+
+
+def test_critical_breach_caps_the_score_from_the_pack(scorer, pack):
+    card = scorer.score(one_reply(GOOD + " Obviously you didn't read the confirmation."))
+    assert any(f.severity == "critical" for f in card.findings)
+    assert card.overall <= pack.caps["critical"]
+    assert any(line.startswith(f"capped at {int(pack.caps['critical'])}") for line in card.explanation)
+
+
+def test_explanation_arithmetic_adds_up(scorer, pack):
+    card = scorer.score(one_reply(REFUSES))
+    weights = {r.id: r.weight for r in pack.rules}
+    cats = {r.id: r.category for r in pack.rules}
+    for cat, value in card.categories.items():
+        possible = sum(weights[r] for r in card.met + card.missed if cats[r] == cat)
+        earned = sum(weights[r] for r in card.met if cats[r] == cat)
+        assert value == round(100 * earned / possible)
+        assert f"{cat}: {earned:g}/{possible:g} points = {value}" in card.explanation[list(card.categories).index(cat)]
+    line = next(l for l in card.explanation if l.startswith("overall before caps"))
+    e, p, raw = map(float, re.findall(r"[\d.]+", line))
+    assert raw == round(100 * e / p)
+    assert card.explanation[-1] == f"overall = {card.overall}"
+
+
+def test_findings_point_at_the_trainees_words(scorer):
+    card = scorer.score(one_reply(BLAMES))
+    blame = [f for f in card.findings if f.rule == "CO010"]
+    assert blame and blame[0].turn == 1
+    assert BLAMES[blame[0].span["start"]:blame[0].span["end"]] == blame[0].span["text"]
+    assert blame[0].suggestion
+
+
+def test_substitution_offers_a_machine_applicable_fix(scorer):
+    card = scorer.score(one_reply("Sorry, that's not my job."))
+    sub = [f for f in card.findings if f.fix]
+    assert sub, [f.rule for f in card.findings]
+    assert "not my job" not in sub[0].fix.lower()
+
+
+def test_scorecard_carries_the_standards_version(scorer, pack):
+    card = scorer.score(one_reply(GOOD)).as_dict()
+    assert card["standards"] == {"pack": pack.id, "version": pack.version}
+    assert set(card) >= {"overall", "categories", "findings", "met", "missed", "explanation"}
+
+
+def test_phone_rules_apply_only_to_calls(scorer):
+    chat = scorer.score(one_reply(GOOD))
+    phone = scorer.score(one_reply(GOOD, channel="phone"))
+    assert "telephone" not in chat.categories
+    assert "telephone" in phone.categories
+
+
+def test_timing_answer_and_hold(scorer):
+    slow = parse_transcript({"channel": "phone", "turns": [
+        {"speaker": "system", "event": "ring", "t": 0},
+        {"speaker": "staff", "text": "Good morning, Billing, this is Sam. How can I help?", "t": 40},
+        {"speaker": "customer", "text": "I need my invoice.", "t": 45},
+        {"speaker": "staff", "text": "Sure.", "t": 50},
+        {"speaker": "system", "event": "hold", "t": 51},
+        {"speaker": "system", "event": "resume", "t": 250},
+        {"speaker": "staff", "text": "Here it is.", "t": 251}]})
+    card = scorer.score(slow)
+    rules = {f.rule for f in card.findings}
+    assert "TE001" in rules  # answered after 40 s
+    assert "TE007" in rules  # on hold 199 s
+    assert "TE005" in rules  # no permission asked before the hold
+
+
+@pytest.mark.parametrize("obj,msg", [
+    ({}, "missing 'turns'"),
+    ({"turns": "hello"}, "'turns' must be a list"),
+    ({"turns": [{"speaker": "robot", "text": "hi"}]}, "unknown speaker 'robot'"),
+    ({"turns": [{"speaker": "staff"}]}, "missing 'text'"),
+    ({"turns": [{"speaker": "customer", "text": "hi"}]}, "no staff turn"),
+    ({"channel": "fax", "turns": []}, "channel 'fax'"),
+    ({"turns": [{"speaker": "staff", "text": "a", "t": 5}, {"speaker": "staff", "text": "b", "t": 2}]}, "back in time"),
+    ({"turns": [{"speaker": "system", "event": "explode"}]}, "needs 'event'"),
+])
+def test_bad_transcripts_are_explained(obj, msg):
+    with pytest.raises(TranscriptError, match=re.escape(msg)):
+        parse_transcript(obj)
