@@ -287,6 +287,9 @@ class Detector:
                     continue
             add("empathy", span)
 
+        for span in _evaluative_empathy(doc):
+            add("empathy", span)
+
         for span in cues.get("apology", []):
             if _near(span, takebacks, after=8):
                 continue  # "I promise - sorry, let me put that better" corrects, it does not apologise
@@ -312,6 +315,8 @@ class Detector:
             add("closing", span)
 
         for span in cues.get("hold_or_transfer", []):
+            add("hold_or_transfer", span)
+        for span in _team_handover(doc):
             add("hold_or_transfer", span)
 
         # "if you need anything else, let us know" checks resolution; "if you need help, call 0800..."
@@ -403,6 +408,11 @@ class Detector:
         for span in cues.get("blame", []) + cues.get("x-blame-you-did", []):
             if any(_overlaps(span, o) for o in owned):
                 continue
+            first, last = span[0].lower_, span[-1].lower_
+            if last == "why" and not _blames_before(span):
+                continue  # "that's why I've refunded you" explains; "you typed it wrong, that's why" blames
+            if first == "because" and _next_lower(span) not in _CUSTOMER_FAULT_NEXT:
+                continue
             if _in_conditional_reassurance(span):
                 continue
             if span[0].lower_ in ("lost", "broke", "damaged", "misplaced", "mislabelled", "mislabeled", "misrouted", "delayed"):
@@ -421,6 +431,8 @@ class Detector:
                     and _subject_before(span) in ("we", "i"):
                 continue  # "we should have told you" owns the mistake
             add("blame", span)
+        for span in _third_party_fault(doc):
+            add("blame", span)
 
         for span in cues.get("risky_promise", []):
             if any(_overlaps(span, n) or (n.end <= span.start and span.start - n.end <= 2) for n in cues.get("x-promise-not", [])):
@@ -433,14 +445,23 @@ class Detector:
                 continue
             add("risky_promise", span)
 
-        for span in cues.get("jargon", []):
-            add("jargon", span)
         caps_sentence = shout is not None
+        for span in cues.get("jargon", []):
+            if not _explained(span[-1]):
+                add("jargon", span)
+        unknown = []
         for tok in doc:
-            if tok.text in self.jargon and not caps_sentence and not _explained(tok) and not _is_signoff(tok):
+            if caps_sentence or _explained(tok) or _is_signoff(tok):
+                continue
+            if tok.text in self.jargon:
                 add("jargon", doc[tok.i:tok.i + 1])
+            elif _looks_like_abbreviation(tok) and tok.text.upper() not in lx.COMMON_ACRONYMS:
+                unknown.append(doc[tok.i:tok.i + 1])
+        if len({u.text for u in unknown}) >= 2 or (unknown and "jargon" in found):
+            for span in unknown:
+                add("jargon", span)
 
-        for span in _negative_phrasing(doc, found):
+        for span in _negative_phrasing(doc, found, cues.get("x-negative", [])):
             add("negative_phrasing", span)
 
         return Detection(original, _evidence(original, found))
@@ -589,6 +610,140 @@ def _asks_for_details(sent):
     )
 
 
+_CUSTOMER_FAULT_NEXT = frozenset(
+    "didn't did never forgot typed entered chose ordered booked weren't missed ignored gave put set selected "
+    "clicked used picked filled skipped failed haven't hadn't".split()
+)
+
+_THIRD_PARTY = frozenset(
+    """courier couriers carrier carriers warehouse driver drivers supplier suppliers factory sales finance accounts
+    ops billing scheduling packing bank issuer manufacturer colleague colleagues host agent technician engineer
+    operator partner subcontractor airline customs kitchen vendor department store branch he she they""".split()
+)
+_FAULT_WORDS = frozenset(
+    """forgot forgets ignored ignores lost loses broke breaks damaged misconfigured messed messes screwed dropped
+    mixed misplaced mislabelled mislabeled misrouted careless useless incompetent nightmare behind wrong failed
+    fails keeps""".split()
+)
+_DUTY_VERBS = frozenset("update send call tell check deliver knock ring pass process follow record note read book "
+                        "turn show pick load scan log".split())
+
+
+def _blames_before(span):
+    """Does the sentence before 'that's why' say someone did something wrong?"""
+    doc = span.doc
+    words = [t.lower_ for t in doc[span.sent.start:span.start]]
+    return ("you" in words or "you've" in words or any(w in _THIRD_PARTY for w in words)) and (
+        any(w in _FAULT_WORDS or w in ("didn't", "never", "wrong", "forgot", "weren't", "n't") for w in words)
+        or "you" in words and any(w.endswith("ed") for w in words)
+    )
+
+
+def _third_party_fault(doc):
+    """'The courier left it out in the rain', 'my colleague didn't update your address', 'the warehouse
+    picked it wrong': a third party (or a colleague) named as the cause. 'We' and 'I' own it instead."""
+    out = []
+    for sent in doc.sents:
+        toks = list(sent)
+        words = [t.lower_ for t in toks]
+        if any(w in ("if", "unless", "whether", "in case") for w in words):
+            continue
+        for k, w in enumerate(words):
+            if w not in _THIRD_PARTY:
+                continue
+            if k > 0 and words[k - 1] in ("to", "with", "for", "from", "by", "at", "call", "ask", "contact"):
+                continue  # the party is an object ("passed to the warehouse"), not the doer
+            for j in range(k + 1, min(len(words), k + 9)):
+                v = words[j]
+                fault = v in _FAULT_WORDS and v != "keeps" or (v == "keeps" and j + 1 < len(words) and words[j + 1].endswith("ing"))
+                if v in ("didn't", "never", "n't") and j + 1 < len(words) and (words[j + 1] in _DUTY_VERBS):
+                    fault = True
+                if fault:
+                    if any(x in ("we", "i", "our") and x != "our" for x in words[max(0, k - 2):k]):
+                        break
+                    out.append(doc[toks[k].i:toks[j].i + 1])
+                    break
+    return out
+
+
+_TEAM_NOUNS = frozenset(
+    "team department specialists specialist experts expert advisers advisors adviser advisor manager supervisor "
+    "desk lead engineers colleagues".split()
+)
+_HANDOVER = frozenset(
+    """pass passing passed escalate escalating escalated refer referring referred forward forwarding forwarded hand
+    handing handed transfer transferring transferred connect connecting sending sent raise raised raising booked
+    handled assessed investigated processed reviewed arranged approved""".split()
+)
+_TEAM_FOLLOW = frozenset("call ring phone contact email reply respond follow look review handle process approve "
+                         "arrange get be reach pick assess investigate help assist".split())
+
+
+def _team_handover(doc):
+    """'I'm passing your case to our claims team', 'Laura from our billing team will call you':
+    another team or person takes over. A bare 'our team' is too vague to count."""
+    out = []
+    for sent in doc.sents:
+        toks = list(sent)
+        words = [t.lower_ for t in toks]
+        for k, w in enumerate(words):
+            if w not in _TEAM_NOUNS:
+                continue
+            det = next((j for j in range(k - 1, max(-1, k - 4), -1) if words[j] in ("our", "the", "your", "my", "their")), None)
+            if det is None or det == k - 1:
+                continue  # needs a qualifier: "our billing team", "your account manager"
+            if any(x in ("i'm", "i", "from") for x in words[max(0, det - 3):det]) and "from" in words[max(0, det - 2):det] \
+                    and any(x in ("i", "'m", "am", "this", "is", "name") for x in words[:det]):
+                continue  # "I'm Felix from the support team" introduces, it does not hand over
+            handover = any(x in _HANDOVER for x in words)
+            follow = any(words[j] in ("will", "'ll", "can", "could", "would") and j + 1 < len(words)
+                         and (words[j + 1] in _TEAM_FOLLOW or words[j + 1] in ("be", "definitely", "usually", "also", "then"))
+                         for j in range(k + 1, min(len(words), k + 6)))
+            if handover or follow:
+                out.append(doc[toks[det].i:toks[k].i + 1])
+                break
+    return out
+
+
+_EVAL = frozenset(
+    """frustrating annoying exhausting awful horrible terrible rotten stressful worrying upsetting disappointing
+    unacceptable embarrassing alarming nasty shock loss hassle nightmare rough tough uncomfortable inconvenient
+    scary unfair ordeal worry frustration inconvenience disappointment stress upset maddening infuriating
+    gutting heartbreaking miserable""".split()
+)
+_EVAL_LEAD = frozenset("that's that is it's it this what sounds sound must such a so really very quite real big "
+                       "serious huge".split())
+
+
+def _evaluative_empathy(doc):
+    """'That's a rotten end to a journey', 'what a disappointing thing to find', 'a real loss for your shop':
+    the staff member names how bad the situation is for the customer."""
+    out = []
+    for sent in doc.sents:
+        toks = list(sent)
+        words = [t.lower_ for t in toks]
+        if any(w in ("i'm", "i") for w in words[:2]) and "sorry" not in words and "understand" not in words \
+                and any(w in ("frustrated", "annoyed") for w in words):
+            continue
+        for k, w in enumerate(words):
+            if w in _EVAL and any(x in _EVAL_LEAD for x in words[max(0, k - 4):k]):
+                if "not" in words[max(0, k - 3):k] or "no" in words[max(0, k - 2):k]:
+                    continue
+                start = next(j for j in range(max(0, k - 4), k + 1) if words[j] in _EVAL_LEAD)
+                out.append(doc[toks[start].i:toks[k].i + 1])
+                break
+    return out
+
+
+def _looks_like_abbreviation(tok):
+    t = tok.text
+    if len(t) < 2 or len(t) > 7 or tok.like_url or tok.like_email or not t[0].isalpha() or "-" in t:
+        return False
+    letters = [c for c in t if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    return upper >= 2 and upper >= len(letters) - 1 and not tok.is_sent_start or (upper >= 3 and upper == len(letters))
+
+
 def _explained(tok):
     doc = tok.doc
     return tok.i + 1 < len(doc) and doc[tok.i + 1].text == "(" or tok.i > 0 and doc[tok.i - 1].text == "("
@@ -636,7 +791,11 @@ _FILLER = frozenset(
 )
 
 
-def _negative_phrasing(doc, found):
+_SUBJECT_SKIP = frozenset("really just currently actually still also simply honestly definitely unfortunately "
+                          "sadly probably certainly usually normally".split())
+
+
+def _negative_phrasing(doc, found, extra=()):
     """Refusals and inability framed as what cannot be done, judged over each negation's scope."""
     spans = []
     for tok in doc:
@@ -652,7 +811,7 @@ def _negative_phrasing(doc, found):
             continue
         before = [t.lower_ for t in doc[cstart:tok.i]]
         if low in ("not", "n't", "nt") and tok.i > 0 and doc[tok.i - 1].lower_ == "do" and (
-            tok.i - 1 == sent.start or doc[tok.i - 2].lower_ in ("please", ",", "and", "just")
+            tok.i - 1 == sent.start or doc[tok.i - 2].lower_ in ("please", ",", "and", "just", "so", "then", "but", "now")
         ):
             continue  # an instruction ("please do not reply to that e-mail"), not a refusal
         after = [t for t in doc[tok.i + 1:cend]]
@@ -671,9 +830,8 @@ def _negative_phrasing(doc, found):
             # "No." as an answer, "no refunds", "there's no way"; not "no problem", "no need", "no charge"
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if nxt is None or nxt.is_punct:
-                if tok.i == sent.start or (tok.i > 0 and doc[tok.i - 1].is_punct):
-                    if nxt is not None and nxt.text == "," and any(t.lower_ in ("problem", "worries") for t in doc[tok.i + 1:tok.i + 3]):
-                        continue
+                # "No." or "No!" as the whole sentence; "No, it's fully covered" is an answer, not a refusal
+                if (tok.i == sent.start or doc[tok.i - 1].is_punct) and (nxt is None or nxt.text in (".", "!")):
                     spans.append(doc[tok.i:min(tok.i + 2, len(doc))])
                 continue
             if head_low in ("way", "refunds", "refund", "returns", "exchanges", "discount", "discounts", "option",
@@ -690,7 +848,22 @@ def _negative_phrasing(doc, found):
         # who is negated
         prev = doc[tok.i - 1] if tok.i > 0 else None
         aux = prev.lower_ if prev is not None else ""
-        subj = next((t.lower_ for t in reversed(doc[cstart:tok.i]) if t.lower_ in lx.SUBJECTS_STAFF | {"you", "he", "she", "company", "policy", "system", "there"}), "")
+        j = tok.i - 2 if low not in ("never", "unable", "impossible", "cannot") else tok.i - 1
+        if low in ("unable", "impossible") and j >= 0 and doc[j].lower_ in ("be", "is", "are", "'m", "'re", "am", "'s", "was"):
+            j -= 1
+        while j >= cstart and doc[j].lower_ in _SUBJECT_SKIP:
+            j -= 1
+        subj = doc[j].lower_ if j >= cstart else ""
+        if subj in ("the", "a", "an", "our", "your", "their", "my", "this", "that") and j + 1 < tok.i:
+            subj = doc[j + 1].lower_  # "the company", "our team"
+        if subj not in lx.SUBJECTS_STAFF | {"you", "he", "she", "there", "who", "which", ""}:
+            # a noun subject ("installation isn't included", "the set won't make it"): only unavailability counts
+            if head is not None and (head_low in lx.UNAVAILABLE_HEADS or head_lemma in lx.UNAVAILABLE_HEADS) \
+                    and subj not in ("reboots", "update", "shouting"):
+                spans.append(doc[max(cstart, j):head.i + 1])
+            continue
+        if subj in ("who", "which", "he", "she", "they"):
+            continue
         if low in ("unable",):
             if subj in ("i", "we", "team", "company", "department", "staff", "they") or not subj:
                 spans.append(doc[max(cstart, tok.i - 2):min(cend, tok.i + 3)])
@@ -700,7 +873,8 @@ def _negative_phrasing(doc, found):
                 spans.append(doc[max(cstart, tok.i - 2):tok.i + 1])
             continue
         if low == "never":
-            if subj in ("we", "i", "company", "they", "store", "shop", "team") and head is not None and head_low not in ("happen", "hesitate"):
+            if subj in ("we", "i", "company", "store", "shop", "team") and head is not None \
+                    and head_low not in ("happen", "hesitate", "ask", "share", "sell", "store", "request", "send", "charge"):
                 spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
             continue
         # n't / not / nt / cannot
@@ -727,10 +901,11 @@ def _negative_phrasing(doc, found):
             spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
     # stock-outs without a way forward
     for tok in doc:
-        if tok.lower_ in ("stock", "sold", "discontinued", "unavailable") and not (set(found) & {"solution", "next_steps", "hold_or_transfer"}) \
+        if tok.lower_ in ("stock", "sold", "discontinued", "unavailable", "booked") and not (set(found) & {"solution", "next_steps", "hold_or_transfer"}) \
                 and not ({t.lower_ for t in tok.sent} & {"but", "however", "instead", "alternatively", "meanwhile"}):
             window = {t.lower_ for t in doc[max(0, tok.i - 2):tok.i + 2]}
             if ("out" in window and tok.lower_ in ("stock",)) or ("sold" == tok.lower_ and "out" in window) \
+                    or (tok.lower_ == "booked" and window & {"fully", "completely"}) \
                     or tok.lower_ in ("discontinued", "unavailable"):
                 spans.append(doc[max(0, tok.i - 2):tok.i + 1])
     # "all we can do is ...", "X can only ...": limits stated as the whole answer
@@ -745,9 +920,19 @@ def _negative_phrasing(doc, found):
             rest = {t.lower_ for t in doc[i:tok.sent.end]}
             if not (rest & {"but", "however", "instead", "join", "waitlist", "alternatively"}):
                 spans.append(doc[max(tok.sent.start, i - 2):min(tok.sent.end, i + 4)])
+    # "we only reply to claims sent through the form": a limit given as the whole answer
+    for tok in doc:
+        if tok.lower_ == "only" and tok.i > 0 and doc[tok.i - 1].lower_ in ("we", "i") and tok.i + 1 < len(doc) \
+                and doc[tok.i + 1].is_alpha:
+            rest = {t.lower_ for t in doc[tok.i:tok.sent.end]}
+            if not (rest & {"but", "however", "instead", "alternatively", "can", "happy"}):
+                spans.append(doc[tok.i - 1:tok.i + 2])
+    for span in extra:
+        spans.append(span)
     # "only" limits that leave the customer nowhere to go: "phone support is only for admins"
     for tok in doc:
-        if tok.lower_ == "only" and tok.i > 0 and doc[tok.i - 1].lower_ in ("is", "are", "'s", "'re", "be") \
+        if tok.lower_ == "only" and tok.i > 1 and doc[tok.i - 1].lower_ in ("is", "are", "'s", "'re", "be") \
+                and doc[tok.i - 2].lower_ != "you" \
                 and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("for", "possible", "available", "valid", "offered", "open", "allowed", "accepted", "eligible"):
             rest = {t.lower_ for t in doc[tok.i:tok.sent.end]}
             if not (rest & {"but", "however", "you", "join", "can", "instead"}):

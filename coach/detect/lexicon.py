@@ -16,7 +16,7 @@ FAVOURABLE_NEGATED = frozenset(
 NOT_A_REFUSAL = frozenset(
     """
     think believe want wanted like liked mean meant see seeing intend experience way kind level
-    happen happened sure certain promise guarantee legitimate authentic genuine real affiliated
+    happen happened promise guarantee legitimate authentic genuine real affiliated one
     related spam only just always yet
     """.split()
 )
@@ -25,7 +25,8 @@ NOT_A_REFUSAL = frozenset(
 UNAVAILABLE_HEADS = frozenset(
     """
     possible available option options something allowed permitted covered included eligible refundable
-    returnable valid applicable supported offered doable feasible stock policy able free refunded
+    returnable valid applicable supported offered doable feasible stock policy able free refunded somewhere
+    refundable open enabled work
     """.split()
 )
 
@@ -94,6 +95,7 @@ COMMON_ACRONYMS = frozenset(
     ZIP USB HDMI WIFI VPN IT IOS VAT CEO HR NHS BBC ATM CV DIY ETA GPS LED LCD CD DVD APP PS PS4 PS5
     FYI NB RSVP UPS DHL USPS CVV CVC SIM 4G 5G LTE HD UHD 4K AC DC MR MRS MS DR LOL BTW AI QR NY LA USD
     EUR GBP SEK NOK DKK CAD AUD RRP VIP I A TGIF COVID OMG TBH IMO BT EE
+    YT PS3 XBOX HP LG IBM HBO CNN NBA NFL TNT BMW HSBC GP DVLA HMRC IRS SSN DOB PO AMEX NO YES EV PST PDT CST
     """.split()
 )
 
@@ -103,6 +105,9 @@ JARGON = frozenset(
     WMS ASN SKU SKUS RMA SO SOS SLA SLAS EOL PSP KYC AML CRM ERP OMS TMS POD BOL GRN NDR 3PL P1 P2 P3
     P4 L1 L2 L3 T1 T2 T3 MTU ONT NTE OTDR APN DNS SMTP IMAP MX TTL BGP VLAN QOS RCA MTTR FCR AHT CSAT
     NPS CES IVR ACD WFM QA QC BAU EOD COB ETD ATD FOB DDP DAP EXW MOQ OOS SOP SOW RFQ ACH BACS
-    MCC AVS 3DS EMV TID MID ARN
+    MCC AVS 3DS EMV TID MID ARN OOB JWT WLAN CDN OLCI FTTP FTTC FTTH SOGEA SPF DKIM DMARC SMETS1 SMETS2 DCC
+    RFS LTL FTL PPPOE PPPoE RADIUS RTS NDR NDRs PNR MAC DSLAM CRC IPsec NAT-T BO CVM CVV2 SIP VoIP VOIP ONU OLT
+    GPON ADSL VDSL SNR DHCP ETL API APIs SDK SSO SAML LDAP VPC TLS SSL CNAME PSTN MNP PAC STAC
+    IMEI ICCID PUK MSISDN EORI CMR AWB ATA VAS KPI OTIF WIP FIFO KYB
     """.split()
 )
