@@ -96,7 +96,7 @@ def _token_patterns():
             [_tok(LOWER=_IN(["shall", "should"])), _tok(LOWER=_IN(["i", "we"])), _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
             [_tok(LOWER=_IN(["would", "do"])), _tok(LOWER="you"), _tok(LOWER=_IN(["like", "want"])),
              _tok(LOWER=_IN(["me", "us"])), _tok(LOWER="to"), _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
-            [_tok(LOWER="you"), _tok(LOWER=_IN(["can", "could", "may", "might", "should", "'d"])),
+            [_tok(LOWER="you"), _tok(LOWER=_IN(["can", "could", "may", "might", "should"])),
              _tok(LOWER=_IN(["also", "simply", "just", "always", "easily", "now", "still", "want", "need", "to",
                               "then", "then", "try", "either"]), OP="*"),
              _tok(LOWER=_IN(lx.YOU_CAN_ACTIONS))],
@@ -353,8 +353,26 @@ class Detector:
                 add("information_request", _trim(sent))
 
         # solution: commitments, instructions, links; not a link that only says where to contact us
+        for span in cues.get("x-solution", []):
+            add("solution", span)
         for span in cues.get("solution", []):
             if span[0].lower_ in ("please", "simply", "just", "kindly") and span[-1].lower_ in ("contact", "call"):
+                continue
+            last, nxt = span[-1].lower_, _next_lower(span)
+            if last == "get" and nxt in ("back", "in", "touch", "to", "you"):
+                continue  # "we'll get back to you" is a next step, not a fix
+            after = [t.lower_ for t in doc[span.end:span.end + 3]]
+            if last in ("give", "book", "booked", "arrange") and ("call" in after or "callback" in after or "ring" in after):
+                continue  # "I'll give you a call" is a next step
+            if last in ("see", "pick", "suggest", "keep") and nxt in ("you", "up", "how", "checking", "chasing"):
+                continue
+            before_span = doc[span.start - 1].lower_ if span.start > 0 else ""
+            if before_span in ("until", "once", "when", "if", "before") or (
+                    before_span == "so" and len(span) > 1 and span[1].lower_ in ("can", "could", "may")):
+                continue  # "so I can match it up", "until it's fixed": a purpose or a condition
+            if last in ("send", "sent", "pass", "passed", "give", "forward") and any(t.lower_ in _TEAM_NOUNS for t in doc[span.end:span.end + 6]):
+                continue  # "I've sent it to our credit team" hands over
+            if span[0].lower_ == "just" and last == "give":
                 continue
             if span[-1].lower_ in ("hold",) and _next_lower(span) in ("on", "the"):
                 continue  # "hold on", "hold the line"
@@ -391,8 +409,13 @@ class Detector:
                 continue
             add("next_steps", span)
 
+        for span in _scheduled_future(doc):
+            add("next_steps", span)
+
         # -- poor practice -----------------------------------------------------------------
         for span in cues.get("rude", []):
+            if span[0].lower_ == "read" and span.start > 0 and doc[span.start - 1].lower_ in ("have", "'ve", "you", "to", "'d", "had"):
+                continue  # "you should have read the terms" blames; the bare order "Read the banner." is rude
             add("rude", span)
             rude_tokens.update(range(span.start, span.end))
         shout = _shouting(doc, self.jargon)
@@ -731,6 +754,36 @@ def _evaluative_empathy(doc):
                     continue
                 start = next(j for j in range(max(0, k - 4), k + 1) if words[j] in _EVAL_LEAD)
                 out.append(doc[toks[start].i:toks[k].i + 1])
+                break
+    return out
+
+
+_FUTURE = frozenset("will 'll shall going expect expected should".split())
+_SCHEDULED = frozenset("goes leaves ships arrives lands reaches stays expires starts opens runs comes appears shows "
+                       "lands completes".split())
+_TIME_PREP = frozenset("by within until before after at on from".split())
+
+
+def _scheduled_future(doc):
+    """'The blue one goes out today', 'it'll arrive by the 22nd', 'we expect service back by 18:00':
+    what happens next, with a time."""
+    out = []
+    for sent in doc.sents:
+        toks = list(sent)
+        words = [t.lower_ for t in toks]
+        if words and words[-1] == "?" or any(w in ("if", "unless") for w in words[:3]):
+            continue
+        marker = next((k for k, w in enumerate(words) if w in _FUTURE or w in _SCHEDULED), None)
+        if marker is None:
+            continue
+        for k in range(marker + 1, len(words)):
+            w = words[k]
+            timed = w in lx.TIME_WORDS and w not in ("day", "days", "hour", "hours", "week", "weeks", "month", "minute",
+                                                      "minutes", "business", "working") \
+                or (w in _TIME_PREP and k + 1 < len(words) and (toks[k + 1].like_num or words[k + 1] in lx.TIME_WORDS
+                                                               or words[k + 1] in ("the", "next", "end")))
+            if timed:
+                out.append(doc[toks[marker].i:toks[k].i + 1])
                 break
     return out
 

@@ -47,7 +47,9 @@ SOLUTION_VERBS = frozenset(
     schedule expedite order extend offer exchange swap repair collect deliver courier compensate give
     provide cover honour honor match reimburse void remove correct amend adjust post sort resolve
     recommend suggest advise set put hold email e-mail waive discount price-match pick refund upgrade
-    activate enable disable unblock release rush prioritise prioritize transfer-funds mail text
+    activate enable disable unblock release rush prioritise prioritize transfer-funds mail text move remix
+    remake bring push cut pause end switch include reverse freeze unfreeze keep leave rebook downgrade mend
+    reinstate reopen top lock protect get make pay refit replace-it
     """.split()
 )
 
@@ -58,13 +60,17 @@ ACTION_IMPERATIVES = frozenset(
     reinstall follow head go navigate log sign enable disable turn switch hold store forward download
     redownload remove delete stream see find unplug plug press connect disconnect charge keep change
     power toggle refresh access look make set adjust browse scroll type enter choose pick read review
-    give double-check verify swipe drag save upload insert place pop bring take return drop
+    give double-check verify swipe drag save upload insert place pop bring take return drop dial tick
+    right-click double-click write add skip leave wipe tighten loosen unscrew screw fill wash rinse soak apply
+    attach detach reconnect pair unpair long-press scan print export import paste copy rename mute unmute
+    allow accept disable
     """.split()
 )
 
 # Verbs of "you can ..." that are a way out for the customer, not a request to contact us.
 YOU_CAN_ACTIONS = ACTION_IMPERATIVES | frozenset(
-    "learn find track manage cancel book redeem claim collect apply request exchange return get".split()
+    "learn find track manage cancel book redeem claim collect apply request exchange return get place upgrade "
+    "downgrade pay switch move pick order pause".split()
 )
 
 # Follow-up verbs of next steps ("we'll call you", "you'll receive").

@@ -161,6 +161,17 @@ PHRASES = {
         "just to {clarify|confirm|check|make sure}",
         "{let us know|let me know|tell us|tell me} {which|what|where|when|your|the|how many|whether|if you have|more}",
     ],
+    "x-solution": [
+        "what {i|we} can do is",
+        "{i'd|we'd|i would|we would} like to make it up to you",
+        "have you {already |}{tried|checked}",
+        "{usually|should|will|normally|often|generally} {fixes|fix|stops|stop|solves|solve|sorts|sort|clears|clear|resolves|resolve} {it|this|that|the|most}",
+        "{that|this|which} {fixes|solves|sorts|clears|resolves} {it|this|that|the}",
+        "{done|all done|sorted|all sorted}{,|!|.|:}",
+        "{you're|you are} {now |all |}{booked|set|sorted|confirmed|registered|upgraded|covered}",
+        "{is|are|'s|'re} {now |}{sorted|fixed|cancelled|canceled|refunded|in your inbox|ready for collection|reserved|on hold for you}",
+        "{i have|i've|we have|we've} {frozen|reversed|unsubscribed|resubmitted|requested|attached|rebooked|refunded|sent|issued|credited|waived|cancelled|canceled|moved|changed|updated|fixed|reset|removed|added|applied|arranged|booked|reserved|upgraded|extended|unlocked|reactivated|restored|switched|corrected|replaced|ordered|paused|set up|put|emailed|e-mailed|texted|posted|dispatched|released|approved|authorised|authorized|reinstated|reopened|blocked|unblocked|cleared|submitted|logged|raised|organised|organized|scheduled|rescheduled}",
+    ],
     "check_resolution": [
         "{does|did|do} {that|this|it|these|those} {help|make sense|answer|clear|work|sound|solve|fix|resolve}",
         "{is|was} {that|this|there} {ok|okay|alright|all right|helpful|clear|any}",
