@@ -9,8 +9,8 @@ taken back, whether a question asks the customer for something or offers somethi
 from __future__ import annotations
 
 import threading
-import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -51,8 +51,22 @@ class Detection:
         return [e for e in self.spans if e.behavior == behavior]
 
 
+def load_lemmas():
+    """spaCy's English lemma lookup table (form -> lemma) from spacy-lookups-data, installed with the
+    project; no download. Used directly rather than as a pipeline component: the detector needs the lemma
+    of a few words per reply, and lemmatising every token would cost a third of the tagging time."""
+    try:
+        import spacy_lookups_data
+        import srsly
+
+        path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+        return dict(srsly.read_gzip_json(path))
+    except (ImportError, OSError, ValueError):
+        return {}
+
+
 def build_nlp():
-    """The shared spaCy pipeline: blank English, sentencizer and lookup lemmas (no download)."""
+    """The shared spaCy pipeline: blank English tokenizer (sign-offs split off) and sentencizer."""
     nlp = spacy.blank("en")
     # sign-offs glued to the text ("Thanks.^Kim", "~Nick") become separate tokens
     infixes = list(nlp.Defaults.infixes) + [r"(?<=[\w.!?])[\^~](?=\w)"]
@@ -60,11 +74,6 @@ def build_nlp():
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     nlp.add_pipe("sentencizer")
-    try:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    except (ValueError, OSError, ImportError):  # spacy-lookups-data missing: lemmas fall back to text
-        nlp.remove_pipe("lemmatizer")
     return nlp
 
 
@@ -75,8 +84,9 @@ def _tok(**kw):
 _IN = lambda words: {"IN": sorted(words)}  # noqa: E731
 
 
-def _token_patterns():
-    """Matcher patterns: cues that need token attributes rather than fixed phrases."""
+def _token_patterns(forms=lambda lemmas: lemmas):
+    """Matcher patterns: cues that need token attributes rather than fixed phrases.
+    forms(lemmas) gives every inflected form of the lemmas (from the lemma lookup table)."""
     subj = ["i", "we"]
     aux_commit = ["'ll", "will", "can", "could", "'ve", "have", "'d", "would", "am", "'m", "are", "'re", "shall"]
     fillers = ["also", "just", "gladly", "happily", "personally", "now", "already", "be", "going", "to",
@@ -90,12 +100,12 @@ def _token_patterns():
     return {
         "solution": [
             [_tok(LOWER=_IN(subj)), _tok(LOWER=_IN(aux_commit)), _tok(LOWER=_IN(fillers), OP="*"),
-             _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
+             _tok(LOWER=_IN(forms(lx.SOLUTION_VERBS)))],
             [_tok(LOWER=_IN(["i", "we"])), _tok(LOWER=_IN(["'d", "would"]), OP="?"),
              _tok(LOWER=_IN(["recommend", "suggest", "advise"]))],
-            [_tok(LOWER=_IN(["shall", "should"])), _tok(LOWER=_IN(["i", "we"])), _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
+            [_tok(LOWER=_IN(["shall", "should"])), _tok(LOWER=_IN(["i", "we"])), _tok(LOWER=_IN(forms(lx.SOLUTION_VERBS)))],
             [_tok(LOWER=_IN(["would", "do"])), _tok(LOWER="you"), _tok(LOWER=_IN(["like", "want"])),
-             _tok(LOWER=_IN(["me", "us"])), _tok(LOWER="to"), _tok(LEMMA=_IN(lx.SOLUTION_VERBS))],
+             _tok(LOWER=_IN(["me", "us"])), _tok(LOWER="to"), _tok(LOWER=_IN(forms(lx.SOLUTION_VERBS)))],
             [_tok(LOWER="you"), _tok(LOWER=_IN(["can", "could", "may", "might", "should"])),
              _tok(LOWER=_IN(["also", "simply", "just", "always", "easily", "now", "still", "want", "need", "to",
                               "then", "then", "try", "either"]), OP="*"),
@@ -124,7 +134,7 @@ def _token_patterns():
             [_tok(LOWER=_IN(["i", "we"])), _tok(LOWER=_IN(["'ve", "have", "'ll", "will"])),
              _tok(LOWER=_IN(["gone", "go"])), _tok(LOWER="ahead")],
             [_tok(LOWER=_IN(["i", "we"])), _tok(LOWER=_IN(["'ve", "have", "just", "already"]), OP="+"),
-             _tok(LEMMA=_IN(lx.SOLUTION_VERBS), TAG={"NOT_IN": ["x"]})],
+             _tok(LOWER=_IN(forms(lx.SOLUTION_VERBS)))],
         ],
         "next_steps": [
             [_tok(LOWER=_IN(["i", "we", "they", "he", "she", "someone", "team", "technician", "courier", "agent",
@@ -132,10 +142,10 @@ def _token_patterns():
              _tok(LOWER=_IN(["'ll", "will", "shall", "are", "'re", "is", "'s", "can"])),
              _tok(LOWER=_IN(["going", "to", "be", "also", "then", "personally", "get", "back", "aim", "try",
                               "definitely", "certainly", "now", "soon", "happy", "glad", "in", "e", "-"]), OP="*"),
-             _tok(LEMMA=_IN(lx.FOLLOW_UP_VERBS))],
+             _tok(LOWER=_IN(forms(lx.FOLLOW_UP_VERBS)))],
             [_tok(LOWER="you"), _tok(LOWER=_IN(["'ll", "will", "should"])),
              _tok(LOWER=_IN(["also", "then", "soon", "shortly", "now", "be", "able", "to"]), OP="*"),
-             _tok(LEMMA=_IN(["get", "receive", "hear", "see", "have", "be"])),
+             _tok(LOWER=_IN(forms(["get", "receive", "hear", "see", "have", "be"]))),
              _tok(LOWER=_IN(["a", "an", "the", "your", "from", "back", "it", "them", "an", "notified", "contacted",
                               "emailed", "called", "refunded", "credited", "updated", "sent", "our"]))],
             [_tok(LOWER=_IN(["so", "for"])), _tok(LOWER="that", OP="?"), _tok(LOWER=_IN(["we", "i", "us", "someone", "they"])),
@@ -217,6 +227,17 @@ class Detector:
 
     def __init__(self, extra_jargon=()):
         self.nlp = build_nlp()
+        self.lemmas = load_lemmas()
+        inflections = {}
+        for form, lemma in self.lemmas.items():
+            inflections.setdefault(lemma, set()).add(form)
+
+        def forms(lemmas):
+            out = set(lemmas)
+            for lemma in lemmas:
+                out |= {f for f in inflections.get(lemma, ()) if f.isalpha() or "-" in f}
+            return out
+
         vocab = self.nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         make = self.nlp.make_doc
@@ -224,7 +245,7 @@ class Detector:
             docs = [make(p) for p in dict.fromkeys(expanded(label))]
             self.phrases.add(label, docs)
         self.matcher = Matcher(vocab)
-        for label, patterns in _token_patterns().items():
+        for label, patterns in _token_patterns(forms).items():
             self.matcher.add(label, patterns)
         self.jargon = set(lx.JARGON) | {j for j in extra_jargon if j and " " not in j}
         multi = [j for j in extra_jargon if j and " " in j]
@@ -401,7 +422,7 @@ class Detector:
         for span in cues.get("next_steps", []):
             if span[-1].lower_ == "look" and _next_lower(span) in ("out", "forward"):
                 continue
-            if span[-1].lemma_ in ("let", "be") and not _has_time(span.sent) and span[-1].lower_ != "let":
+            if span[-1].lower_ in ("be", "is", "are", "been") and not _has_time(span.sent):
                 continue
             if span[0].lower_ in ("within", "in", "takes", "take", "allow") and not _has_future(span.sent):
                 continue
@@ -484,7 +505,7 @@ class Detector:
             for span in unknown:
                 add("jargon", span)
 
-        for span in _negative_phrasing(doc, found, cues.get("x-negative", [])):
+        for span in _negative_phrasing(doc, found, cues.get("x-negative", []), self.lemmas):
             add("negative_phrasing", span)
 
         return Detection(original, _evidence(original, found))
@@ -848,146 +869,171 @@ _SUBJECT_SKIP = frozenset("really just currently actually still also simply hone
                           "sadly probably certainly usually normally".split())
 
 
-def _negative_phrasing(doc, found, extra=()):
+_NEG_TRIGGERS = lx.NEGATION_CUES | {"no", "stock", "sold", "discontinued", "unavailable", "booked", "all", "can", "only"}
+_NO_HEADS = frozenset(
+    "way refunds refund returns exchanges discount discounts option options chance possibility exceptions exception "
+    "information info news update updates record details plans availability stock longer one more compensation "
+    "cancellations".split()
+)
+
+
+def _sentence_bounds(doc):
+    """(start, end) of the sentence of every token, computed once per reply."""
+    bounds = [None] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            bounds[i] = (sent.start, sent.end)
+    return bounds
+
+
+def _negative_phrasing(doc, found, extra=(), lemmas=None, lw=None, bounds=None):
     """Refusals and inability framed as what cannot be done, judged over each negation's scope."""
+    lw = lw if lw is not None else [t.lower_ for t in doc]
+    n = len(lw)
+    if not _NEG_TRIGGERS.intersection(lw):
+        return list(extra)
+    bounds = bounds or _sentence_bounds(doc)
+    lemmas = lemmas or {}
+    is_punct = [t.is_punct for t in doc]
+    question = {}
     spans = []
-    for tok in doc:
-        low = tok.lower_
-        if low not in lx.NEGATION_CUES and low != "no":
+    found_way_forward = bool(set(found) & {"solution", "next_steps", "hold_or_transfer"})
+
+    def clause(i):
+        s0, s1 = bounds[i]
+        a = i
+        while a > s0 and lw[a - 1] not in (",", ";", ":", "—", "–", "but", "although", "though"):
+            a -= 1
+        b = i + 1
+        while b < s1 and lw[b] not in (",", ";", ":", ".", "!", "?", "—", "–", "but", "although", "though"):
+            b += 1
+        return a, b
+
+    for i, low in enumerate(lw):
+        if low not in _NEG_TRIGGERS:
             continue
-        sent = tok.sent
-        if _is_question(sent):
+        s0, s1 = bounds[i]
+        if low in ("stock", "sold", "discontinued", "unavailable", "booked"):
+            # stock-outs without a way forward
+            if found_way_forward or {"but", "however", "instead", "alternatively", "meanwhile"}.intersection(lw[s0:s1]):
+                continue
+            window = set(lw[max(0, i - 2):i + 2])
+            if (low == "stock" and "out" in window) or (low == "sold" and "out" in window) \
+                    or (low == "booked" and window & {"fully", "completely"}) or low in ("discontinued", "unavailable"):
+                spans.append(doc[max(0, i - 2):i + 1])
             continue
-        cstart, cend = _clause_bounds(doc, tok.i)
-        before = [t.lower_ for t in doc[max(sent.start, tok.i - 12):tok.i]]
-        if any(w in ("if", "unless", "whether", "when", "until", "once", "even") for w in before):
+        if low in ("all", "can"):
+            # "all we can do is ...", "X can only ...": limits stated as the whole answer
+            window = lw[max(s0, i - 2):i + 3]
+            limited = (low == "all" and window[-3:][:2] in (["we", "can"], ["i", "can"])) or (
+                low == "can" and i + 1 < n and lw[i + 1] == "only" and i > 0 and lw[i - 1] != "you"
+                and (i + 2 >= n or lw[i + 2] not in ("imagine", "apologise", "apologize")))
+            if limited and not {"but", "however", "instead", "join", "waitlist", "alternatively"}.intersection(lw[i:s1]):
+                spans.append(doc[max(s0, i - 2):min(s1, i + 4)])
             continue
-        before = [t.lower_ for t in doc[cstart:tok.i]]
-        if low in ("not", "n't", "nt") and tok.i > 0 and doc[tok.i - 1].lower_ == "do" and (
-            tok.i - 1 == sent.start or doc[tok.i - 2].lower_ in ("please", ",", "and", "just", "so", "then", "but", "now")
-        ):
+        if low == "only":
+            rest = set(lw[i:s1])
+            if i > 0 and lw[i - 1] in ("we", "i") and i + 1 < n and doc[i + 1].is_alpha:
+                # "we only reply to claims sent through the form"
+                if not rest & {"but", "however", "instead", "alternatively", "can", "happy"}:
+                    spans.append(doc[i - 1:i + 2])
+            elif i > 1 and lw[i - 1] in ("is", "are", "'s", "'re", "be") and lw[i - 2] != "you" and i + 1 < n \
+                    and lw[i + 1] in ("for", "possible", "available", "valid", "offered", "open", "allowed", "accepted", "eligible"):
+                # "phone support is only for admins"
+                if not rest & {"but", "however", "you", "join", "can", "instead"}:
+                    spans.append(doc[max(s0, i - 3):min(s1, i + 3)])
+            continue
+        if s0 not in question:
+            question[s0] = _is_question(doc[s0:s1])
+        if question[s0]:
+            continue
+        if {"if", "unless", "whether", "when", "until", "once", "even"}.intersection(lw[max(s0, i - 12):i]):
+            continue
+        cstart, cend = clause(i)
+        if low in ("not", "n't", "nt") and i > 0 and lw[i - 1] == "do" and (
+                i - 1 == s0 or lw[i - 2] in ("please", ",", "and", "just", "so", "then", "but", "now")):
             continue  # an instruction ("please do not reply to that e-mail"), not a refusal
-        after = [t for t in doc[tok.i + 1:cend]]
-        head = next((t for t in after if t.lower_ not in _FILLER and not t.is_punct), None)
-        head_low = head.lower_ if head is not None else ""
-        head_lemma = head.lemma_.lower() if head is not None else ""
+        head_i = next((k for k in range(i + 1, cend) if lw[k] not in _FILLER and not is_punct[k]), None)
+        head_low = lw[head_i] if head_i is not None else ""
+        head_lemma = lemmas.get(head_low, head_low)
         if head_low in lx.FAVOURABLE_NEGATED or head_lemma in lx.FAVOURABLE_NEGATED:
             continue
         if head_low in lx.NOT_A_REFUSAL or head_lemma in lx.NOT_A_REFUSAL:
             continue
-        words_after = {t.lower_ for t in after}
+        after = lw[i + 1:cend]
+        words_after = set(after)
         if words_after & {"enough", "wait", "happier", "agree", "more"} and low in ("n't", "not", "nt", "cannot"):
-            if any(t.lower_ in ("enough", "happier", "wait") for t in after[:4]) or "more" in [t.lower_ for t in after[-2:]]:
+            if {"enough", "happier", "wait"}.intersection(after[:4]) or "more" in after[-2:]:
                 continue
         if low == "no":
             # "No." as an answer, "no refunds", "there's no way"; not "no problem", "no need", "no charge"
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if nxt is None or nxt.is_punct:
-                # "No." or "No!" as the whole sentence; "No, it's fully covered" is an answer, not a refusal
-                if (tok.i == sent.start or doc[tok.i - 1].is_punct) and (nxt is None or nxt.text in (".", "!")):
-                    spans.append(doc[tok.i:min(tok.i + 2, len(doc))])
+            nxt = lw[i + 1] if i + 1 < n else None
+            if nxt is None or is_punct[i + 1]:
+                if (i == s0 or is_punct[i - 1]) and (nxt is None or nxt in (".", "!")):
+                    spans.append(doc[i:min(i + 2, n)])
                 continue
-            if head_low in ("way", "refunds", "refund", "returns", "exchanges", "discount", "discounts", "option",
-                            "options", "chance", "possibility", "exceptions", "exception", "information", "info",
-                            "news", "update", "updates", "record", "details", "plans", "availability", "stock",
-                            "longer", "one", "more", "compensation", "cancellations"):
-                if head_low == "longer" and not (words_after & {"sell", "offer", "stock", "available", "supported",
-                                                                  "carry", "make", "provide", "do"}):
+            if head_low in _NO_HEADS:
+                if head_low == "longer" and not words_after & {"sell", "offer", "stock", "available", "supported",
+                                                               "carry", "make", "provide", "do"}:
                     continue
                 if head_low == "one" and "can" not in words_after:
                     continue
-                spans.append(doc[tok.i:head.i + 1])
+                spans.append(doc[i:head_i + 1])
             continue
         # who is negated
-        prev = doc[tok.i - 1] if tok.i > 0 else None
-        aux = prev.lower_ if prev is not None else ""
-        j = tok.i - 2 if low not in ("never", "unable", "impossible", "cannot") else tok.i - 1
-        if low in ("unable", "impossible") and j >= 0 and doc[j].lower_ in ("be", "is", "are", "'m", "'re", "am", "'s", "was"):
+        aux = lw[i - 1] if i > 0 else ""
+        j = i - 2 if low not in ("never", "unable", "impossible", "cannot") else i - 1
+        if low in ("unable", "impossible") and j >= 0 and lw[j] in ("be", "is", "are", "'m", "'re", "am", "'s", "was"):
             j -= 1
-        while j >= cstart and doc[j].lower_ in _SUBJECT_SKIP:
+        while j >= cstart and lw[j] in _SUBJECT_SKIP:
             j -= 1
-        subj = doc[j].lower_ if j >= cstart else ""
-        if subj in ("the", "a", "an", "our", "your", "their", "my", "this", "that") and j + 1 < tok.i:
-            subj = doc[j + 1].lower_  # "the company", "our team"
-        if subj not in lx.SUBJECTS_STAFF | {"you", "he", "she", "there", "who", "which", ""}:
+        subj = lw[j] if j >= cstart else ""
+        if subj in ("the", "a", "an", "our", "your", "their", "my", "this", "that") and j + 1 < i:
+            subj = lw[j + 1]  # "the company", "our team"
+        if subj not in _KNOWN_SUBJECTS:
             # a noun subject ("installation isn't included", "the set won't make it"): only unavailability counts
-            if head is not None and (head_low in lx.UNAVAILABLE_HEADS or head_lemma in lx.UNAVAILABLE_HEADS) \
+            if head_i is not None and (head_low in lx.UNAVAILABLE_HEADS or head_lemma in lx.UNAVAILABLE_HEADS) \
                     and subj not in ("reboots", "update", "shouting"):
-                spans.append(doc[max(cstart, j):head.i + 1])
+                spans.append(doc[max(cstart, j):head_i + 1])
             continue
         if subj in ("who", "which", "he", "she", "they"):
             continue
-        if low in ("unable",):
+        if low == "unable":
             if subj in ("i", "we", "team", "company", "department", "staff", "they") or not subj:
-                spans.append(doc[max(cstart, tok.i - 2):min(cend, tok.i + 3)])
+                spans.append(doc[max(cstart, i - 2):min(cend, i + 3)])
             continue
         if low == "impossible":
-            if subj in ("it", "that", "this", "") or subj in ("i", "we"):
-                spans.append(doc[max(cstart, tok.i - 2):tok.i + 1])
+            if subj in ("it", "that", "this", "", "i", "we"):
+                spans.append(doc[max(cstart, i - 2):i + 1])
             continue
         if low == "never":
-            if subj in ("we", "i", "company", "store", "shop", "team") and head is not None \
+            if subj in ("we", "i", "company", "store", "shop", "team") and head_i is not None \
                     and head_low not in ("happen", "hesitate", "ask", "share", "sell", "store", "request", "send", "charge"):
-                spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
+                spans.append(doc[max(cstart, i - 2):head_i + 1])
             continue
         # n't / not / nt / cannot
-        if aux not in lx.REFUSAL_AUX and low not in ("cannot",) and not (aux in ("really", "currently", "just", "actually", "still", "also") ):
+        if aux not in lx.REFUSAL_AUX and low != "cannot" and aux not in ("really", "currently", "just", "actually", "still", "also"):
             continue
-        if head is None:
+        if head_i is None:
             if subj in ("i", "we", "company", "team", "they") and aux in ("ca", "can", "could", "wo", "will", "do", "does"):
-                spans.append(doc[max(cstart, tok.i - 2):cend])  # "we can't do that"
+                spans.append(doc[max(cstart, i - 2):cend])  # "we can't do that"
             continue
-        if subj in ("it", "that", "this", "there", "policy", "system", "he", "she"):
+        if subj in ("it", "that", "this", "there", "policy", "system"):
             if head_low in lx.UNAVAILABLE_HEADS or head_lemma in lx.UNAVAILABLE_HEADS or head_low == "something" \
                     or (head_low in ("how", "what") and words_after & {"work", "do", "offer", "sell"}) \
-                    or (head_low in ("in",) and "stock" in words_after):
-                spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
+                    or (head_low == "in" and "stock" in words_after):
+                spans.append(doc[max(cstart, i - 2):head_i + 1])
             continue
         if subj == "you":
             if (aux in ("ca", "can", "could", "may", "might", "must") and head_low not in ("miss", "go", "beat", "lose", "fail")) \
                     or head_low in ("allowed", "permitted", "eligible", "entitled"):
-                spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
+                spans.append(doc[max(cstart, i - 2):head_i + 1])
             continue
-        if subj in ("i", "we", "company", "team", "they", "store", "shop", "staff", "department") or not subj:
-            if aux in ("is", "'s") and subj not in ("company", "team", "store", "shop", "department"):
-                continue
-            spans.append(doc[max(cstart, tok.i - 2):head.i + 1])
-    # stock-outs without a way forward
-    for tok in doc:
-        if tok.lower_ in ("stock", "sold", "discontinued", "unavailable", "booked") and not (set(found) & {"solution", "next_steps", "hold_or_transfer"}) \
-                and not ({t.lower_ for t in tok.sent} & {"but", "however", "instead", "alternatively", "meanwhile"}):
-            window = {t.lower_ for t in doc[max(0, tok.i - 2):tok.i + 2]}
-            if ("out" in window and tok.lower_ in ("stock",)) or ("sold" == tok.lower_ and "out" in window) \
-                    or (tok.lower_ == "booked" and window & {"fully", "completely"}) \
-                    or tok.lower_ in ("discontinued", "unavailable"):
-                spans.append(doc[max(0, tok.i - 2):tok.i + 1])
-    # "all we can do is ...", "X can only ...": limits stated as the whole answer
-    for i, tok in enumerate(doc):
-        low = tok.lower_
-        window = [t.lower_ for t in doc[max(tok.sent.start, i - 2):i + 3]]
-        limited = (low == "all" and window[-3:][:2] in (["we", "can"], ["i", "can"])) or (
-            low == "can" and i + 1 < len(doc) and doc[i + 1].lower_ == "only" and doc[i - 1].lower_ not in ("you",)
-            and (i + 2 >= len(doc) or doc[i + 2].lower_ not in ("imagine", "apologise", "apologize"))
-        )
-        if limited:
-            rest = {t.lower_ for t in doc[i:tok.sent.end]}
-            if not (rest & {"but", "however", "instead", "join", "waitlist", "alternatively"}):
-                spans.append(doc[max(tok.sent.start, i - 2):min(tok.sent.end, i + 4)])
-    # "we only reply to claims sent through the form": a limit given as the whole answer
-    for tok in doc:
-        if tok.lower_ == "only" and tok.i > 0 and doc[tok.i - 1].lower_ in ("we", "i") and tok.i + 1 < len(doc) \
-                and doc[tok.i + 1].is_alpha:
-            rest = {t.lower_ for t in doc[tok.i:tok.sent.end]}
-            if not (rest & {"but", "however", "instead", "alternatively", "can", "happy"}):
-                spans.append(doc[tok.i - 1:tok.i + 2])
-    for span in extra:
-        spans.append(span)
-    # "only" limits that leave the customer nowhere to go: "phone support is only for admins"
-    for tok in doc:
-        if tok.lower_ == "only" and tok.i > 1 and doc[tok.i - 1].lower_ in ("is", "are", "'s", "'re", "be") \
-                and doc[tok.i - 2].lower_ != "you" \
-                and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("for", "possible", "available", "valid", "offered", "open", "allowed", "accepted", "eligible"):
-            rest = {t.lower_ for t in doc[tok.i:tok.sent.end]}
-            if not (rest & {"but", "however", "you", "join", "can", "instead"}):
-                spans.append(doc[max(tok.sent.start, tok.i - 3):min(tok.sent.end, tok.i + 3)])
+        if aux in ("is", "'s") and subj not in ("company", "team", "store", "shop", "department"):
+            continue
+        spans.append(doc[max(cstart, i - 2):head_i + 1])
+    spans.extend(extra)
     return spans
+
+
+_KNOWN_SUBJECTS = lx.SUBJECTS_STAFF | {"you", "he", "she", "there", "who", "which", ""}
