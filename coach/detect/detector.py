@@ -487,6 +487,9 @@ class Detector:
                 continue
             if span[-1].lower_ in ("assured",) and not _has_future(span.sent):
                 continue
+            if span.start > 0 and doc[span.start - 1].lower_ in ("i", "we") and span[0].lower_ in ("will", "'ll") \
+                    and _next_lower(span) in _OWN_ACTIONS:
+                continue  # "I'll definitely pass that on": in the speaker's own hands, not a risky promise
             add("risky_promise", span)
 
         caps_sentence = shout is not None
@@ -779,6 +782,8 @@ def _evaluative_empathy(doc):
     return out
 
 
+_OWN_ACTIONS = frozenset("pass call ring look check let email e-mail note mention flag ask chase follow get keep "
+                         "raise log text message update remember try".split())
 _FUTURE = frozenset("will 'll shall going expect expected should".split())
 _SCHEDULED = frozenset("goes leaves ships arrives lands reaches stays expires starts opens runs comes appears shows "
                        "lands completes".split())
