@@ -443,6 +443,14 @@ class Detector:
         if shout is not None:
             add("rude", shout)
 
+        if customer and _waited_long(customer):
+            # telling a customer who has already waited long to wait more, with nothing done, brushes them off
+            for span in cues.get("x-wait", []):
+                if not (set(found) & {"solution", "hold_or_transfer"}):
+                    add("dismissive", span)
+        last_word = next((t for t in reversed(doc) if not t.is_punct and not t.is_space), None)
+        if last_word is not None and last_word.lower_ == "obviously":
+            add("rude", doc[last_word.i:last_word.i + 1])  # "cuz it's better obviously"
         for span in cues.get("dismissive", []):
             if span[0].lower_ in ("that", "it") and span[-1].lower_ == "happens" and _next_lower(span) not in (".", "!", ",", ""):
                 continue
@@ -670,10 +678,20 @@ _THIRD_PARTY = frozenset(
 _FAULT_WORDS = frozenset(
     """forgot forgets ignored ignores lost loses broke breaks damaged misconfigured messed messes screwed dropped
     mixed misplaced mislabelled mislabeled misrouted careless useless incompetent nightmare behind wrong failed
-    fails keeps""".split()
+    fails keeps keep forgetting losing""".split()
 )
 _DUTY_VERBS = frozenset("update send call tell check deliver knock ring pass process follow record note read book "
                         "turn show pick load scan log".split())
+
+
+_LATE_CUES = ("weeks", "week ago", "days ago", "still not", "still hasn't", "still haven't", "still waiting",
+              "been waiting", "waiting since", "hasn't arrived", "has not arrived", "haven't received", "not arrived",
+              "days late", "weeks late", "over a week", "over a month", "month ago", "ages", "forever", "since")
+
+
+def _waited_long(customer):
+    text = customer.lower().replace("\u2019", "'")
+    return any(cue in text for cue in _LATE_CUES)
 
 
 def _blames_before(span):
