@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import spacy
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from coach.behaviors import TAGS
 from coach.detect import lexicon as lx
+from coach.detect.patterns import TokenPatterns, View
 from coach.detect.phrases import PHRASES, expanded
 
 # Straighten typographic quotes one character for one, so spans still index the original text.
@@ -244,9 +245,9 @@ class Detector:
         for label in PHRASES:
             docs = [make(p) for p in dict.fromkeys(expanded(label))]
             self.phrases.add(label, docs)
-        self.matcher = Matcher(vocab)
+        self.patterns = TokenPatterns()
         for label, patterns in _token_patterns(forms).items():
-            self.matcher.add(label, patterns)
+            self.patterns.add(label, patterns)
         self.jargon = set(lx.JARGON) | {j for j in extra_jargon if j and " " not in j}
         multi = [j for j in extra_jargon if j and " " in j]
         if multi:
@@ -272,16 +273,16 @@ class Detector:
         cues: dict[str, list[Span]] = {}
         for match_id, start, end in self.phrases(doc):
             cues.setdefault(vocab_strings[match_id], []).append(doc[start:end])
-        for match_id, start, end in self.matcher(doc):
-            cues.setdefault(vocab_strings[match_id], []).append(doc[start:end])
+        view = View(doc)
+        for label, start, end in self.patterns(view):
+            cues.setdefault(label, []).append(doc[start:end])
         found: dict[str, list[Span]] = {}
 
         def add(tag, span):
             found.setdefault(tag, []).append(span)
 
         takebacks = cues.get("x-takeback", [])
-        sentences = list(doc.sents)
-        questions = [s for s in sentences if _is_question(s)]
+        questions = [doc[a:b] for a, b in view.sents if _is_question(doc[a:b])]
         rude_tokens = set()
 
         # greeting: only where a reply or sentence opens with it
@@ -308,7 +309,7 @@ class Detector:
                     continue
             add("empathy", span)
 
-        for span in _evaluative_empathy(doc):
+        for span in _evaluative_empathy(doc, view):
             add("empathy", span)
 
         for span in cues.get("apology", []):
@@ -337,7 +338,7 @@ class Detector:
 
         for span in cues.get("hold_or_transfer", []):
             add("hold_or_transfer", span)
-        for span in _team_handover(doc):
+        for span in _team_handover(doc, view):
             add("hold_or_transfer", span)
 
         # "if you need anything else, let us know" checks resolution; "if you need help, call 0800..."
@@ -401,7 +402,7 @@ class Detector:
             if not committed and _covered(span.sent, found, ("hold_or_transfer",)):
                 continue  # "head here and select the chat button" hands over; it is not a fix
             add("solution", span)
-        for tok in doc:
+        for tok in (view.toks[i] for i, text in enumerate(view.text) if "." in text or "@" in text and len(text) > 3):
             if tok.like_url or tok.like_email and tok.i > 0 and doc[tok.i - 1].lower_ in ("to", "at"):
                 sent = tok.sent
                 words = {t.lower_ for t in sent}
@@ -430,7 +431,7 @@ class Detector:
                 continue
             add("next_steps", span)
 
-        for span in _scheduled_future(doc):
+        for span in _scheduled_future(doc, view):
             add("next_steps", span)
 
         # -- poor practice -----------------------------------------------------------------
@@ -439,7 +440,7 @@ class Detector:
                 continue  # "you should have read the terms" blames; the bare order "Read the banner." is rude
             add("rude", span)
             rude_tokens.update(range(span.start, span.end))
-        shout = _shouting(doc, self.jargon)
+        shout = _shouting(doc, self.jargon, view)
         if shout is not None:
             add("rude", shout)
 
@@ -483,7 +484,7 @@ class Detector:
                     and _subject_before(span) in ("we", "i"):
                 continue  # "we should have told you" owns the mistake
             add("blame", span)
-        for span in _third_party_fault(doc):
+        for span in _third_party_fault(doc, view):
             add("blame", span)
 
         for span in cues.get("risky_promise", []):
@@ -505,18 +506,21 @@ class Detector:
             if not _explained(span[-1]):
                 add("jargon", span)
         unknown = []
-        for tok in doc:
-            if caps_sentence or _explained(tok) or _is_signoff(tok):
+        for i, text in enumerate(view.text if not caps_sentence else ()):
+            if len(text) < 2 or text.islower() or (text[0].isupper() and text[1:].islower()):
+                continue  # most words: not an abbreviation
+            tok = view.toks[i]
+            if _explained(tok) or _is_signoff(tok):
                 continue
-            if tok.text in self.jargon:
-                add("jargon", doc[tok.i:tok.i + 1])
-            elif _looks_like_abbreviation(tok) and tok.text.upper() not in lx.COMMON_ACRONYMS:
-                unknown.append(doc[tok.i:tok.i + 1])
+            if text in self.jargon:
+                add("jargon", doc[i:i + 1])
+            elif _looks_like_abbreviation(tok) and text.upper() not in lx.COMMON_ACRONYMS:
+                unknown.append(doc[i:i + 1])
         if len({u.text for u in unknown}) >= 2 or (unknown and "jargon" in found):
             for span in unknown:
                 add("jargon", span)
 
-        for span in _negative_phrasing(doc, found, cues.get("x-negative", []), self.lemmas):
+        for span in _negative_phrasing(doc, found, cues.get("x-negative", []), self.lemmas, view.lower, view.bounds):
             add("negative_phrasing", span)
 
         return Detection(original, _evidence(original, found))
@@ -704,13 +708,13 @@ def _blames_before(span):
     )
 
 
-def _third_party_fault(doc):
+def _third_party_fault(doc, view):
     """'The courier left it out in the rain', 'my colleague didn't update your address', 'the warehouse
     picked it wrong': a third party (or a colleague) named as the cause. 'We' and 'I' own it instead."""
     out = []
-    for sent in doc.sents:
-        toks = list(sent)
-        words = [t.lower_ for t in toks]
+    for s0, s1 in view.sents:
+        toks = view.toks[s0:s1]
+        words = view.lower[s0:s1]
         if any(w in ("if", "unless", "whether", "in case") for w in words):
             continue
         for k, w in enumerate(words):
@@ -744,13 +748,13 @@ _TEAM_FOLLOW = frozenset("call ring phone contact email reply respond follow loo
                          "arrange get be reach pick assess investigate help assist".split())
 
 
-def _team_handover(doc):
+def _team_handover(doc, view):
     """'I'm passing your case to our claims team', 'Laura from our billing team will call you':
     another team or person takes over. A bare 'our team' is too vague to count."""
     out = []
-    for sent in doc.sents:
-        toks = list(sent)
-        words = [t.lower_ for t in toks]
+    for s0, s1 in view.sents:
+        toks = view.toks[s0:s1]
+        words = view.lower[s0:s1]
         for k, w in enumerate(words):
             if w not in _TEAM_NOUNS:
                 continue
@@ -780,13 +784,13 @@ _EVAL_LEAD = frozenset("that's that is it's it this what sounds sound must such 
                        "serious huge".split())
 
 
-def _evaluative_empathy(doc):
+def _evaluative_empathy(doc, view):
     """'That's a rotten end to a journey', 'what a disappointing thing to find', 'a real loss for your shop':
     the staff member names how bad the situation is for the customer."""
     out = []
-    for sent in doc.sents:
-        toks = list(sent)
-        words = [t.lower_ for t in toks]
+    for s0, s1 in view.sents:
+        toks = view.toks[s0:s1]
+        words = view.lower[s0:s1]
         if any(w in ("i'm", "i") for w in words[:2]) and "sorry" not in words and "understand" not in words \
                 and any(w in ("frustrated", "annoyed") for w in words):
             continue
@@ -808,13 +812,13 @@ _SCHEDULED = frozenset("goes leaves ships arrives lands reaches stays expires st
 _TIME_PREP = frozenset("by within until before after at on from".split())
 
 
-def _scheduled_future(doc):
+def _scheduled_future(doc, view):
     """'The blue one goes out today', 'it'll arrive by the 22nd', 'we expect service back by 18:00':
     what happens next, with a time."""
     out = []
-    for sent in doc.sents:
-        toks = list(sent)
-        words = [t.lower_ for t in toks]
+    for s0, s1 in view.sents:
+        toks = view.toks[s0:s1]
+        words = view.lower[s0:s1]
         if words and words[-1] == "?" or any(w in ("if", "unless") for w in words[:3]):
             continue
         marker = next((k for k, w in enumerate(words) if w in _FUTURE or w in _SCHEDULED), None)
@@ -851,8 +855,10 @@ def _is_signoff(tok):
     return tok.i > 0 and doc[tok.i - 1].text in ("^", "-", "~", "*", "/", "–", "—") and tok.i >= len(doc) - 2
 
 
-def _shouting(doc, jargon):
+def _shouting(doc, jargon, view=None):
     """Three or more capitalised words in a row that are not abbreviations: shouting."""
+    if view is not None and sum(1 for t in view.text if t.isupper() and len(t) > 1) < 2:
+        return None
     run = []
     best = None
     for tok in doc:

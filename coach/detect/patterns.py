@@ -1,0 +1,146 @@
+"""Token patterns in spaCy's Matcher format, matched with an index on each pattern's first token.
+
+spaCy's Matcher tries every pattern at every token; with ~50 patterns whose first tokens are sets
+of words, that was two thirds of the detector's time. Almost every pattern here starts with a
+fixed set of words, so a dictionary from first word to patterns finds the few candidates at each
+token, and only those are tried. The pattern syntax is spaCy's (LOWER / ORTH / TEXT / IS_* / LIKE_NUM
+with exact values, IN or NOT_IN, and OP "?", "*", "+"), so the patterns stay readable and could be
+handed back to spacy.matcher.Matcher unchanged; tests compare both on the same texts.
+"""
+
+from __future__ import annotations
+
+_FLAG_ATTRS = {
+    "IS_SENT_START": "is_sent_start",
+    "IS_TITLE": "is_title",
+    "IS_DIGIT": "is_digit",
+    "LIKE_NUM": "like_num",
+    "IS_ALPHA": "is_alpha",
+    "IS_PUNCT": "is_punct",
+    "IS_UPPER": "is_upper",
+    "LIKE_URL": "like_url",
+}
+_TEXT_ATTRS = {"LOWER": "lower", "ORTH": "text", "TEXT": "text"}
+
+
+def _compile_token(spec):
+    """One token spec -> (predicate(view, i) -> bool, op)."""
+    spec = dict(spec)
+    op = spec.pop("OP", None)
+    if op not in (None, "?", "*", "+", "!"):
+        raise ValueError(f"unsupported OP {op!r}")
+    checks = []
+    for key, value in spec.items():
+        if key in _TEXT_ATTRS:
+            field = _TEXT_ATTRS[key]
+            if isinstance(value, dict):
+                if set(value) - {"IN", "NOT_IN"}:
+                    raise ValueError(f"unsupported predicate {value!r} for {key}")
+                if "IN" in value:
+                    allowed = frozenset(value["IN"])
+                    checks.append(lambda v, i, f=field, a=allowed: getattr(v, f)[i] in a)
+                if "NOT_IN" in value:
+                    banned = frozenset(value["NOT_IN"])
+                    checks.append(lambda v, i, f=field, b=banned: getattr(v, f)[i] not in b)
+            else:
+                checks.append(lambda v, i, f=field, x=value: getattr(v, f)[i] == x)
+        elif key in _FLAG_ATTRS:
+            attr = _FLAG_ATTRS[key]
+            checks.append(lambda v, i, a=attr, x=bool(value): v.flag(a, i) is x)
+        else:
+            raise ValueError(f"unsupported token attribute {key!r}")
+    if not checks:
+        pred = lambda v, i: True  # noqa: E731
+    elif len(checks) == 1:
+        pred = checks[0]
+    else:
+        pred = lambda v, i, cs=tuple(checks): all(c(v, i) for c in cs)  # noqa: E731
+    if op == "!":
+        return (lambda v, i, p=pred: not p(v, i)), None
+    return pred, op
+
+
+class View:
+    """What the patterns look at, computed once per reply: lowercase and original token texts,
+    and boolean token flags on demand."""
+
+    __slots__ = ("toks", "lower", "text", "sents", "bounds", "_flags")
+
+    def __init__(self, doc):
+        self.toks = list(doc)
+        self.lower = [t.lower_ for t in self.toks]
+        self.text = [t.text for t in self.toks]
+        self.sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
+        self.bounds = [None] * len(self.toks)
+        for a, b in self.sents:
+            for i in range(a, b):
+                self.bounds[i] = (a, b)
+        self._flags = {}
+
+    def flag(self, attr, i):
+        values = self._flags.get(attr)
+        if values is None:
+            values = self._flags[attr] = [bool(getattr(t, attr)) for t in self.toks]
+        return values[i]
+
+
+class TokenPatterns:
+    """A set of labelled token patterns. Calling it on a View returns (label, start, end) for the
+    longest match of each pattern at each start, like spaCy's Matcher with greedy="LONGEST" per start."""
+
+    def __init__(self):
+        self._by_first: dict[str, list] = {}
+        self._unanchored: list = []
+
+    def add(self, label, patterns):
+        for pattern in patterns:
+            compiled = [_compile_token(spec) for spec in pattern]
+            entry = (label, compiled)
+            first = pattern[0]
+            anchors = None
+            if first.get("OP") in (None, "+"):
+                value = first.get("LOWER")
+                if isinstance(value, str):
+                    anchors = [value]
+                elif isinstance(value, dict) and "IN" in value and "NOT_IN" not in value:
+                    anchors = list(value["IN"])
+            if anchors is None:
+                self._unanchored.append(entry)
+            else:
+                for word in anchors:
+                    self._by_first.setdefault(word, []).append(entry)
+
+    def __call__(self, view: View):
+        out = []
+        n = len(view.lower)
+        for i, word in enumerate(view.lower):
+            candidates = self._by_first.get(word, [])
+            if self._unanchored:
+                candidates = candidates + self._unanchored
+            for label, compiled in candidates:
+                end = _match(compiled, 0, i, view, n)
+                if end > i:
+                    out.append((label, i, end))
+        return out
+
+
+def _match(compiled, p, i, view, n):
+    """Longest end position matching compiled[p:] from token i, or -1."""
+    if p == len(compiled):
+        return i
+    pred, op = compiled[p]
+    if op is None:
+        return _match(compiled, p + 1, i + 1, view, n) if i < n and pred(view, i) else -1
+    if op == "?":
+        best = _match(compiled, p + 1, i + 1, view, n) if i < n and pred(view, i) else -1
+        return max(best, _match(compiled, p + 1, i, view, n))
+    # "*" or "+": consume as many as match, then try the rest from the longest run back
+    j = i
+    while j < n and pred(view, j):
+        j += 1
+    lowest = i + 1 if op == "+" else i
+    for k in range(j, lowest - 1, -1):
+        end = _match(compiled, p + 1, k, view, n)
+        if end >= 0:
+            return end
+    return -1
