@@ -42,6 +42,7 @@ class Evidence:
 class Detection:
     text: str
     spans: list[Evidence] = field(default_factory=list)
+    doc: Doc | None = field(default=None, repr=False, compare=False)  # the parsed reply, for rule patterns
 
     @property
     def behaviors(self) -> list[str]:
@@ -85,6 +86,13 @@ def _tok(**kw):
 _IN = lambda words: {"IN": sorted(words)}  # noqa: E731
 
 
+_NAME_STOP = frozenset(
+    """Not The A An Our My Your What Why How Very Really So Just Because It That This Sorry Afraid Happy Glad Here
+    There Unfortunately Please Thanks Thank Sure Able Unable Going Also Now Still Currently Only Definitely
+    Absolutely Totally Completely Calling Pleased Delighted Correct Right Well Okay Ok Click Tap Go Look""".split()
+)
+
+
 def _token_patterns(forms=lambda lemmas: lemmas):
     """Matcher patterns: cues that need token attributes rather than fixed phrases.
     forms(lemmas) gives every inflected form of the lemmas (from the lemma lookup table)."""
@@ -93,11 +101,6 @@ def _token_patterns(forms=lambda lemmas: lemmas):
     fillers = ["also", "just", "gladly", "happily", "personally", "now", "already", "be", "going", "to",
                "right", "away", "then", "certainly", "definitely", "immediately", "instead", "even", "go",
                "ahead", "and", "happy", "glad", "able", "more", "than", "e", "-"]
-    name_stop = ["Not", "The", "A", "An", "Our", "My", "Your", "What", "Why", "How", "Very", "Really", "So",
-                 "Just", "Because", "It", "That", "This", "Sorry", "Afraid", "Happy", "Glad", "Here", "There",
-                 "Unfortunately", "Please", "Thanks", "Thank", "Sure", "Able", "Unable", "Going", "Also",
-                 "Now", "Still", "Currently", "Only", "Definitely", "Absolutely", "Totally", "Completely",
-                 "Calling", "Afraid", "Pleased", "Delighted", "Correct", "Right", "Well", "Okay", "Ok"]
     return {
         "solution": [
             [_tok(LOWER=_IN(subj)), _tok(LOWER=_IN(aux_commit)), _tok(LOWER=_IN(fillers), OP="*"),
@@ -179,18 +182,23 @@ def _token_patterns(forms=lambda lemmas: lemmas):
             [_tok(LOWER="next"), _tok(LOWER="step")],
         ],
         "self_identification": [
-            [_tok(LOWER="this"), _tok(LOWER="is"), _tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop})],
-            [_tok(LOWER="i"), _tok(LOWER=_IN(["'m", "am"])), _tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop})],
+            [_tok(LOWER="this"), _tok(LOWER="is"), _tok(IS_TITLE=True, ORTH={"NOT_IN": sorted(_NAME_STOP)})],
+            [_tok(LOWER="i"), _tok(LOWER=_IN(["'m", "am"])), _tok(IS_TITLE=True, ORTH={"NOT_IN": sorted(_NAME_STOP)})],
             [_tok(LOWER="i"), _tok(LOWER=_IN(["'m", "am"])), _tok(LOWER=_IN(["from", "with", "in", "on"])),
              _tok(LOWER="the", OP="?"), _tok(IS_TITLE=True)],
-            [_tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop}), _tok(LOWER="here"), _tok(LOWER=_IN(["from", "at", "with", "in"]))],
-            [_tok(IS_TITLE=True, ORTH={"NOT_IN": name_stop}), _tok(LOWER="speaking")],
+
             [_tok(LOWER=_IN(["thanks", "thank"])), _tok(LOWER="you", OP="?"), _tok(LOWER="for"),
              _tok(LOWER=_IN(["calling", "contacting", "choosing", "reaching", "getting", "shopping", "flying",
                               "banking", "messaging", "emailing", "writing"])),
              _tok(LOWER=_IN(["out", "in", "to", "with", "touch"]), OP="*"),
              _tok(IS_TITLE=True, LOWER={"NOT_IN": ["us", "me", "today", "again", "back"]})],
             [_tok(LOWER=_IN(["welcome", "calling"])), _tok(LOWER="to"), _tok(IS_TITLE=True)],
+        ],
+        # "Sam here from Billing", "Anna speaking": the name is checked in the resolution step, so the
+        # pattern can start with a fixed word
+        "x-name-here": [
+            [_tok(LOWER="here"), _tok(LOWER=_IN(["from", "at", "with", "in"]))],
+            [_tok(LOWER="speaking")],
         ],
         "hold_or_transfer": [
             # "our returns team can help", "the billing department will be able to authorise this"
@@ -292,6 +300,11 @@ class Detector:
         if doc and doc[0].lower_ == "dear" and len(doc) > 1 and doc[1].is_title:
             add("greeting", doc[0:2])
 
+        for span in cues.get("x-name-here", []):
+            if span.start > 0:
+                name = doc[span.start - 1]
+                if name.is_title and name.text not in _NAME_STOP and name.is_alpha:
+                    add("self_identification", doc[span.start - 1:span.end])
         for span in cues.get("self_identification", []):
             if span[0].lower_ == "this" and span.sent.start != span.start and doc[span.start - 1].text not in (",", "-", "!", "."):
                 continue  # "... and this is Amazon's policy" is not an introduction
@@ -523,7 +536,7 @@ class Detector:
         for span in _negative_phrasing(doc, found, cues.get("x-negative", []), self.lemmas, view.lower, view.bounds):
             add("negative_phrasing", span)
 
-        return Detection(original, _evidence(original, found))
+        return Detection(original, _evidence(original, found), doc)
 
 
 # -- helpers ------------------------------------------------------------------------------------

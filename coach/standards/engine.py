@@ -410,7 +410,8 @@ class Scorer:
         strings = self.nlp.vocab.strings
         for i in a.transcript.staff_turns:
             text = a.transcript.turns[i].text
-            doc = self.nlp(_straight(text))
+            det = a.detections.get(i)
+            doc = det.doc if det is not None and det.doc is not None else self.nlp(_straight(text))
             matches = [(strings[m], s, e) for m, s, e in self._phrases(doc)] + \
                       [(strings[m], s, e) for m, s, e in self._patterns(doc)]
             for rid, s, e in matches:
