@@ -90,8 +90,10 @@ def cmd_tag(args) -> int:
     out = sys.stdout
     dets = detector.detect_many((t, c) for _, t, c in records)
     for (rid, _, _), det in zip(records, dets):
-        out.write(json.dumps({"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]},
-                             ensure_ascii=False) + "\n")
+        record = {"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]}
+        if det.warnings:
+            record["warnings"] = det.warnings
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
     if not records and not problems:
         _err(f"{name}: no input; give JSON lines like {{\"id\": 1, \"text\": \"How can I help?\"}}")
         return 1

@@ -8,6 +8,7 @@ taken back, whether a question asks the customer for something or offers somethi
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,13 @@ class Detection:
     text: str
     spans: list[Evidence] = field(default_factory=list)
     doc: Doc | None = field(default=None, repr=False, compare=False)  # the parsed reply, for rule patterns
+
+    @property
+    def warnings(self) -> list[str]:
+        if self.text.strip() and not looks_english(self.text):
+            return ["the reply does not look like English; behaviours are detected in English only, "
+                    "so an empty or partial result here says nothing about the reply"]
+        return []
 
     @property
     def behaviors(self) -> list[str]:
@@ -547,10 +555,33 @@ _QUESTION_OPENERS = frozenset(
 )
 
 
+_HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,200}>")
+
+
 def _normalise(text: str) -> str:
+    """Same-length clean-up, so spans still index the original text: straight quotes, and HTML tags
+    blanked out ("<p>Hello</p>" reads as "Hello")."""
     text = text.translate(_QUOTES)
-    # other compatibility characters are left alone: any change of length would shift the spans
+    if "<" in text:
+        text = _HTML_TAG.sub(lambda m: " " * len(m.group(0)), text)
     return text
+
+
+_ENGLISH_WORDS = frozenset(
+    """the a an to you your we i is are it and of for be this that in on with can will have please thanks thank
+    sorry hi hello my me our us not no yes do did was what how when there here so if at as by from help order
+    just all get know let they he she them one out up about could would should""".split()
+)
+
+
+def looks_english(text: str) -> bool:
+    """False for text of six or more words in which almost none is a common English word (another
+    language); the detector and the English pack then have nothing reliable to say."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 6:
+        return True
+    common = sum(1 for w in words if w in _ENGLISH_WORDS)
+    return common / len(words) >= 0.08
 
 
 def _evidence(original, found):

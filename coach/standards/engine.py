@@ -66,6 +66,7 @@ class Scorecard:
     explanation: list[str]
     standards: dict
     behaviors: dict[int, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self):
         return {
@@ -78,6 +79,7 @@ class Scorecard:
             "explanation": self.explanation,
             "standards": self.standards,
             "behaviors": {str(k): v for k, v in self.behaviors.items()},
+            "warnings": self.warnings,
         }
 
 
@@ -184,6 +186,7 @@ class Scorer:
             explanation=explanation,
             standards={"pack": self.pack.id, "version": self.pack.version},
             behaviors={i: d.behaviors for i, d in analysis.detections.items()},
+            warnings=[f"turn {i}: {w}" for i, d in analysis.detections.items() for w in d.warnings],
         )
 
     # -- rule checks: each returns None (does not apply), [] (met) or findings ---------------------

@@ -111,3 +111,18 @@ def test_odd_input_gives_a_sensible_result(detector, text):
     assert isinstance(det.behaviors, list)
     if not text.strip() or text.startswith("\U0001F600") or text.startswith("x"):
         assert det.behaviors == []
+
+
+def test_html_is_read_as_text_and_spans_index_the_original(detector):
+    text = "<p>Hello <b>there</b>! How can I help?</p>"
+    det = detector.detect(text)
+    assert {"greeting", "offer_help"} <= set(det.behaviors)
+    for e in det.spans:
+        assert text[e.start:e.end] == e.text
+
+
+def test_other_languages_are_flagged_not_guessed(detector):
+    det = detector.detect("Hej, vi kan tyvärr inte hjälpa dig med det idag.")
+    assert det.behaviors == []
+    assert det.warnings and "English" in det.warnings[0]
+    assert detector.detect("No problem at all, I'll send it today.").warnings == []
