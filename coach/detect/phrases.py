@@ -7,7 +7,6 @@ listed where they matter. A label is a behaviour tag, or an auxiliary cue ("x-..
 resolution step in detector.py combines with context.
 """
 
-import itertools
 import re
 
 _BRACES = re.compile(r"\{([^{}]*)\}")

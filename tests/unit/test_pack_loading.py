@@ -1,7 +1,6 @@
 """A malformed pack fails at load time naming the file, line and key, and what is expected."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
