@@ -9,7 +9,7 @@ from coach.detect.phrases import expand
 COMPLAINT_TEMPLATES = [
     "{late|delayed|delay|delays|overdue}",
     "{still|hasn't|has not|haven't|have not|never|didn't|did not|not} {arrived|come|received|got|turned up|showed up|here|delivered}",
-    "{wrong|broken|damaged|faulty|defective|missing|torn|scratched|cracked|dented|stained|dead|stolen}",
+    "{wrong|broken|damaged|faulty|defective|missing|torn|scratched|cracked|dented|stained|dead|stolen|leaking|leaks|leak|flooded|burnt|burned|mouldy|moldy|rotten|smashed|stuck|frozen|crashed|crashing|down|lost}",
     "{doesn't|does not|don't|do not|won't|will not|isn't|is not|stopped|not} {work|working|charge|turn on|start|fit}",
     "{refund|money back|complain|complaint|complaining|compensation|cancel}",
     "{terrible|awful|horrible|unacceptable|ridiculous|disgusting|useless|worst|pathetic|outrageous|shocking|appalling}",

@@ -1,9 +1,11 @@
 """Behaviour detector: one staff reply -> behaviour tags, each with the character spans that show why.
 
-spaCy does the linguistics (blank English tokenizer, sentencizer, lookup lemmas, PhraseMatcher and
-Matcher). Cues are found by the matchers; the resolution step below then judges what the words do
-in context: a negation's scope ("no problem" is not a refusal), who is blamed, whether a promise is
-taken back, whether a question asks the customer for something or offers something.
+spaCy does the linguistics: the blank English tokenizer and sentencizer, the English lemma lookup
+table, a PhraseMatcher for fixed phrases (phrases.py) and token patterns in spaCy's Matcher format
+(token_patterns.py, matched through a first-word index, patterns.py). The resolution step below then
+judges what the words do in context (context.py): a negation's scope ("no problem" is not a
+refusal), who is blamed, whether a promise is taken back, whether a question asks the customer for
+something or offers something.
 """
 
 from __future__ import annotations

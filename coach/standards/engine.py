@@ -3,8 +3,10 @@
 Scoring, in words a trainer can check by hand:
 - every rule that applies to the session is worth its weight in points in its category;
 - a rule with no finding earns its weight, a rule with one or more findings earns nothing;
-- a category's score is 100 x earned / possible over its applicable rules; the overall score is the
-  same over all applicable rules;
+- a category's score is 100 x earned / possible over its applicable rules;
+- the overall score is the mean of the category scores, weighted as the pack says
+  (pack.yml: scoring.category_weights; equal by default), so a category where many standards are
+  trivially met (say, phrasing in a call that went badly) cannot hide a category that failed;
 - the worst severity among the findings caps the overall score where the pack says so
   (pack.yml: scoring.caps), e.g. a critical finding (rudeness, blame) caps it at 40.
 """
@@ -157,9 +159,11 @@ class Scorer:
             categories[cat] = round(100 * e / p)
             why = f" (missed: {', '.join(lost[cat])})" if cat in lost else ""
             explanation.append(f"{cat}: {_num(e)}/{_num(p)} points = {categories[cat]}{why}")
-        total_e, total_p = sum(earned.values()), sum(possible.values())
-        raw = round(100 * total_e / total_p) if total_p else 100
-        explanation.append(f"overall before caps: {_num(total_e)}/{_num(total_p)} points = {raw}")
+        weights = {c: self.pack.category_weights.get(c, 1.0) for c in categories}
+        total_w = sum(weights.values())
+        raw = round(sum(categories[c] * weights[c] for c in categories) / total_w) if total_w else 100
+        terms = " + ".join(f"{categories[c]} x {_num(weights[c])}" for c in categories)
+        explanation.append(f"overall before caps: ({terms}) / {_num(total_w)} = {raw}")
         overall = raw
         worst = max(findings, key=lambda f: SEVERITY_RANK[f.severity], default=None)
         if worst is not None:

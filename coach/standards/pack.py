@@ -60,6 +60,7 @@ class Pack:
     jargon: list[str]
     categories: dict
     path: str
+    category_weights: dict = field(default_factory=dict)
 
     def rule(self, rule_id):
         for r in self.rules:
@@ -320,6 +321,14 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
             raise doc.error(("scoring", "caps", sev), f"{sev!r} is not a severity ({', '.join(SEVERITIES)})")
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 <= cap <= 100:
             raise doc.error(("scoring", "caps", sev), f"expected a score from 0 to 100, got {cap!r}")
+    weights = scoring.get("category_weights", {}) if isinstance(scoring, dict) else {}
+    if not isinstance(weights, dict):
+        raise doc.error(("scoring", "category_weights"), "expected a mapping of category -> weight, e.g. {telephone: 2}")
+    for cat, w in weights.items():
+        if cat not in CATEGORIES:
+            raise doc.error(("scoring", "category_weights", cat), f"{cat!r} is not a category ({', '.join(CATEGORIES)})")
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
+            raise doc.error(("scoring", "category_weights", cat), f"expected a positive number, got {w!r}")
     jargon = data.get("jargon", [])
     if not isinstance(jargon, list) or not all(isinstance(j, (str, int)) for j in jargon):
         raise doc.error(("jargon",), "expected a list of words or abbreviations")
@@ -344,4 +353,5 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
         jargon=[str(j) for j in jargon],
         categories=categories,
         path=str(root),
+        category_weights={k: float(v) for k, v in weights.items()},
     )
