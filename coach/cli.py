@@ -52,6 +52,23 @@ def _err(msg):
     print(f"coach: {msg}", file=sys.stderr)
 
 
+class _Progress:
+    """A progress line on stderr for long runs, only when a person is watching the terminal."""
+
+    def __init__(self, verb, total, every=1000):
+        self.verb, self.total, self.every, self.n = verb, total, every, 0
+        self.on = total >= every and sys.stderr.isatty()
+
+    def step(self):
+        self.n += 1
+        if self.on and self.n % self.every == 0:
+            print(f"\rcoach: {self.verb} {self.n:,}/{self.total:,}", end="", file=sys.stderr, flush=True)
+
+    def done(self):
+        if self.on:
+            print(f"\rcoach: {self.verb} {self.n:,}/{self.total:,}", file=sys.stderr)
+
+
 # -- coach tag -----------------------------------------------------------------------------------
 
 def cmd_tag(args) -> int:
@@ -89,11 +106,14 @@ def cmd_tag(args) -> int:
         records.append((obj.get("id", n), obj["text"], customer))
     out = sys.stdout
     dets = detector.detect_many((t, c) for _, t, c in records)
+    progress = _Progress("tagged", len(records))
     for (rid, _, _), det in zip(records, dets):
+        progress.step()
         record = {"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]}
         if det.warnings:
             record["warnings"] = det.warnings
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    progress.done()
     if not records and not problems:
         _err(f"{name}: no input; give JSON lines like {{\"id\": 1, \"text\": \"How can I help?\"}}")
         return 1
@@ -131,7 +151,9 @@ def cmd_score(args) -> int:
     scorer = Scorer(load_pack(args.pack))
     sources = args.files or ["-"]
     problems = 0
+    progress = _Progress("scored", len(sources), every=100)
     for src in sources:
+        progress.step()
         try:
             name, text = _read_text(src)
             transcript = _load_transcript(name, text)
@@ -144,6 +166,7 @@ def cmd_score(args) -> int:
             print(render_text(name, transcript, card))
         else:
             print(json.dumps({"source": name, **card.as_dict()}, ensure_ascii=False))
+    progress.done()
     return 1 if problems else 0
 
 
