@@ -452,7 +452,7 @@ def negative_phrasing(doc, found, extra=(), lemmas=None, lw=None, bounds=None):
         if low in ("all", "can"):
             # "all we can do is ...", "X can only ...": limits stated as the whole answer
             window = lw[max(s0, i - 2):i + 3]
-            limited = (low == "all" and window[-3:][:2] in (["we", "can"], ["i", "can"])) or (
+            limited = (low == "all" and lw[i + 1:i + 3] in (["we", "can"], ["i", "can"])) or (
                 low == "can" and i + 1 < n and lw[i + 1] == "only" and i > 0 and lw[i - 1] != "you"
                 and (i + 2 >= n or lw[i + 2] not in ("imagine", "apologise", "apologize")))
             if limited and not {"but", "however", "instead", "join", "waitlist", "alternatively"}.intersection(lw[i:s1]):
@@ -552,6 +552,8 @@ def negative_phrasing(doc, found, extra=(), lemmas=None, lw=None, bounds=None):
                 spans.append(doc[max(cstart, i - 2):head_i + 1])
             continue
         if subj == "you":
+            if j > s0 and lw[j - 1] in _RELATIVE_HEADS:
+                continue  # "the account you can't access" describes the problem, it refuses nothing
             if (aux in ("ca", "can", "could", "may", "might", "must") and head_low not in ("miss", "go", "beat", "lose", "fail")) \
                     or head_low in ("allowed", "permitted", "eligible", "entitled"):
                 spans.append(doc[max(cstart, i - 2):head_i + 1])
@@ -563,4 +565,8 @@ def negative_phrasing(doc, found, extra=(), lemmas=None, lw=None, bounds=None):
     return spans
 
 
+_RELATIVE_HEADS = frozenset(
+    "account order item product page file email link password card device app service feature content site "
+    "website anything something everything thing things one parcel package message code number".split()
+)
 KNOWN_SUBJECTS = lx.SUBJECTS_STAFF | {"you", "he", "she", "there", "who", "which", ""}

@@ -127,12 +127,15 @@ def token_patterns(forms=lambda lemmas: lemmas):
             [_tok(LOWER="speaking")],
         ],
         "hold_or_transfer": [
+            # "call Home Lending Team at 1-800-..."
+            [_tok(LOWER=_IN(["call", "phone", "ring", "contact"])), _tok(IS_TITLE=True, OP="+"),
+             _tok(LOWER=_IN(["at", "on"])), _tok(IS_DIGIT=True)],
             # "our returns team can help", "the billing department will be able to authorise this"
             [_tok(LOWER=_IN(["our", "the", "their", "a"])),
              _tok(LOWER=_IN(["phone", "chat", "billing", "returns", "sales", "technical", "tech", "support", "account",
                               "accounts", "customer", "care", "specialist", "premium", "one-on-one", "dedicated", "live",
                               "service", "claims", "complaints", "escalations", "refunds", "delivery", "credit",
-                              "engineering", "product", "loyalty", "retention", "business", "it", "finance"]), OP="*"),
+                              "engineering", "product", "loyalty", "retention", "business", "it", "finance"]), OP="+"),
              _tok(LOWER=_IN(["team", "department", "specialists", "specialist", "experts", "expert", "agents", "support",
                               "colleagues", "desk", "line", "manager", "supervisor"])),
              _tok(LOWER=_IN(["can", "will", "could", "would", "are", "is", "'ll", "may", "should"])),
