@@ -20,7 +20,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 
 from coach.detect import Detection, shared_detector
 from coach.detect.customer import ComplaintDetector
-from coach.standards.pack import SEVERITIES, Pack, Rule
+from coach.standards.pack import SEVERITIES, Pack, PackError, Rule
 from coach.transcript import Transcript
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -97,22 +97,21 @@ class Scorer:
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._patterns = Matcher(nlp.vocab)
         self._swap = {}
+        self._needs_lemmas = False
         for rule in pack.rules:
             if rule.type == "avoid":
-                for i, phrase in enumerate(rule.spec.get("phrases", [])):
-                    self._phrases.add(f"{rule.id}", [nlp.make_doc(_straight(phrase))])
+                for phrase in rule.spec.get("phrases", []):
+                    self._phrases.add(rule.id, [nlp.make_doc(_straight(phrase))])
                 for i, pattern in enumerate(rule.spec.get("patterns", [])):
+                    self._needs_lemmas |= any("LEMMA" in spec for spec in pattern)
                     try:
-                        self._patterns.add(f"{rule.id}", [pattern])
+                        self._patterns.add(rule.id, [pattern])
                     except (ValueError, KeyError, TypeError) as exc:
-                        from coach.standards.pack import PackError
-
                         raise PackError(f"{rule.path}:{rule.line}: avoid.patterns[{i}]: not a valid spaCy Matcher "
                                         f"pattern: {exc}") from None
             elif rule.type == "substitution":
                 for phrase, better in rule.spec["swap"].items():
-                    key = f"{rule.id}"
-                    self._phrases.add(key, [nlp.make_doc(_straight(phrase))])
+                    self._phrases.add(rule.id, [nlp.make_doc(_straight(phrase))])
                     self._swap[(rule.id, _straight(phrase).lower())] = better
 
     # -- analysis -------------------------------------------------------------------------------
@@ -419,6 +418,10 @@ class Scorer:
             text = a.transcript.turns[i].text
             det = a.detections.get(i)
             doc = det.doc if det is not None and det.doc is not None else self.nlp(_straight(text))
+            if self._needs_lemmas:  # a pack pattern asks for LEMMA: fill it from the lookup table
+                lemmas = self.detector.lemmas
+                for tok in doc:
+                    tok.lemma_ = lemmas.get(tok.lower_, tok.lower_)
             matches = [(strings[m], s, e) for m, s, e in self._phrases(doc)] + \
                       [(strings[m], s, e) for m, s, e in self._patterns(doc)]
             for rid, s, e in matches:

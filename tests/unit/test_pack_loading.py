@@ -93,3 +93,15 @@ def test_a_company_pack_adds_jargon_without_python(pack_copy):
     scorer = Scorer(load_pack(pack_copy))
     card = scorer.score(parse_transcript({"turns": [{"speaker": "staff", "text": "Your FLUXCAP is being recalibrated."}]}))
     assert any(f.span and f.span["text"] == "FLUXCAP" for f in card.findings)
+
+
+def test_pack_patterns_may_use_lemmas(pack_copy):
+    from coach.standards import Scorer
+    from coach.transcript import parse_transcript
+
+    rule = _rule(pack_copy)
+    text = rule.read_text()
+    rule.write_text(text.replace("  patterns:\n", "  patterns:\n    - [{LEMMA: \"refuse\"}]\n", 1))
+    scorer = Scorer(load_pack(pack_copy))
+    card = scorer.score(parse_transcript({"turns": [{"speaker": "staff", "text": "We refused your claim."}]}))
+    assert any(f.rule == "PH001" and f.span["text"] == "refused" for f in card.findings)
