@@ -174,13 +174,14 @@ CUSTOMER_FAULT_NEXT = frozenset(
 
 THIRD_PARTY = frozenset(
     """courier couriers carrier carriers warehouse driver drivers supplier suppliers factory sales finance accounts
-    ops billing scheduling packing bank issuer manufacturer colleague colleagues host agent technician engineer
-    operator partner subcontractor airline customs kitchen vendor department store branch he she they""".split()
+    ops billing scheduling packing bank issuer manufacturer manufacturers colleague colleagues host agent technician
+    engineer operator partner subcontractor airline customs kitchen vendor department store branch he she they
+    team staff packer packers reception restaurant surgery dispatch shift""".split()
 )
 FAULT_WORDS = frozenset(
     """forgot forgets ignored ignores lost loses broke breaks damaged misconfigured messed messes screwed dropped
     mixed misplaced mislabelled mislabeled misrouted careless useless incompetent nightmare behind wrong failed
-    fails keeps keep forgetting losing""".split()
+    fails keeps keep forgetting losing double-booked overload overloaded threw throw grabbed slow""".split()
 )
 DUTY_VERBS = frozenset("update send call tell check deliver knock ring pass process follow record note read book "
                         "turn show pick load scan log".split())
@@ -222,7 +223,8 @@ def third_party_fault(doc, view):
                 continue  # the party is an object ("passed to the warehouse"), not the doer
             for j in range(k + 1, min(len(words), k + 9)):
                 v = words[j]
-                fault = v in FAULT_WORDS and v != "keeps" or (v == "keeps" and j + 1 < len(words) and words[j + 1].endswith("ing"))
+                fault = v in FAULT_WORDS and v not in ("keeps", "keep") or (
+                    v in ("keeps", "keep") and j + 1 < len(words) and words[j + 1].endswith("ing"))
                 if v in ("didn't", "never", "n't") and j + 1 < len(words) and (words[j + 1] in DUTY_VERBS):
                     fault = True
                 if fault:

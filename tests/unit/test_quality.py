@@ -26,3 +26,15 @@ def test_shared_real_replies_target(detector):
     assert macro_f1(table, min_support=5) >= 0.85
     weak = {t: round(s.f1, 2) for t, s in table.items() if s.support >= 5 and s.f1 < 0.70}
     assert not weak, weak
+
+
+def test_model_replies_show_no_poor_practice(detector):
+    """Good replies full of keyword traps ('no problem', 'nothing to worry about', 'unfortunately ...
+    but') must not be tagged as poor practice (at most 1 in 50)."""
+    import json
+
+    rows = [json.loads(l) for l in (ROOT / "data" / "noise" / "model_replies.jsonl").read_text().splitlines() if l.strip()]
+    poor = {"negative_phrasing", "blame", "dismissive", "risky_promise", "rude", "jargon"}
+    flagged = [r["id"] for r, d in zip(rows, detector.detect_many((r["text"], r["customer"]) for r in rows))
+               if poor & set(d.behaviors)]
+    assert len(flagged) <= len(rows) / 50, flagged
