@@ -376,17 +376,6 @@ def shouting(doc, jargon, view=None):
     return best
 
 
-def clause_bounds(doc, i):
-    """Token range of the clause around token i: up to , ; : . ! ? or 'but'."""
-    sent = doc[i].sent
-    start = i
-    while start > sent.start and doc[start - 1].text not in (",", ";", ":", "—", "–") and doc[start - 1].lower_ not in ("but", "although", "though"):
-        start -= 1
-    end = i + 1
-    while end < sent.end and doc[end].text not in (",", ";", ":", ".", "!", "?", "—", "–") and doc[end].lower_ not in ("but", "although", "though"):
-        end += 1
-    return start, end
-
 
 FILLER = frozenset(
     "be able to a an any the really currently yet been have get do just actually always even quite necessarily "
