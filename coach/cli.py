@@ -174,7 +174,7 @@ def render_text(name, transcript, card):
     """A scorecard for people: the arithmetic, and each finding with the offending words marked."""
     lines = [f"== {name}  ({transcript.channel}{', ' + transcript.scenario if transcript.scenario else ''})",
              f"Overall {card.overall}/100   " + "   ".join(f"{k} {v}" for k, v in card.categories.items()),
-             f"Standards {card.standards['pack']} @ {card.standards['version']}", ""]
+             f"Standards {card.standards['pack']} @ {card.standards['version']}, detector @ {card.standards['detector']}", ""]
     by_turn = {}
     for f in card.findings:
         by_turn.setdefault(f.turn, []).append(f)

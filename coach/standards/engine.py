@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from spacy.matcher import Matcher, PhraseMatcher
 
-from coach.detect import Detection, shared_detector
+from coach.detect import Detection, detector_version, shared_detector
 from coach.detect.customer import ComplaintDetector
 from coach.standards.pack import SEVERITIES, Pack, PackError, Rule
 from coach.transcript import Transcript
@@ -97,6 +97,7 @@ class Scorer:
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._patterns = Matcher(nlp.vocab)
         self._swap = {}
+        self._detector_version = detector_version()
         self._needs_lemmas = False
         for rule in pack.rules:
             if rule.type == "avoid":
@@ -187,7 +188,7 @@ class Scorer:
             missed=missed,
             not_applicable=na,
             explanation=explanation,
-            standards={"pack": self.pack.id, "version": self.pack.version},
+            standards={"pack": self.pack.id, "version": self.pack.version, "detector": self._detector_version},
             behaviors={i: d.behaviors for i, d in analysis.detections.items()},
             warnings=[f"turn {i}: {w}" for i, d in analysis.detections.items() for w in d.warnings],
         )

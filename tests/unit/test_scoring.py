@@ -82,7 +82,8 @@ def test_substitution_offers_a_machine_applicable_fix(scorer):
 
 def test_scorecard_carries_the_standards_version(scorer, pack):
     card = scorer.score(one_reply(GOOD)).as_dict()
-    assert card["standards"] == {"pack": pack.id, "version": pack.version}
+    assert card["standards"]["pack"] == pack.id and card["standards"]["version"] == pack.version
+    assert len(card["standards"]["detector"]) == 12
     assert set(card) >= {"overall", "categories", "findings", "met", "missed", "explanation"}
 
 
