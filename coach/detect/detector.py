@@ -292,7 +292,7 @@ class Detector:
             if before_span in ("until", "once", "when", "if", "before") or (
                     before_span == "so" and len(span) > 1 and span[1].lower_ in ("can", "could", "may")):
                 continue  # "so I can match it up", "until it's fixed": a purpose or a condition
-            if last in ("send", "sent", "pass", "passed", "give", "forward") and any(t.lower_ in TEAM_NOUNS for t in doc[span.end:span.end + 6]):
+            if last in ("send", "sent", "pass", "passed", "give", "forward", "get") and any(t.lower_ in TEAM_NOUNS for t in doc[span.end:span.end + 6]):
                 continue  # "I've sent it to our credit team" hands over
             if span[0].lower_ == "just" and last == "give":
                 continue

@@ -12,6 +12,9 @@ def _tok(**kw):
 _IN = lambda words: {"IN": sorted(words)}  # noqa: E731
 
 
+_TEAM = ["team", "department", "specialists", "specialist", "experts", "advisers", "advisors", "adviser", "advisor",
+         "manager", "supervisor", "colleagues", "colleague", "desk", "agents", "engineers", "helpline"]
+
 NAME_STOP = frozenset(
     """Not The A An Our My Your What Why How Very Really So Just Because It That This Sorry Afraid Happy Glad Here
     There Unfortunately Please Thanks Thank Sure Able Unable Going Also Now Still Currently Only Definitely
@@ -127,6 +130,19 @@ def token_patterns(forms=lambda lemmas: lemmas):
             [_tok(LOWER="speaking")],
         ],
         "hold_or_transfer": [
+            # "you'll need to speak to our claims team", "you can reach our mortgage advisers on ...",
+            # "chat to our billing specialists here", "please contact our returns department"
+            [_tok(LOWER=_IN(["speak", "talk", "chat", "contact", "reach", "call", "ring", "phone", "email", "message"])),
+             _tok(LOWER=_IN(["to", "with"]), OP="?"), _tok(LOWER=_IN(["our", "the", "one", "your"])),
+             _tok(IS_ALPHA=True, LOWER={"NOT_IN": sorted(_TEAM + ["of"])}),
+             _tok(IS_ALPHA=True, LOWER={"NOT_IN": sorted(_TEAM + ["of"])}, OP="?"),
+             _tok(LOWER=_IN(_TEAM))],
+            # "let me get my manager", "I'll get a supervisor to call you"
+            [_tok(LOWER=_IN(["get", "fetch", "grab", "find", "bring"])), _tok(LOWER=_IN(["my", "a", "the", "our", "your"])),
+             _tok(LOWER=_IN(["manager", "supervisor", "colleague", "specialist", "team", "lead", "senior", "engineer"]))],
+            # "the billing team are the best people to help"
+            [_tok(LOWER="the"), _tok(LOWER="best"), _tok(LOWER=_IN(["people", "person", "team", "ones", "place"])),
+             _tok(LOWER="to"), _tok(LOWER=_IN(["help", "ask", "talk", "speak", "contact", "sort", "handle", "answer"]))],
             # "call Home Lending Team at 1-800-..."
             [_tok(LOWER=_IN(["call", "phone", "ring", "contact"])), _tok(IS_TITLE=True, OP="+"),
              _tok(LOWER=_IN(["at", "on"])), _tok(IS_DIGIT=True)],
