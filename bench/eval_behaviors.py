@@ -22,6 +22,8 @@ from coach.detect.evaluate import evaluate, load_labelled, macro_f1  # noqa: E40
 DEFAULT_SETS = [
     ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl",
     ROOT / "data" / "behaviors" / "dev.jsonl",
+    ROOT / "data" / "behaviors" / "dev_poor.jsonl",
+    ROOT / "data" / "behaviors" / "dev_good.jsonl",
     ROOT / "data" / "behaviors" / "holdout.jsonl",
     ROOT / "data" / "behaviors" / "holdout2.jsonl",
 ]

@@ -245,6 +245,7 @@ HANDOVER = frozenset(
     handled assessed investigated processed reviewed arranged approved""".split()
 )
 TEAM_FOLLOW = frozenset("call ring phone contact email reply respond follow look review handle process approve "
+                        "handles deals arranges investigate investigates "
                          "arrange get be reach pick assess investigate help assist".split())
 
 
@@ -259,8 +260,8 @@ def team_handover(doc, view):
             if w not in TEAM_NOUNS:
                 continue
             det = next((j for j in range(k - 1, max(-1, k - 4), -1) if words[j] in ("our", "the", "your", "my", "their")), None)
-            if det is None or det == k - 1:
-                continue  # needs a qualifier: "our billing team", "your account manager"
+            if det is None or (det == k - 1 and not (w in ("manager", "supervisor") and words[det] == "my")):
+                continue  # needs a qualifier ("our billing team", "your account manager"), or "my supervisor"
             if any(x in ("i'm", "i", "from") for x in words[max(0, det - 3):det]) and "from" in words[max(0, det - 2):det] \
                     and any(x in ("i", "'m", "am", "this", "is", "name") for x in words[:det]):
                 continue  # "I'm Felix from the support team" introduces, it does not hand over
@@ -561,3 +562,22 @@ _RELATIVE_HEADS = frozenset(
     "website anything something everything thing things one parcel package message code number".split()
 )
 KNOWN_SUBJECTS = lx.SUBJECTS_STAFF | {"you", "he", "she", "there", "who", "which", ""}
+
+
+_ALTERNATIVE_WORDS = frozenset("but though however instead although".split())
+_NOT_AN_ALTERNATIVE = frozenset("sorry unfortunately afraid apologies".split())
+
+
+def offered_alternative(view, span):
+    """After a refusal, the clause that offers another way ("..., but Saturday morning is free"):
+    (start, end) token range, or None."""
+    s0, s1 = view.bounds[span.start]
+    lw = view.lower
+    for k in range(span.end, s1):
+        if lw[k] in _ALTERNATIVE_WORDS:
+            words = [w for w in lw[k + 1:s1] if w.isalpha()]
+            if len(words) >= 3 and not _NOT_AN_ALTERNATIVE.intersection(words[:2]) and "not" not in words \
+                    and "n't" not in lw[k + 1:s1]:
+                return k + 1, s1
+            return None
+    return None

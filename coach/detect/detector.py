@@ -43,6 +43,7 @@ from coach.detect.context import (  # noqa: F401 (re-exported: looks_english)
     looks_like_abbreviation,
     near,
     negative_phrasing,
+    offered_alternative,
     next_lower,
     normalise,
     opens,
@@ -421,6 +422,9 @@ class Detector:
 
         for span in negative_phrasing(doc, found, cues.get("x-negative", []), self.lemmas, view.lower, view.bounds):
             add("negative_phrasing", span)
+            alternative = offered_alternative(view, span)
+            if alternative is not None:
+                add("solution", doc[alternative[0]:alternative[1]])  # "we don't deliver on Sundays, but Saturday is free"
 
         return Detection(original, _evidence(original, found), doc)
 

@@ -44,6 +44,10 @@ def token_patterns(forms=lambda lemmas: lemmas):
                               "then", "then", "try", "either"]), OP="*"),
              _tok(LOWER=_IN(lx.YOU_CAN_ACTIONS))],
             [_tok(IS_SENT_START=True, LOWER=_IN(lx.ACTION_IMPERATIVES))],
+            # an instruction after a dash or colon: "You can - choose 'Pay in 3' at checkout"
+            [_tok(LOWER=_IN(["\u2014", "\u2013", "-", ":", ";"])), _tok(LOWER=_IN(lx.ACTION_IMPERATIVES))],
+            # a menu path: "Account > Subscriptions > Auto-renew"
+            [_tok(IS_ALPHA=True), _tok(LOWER=">"), _tok(IS_ALPHA=True)],
             [_tok(LOWER=_IN(["please", "simply", "just", "kindly"])), _tok(LOWER=_IN(lx.ACTION_IMPERATIVES))],
             [_tok(LOWER=_IN(["here", "there"])), _tok(LOWER=_IN(["'s", "is", "are"])),
              _tok(LOWER=_IN(["how", "what", "a", "an", "some", "the", "info", "information", "more", "our"]))],
@@ -143,6 +147,19 @@ def token_patterns(forms=lambda lemmas: lemmas):
             # "the billing team are the best people to help"
             [_tok(LOWER="the"), _tok(LOWER="best"), _tok(LOWER=_IN(["people", "person", "team", "ones", "place"])),
              _tok(LOWER="to"), _tok(LOWER=_IN(["help", "ask", "talk", "speak", "contact", "sort", "handle", "answer"]))],
+            # "our mortgage team handles this", "our press office deals with media enquiries"
+            [_tok(LOWER=_IN(_TEAM + ["office", "line", "concierge", "designer", "officer"])),
+             _tok(LOWER=_IN(["handles", "handle", "deals", "deal", "arranges", "arrange", "looks", "investigate",
+                              "investigates", "sets", "covers", "does", "takes", "manages", "processes"]))],
+            # "they're on 0800 123 456", "you can reach her on 0113 ..."
+            [_tok(LOWER=_IN(["they", "she", "he"])), _tok(LOWER=_IN(["'re", "are", "'s", "is"])),
+             _tok(LOWER=_IN(["on", "at"])), _tok(IS_DIGIT=True)],
+            [_tok(LOWER=_IN(["reach", "call", "ring", "contact", "phone", "text", "message"])),
+             _tok(LOWER=_IN(["her", "him", "them"])), _tok(LOWER=_IN(["on", "at", "via"])), _tok(IS_DIGIT=True)],
+            # "call our emergency line on 0800 ..."
+            [_tok(LOWER=_IN(["call", "ring", "phone", "contact"])), _tok(LOWER=_IN(["our", "the"])),
+             _tok(IS_ALPHA=True, OP="?"), _tok(IS_ALPHA=True, OP="?"),
+             _tok(LOWER=_IN(["line", "number", "helpline", "hotline", "desk", "office"]))],
             # "call Home Lending Team at 1-800-..."
             [_tok(LOWER=_IN(["call", "phone", "ring", "contact"])), _tok(IS_TITLE=True, OP="+"),
              _tok(LOWER=_IN(["at", "on"])), _tok(IS_DIGIT=True)],
