@@ -47,7 +47,7 @@ def token_patterns(forms=lambda lemmas: lemmas):
             # an instruction after a dash or colon: "You can - choose 'Pay in 3' at checkout"
             [_tok(LOWER=_IN(["\u2014", "\u2013", "-", ":", ";"])), _tok(LOWER=_IN(lx.ACTION_IMPERATIVES))],
             # a menu path: "Account > Subscriptions > Auto-renew"
-            [_tok(IS_ALPHA=True), _tok(LOWER=">"), _tok(IS_ALPHA=True)],
+            [_tok(LOWER=">"), _tok(IS_ALPHA=True)],
             [_tok(LOWER=_IN(["please", "simply", "just", "kindly"])), _tok(LOWER=_IN(lx.ACTION_IMPERATIVES))],
             [_tok(LOWER=_IN(["here", "there"])), _tok(LOWER=_IN(["'s", "is", "are"])),
              _tok(LOWER=_IN(["how", "what", "a", "an", "some", "the", "info", "information", "more", "our"]))],
