@@ -179,6 +179,7 @@ class Scorer:
                         overall = round(cap)
                     break
         explanation.append(f"overall = {overall}")
+        self._choose_suggestions(findings, analysis)
         findings.sort(key=lambda f: (f.turn if f.turn is not None else 10**9, -SEVERITY_RANK[f.severity], f.rule))
         return Scorecard(
             overall=overall,
@@ -202,6 +203,18 @@ class Scorer:
         if "complaint" in rule.applies and rule.applies["complaint"] != (a.complaint_turn is not None):
             return None
         return getattr(self, f"_check_{rule.type}")(rule, a, phrase_hits)
+
+    def _choose_suggestions(self, findings, a):
+        """Of a rule's suggestions, show the one closest to what the trainee was saying, so the better
+        phrasing reads as a rewrite of their reply rather than a stock line."""
+        rules = {r.id: r for r in self.pack.rules}
+        for f in findings:
+            rule = rules[f.rule]
+            if f.fix is not None or f.turn is None or len(rule.suggestions) < 2:
+                continue
+            said = _content_words(a.transcript.turns[f.turn].text)
+            if said:
+                f.suggestion = max(rule.suggestions, key=lambda sug: len(said & _content_words(sug)))
 
     def _finding(self, rule, turn=None, span=None, match=None, suggestion=None, fix=None):
         msg = rule.message.replace("{match}", match) if match else rule.message.replace("'{match}' ", "").replace("{match}", "this")
@@ -437,3 +450,11 @@ def _straight(text):
 
 def _num(x):
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+_STOP = frozenset("the a an to you your we i is are it and of for be this that in on with can will have it's i'll "
+                  "we'll our us me my so if at as by from".split())
+
+
+def _content_words(text):
+    return {w for w in re.findall(r"[a-z']+", _straight(text).lower()) if w not in _STOP and len(w) > 2}

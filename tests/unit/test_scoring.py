@@ -123,3 +123,14 @@ def test_timing_answer_and_hold(scorer):
 def test_bad_transcripts_are_explained(obj, msg):
     with pytest.raises(TranscriptError, match=re.escape(msg)):
         parse_transcript(obj)
+
+
+def test_suggestion_is_the_one_closest_to_the_reply(scorer, pack):
+    rule = pack.rule("CT012")
+    assert len(rule.suggestions) >= 2
+    card = scorer.score(one_reply("Hold on."))
+    finding = next(f for f in card.findings if f.rule == "CT012")
+    assert "hold" in finding.suggestion.lower()
+    card = scorer.score(one_reply("Send me your order number."))
+    finding = next(f for f in card.findings if f.rule == "CT012")
+    assert "order number" in finding.suggestion
