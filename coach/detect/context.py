@@ -24,10 +24,15 @@ QUESTION_OPENERS = frozenset(
 HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,200}>")
 
 
+def straighten_quotes(text: str) -> str:
+    """Typographic quotes to straight ones, one character for one (offsets stay valid)."""
+    return text.translate(_QUOTES)
+
+
 def normalise(text: str) -> str:
     """Same-length clean-up, so spans still index the original text: straight quotes, and HTML tags
     blanked out ("<p>Hello</p>" reads as "Hello")."""
-    text = text.translate(_QUOTES)
+    text = straighten_quotes(text)
     if "<" in text:
         text = HTML_TAG.sub(lambda m: " " * len(m.group(0)), text)
     return text
@@ -193,7 +198,7 @@ LATE_CUES = ("weeks", "week ago", "days ago", "still not", "still hasn't", "stil
 
 
 def waited_long(customer):
-    text = customer.lower().replace("\u2019", "'")
+    text = straighten_quotes(customer.lower())
     return any(cue in text for cue in LATE_CUES)
 
 

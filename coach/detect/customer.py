@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.matcher import PhraseMatcher
 
+from coach.detect.context import straighten_quotes
 from coach.detect.phrases import expand
 
 COMPLAINT_TEMPLATES = [
@@ -36,5 +37,5 @@ class ComplaintDetector:
             return False
         if sum(1 for c in text if c.isupper()) > 12 and text.upper() == text:
             return True  # a customer shouting in capitals
-        doc = self.nlp.make_doc(text.replace("\u2019", "'"))
+        doc = self.nlp.make_doc(straighten_quotes(text))
         return bool(self.matcher(doc))

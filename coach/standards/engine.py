@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from spacy.matcher import Matcher, PhraseMatcher
 
 from coach.detect import Detection, detector_version, shared_detector
+from coach.detect.context import straighten_quotes
 from coach.detect.customer import ComplaintDetector
 from coach.standards.pack import SEVERITIES, Pack, PackError, Rule
 from coach.transcript import Transcript
@@ -102,7 +103,7 @@ class Scorer:
         for rule in pack.rules:
             if rule.type == "avoid":
                 for phrase in rule.spec.get("phrases", []):
-                    self._phrases.add(rule.id, [nlp.make_doc(_straight(phrase))])
+                    self._phrases.add(rule.id, [nlp.make_doc(straighten_quotes(phrase))])
                 for i, pattern in enumerate(rule.spec.get("patterns", [])):
                     self._needs_lemmas |= any("LEMMA" in spec for spec in pattern)
                     try:
@@ -112,8 +113,8 @@ class Scorer:
                                         f"pattern: {exc}") from None
             elif rule.type == "substitution":
                 for phrase, better in rule.spec["swap"].items():
-                    self._phrases.add(rule.id, [nlp.make_doc(_straight(phrase))])
-                    self._swap[(rule.id, _straight(phrase).lower())] = better
+                    self._phrases.add(rule.id, [nlp.make_doc(straighten_quotes(phrase))])
+                    self._swap[(rule.id, straighten_quotes(phrase).lower())] = better
 
     # -- analysis -------------------------------------------------------------------------------
     def analyse(self, transcript: Transcript) -> Analysis:
@@ -239,7 +240,7 @@ class Scorer:
     def _check_substitution(self, rule, a, phrase_hits):
         out = []
         for i, start, end, text in phrase_hits.get(rule.id, []):
-            better = self._swap.get((rule.id, _straight(text).lower()))
+            better = self._swap.get((rule.id, straighten_quotes(text).lower()))
             reply = a.transcript.turns[i].text
             fix = reply[:start] + better + reply[end:] if better else None
             out.append(self._finding(rule, i, {"start": start, "end": end, "text": text}, text, suggestion=better, fix=fix))
@@ -386,7 +387,7 @@ class Scorer:
         if measure == "repeat":
             seen_text, seen_open = {}, {}
             for i in a.transcript.staff_turns:
-                words = re.findall(r"[a-z0-9']+", _straight(turns[i].text).lower())
+                words = re.findall(r"[a-z0-9']+", straighten_quotes(turns[i].text).lower())
                 if not words:
                     continue
                 whole = " ".join(words)
@@ -431,7 +432,7 @@ class Scorer:
         for i in a.transcript.staff_turns:
             text = a.transcript.turns[i].text
             det = a.detections.get(i)
-            doc = det.doc if det is not None and det.doc is not None else self.nlp(_straight(text))
+            doc = det.doc if det is not None and det.doc is not None else self.nlp(straighten_quotes(text))
             if self._needs_lemmas:  # a pack pattern asks for LEMMA: fill it from the lookup table
                 lemmas = self.detector.lemmas
                 for tok in doc:
@@ -444,10 +445,6 @@ class Scorer:
         return hits
 
 
-def _straight(text):
-    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
-
-
 def _num(x):
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
@@ -457,4 +454,4 @@ _STOP = frozenset("the a an to you your we i is are it and of for be this that i
 
 
 def _content_words(text):
-    return {w for w in re.findall(r"[a-z']+", _straight(text).lower()) if w not in _STOP and len(w) > 2}
+    return {w for w in re.findall(r"[a-z']+", straighten_quotes(text).lower()) if w not in _STOP and len(w) > 2}
