@@ -62,8 +62,8 @@ def main(argv=None):
 
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    except (AttributeError, OSError):
-        pass
+    except (AttributeError, OSError):  # no CPU affinity on this platform: measure on whatever core runs it
+        print("note: could not pin to one core; figures may include a second core", file=sys.stderr)
     pack = load_pack()
     detector = shared_detector(tuple(pack.jargon))
     replies = make_replies(args.replies)
