@@ -1,0 +1,82 @@
+"""Schema migrations with Alembic, configured in code (the scripts live in coach/storage/migrations).
+
+`coach db upgrade` runs them; the application refuses to write to a database whose schema is behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from coach.storage.db import Database, explain_db_error
+from coach.storage.errors import DatabaseUnavailable
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Tables in the same database that belong to someone else: Rasa's SQL tracker store keeps its
+# conversation events there (endpoints.yml); migrations neither create nor drop them.
+FOREIGN_TABLES = frozenset({"events"})
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if type_ == "table" and name in FOREIGN_TABLES:
+        return False
+    if type_ in ("index", "unique_constraint", "foreign_key_constraint") and getattr(obj, "table", None) is not None \
+            and obj.table.name in FOREIGN_TABLES:
+        return False
+    return True
+
+
+def alembic_config(db: Database) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def current_revision(db: Database) -> str | None:
+    try:
+        with db.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except Exception as exc:
+        better = explain_db_error(exc, db.url)
+        if better is not None:
+            raise better from exc
+        raise
+
+
+def _run(db: Database, fn, *args):
+    cfg = alembic_config(db)
+    try:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, *args)
+    except Exception as exc:
+        better = explain_db_error(exc, db.url)
+        if better is not None:
+            raise better from exc
+        raise
+
+
+def upgrade(db: Database, revision: str = "head"):
+    _run(db, command.upgrade, revision)
+
+
+def downgrade(db: Database, revision: str = "base"):
+    _run(db, command.downgrade, revision)
+
+
+def ensure_schema(db: Database):
+    """Raise DatabaseUnavailable unless the database is at the newest migration."""
+    cur, head = current_revision(db), head_revision()
+    if cur != head:
+        state = "has no schema" if cur is None else f"is at schema {cur}, this version of the product needs {head}"
+        raise DatabaseUnavailable(f"the database {db!r} {state}; run `coach db upgrade`")
