@@ -1,4 +1,4 @@
-"""The `coach` command: tag staff replies, score transcripts, check standards packs.
+"""The `coach` command: tag replies, score transcripts, check packs, run the database and its data requests.
 
 Every error names what was wrong and what would be right, and exits non-zero; no tracebacks.
 Exit codes: 0 ok, 1 some input records were unusable (the rest were processed), 2 usage or pack error.
@@ -236,6 +236,175 @@ def cmd_demo(args) -> int:
     return cmd_score(ns)
 
 
+# -- coach db / rescore / person -----------------------------------------------------------------
+
+def _database(args):
+    from coach.storage import Database
+
+    return Database(args.database)
+
+
+def _bar(total, desc):
+    """A progress bar on stderr when a person is watching; silent in pipes and CI logs."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="session", file=sys.stderr, disable=None, leave=False)
+
+
+def cmd_db(args) -> int:
+    from coach.storage import migrate
+
+    db = _database(args)
+    try:
+        if args.action == "upgrade":
+            before = migrate.current_revision(db)
+            migrate.upgrade(db, args.revision or "head")
+            migrate.refresh_statistics(db)
+            after = migrate.current_revision(db)
+            print(f"{db!r}: schema {before or 'empty'} -> {after}" if before != after else
+                  f"{db!r}: schema already at {after}")
+        elif args.action == "downgrade":
+            target = args.revision or "base"
+            if target == "base" and not args.yes:
+                _err("downgrading to base drops every table and all data; add --yes if that is what you want")
+                return 2
+            migrate.downgrade(db, target)
+            print(f"{db!r}: schema now {migrate.current_revision(db) or 'empty'}")
+        elif args.action == "current":
+            cur, head = migrate.current_revision(db), migrate.head_revision()
+            print(f"{db!r}: schema {cur or 'empty'} (newest: {head})")
+            return 0 if cur == head else 1
+        elif args.action == "demo":
+            return _demo_data(db, args)
+        elif args.action == "sweep":
+            from datetime import timedelta
+
+            from coach.storage import services
+
+            migrate.ensure_schema(db)
+            with db.uow() as uow:
+                ids = services.abandon_stale(uow, timedelta(minutes=args.idle_minutes))
+                uow.commit()
+            print(f"marked {len(ids)} session(s) idle for more than {args.idle_minutes} min as abandoned"
+                  + (f": {', '.join(map(str, ids))}" if ids else ""))
+        return 0
+    finally:
+        db.dispose()
+
+
+def _demo_data(db, args):
+    import time
+    from datetime import date
+
+    from coach.demo import load_demo
+    from coach.standards import Scorer, load_pack
+    from coach.storage import migrate
+
+    if args.reset:
+        migrate.downgrade(db, "base")
+    migrate.upgrade(db)
+    if args.if_empty:
+        from sqlalchemy import func, select
+
+        from coach.storage.models import Person
+
+        with db.reader() as uow:
+            people = uow.session.execute(select(func.count()).select_from(Person)).scalar()
+        if people:
+            print(f"{db!r} already holds {people} people; the demo company is not loaded again")
+            return 0
+    anchor = date.fromisoformat(args.anchor) if args.anchor else None
+    scorer = Scorer(load_pack(args.pack))
+    started = time.monotonic()
+    print(f"loading the demo company into {db!r} ...", file=sys.stderr)
+    with _bar(None, "demo sessions") as bar:
+        counts = load_demo(db, scorer, seed=args.seed, anchor=anchor, on_progress=bar.update)
+    logins = counts.pop("logins")
+    migrate.refresh_statistics(db)
+    print(f"demo company loaded in {time.monotonic() - started:.1f} s: " +
+          ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print("sign in as " + ", ".join(f"{logins[r]} ({r})" for r in ("trainee", "trainer", "manager", "admin")) +
+          f"; every demo password is {logins['password']!r}")
+    return 0
+
+
+def _date_arg(value, name):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}: {value!r} is not a date; use YYYY-MM-DD, for example 2026-11-01") from None
+
+
+def cmd_rescore(args) -> int:
+    from coach.standards import Scorer, load_pack
+    from coach.storage import migrate, services
+
+    since = _date_arg(args.since, "--since")
+    until = _date_arg(args.until, "--until") if args.until else None
+    db = _database(args)
+    try:
+        migrate.ensure_schema(db)
+        scorer = Scorer(load_pack(args.pack))
+        with _bar(None, "rescoring") as bar:
+            def step(n, total):
+                if bar.total != total:
+                    bar.total = total
+                bar.update(n)
+            summary = services.rescore(db, scorer, since=since, until=until, force=args.force, on_progress=step)
+    finally:
+        db.dispose()
+    print(f"rescored {summary['rescored']} of {summary['sessions']} completed session(s) since {since} with "
+          f"{summary['pack']} @ {summary['version']} (detector {summary['detector']}); "
+          f"{summary['skipped']} already had this version")
+    if summary["rescored"]:
+        print(f"  the standards pack changed for {summary['pack_changed']}, the detector for "
+              f"{summary['detector_changed']}; the overall score changed for {summary['changed']}"
+              + (f" (mean change {summary['mean_change']:+})" if summary["changed"] else ""))
+        print("  the earlier scorecards are kept as history")
+    return 0
+
+
+def _person_id(uow, who):
+    from coach.storage import services
+
+    if who.isdigit():
+        return services.get_person(uow, int(who))["id"]
+    return services.find_person(uow, who)["id"]
+
+
+def cmd_person(args) -> int:
+    from coach.storage import migrate, services
+
+    db = _database(args)
+    try:
+        migrate.ensure_schema(db)
+        with db.uow() as uow:
+            pid = _person_id(uow, args.who)
+            if args.action == "export":
+                data = services.export_person(uow, pid)
+                uow.commit()
+                out = json.dumps(data, ensure_ascii=False, indent=2)
+                if args.output:
+                    Path(args.output).write_text(out + "\n", encoding="utf-8")
+                    print(f"exported {len(data['practice_sessions'])} session(s) of person {pid} to {args.output}")
+                else:
+                    print(out)
+                return 0
+            if not args.yes:
+                _err(f"this erases the name, login and every practice text of person {pid} for good; "
+                     f"add --yes to go ahead (export first if they asked for a copy)")
+                return 2
+            summary = services.delete_person(uow, pid)
+            uow.commit()
+    finally:
+        db.dispose()
+    print(f"deleted person {pid}: {summary['sessions']} session(s) kept as anonymous figures, "
+          f"{summary['turns_erased']} turn(s) erased, {summary['rasa_events_deleted']} Rasa tracker event(s) deleted")
+    return 0
+
+
 def build_parser():
     from coach.standards import DEFAULT_PACK
 
@@ -262,15 +431,49 @@ def build_parser():
     p = sub.add_parser("demo", help="score the demo transcripts and show the scorecards")
     p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
     p.set_defaults(func=cmd_demo)
+
+    db_help = "database URL (default: $DATABASE_URL, else the SQLite file var/coach.db)"
+    p = sub.add_parser("db", help="the database: migrate it, load the demo company, sweep idle sessions")
+    p.add_argument("action", choices=("upgrade", "downgrade", "current", "demo", "sweep"))
+    p.add_argument("--database", default=None, help=db_help)
+    p.add_argument("--revision", default=None, help="upgrade/downgrade: target migration (default head / base)")
+    p.add_argument("--yes", action="store_true", help="downgrade: confirm dropping data")
+    p.add_argument("--seed", type=int, default=7, help="demo: the seed (same seed, same company)")
+    p.add_argument("--anchor", default=None, help="demo: the last day of the three months (default today)")
+    p.add_argument("--reset", action="store_true", help="demo: empty the database first")
+    p.add_argument("--if-empty", action="store_true", help="demo: do nothing when the database already has people")
+    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.add_argument("--idle-minutes", type=int, default=30, help="sweep: mark sessions idle this long as abandoned")
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("rescore", help="score stored sessions again with the current standards (old cards kept)")
+    p.add_argument("--since", required=True, help="sessions started on or after this day (YYYY-MM-DD)")
+    p.add_argument("--until", default=None, help="and before this day")
+    p.add_argument("--force", action="store_true", help="also sessions already scored with this version")
+    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.add_argument("--database", default=None, help=db_help)
+    p.set_defaults(func=cmd_rescore)
+
+    p = sub.add_parser("person", help="export or delete everything about one person (data-protection requests)")
+    p.add_argument("action", choices=("export", "delete"))
+    p.add_argument("who", help="login or id")
+    p.add_argument("-o", "--output", default=None, help="export: write to this file instead of stdout")
+    p.add_argument("--yes", action="store_true", help="delete: confirm")
+    p.add_argument("--database", default=None, help=db_help)
+    p.set_defaults(func=cmd_person)
     return ap
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     from coach.standards import PackError
+    from coach.storage.errors import StorageError
 
     try:
         return args.func(args)
+    except StorageError as exc:
+        _err(str(exc))
+        return 2
     except PackError as exc:
         _err(f"standards pack error: {exc}")
         return 2

@@ -70,6 +70,19 @@ def upgrade(db: Database, revision: str = "head"):
     _run(db, command.upgrade, revision)
 
 
+def refresh_statistics(db: Database):
+    """Let the query planner know the table sizes (ANALYZE), so it picks the indexes the panel's queries
+    need; PostgreSQL's autovacuum does this by itself later, SQLite never does."""
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    except Exception as exc:
+        better = explain_db_error(exc, db.url)
+        if better is not None:
+            raise better from exc
+        raise
+
+
 def downgrade(db: Database, revision: str = "base"):
     _run(db, command.downgrade, revision)
 

@@ -117,9 +117,11 @@ class PracticeSession(Base):
         _one_of("status", SESSION_STATUSES, "status"),
         CheckConstraint("outcome IS NULL OR outcome IN (%s)" % ", ".join(f"'{o}'" for o in OUTCOMES), name="outcome"),
         CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 1 AND 3", name="difficulty"),
-        # a person's progress over time; the review queue and leaderboards by period
+        # a person's progress over time; leaderboards and the review queue by period (completed sessions),
+        # by scenario, or all; idle sessions to sweep (bench/bench_storage.py measures each of these)
         Index("ix_sessions_person_started", "person_id", "started_at"),
-        Index("ix_sessions_status_ended", "status", "ended_at"),
+        Index("ix_sessions_status_started", "status", "started_at"),
+        Index("ix_sessions_scenario_started", "scenario_id", "started_at"),
         Index("ix_sessions_started", "started_at"),
         Index("ix_sessions_status_activity", "status", "last_activity_at"),
     )

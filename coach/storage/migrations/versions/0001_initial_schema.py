@@ -115,7 +115,8 @@ def upgrade():
         batch_op.create_index('ix_sessions_person_started', ['person_id', 'started_at'], unique=False)
         batch_op.create_index('ix_sessions_started', ['started_at'], unique=False)
         batch_op.create_index('ix_sessions_status_activity', ['status', 'last_activity_at'], unique=False)
-        batch_op.create_index('ix_sessions_status_ended', ['status', 'ended_at'], unique=False)
+        batch_op.create_index('ix_sessions_status_started', ['status', 'started_at'], unique=False)
+        batch_op.create_index('ix_sessions_scenario_started', ['scenario_id', 'started_at'], unique=False)
 
     op.create_table('scorecards',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -248,7 +249,8 @@ def downgrade():
 
     op.drop_table('scorecards')
     with op.batch_alter_table('practice_sessions', schema=None) as batch_op:
-        batch_op.drop_index('ix_sessions_status_ended')
+        batch_op.drop_index('ix_sessions_status_started')
+        batch_op.drop_index('ix_sessions_scenario_started')
         batch_op.drop_index('ix_sessions_status_activity')
         batch_op.drop_index('ix_sessions_started')
         batch_op.drop_index('ix_sessions_person_started')

@@ -1,0 +1,64 @@
+"""`coach db`, `coach rescore` and `coach person` as an operator runs them: real processes, real databases."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def coach(*args, env=None):
+    proc = subprocess.run([sys.executable, "-m", "coach.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300, env={**os.environ, **(env or {})})
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path):
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    env = {"DATABASE_URL": url}
+    p = coach("db", "current", env=env)
+    assert p.returncode == 1 and "schema empty (newest: 0001)" in p.stdout
+    p = coach("db", "upgrade", env=env)
+    assert p.returncode == 0 and "schema empty -> 0001" in p.stdout, p.stderr
+    p = coach("db", "demo", "--anchor", "2026-11-30", env=env)
+    assert p.returncode == 0, p.stderr
+    assert "25 people" in p.stdout and "sign in as trainee (trainee)" in p.stdout and "'practise'" in p.stdout
+    p = coach("db", "demo", "--if-empty", env=env)
+    assert p.returncode == 0 and "already holds 25 people; the demo company is not loaded again" in p.stdout
+    p = coach("db", "demo", env=env)
+    assert p.returncode == 2 and "--reset" in p.stderr
+
+    p = coach("rescore", "--since", "2026-11-01", env=env)
+    assert p.returncode == 0 and "rescored 0 of" in p.stdout and "already had this version" in p.stdout
+    p = coach("rescore", "--since", "2026-11-01", "--force", env=env)
+    assert p.returncode == 0 and "the earlier scorecards are kept as history" in p.stdout
+    p = coach("rescore", "--since", "last week", env=env)
+    assert p.returncode == 2 and "'last week' is not a date; use YYYY-MM-DD" in p.stderr
+
+    out = tmp_path / "anna.json"
+    p = coach("person", "export", "trainee", "-o", str(out), env=env)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(out.read_text())
+    assert data["person"]["name"] == "Anna Berg" and data["practice_sessions"]
+    p = coach("person", "delete", "trainee", env=env)
+    assert p.returncode == 2 and "add --yes" in p.stderr
+    p = coach("person", "delete", "trainee", "--yes", env=env)
+    assert p.returncode == 0 and "kept as anonymous figures" in p.stdout
+    p = coach("person", "export", "trainee", env=env)
+    assert p.returncode == 2 and "no person with the login 'trainee'" in p.stderr
+    p = coach("db", "sweep", env=env)
+    assert p.returncode == 0 and "marked 0 session(s)" in p.stdout
+    p = coach("db", "downgrade", env=env)
+    assert p.returncode == 2 and "drops every table" in p.stderr
+
+
+def test_database_commands_explain_a_server_that_is_down(tmp_path):
+    p = coach("db", "upgrade", "--database", "postgresql://coach:hunter2@127.0.0.1:1/coach")
+    assert p.returncode == 2
+    assert "cannot use the database postgresql://coach:***@127.0.0.1:1/coach" in p.stderr
+    assert "hunter2" not in p.stderr
+    p = coach("person", "export", "anna", "--database", f"sqlite:///{tmp_path / 'x.db'}")
+    assert p.returncode == 2 and "run `coach db upgrade`" in p.stderr

@@ -1,0 +1,96 @@
+"""The demo company: deterministic, realistic, scored by the real engine, written through the services."""
+
+import hashlib
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coach.demo import BankError, load_bank, load_demo
+from coach.storage import Conflict, Database, migrate
+from coach.storage import services as sv
+from coach.storage.models import Award, Person, PracticeSession, ScorecardRecord, TurnRecord
+
+ANCHOR = date(2026, 11, 30)
+SMALL = (3, 4)  # sessions per trainee: enough to check the shape, quick to load
+
+
+def fingerprint(db):
+    """Everything the seed decides, as one hash."""
+    h = hashlib.sha256()
+    with db.reader() as uow:
+        rows = uow.session.execute(
+            select(Person.login, PracticeSession.scenario_id, PracticeSession.started_at, PracticeSession.status,
+                   ScorecardRecord.overall)
+            .join(Person, Person.id == PracticeSession.person_id)
+            .outerjoin(ScorecardRecord, ScorecardRecord.session_id == PracticeSession.id)
+            .order_by(PracticeSession.id)).all()
+        texts = uow.session.execute(select(TurnRecord.text).order_by(TurnRecord.id)).scalars().all()
+    h.update(repr(rows).encode())
+    h.update("\n".join(texts).encode())
+    return h.hexdigest()
+
+
+def fresh(tmp_path, name):
+    db = Database(f"sqlite:///{tmp_path / name}")
+    migrate.upgrade(db)
+    return db
+
+
+def test_the_demo_company_is_the_same_for_the_same_seed(tmp_path, scorer):
+    a, b, c = fresh(tmp_path, "a.db"), fresh(tmp_path, "b.db"), fresh(tmp_path, "c.db")
+    load_demo(a, scorer, seed=3, anchor=ANCHOR, sessions_per_trainee=SMALL, password_rounds=4)
+    load_demo(b, scorer, seed=3, anchor=ANCHOR, sessions_per_trainee=SMALL, password_rounds=4)
+    load_demo(c, scorer, seed=4, anchor=ANCHOR, sessions_per_trainee=SMALL, password_rounds=4)
+    assert fingerprint(a) == fingerprint(b)
+    assert fingerprint(a) != fingerprint(c)
+
+
+def test_the_demo_company_looks_like_a_training_team(db, scorer):
+    counts = load_demo(db, scorer, seed=7, anchor=ANCHOR, sessions_per_trainee=(8, 10), password_rounds=4)
+    assert counts["people"] == 25 and counts["teams"] == 4
+    with db.reader() as uow:
+        roles = dict(uow.session.execute(select(Person.role, func.count()).group_by(Person.role)).all())
+        assert roles == {"admin": 1, "manager": 2, "trainer": 3, "trainee": 19}
+        assert sv.check_password(uow, counts["logins"]["trainee"], counts["logins"]["password"]) is not None
+        first, last = uow.session.execute(select(func.min(PracticeSession.started_at),
+                                                 func.max(PracticeSession.started_at))).one()
+        assert first.date() >= ANCHOR - timedelta(days=92) and last.date() <= ANCHOR
+        completed = sv.list_sessions(uow, status="completed", limit=1000)
+        assert len(completed) == counts["sessions"] - counts["abandoned"]
+        assert all(s["overall"] is not None for s in completed)
+        scores = [s["overall"] for s in completed]
+        assert min(scores) <= 45 and max(scores) >= 95  # poor and excellent sessions both occur
+        assert {s["track"] for s in completed} == {"phrasing", "telephone", "complaint"}
+        assert sv.list_sessions(uow, review_status="approved")  # trainers have reviewed some
+        periods = uow.session.execute(select(Award.period).order_by(Award.period)).scalars().all()
+        assert periods == ["2026-09", "2026-10"]
+        # trainees get better: the last month's mean beats the first month's
+        firsts = [s["overall"] for s in completed if s["started_at"].date() < ANCHOR - timedelta(days=60)]
+        lasts = [s["overall"] for s in completed if s["started_at"].date() >= ANCHOR - timedelta(days=30)]
+        assert sum(lasts) / len(lasts) > sum(firsts) / len(firsts)
+
+
+def test_the_demo_goes_into_an_empty_database_only(db, scorer, company):
+    with pytest.raises(Conflict, match="already has people in it"):
+        load_demo(db, scorer, anchor=ANCHOR, sessions_per_trainee=SMALL, password_rounds=4)
+
+
+def test_every_bank_scenario_has_five_steps_of_each_quality():
+    bank = load_bank()
+    assert len(bank) == 14
+    assert {s.track for s in bank.values()} == {"phrasing", "telephone", "complaint"}
+    for s in bank.values():
+        assert len(s.steps) >= 4, s.id
+        for step in s.steps:
+            assert len(set(step["good"])) == len(step["good"]) >= 2, s.id
+
+
+def test_a_broken_bank_file_names_the_file_and_line(tmp_path):
+    (tmp_path / "bad.yml").write_text("id: x\ntitle: [unclosed\n")
+    with pytest.raises(BankError, match=r"bad.yml:\d+: not valid YAML"):
+        load_bank(tmp_path)
+    (tmp_path / "bad.yml").write_text("id: x\ntitle: t\ntrack: phrasing\ndifficulty: 1\nchannel: chat\n"
+                                      "steps:\n  - customer: [hi]\n    good: [a]\n    fair: [b]\n")
+    with pytest.raises(BankError, match=r"steps\[0\].poor: needs at least one reply"):
+        load_bank(tmp_path)
