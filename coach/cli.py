@@ -405,6 +405,43 @@ def cmd_person(args) -> int:
     return 0
 
 
+# -- coach scenarios -----------------------------------------------------------------------------
+
+def cmd_scenarios(args) -> int:
+    from coach.sim import load_scenario, load_scenarios
+
+    if args.action in ("check", "list"):
+        scenarios = load_scenarios(args.folder)
+        for sc in scenarios.values():
+            if args.action == "list":
+                print(f"{sc.id:<28} {sc.track:<10} {sc.channel:<6} difficulty {sc.difficulty}  hostility {sc.hostility}"
+                      f"  {sc.title}")
+        if args.action == "check":
+            tracks = sorted({sc.track for sc in scenarios.values()})
+            print(f"{args.folder}: {len(scenarios)} scenarios ({', '.join(tracks)}): ok")
+        return 0
+    from coach.sim.play import load_script, play
+
+    if not args.id:
+        raise InputError("coach scenarios play needs a scenario id, e.g. coach scenarios play kept_waiting --script good")
+    path = Path(args.folder) / f"{args.id}.yml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in Path(args.folder).glob("*.yml")))
+        raise InputError(f"no scenario {args.id!r} in {args.folder}; known: {known}")
+    scenario = load_scenario(path)
+    result = play(scenario, load_script(args.id, args.script), seed=args.seed)
+    for turn in result["turns"]:
+        if turn["speaker"] == "system":
+            print(f"  [{turn['event']} at {turn['t']:g}s]")
+        elif turn["speaker"] == "staff":
+            print(f"  STAFF    {turn['text']}   {turn['behaviors']}")
+        else:
+            print(f"  CUSTOMER {turn['text']}   (mood {turn['mood']:+.2f})")
+    print(f"outcome: {result['outcome'] or 'still going'}; mood {result['mood']:+.2f}; needs met: "
+          f"{', '.join(result['needs_met']) or 'none'} of {', '.join(n.id for n in scenario.needs)}")
+    return 0
+
+
 def build_parser():
     from coach.standards import DEFAULT_PACK
 
@@ -454,6 +491,16 @@ def build_parser():
     p.add_argument("--database", default=None, help=db_help)
     p.set_defaults(func=cmd_rescore)
 
+    from coach.sim.scenario import SCENARIOS
+
+    p = sub.add_parser("scenarios", help="check, list or play the customer scenarios (bot/scenarios)")
+    p.add_argument("action", choices=("check", "list", "play"))
+    p.add_argument("id", nargs="?", help="play: the scenario id")
+    p.add_argument("--script", choices=("good", "poor"), default="good", help="play: tests/bot/scripts/<id>.yml")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--folder", type=Path, default=SCENARIOS)
+    p.set_defaults(func=cmd_scenarios)
+
     p = sub.add_parser("person", help="export or delete everything about one person (data-protection requests)")
     p.add_argument("action", choices=("export", "delete"))
     p.add_argument("who", help="login or id")
@@ -466,11 +513,15 @@ def build_parser():
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    from coach.sim import ScenarioError, SimulationError
     from coach.standards import PackError
     from coach.storage.errors import StorageError
 
     try:
         return args.func(args)
+    except (ScenarioError, SimulationError) as exc:
+        _err(str(exc))
+        return 2
     except StorageError as exc:
         _err(str(exc))
         return 2

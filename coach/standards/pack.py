@@ -69,11 +69,12 @@ class Pack:
         raise KeyError(rule_id)
 
 
-class _Doc:
-    """A parsed YAML file that can say on which line a key path stands."""
+class YamlDoc:
+    """A parsed YAML file that can say on which line a key path stands (used for packs and scenarios)."""
 
-    def __init__(self, path: Path, text: str):
+    def __init__(self, path: Path, text: str, error_cls=PackError):
         self.path = path
+        self.error_cls = error_cls
         try:
             self.node = yaml.compose(text, Loader=yaml.SafeLoader)
             self.data = yaml.safe_load(text)
@@ -81,7 +82,7 @@ class _Doc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 0
             problem = getattr(exc, "problem", None) or str(exc)
-            raise PackError(f"{path}:{line}: not valid YAML: {problem}") from None
+            raise error_cls(f"{path}:{line}: not valid YAML: {problem}") from None
 
     def line(self, *keys):
         node = self.node
@@ -105,7 +106,10 @@ class _Doc:
     def error(self, keys, msg):
         keys = tuple(keys)
         where = ".".join(str(k) for k in keys) if keys else "(top)"
-        return PackError(f"{self.path}:{self.line(*keys)}: {where}: {msg}")
+        return self.error_cls(f"{self.path}:{self.line(*keys)}: {where}: {msg}")
+
+
+_Doc = YamlDoc
 
 
 def _read(path: Path) -> _Doc:

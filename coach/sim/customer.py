@@ -1,0 +1,301 @@
+"""The customer simulator: a scenario's customer reacting to what the trainee does, turn by turn.
+
+Pure and deterministic: the customer's whole state is a small JSON-able dict (CustomerState), and every
+random choice is seeded by (seed, scenario, turn, what is chosen), so a session replays exactly from its
+seed and its staff turns, in any process. The rules are described in bot/scenarios/README.md.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import asdict, dataclass, field
+
+from coach.behaviors import POOR_PRACTICE
+from coach.detect.lexicon import TIME_WORDS
+from coach.sim.scenario import Scenario, band_of
+
+DECAY = 0.5  # the second apology is worth half the first, the third a quarter
+REPEAT_PENALTY = -0.1
+CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
+_TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|end of (the )?day|"
+                   r"(next|this) (week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+                   r"\d+\s*(working |business )?(minutes?|hours?|days?|weeks?|mins?|hrs?))\b", re.I)
+
+
+class SimulationError(ValueError):
+    """A request the simulator cannot follow (a call event in a chat, a turn after the end, ...)."""
+
+
+def names_a_time(text: str) -> bool:
+    """Does a reply name a time or day for what happens next ("by 3 pm", "tomorrow", "within 2 days")?"""
+    if _TIME.search(text):
+        return True
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return bool(words & (TIME_WORDS - {"day", "days", "hour", "hours", "week", "weeks", "month", "minute",
+                                       "minutes", "business", "working", "shortly"}))
+
+
+@dataclass
+class CustomerState:
+    mood: float
+    turn: int = 0  # staff replies so far
+    counts: dict = field(default_factory=dict)  # behaviour -> times seen
+    met: list = field(default_factory=list)  # needs met, in the order they were met
+    given: list = field(default_factory=list)  # facts the customer has told
+    used: dict = field(default_factory=dict)  # line pool -> indices already said
+    said_before: list = field(default_factory=list)  # normalised staff replies, to notice repetition
+    openers: list = field(default_factory=list)  # their first five words
+    call: str = "connected"  # phone: ringing, connected, on_hold, ended
+    rang_at: float = 0.0
+    hold_at: float | None = None
+    awaiting_greeting: bool = False  # phone: answered, the customer waits for the trainee to speak first
+    just_resumed: bool = False
+    last_behaviors: list = field(default_factory=list)
+    outcome: str | None = None
+    choices: int = 0  # random choices made so far (part of each choice's seed)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "CustomerState":
+        return cls(**d)
+
+
+@dataclass
+class CustomerReply:
+    text: str | None  # None: the customer says nothing (ringing, on hold)
+    mood: float
+    mood_change: float
+    band: str
+    outcome: str | None
+    needs_met: list
+    newly_met: list
+    notes: list  # why the mood moved, for the trainee: "apology +0.12", "blame -0.39"
+    facts_given: list
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class CustomerSimulator:
+    """One customer of one scenario. `staff_says` for each trainee reply, `call_event` for the phone."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0, state: CustomerState | dict | None = None):
+        self.scenario = scenario
+        self.seed = int(seed)
+        if isinstance(state, dict):
+            state = CustomerState.from_dict(state)
+        self.state = state or CustomerState(mood=scenario.start_mood,
+                                            call="ringing" if scenario.channel == "phone" else "connected")
+
+    # -- the start --------------------------------------------------------------------------------
+    def opening(self) -> CustomerReply:
+        """Chat: the customer's first message. Phone: the call rings (no words until it is answered)."""
+        if self.scenario.channel == "phone":
+            return self._reply(None, 0.0, [], [], [])
+        return self._reply(self._choose("openings", self.scenario.openings), 0.0, [], [], [])
+
+    # -- a staff reply ----------------------------------------------------------------------------
+    def staff_says(self, text: str, behaviors, t: float | None = None) -> CustomerReply:
+        s, sc = self.state, self.scenario
+        if s.outcome is not None:
+            raise SimulationError(f"the session has ended ({s.outcome}); start a new one to practise again")
+        behaviors = set(behaviors)
+        notes, delta, before = [], 0.0, 0.0
+        for state, event in (("ringing", "answer"), ("on_hold", "resume")):
+            # speaking before pressing Answer answers the call; speaking to a caller on hold takes them off it
+            if s.call == state:
+                pre = self.call_event(event, t if t is not None else (s.hold_at or s.rang_at))
+                if pre.outcome:
+                    return pre
+                before += pre.mood_change  # already applied to the mood by call_event
+                notes += pre.notes
+        s.turn += 1
+        for b in sorted(behaviors):
+            base = sc.reactions.get(b, 0.0)
+            if not base:
+                continue
+            k = s.counts.get(b, 0)
+            s.counts[b] = k + 1
+            d = base * DECAY ** k if base > 0 else base * (0.5 + sc.temper)  # bad service does not wear off
+            delta += d
+            notes.append(f"{b} {d:+.2f}")
+        words = re.findall(r"[a-z0-9']+", text.lower())
+        whole, opener = " ".join(words), " ".join(words[:5])
+        if whole and (whole in s.said_before or (len(words) >= 6 and opener in s.openers)):
+            delta += REPEAT_PENALTY
+            notes.append(f"repeated reply {REPEAT_PENALTY:+.2f}")
+        s.said_before.append(whole)
+        if len(words) >= 6:
+            s.openers.append(opener)
+        if s.awaiting_greeting and not behaviors & {"greeting", "self_identification"}:
+            delta -= 0.1
+            notes.append("no greeting or name when answering -0.10")
+        if s.just_resumed:
+            if behaviors & {"thanks", "apology"}:
+                delta += 0.05
+                notes.append("thanked for holding +0.05")
+            else:
+                delta -= 0.1
+                notes.append("no thanks or update after the hold -0.10")
+            s.just_resumed = False
+        newly = []
+        timed = names_a_time(text)
+        for need in sc.needs:
+            if need.id not in s.met and behaviors & set(need.by) and (timed or not need.needs_time):
+                s.met.append(need.id)
+                newly.append(need.id)
+        s.mood = _clamp(s.mood + delta)
+        s.last_behaviors = sorted(behaviors)
+        facts = []
+        if "information_request" in behaviors or "?" in text:
+            low = text.lower()
+            for fact in sc.facts:
+                if fact.id not in s.given and any(re.search(rf"\b{re.escape(k)}", low) for k in fact.ask):
+                    s.given.append(fact.id)
+                    facts.append(self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value))
+        outcome = self._decide()
+        if outcome:
+            return self._end(outcome, before + delta, newly, notes, facts, applied=True)
+        parts = []
+        if s.awaiting_greeting:
+            s.awaiting_greeting = False
+            parts.append(self._choose("openings", sc.openings))
+        else:
+            poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
+            if poor:
+                worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
+                parts.append(self._choose(f"react:{worst}", sc.reaction_lines[worst]))
+            elif not facts or newly:
+                band = band_of(s.mood)
+                parts.append(self._choose(f"mood:{band}", sc.mood_lines[band]))
+            parts += facts
+            unmet = next((n for n in sc.needs if n.id not in s.met), None)
+            if unmet is not None:
+                parts.append(self._choose(f"need:{unmet.id}", unmet.ask))
+        return self._reply(" ".join(parts), before + delta, newly, notes, facts)
+
+    # -- the phone --------------------------------------------------------------------------------
+    def call_event(self, event: str, t: float) -> CustomerReply:
+        s, sc = self.state, self.scenario
+        if sc.channel != "phone":
+            raise SimulationError(f"{event!r}: call events belong to telephone scenarios; {sc.id} is a chat")
+        if event not in CALL_EVENTS:
+            raise SimulationError(f"unknown call event {event!r}; expected one of {', '.join(CALL_EVENTS)}")
+        if s.outcome is not None:
+            raise SimulationError(f"the call has ended ({s.outcome})")
+        t = float(t)
+        p, notes, delta = sc.phone, [], 0.0
+        if event == "answer":
+            if s.call != "ringing":
+                raise SimulationError("the call is already answered")
+            waited = t - s.rang_at
+            if waited > p["ring_patience"]:
+                notes.append(f"rang {waited:.0f} s; the caller gave up after {p['ring_patience']:.0f} s")
+                return self._end("hung_up", 0.0, [], notes, [])
+            if waited > p["answer_within"]:
+                delta = -0.15 * (0.5 + sc.temper)
+                notes.append(f"answered after {waited:.0f} s (the standard is {p['answer_within']:.0f} s) {delta:+.2f}")
+            s.call, s.awaiting_greeting = "connected", True
+            s.mood = _clamp(s.mood + delta)
+            return self._reply(None, delta, [], notes, [])
+        if event == "hold":
+            if s.call != "connected":
+                raise SimulationError(f"cannot hold a call that is {s.call.replace('_', ' ')}")
+            if "hold_or_transfer" not in s.last_behaviors:
+                delta = -0.2 * (0.5 + sc.temper)
+                notes.append(f"put on hold without asking first {delta:+.2f}")
+            s.call, s.hold_at = "on_hold", t
+            s.mood = _clamp(s.mood + delta)
+            return self._reply(None, delta, [], notes, [])
+        if event == "resume":
+            if s.call != "on_hold":
+                raise SimulationError("the caller is not on hold")
+            held = t - (s.hold_at or t)
+            s.call, s.hold_at = "connected", None
+            if held > 2 * p["hold_patience"]:
+                notes.append(f"on hold {held:.0f} s; the caller hung up")
+                return self._end("hung_up", 0.0, [], notes, [])
+            text = None
+            if held > p["hold_patience"]:
+                delta = -0.25 * (0.5 + sc.temper)
+                notes.append(f"on hold {held:.0f} s (patience {p['hold_patience']:.0f} s) {delta:+.2f}")
+                s.mood = _clamp(s.mood + delta)
+                band = band_of(s.mood)
+                text = self._choose(f"mood:{band}", sc.mood_lines[band])
+            s.just_resumed = True
+            return self._reply(text, delta, [], notes, [])
+        if event == "transfer":
+            if s.call == "ringing":
+                raise SimulationError("answer the call before transferring it")
+            explained = "hold_or_transfer" in s.last_behaviors
+            if explained and p["transfer_resolves"] and s.mood > sc.outcomes["escalated"]["below_mood"]:
+                notes.append("transfer explained and owned")
+                return self._end("resolved", 0.0, [], notes, [])
+            notes.append("transferred without explaining where or why" if not explained else "transfer did not help")
+            return self._end("escalated", -0.3, [], notes, [])
+        # the trainee hangs up
+        done = self._satisfied()
+        return self._end("resolved" if done else "ended_by_trainee", 0.0, [], ["the trainee ended the call"], [])
+
+    def end(self) -> CustomerReply:
+        """The trainee ends the session (the End button)."""
+        if self.state.outcome is not None:
+            raise SimulationError(f"the session has already ended ({self.state.outcome})")
+        return self._end("resolved" if self._satisfied() else "ended_by_trainee", 0.0, [], ["ended by the trainee"], [])
+
+    # -- internals --------------------------------------------------------------------------------
+    def _satisfied(self) -> bool:
+        s, sc = self.state, self.scenario
+        return all(n.id in s.met for n in sc.needs) and s.mood >= sc.outcomes["resolved"]["min_mood"]
+
+    def _decide(self) -> str | None:
+        s, sc = self.state, self.scenario
+        if s.mood <= sc.outcomes["escalated"]["below_mood"]:
+            return "escalated"
+        if self._satisfied():
+            return "resolved"
+        if s.turn >= sc.patience:
+            return "hung_up"
+        return None
+
+    def _end(self, outcome, delta, newly, notes, facts, applied=False) -> CustomerReply:
+        s = self.state
+        if not applied:
+            s.mood = _clamp(s.mood + delta)
+        s.outcome = outcome
+        if s.call != "ringing" or outcome != "hung_up":
+            s.call = "ended"
+        lines = self.scenario.outcomes.get(outcome, {}).get("lines")
+        text = None
+        if lines and not (outcome == "hung_up" and s.call == "ringing"):
+            text = self._choose(f"outcome:{outcome}", lines)
+        if outcome == "ended_by_trainee":
+            text = None
+        return self._reply(" ".join(facts + [text]) if text and facts else text, delta, newly, notes, facts)
+
+    def _choose(self, pool: str, options) -> str:
+        """A variant not said yet in this session (the least recently said once all have been)."""
+        s = self.state
+        used = s.used.setdefault(pool, [])
+        fresh = [i for i in range(len(options)) if i not in used]
+        if not fresh:
+            fresh = [i for i in range(len(options)) if i != used[-1]] or [0]
+            used.clear()
+        rng = random.Random(f"{self.seed}:{self.scenario.id}:{s.turn}:{s.choices}:{pool}")
+        s.choices += 1
+        i = rng.choice(fresh)
+        used.append(i)
+        return options[i]
+
+    def _reply(self, text, delta, newly, notes, facts) -> CustomerReply:
+        s = self.state
+        return CustomerReply(text=text, mood=round(s.mood, 3), mood_change=round(delta, 3), band=band_of(s.mood),
+                             outcome=s.outcome, needs_met=list(s.met), newly_met=list(newly), notes=notes,
+                             facts_given=list(s.given))
+
+
+def _clamp(x: float) -> float:
+    return max(-1.0, min(1.0, x))

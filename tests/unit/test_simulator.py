@@ -1,0 +1,207 @@
+"""The customer simulator's rules on a small scenario written here, so each rule is visible in the test."""
+
+import textwrap
+
+import pytest
+
+from coach.sim import CustomerSimulator, CustomerState, ScenarioError, SimulationError, load_scenario, names_a_time
+
+SCENARIO = textwrap.dedent("""
+    id: {id}
+    version: 1
+    title: A late parcel
+    track: complaint
+    difficulty: 1
+    channel: {channel}
+    brief: A parcel is two days late.
+    persona: {{name: Pat Doe, customer_type: loyal, temper: 0.5, patience: 6}}
+    start_mood: -0.4
+    facts:
+      order_number: {{value: "5521", ask: [order, number], say: ["It's {{value}}.", "Order {{value}}."]}}
+    openings: ["My parcel is late.", "Where is my parcel?", "Still no parcel!"]
+    needs:
+      - id: acknowledged
+        by: [empathy, apology]
+        ask: ["Do you even care?", "Is anyone sorry?", "Does this matter to you?"]
+      - id: solution
+        by: [solution]
+        ask: ["What will you do?", "So what now?", "How will you fix it?"]
+      - id: next_step
+        by: [next_steps]
+        needs_time: true
+        ask: ["When?", "By when exactly?", "What time?"]
+    reactions: {{apology: 0.2, empathy: 0.1, solution: 0.3, next_steps: 0.2, blame: -0.3, rude: -0.6}}
+    reaction_lines:
+      blame: ["My fault?", "Excuse me?", "How is that on me?"]
+    mood_lines:
+      furious: [f1, f2, f3]
+      angry: [a1, a2, a3]
+      annoyed: [n1, n2, n3]
+      calm: [c1, c2, c3]
+      pleased: [p1, p2, p3]
+    outcomes:
+      resolved: {{min_mood: 0.0, lines: [Thanks., Great.]}}
+      escalated: {{below_mood: -0.9, lines: [Manager now., I want your manager.]}}
+      hung_up: {{lines: [Bye., Forget it.]}}
+    {phone}
+""")
+PHONE = "phone: {answer_within: 15, ring_patience: 40, hold_patience: 60, transfer_resolves: true}"
+
+
+@pytest.fixture
+def chat(tmp_path):
+    p = tmp_path / "late_parcel.yml"
+    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone=""))
+    return load_scenario(p)
+
+
+@pytest.fixture
+def phone(tmp_path):
+    p = tmp_path / "late_call.yml"
+    p.write_text(SCENARIO.format(id="late_call", channel="phone", phone=PHONE))
+    return load_scenario(p)
+
+
+def test_good_service_calms_the_customer_and_resolves(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    assert sim.opening().text in chat.openings
+    r = sim.staff_says("I'm so sorry. Could I have your order number?", {"apology", "information_request"})
+    assert r.mood == pytest.approx(-0.2) and r.newly_met == ["acknowledged"]
+    assert "5521" in r.text and r.text.endswith(("What will you do?", "So what now?", "How will you fix it?"))
+    r = sim.staff_says("I'll send a new one by courier.", {"solution"})
+    assert r.newly_met == ["solution"] and r.outcome is None
+    r = sim.staff_says("It will arrive tomorrow by noon.", {"next_steps"})
+    assert r.outcome == "resolved" and r.text in ("Thanks.", "Great.") and r.mood == pytest.approx(0.3)
+
+
+def test_a_next_step_without_a_time_does_not_count(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("We will look into it.", {"next_steps"})
+    assert r.newly_met == [] and r.mood == pytest.approx(-0.2)
+    assert names_a_time("You'll hear from us within 2 working days") and names_a_time("by 3 pm")
+    assert not names_a_time("We will get back to you")
+
+
+def test_apologies_wear_off_blame_does_not(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    changes = [sim.staff_says(f"Sorry {'again ' * k}about that.", {"apology"}).mood_change for k in range(3)]
+    assert changes == [pytest.approx(0.2), pytest.approx(0.1), pytest.approx(0.05)]
+    sim = CustomerSimulator(chat, seed=1)
+    blame = [sim.staff_says(text, {"blame"}).mood_change for text in ("You should have checked.", "Your mistake.")]
+    assert blame == [pytest.approx(-0.3), pytest.approx(-0.3)]
+
+
+def test_a_repeated_reply_annoys(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    sim.staff_says("We are looking into it for you right now.", set())
+    r = sim.staff_says("We are looking into it for you right now.", set())
+    assert r.mood_change == pytest.approx(-0.1) and "repeated reply -0.10" in r.notes
+
+
+def test_blame_gets_a_reaction_and_enough_of_it_escalates(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("You gave us the wrong address.", {"blame"})
+    assert r.text.split("?")[0] + "?" in ("My fault?", "Excuse me?", "How is that on me?")
+    r = sim.staff_says("Calm down, it's your own fault.", {"blame", "rude"})
+    assert r.outcome == "escalated" and r.text in ("Manager now.", "I want your manager.")
+    with pytest.raises(SimulationError, match="has ended .escalated."):
+        sim.staff_says("Hello?", set())
+
+
+def test_patience_runs_out(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    outcomes = [sim.staff_says(f"Let me see, point {k}.", set()).outcome for k in range(6)]
+    assert outcomes == [None] * 5 + ["hung_up"]
+
+
+def test_no_line_repeats_while_variants_remain(chat):
+    sim = CustomerSimulator(chat, seed=3)
+    asks = [sim.staff_says(f"Hmm, item {k}.", set()).text.split(" ", 1)[1] for k in range(3)]
+    assert sorted(asks) == sorted(["Do you even care?", "Is anyone sorry?", "Does this matter to you?"])
+
+
+def test_the_same_seed_replays_exactly_and_the_state_survives_json(chat):
+    import json
+
+    def run(seed, via_json=False):
+        sim = CustomerSimulator(chat, seed)
+        out = [sim.opening().text]
+        for text, tags in [("Hmm.", set()), ("Sorry!", {"apology"}), ("Let me check.", set())]:
+            if via_json:  # as the action server does between turns
+                sim = CustomerSimulator(chat, seed, json.loads(json.dumps(sim.state.to_dict())))
+            out.append(sim.staff_says(text, tags).text)
+        return out
+
+    assert run(5) == run(5) == run(5, via_json=True)
+    assert any(run(5) != run(s) for s in range(6, 12))
+
+
+def test_the_phone_rings_and_must_be_answered_in_time(phone):
+    sim = CustomerSimulator(phone, seed=1)
+    assert sim.opening().text is None and sim.state.call == "ringing"
+    r = sim.call_event("answer", 25)
+    assert r.mood_change < 0 and "answered after 25 s (the standard is 15 s)" in r.notes[0]
+    r = sim.staff_says("Hello?", set())
+    assert r.text in phone.openings and "no greeting or name when answering -0.10" in r.notes
+    late = CustomerSimulator(phone, seed=1)
+    assert late.call_event("answer", 50).outcome == "hung_up"
+
+
+def test_hold_needs_permission_and_a_check_back(phone):
+    sim = CustomerSimulator(phone, seed=1)
+    sim.call_event("answer", 5)
+    sim.staff_says("Good morning, Parcels, this is Sam.", {"greeting", "self_identification"})
+    r = sim.call_event("hold", 30)
+    assert "put on hold without asking first" in r.notes[0]
+    assert sim.call_event("resume", 70).text is None
+    r = sim.staff_says("Right.", set())
+    assert "no thanks or update after the hold -0.10" in r.notes
+    sim.staff_says("May I put you on hold for a minute while I check?", {"hold_or_transfer"})
+    assert sim.call_event("hold", 100).mood_change == 0
+    r = sim.call_event("resume", 200)  # 100 s on hold, patience 60
+    assert r.mood_change < 0 and r.text
+    r = sim.staff_says("Thanks for holding.", {"thanks"})
+    assert "thanked for holding +0.05" in r.notes
+
+
+def test_a_long_hold_loses_the_caller_and_transfers_must_be_explained(phone):
+    sim = CustomerSimulator(phone, seed=1)
+    sim.call_event("answer", 5)
+    sim.call_event("hold", 10)
+    assert sim.call_event("resume", 200).outcome == "hung_up"
+    sim = CustomerSimulator(phone, seed=1)
+    sim.call_event("answer", 5)
+    sim.staff_says("I'll connect you to our delivery team, who can rebook it; is that all right?", {"hold_or_transfer"})
+    assert sim.call_event("transfer", 40).outcome == "resolved"
+    sim = CustomerSimulator(phone, seed=1)
+    sim.call_event("answer", 5)
+    sim.staff_says("Hi.", {"greeting"})
+    assert sim.call_event("transfer", 20).outcome == "escalated"
+
+
+def test_call_events_in_a_chat_are_refused(chat):
+    with pytest.raises(SimulationError, match="call events belong to telephone scenarios"):
+        CustomerSimulator(chat).call_event("hold", 3)
+
+
+@pytest.mark.parametrize("change, message", [
+    (("track: complaint", "track: sales"), r"track: 'sales' is not one of phrasing, telephone, complaint"),
+    (("id: late_parcel", "id: other_name"), r"does not match the file name"),
+    (("by: [solution]", "by: [fixing]"), r"needs.1.by: expected a list of behaviour tags"),
+    (("blame: [\"My fault?\", \"Excuse me?\", \"How is that on me?\"]", "blame: [\"My fault?\"]"),
+     r"at least 3 variants"),
+    (("pleased: [p1, p2, p3]", "pleased: [p1, you idiot, p3]"), r"never swears or uses slurs"),
+    (("start_mood: -0.4", "start_mood: -4"), r"start_mood: -4 is outside -1..1"),
+    (("openings: [", "openings: [[["), r"not valid YAML"),
+])
+def test_a_broken_scenario_names_file_line_and_key(tmp_path, change, message):
+    p = tmp_path / "late_parcel.yml"
+    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace(*change))
+    with pytest.raises(ScenarioError, match=message) as err:
+        load_scenario(p)
+    assert str(err.value).startswith(f"{p}:")
+
+
+def test_state_round_trip():
+    st = CustomerState(mood=0.1, met=["a"], used={"x": [1]})
+    assert CustomerState.from_dict(st.to_dict()) == st
