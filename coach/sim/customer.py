@@ -53,6 +53,7 @@ class CustomerState:
     just_resumed: bool = False
     last_behaviors: list = field(default_factory=list)
     outcome: str | None = None
+    customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
     choices: int = 0  # random choices made so far (part of each choice's seed)
 
     def to_dict(self) -> dict:
@@ -82,20 +83,27 @@ class CustomerReply:
 class CustomerSimulator:
     """One customer of one scenario. `staff_says` for each trainee reply, `call_event` for the phone."""
 
-    def __init__(self, scenario: Scenario, seed: int = 0, state: CustomerState | dict | None = None):
+    def __init__(self, scenario: Scenario, seed: int = 0, state: CustomerState | dict | None = None,
+                 channel: str | None = None):
         self.scenario = scenario
         self.seed = int(seed)
+        # any scenario can be practised in chat or on the phone; its own channel is the default
+        self.channel = channel or scenario.channel
+        if self.channel not in ("chat", "phone"):
+            raise SimulationError(f"channel {self.channel!r}: expected chat or phone")
         if isinstance(state, dict):
             state = CustomerState.from_dict(state)
         self.state = state or CustomerState(mood=scenario.start_mood,
-                                            call="ringing" if scenario.channel == "phone" else "connected")
+                                            call="ringing" if self.channel == "phone" else "connected")
 
     # -- the start --------------------------------------------------------------------------------
     def opening(self) -> CustomerReply:
         """Chat: the customer's first message. Phone: the call rings (no words until it is answered)."""
-        if self.scenario.channel == "phone":
+        if self.channel == "phone":
             return self._reply(None, 0.0, [], [], [])
-        return self._reply(self._choose("openings", self.scenario.openings), 0.0, [], [], [])
+        text = self._choose("openings", self.scenario.openings)
+        self.state.customer_said.append(text)
+        return self._reply(text, 0.0, [], [], [])
 
     # -- a staff reply ----------------------------------------------------------------------------
     def staff_says(self, text: str, behaviors, t: float | None = None) -> CustomerReply:
@@ -159,29 +167,42 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        parts = []
         if s.awaiting_greeting:
             s.awaiting_greeting = False
-            parts.append(self._choose("openings", sc.openings))
+            text = self._choose("openings", sc.openings)
         else:
-            poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
-            if poor:
-                worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
-                parts.append(self._choose(f"react:{worst}", sc.reaction_lines[worst]))
-            elif not facts or newly:
-                band = band_of(s.mood)
-                parts.append(self._choose(f"mood:{band}", sc.mood_lines[band]))
-            parts += facts
-            unmet = next((n for n in sc.needs if n.id not in s.met), None)
-            if unmet is not None:
-                parts.append(self._choose(f"need:{unmet.id}", unmet.ask))
-        return self._reply(" ".join(parts), before + delta, newly, notes, facts)
+            # the customer never says the same message twice: compose again while it would repeat
+            for attempt in range(8):
+                text = self._compose(behaviors, facts, newly, drop_reaction=attempt >= 6)
+                if text not in s.customer_said:
+                    break
+        s.customer_said.append(text)
+        return self._reply(text, before + delta, newly, notes, facts)
+
+    def _compose(self, behaviors, facts, newly, drop_reaction=False) -> str:
+        """[a reaction to poor service, or a mood line] + [facts asked for] + [the first unmet need]."""
+        s, sc = self.state, self.scenario
+        parts = []
+        poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
+        if drop_reaction:
+            pass
+        elif poor:
+            worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
+            parts.append(self._choose(f"react:{worst}", sc.reaction_lines[worst]))
+        elif not facts or newly:
+            band = band_of(s.mood)
+            parts.append(self._choose(f"mood:{band}", sc.mood_lines[band]))
+        parts += facts
+        unmet = next((n for n in sc.needs if n.id not in s.met), None)
+        if unmet is not None:
+            parts.append(self._choose(f"need:{unmet.id}", unmet.ask))
+        return " ".join(parts)
 
     # -- the phone --------------------------------------------------------------------------------
     def call_event(self, event: str, t: float) -> CustomerReply:
         s, sc = self.state, self.scenario
-        if sc.channel != "phone":
-            raise SimulationError(f"{event!r}: call events belong to telephone scenarios; {sc.id} is a chat")
+        if self.channel != "phone":
+            raise SimulationError(f"{event!r}: call events belong to phone sessions; this session is a chat")
         if event not in CALL_EVENTS:
             raise SimulationError(f"unknown call event {event!r}; expected one of {', '.join(CALL_EVENTS)}")
         if s.outcome is not None:

@@ -28,16 +28,16 @@ def load_script(scenario_id: str, which: str, folder: Path = SCRIPTS) -> list:
     return doc[which]
 
 
-def play(scenario: Scenario, script: list, *, seed: int = 0, detector=None) -> dict:
+def play(scenario: Scenario, script: list, *, seed: int = 0, detector=None, channel: str | None = None) -> dict:
     """Run a script; returns the transcript (scorer format), the customer's replies and the outcome."""
     from coach.detect import shared_detector
 
     detector = detector or shared_detector()
-    sim = CustomerSimulator(scenario, seed)
+    sim = CustomerSimulator(scenario, seed, channel=channel)
     turns, replies = [], []
     clock = 0.0
     first = sim.opening()
-    if scenario.channel == "phone":
+    if sim.channel == "phone":
         turns.append({"speaker": "system", "event": "ring", "t": 0.0})
     else:
         turns.append({"speaker": "customer", "text": first.text, "t": 0.0, "mood": first.mood})
@@ -60,6 +60,6 @@ def play(scenario: Scenario, script: list, *, seed: int = 0, detector=None) -> d
             clock += 8.0
             turns.append({"speaker": "customer", "text": reply.text, "t": clock, "mood": reply.mood})
             last_customer = reply.text
-    return {"scenario": scenario.id, "channel": scenario.channel, "seed": seed, "turns": turns, "replies": replies,
+    return {"scenario": scenario.id, "channel": sim.channel, "seed": seed, "turns": turns, "replies": replies,
             "outcome": sim.state.outcome, "mood": round(sim.state.mood, 3), "needs_met": list(sim.state.met),
             "state": sim.state.to_dict()}

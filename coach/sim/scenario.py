@@ -20,6 +20,7 @@ CUSTOMER_TYPES = ("relationship_seeker", "loyal", "relationship_exploiter", "one
 BANDS = ("furious", "angry", "annoyed", "calm", "pleased")
 BAND_TOPS = (-0.6, -0.2, 0.2, 0.6)  # upper bounds of the first four bands
 MIN_VARIANTS = 3
+PHONE_DEFAULTS = {"answer_within": 15, "ring_patience": 45, "hold_patience": 60}
 MAX_FILE_BYTES = 500_000
 # The customer never swears or uses slurs, however hostile the persona: lines are checked at load time.
 BANNED = re.compile(r"\b(fuck\w*|shit\w*|cunt\w*|bitch\w*|bastard\w*|whore\w*|slut\w*|retard\w*|twat\w*|"
@@ -238,15 +239,16 @@ def load_scenario(path: Path | str) -> Scenario:
         if name == "escalated":
             entry["below_mood"] = _number(doc, o, "below_mood", ("outcomes", name), -1, 1)
         outcomes[name] = entry
-    phone = {}
-    if channel == "phone":
-        p = _mapping(doc, d, "phone")
-        phone = {"answer_within": _number(doc, p, "answer_within", ("phone",), 1, 120),
-                 "ring_patience": _number(doc, p, "ring_patience", ("phone",), 5, 600),
-                 "hold_patience": _number(doc, p, "hold_patience", ("phone",), 5, 1800),
-                 "transfer_resolves": bool(p.get("transfer_resolves", True))}
-    elif "phone" in d:
-        raise doc.error(("phone",), "only scenarios with channel: phone have a phone section")
+    # every scenario can be practised on the phone; telephone scenarios say how patient the caller is
+    p = _mapping(doc, d, "phone", required=channel == "phone")
+    dflt = PHONE_DEFAULTS
+    phone = {"answer_within": _number(doc, p, "answer_within", ("phone",), 1, 120, required=False,
+                                      default=dflt["answer_within"]),
+             "ring_patience": _number(doc, p, "ring_patience", ("phone",), 5, 600, required=False,
+                                      default=dflt["ring_patience"]),
+             "hold_patience": _number(doc, p, "hold_patience", ("phone",), 5, 1800, required=False,
+                                      default=dflt["hold_patience"]),
+             "transfer_resolves": bool(p.get("transfer_resolves", channel == "phone"))}
     digest = hashlib.sha256(raw).hexdigest()[:8]
     return Scenario(
         id=sid, version=f"{d['version']}@{digest}", title=_text(doc, d, "title"), track=track,

@@ -1,0 +1,141 @@
+"""The phrase drill: turn a negative staff sentence into a positive one that keeps its meaning.
+
+An answer passes when it keeps the key facts of the prompt (each group of `keys` in bot/drill/prompts.yml),
+shows no negative phrasing, blame, dismissal or rudeness (the same detector the scorer uses), and offers
+what can be done. The feedback says which of the three failed, with the words at fault, and shows the
+model answer.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from coach.detect.context import straighten_quotes
+
+PROMPTS = Path(__file__).resolve().parents[2] / "bot" / "drill" / "prompts.yml"
+NEGATIVE = ("negative_phrasing", "blame", "dismissive", "rude")
+OFFERS = ("solution", "next_steps", "offer_help", "hold_or_transfer")
+_OFFER_WORDS = re.compile(r"\b(can|could|will|i'll|we'll|able to|happy to|glad to|let me|let's|shall|"
+                          r"would you like|you're welcome to|feel free)\b", re.I)
+MAX_ANSWER = 600
+
+
+class DrillError(ValueError):
+    """A prompt file or an answer that cannot be used; the message says what would be right."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    topic: str
+    negative: str
+    keys: tuple
+    model: str
+    also_good: tuple = ()
+    bad: tuple = ()
+
+
+@dataclass
+class DrillResult:
+    passed: bool
+    kept_meaning: bool
+    positive: bool
+    offers: bool
+    missing: list = field(default_factory=list)  # key groups not found: ["monday | weekday | ..."]
+    problems: list = field(default_factory=list)  # [{"behavior", "text", "start", "end"}]
+    feedback: list = field(default_factory=list)
+    model: str = ""
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def load_prompts(path: Path | str = PROMPTS) -> list[Prompt]:
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise DrillError(f"{path}: no drill prompts file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DrillError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
+    items = doc.get("prompts") if isinstance(doc, dict) else None
+    if not isinstance(items, list) or not items:
+        raise DrillError(f"{path}: expected 'prompts:' with a list of prompts (id, negative, keys, model)")
+    out, seen = [], set()
+    for n, p in enumerate(items):
+        where = f"{path}: prompts[{n}]"
+        if not isinstance(p, dict):
+            raise DrillError(f"{where}: expected a mapping")
+        for key in ("id", "negative", "model"):
+            if not isinstance(p.get(key), str) or not p[key].strip():
+                raise DrillError(f"{where}: missing '{key}' (text)")
+        if p["id"] in seen:
+            raise DrillError(f"{where}: id {p['id']!r} is used twice")
+        seen.add(p["id"])
+        keys = p.get("keys")
+        if not isinstance(keys, list) or not keys or not all(
+                isinstance(g, list) and g and all(isinstance(a, (str, int)) for a in g) for g in keys):
+            raise DrillError(f"{where} ({p['id']}): 'keys' must be a list of groups, each a list of words or phrases")
+        out.append(Prompt(p["id"], str(p.get("topic", "")), p["negative"].strip(),
+                          tuple(tuple(str(a).lower() for a in g) for g in keys), p["model"].strip(),
+                          tuple(p.get("also_good") or ()), tuple(p.get("bad") or ())))
+    return out
+
+
+def _words(text: str) -> set:
+    return set(re.findall(r"[a-z0-9']+", text))
+
+
+def _has(text: str, alternative: str) -> bool:
+    alt = re.escape(alternative).replace(r"\ ", r"\s+")
+    return re.search(rf"(?<![a-z0-9]){alt}(?![a-z0-9])", text) is not None
+
+
+def check_answer(prompt: Prompt, answer: str, detector=None) -> DrillResult:
+    from coach.detect import shared_detector
+
+    if not isinstance(answer, str) or not answer.strip():
+        raise DrillError("the answer is empty; write how you would say it positively")
+    if len(answer) > MAX_ANSWER:
+        raise DrillError(f"the answer is {len(answer)} characters; keep it to one or two sentences "
+                         f"(at most {MAX_ANSWER})")
+    detector = detector or shared_detector()
+    det = detector.detect(answer, "")
+    low = straighten_quotes(answer).lower()
+    missing = [" | ".join(g) for g in prompt.keys if not any(_has(low, a) for a in g)]
+    problems = [{"behavior": e.behavior, "text": e.text, "start": e.start, "end": e.end}
+                for e in det.spans if e.behavior in NEGATIVE]
+    offers = bool(set(det.behaviors) & set(OFFERS)) or bool(_OFFER_WORDS.search(low))
+    feedback = []
+    said, original = _words(low), _words(straighten_quotes(prompt.negative).lower())
+    if said and len(said & original) / len(said | original) >= 0.75:  # the prompt, given back nearly as it was
+        problems.append({"behavior": "negative_phrasing", "text": answer.strip(), "start": 0, "end": len(answer)})
+    if missing:
+        feedback.append("Keep the facts of the original: say something about " +
+                        "; ".join(f"'{m.split(' | ')[0]}'" for m in missing) + ".")
+    for p in problems:
+        what = {"negative_phrasing": "still says what cannot be done", "blame": "puts the fault on someone",
+                "dismissive": "brushes the customer off", "rude": "sounds rude"}[p["behavior"]]
+        feedback.append(f"'{p['text']}' {what}; say what you can do instead.")
+    if not offers:
+        feedback.append("Offer what can be done: an alternative, a next step or your help.")
+    passed = not missing and not problems and offers
+    if passed:
+        feedback.append("Well put: positive, and the customer knows what happens.")
+    return DrillResult(passed=passed, kept_meaning=not missing, positive=not problems, offers=offers,
+                       missing=missing, problems=problems, feedback=feedback, model=prompt.model)
+
+
+def pick(prompts: list[Prompt], seed: int, n: int = 10, topic: str | None = None) -> list[Prompt]:
+    """A round of n prompts, the same for the same seed."""
+    pool = [p for p in prompts if topic is None or p.topic == topic]
+    if not pool:
+        raise DrillError(f"no prompts on the topic {topic!r}")
+    return random.Random(seed).sample(pool, min(n, len(pool)))

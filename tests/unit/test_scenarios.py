@@ -1,0 +1,49 @@
+"""Every scenario in bot/scenarios: it loads, a well-served conversation resolves with the mood rising,
+a poorly served one escalates or hangs up (offline: the real detector and simulator, no servers)."""
+
+import pytest
+
+from coach.behaviors import POOR_PRACTICE
+from coach.sim import load_scenarios
+from coach.sim.play import load_script, play
+
+SCENARIOS = load_scenarios()
+REQUIRED = ["late_delivery_b2b", "wrong_item_cheated", "kept_waiting", "threatening_shouter", "small_customer_delay",
+            "discount_haggler", "spec_expert", "price_shocked", "bad_news_customer", "social_media_complaint",
+            "need_to_think", "out_of_stock", "phone_answer_hold_transfer", "phone_wrong_department"]
+
+
+def test_the_fourteen_scenarios_cover_three_tracks_and_difficulties():
+    assert set(REQUIRED) <= set(SCENARIOS)
+    assert {s.track for s in SCENARIOS.values()} == {"phrasing", "telephone", "complaint"}
+    assert {s.difficulty for s in SCENARIOS.values()} == {1, 2, 3}
+    assert any(s.hostility == 2 for s in SCENARIOS.values())  # a hostile persona exists and is marked
+
+
+@pytest.mark.parametrize("sid", REQUIRED)
+def test_good_service_resolves_with_the_mood_rising(detector, sid):
+    sc = SCENARIOS[sid]
+    result = play(sc, load_script(sid, "good"), seed=1, detector=detector)
+    assert result["outcome"] == "resolved", result["turns"]
+    assert result["mood"] > sc.start_mood
+    assert set(result["needs_met"]) == {n.id for n in sc.needs}
+
+
+@pytest.mark.parametrize("sid", REQUIRED)
+def test_poor_service_escalates_or_hangs_up(detector, sid):
+    sc = SCENARIOS[sid]
+    result = play(sc, load_script(sid, "poor"), seed=1, detector=detector)
+    assert result["outcome"] in ("escalated", "hung_up"), result["turns"]
+    assert result["mood"] < max(sc.start_mood, 0)
+    staff = [t for t in result["turns"] if t["speaker"] == "staff"]
+    assert any(set(t["behaviors"]) & set(POOR_PRACTICE) for t in staff)
+
+
+@pytest.mark.parametrize("sid", REQUIRED)
+def test_the_customer_never_repeats_a_line_within_a_session(detector, sid):
+    sc = SCENARIOS[sid]
+    # a meandering trainee: many neutral replies, so the customer has to keep talking
+    script = [f"Let me have a look at point {k} for you." for k in range(sc.patience - 1)]
+    result = play(sc, script, seed=3, detector=detector, channel="chat")
+    said = [t["text"] for t in result["turns"] if t["speaker"] == "customer"]
+    assert len(said) == len(set(said)), said
