@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -442,6 +443,74 @@ def cmd_scenarios(args) -> int:
     return 0
 
 
+# -- coach serve / practice -----------------------------------------------------------------------
+
+def cmd_serve(args) -> int:
+    import time
+
+    from bot.servers import Servers, train
+
+    model = train(force=args.train)
+    with Servers(rasa_port=args.rasa_port, action_port=args.action_port, model=model) as s:
+        print(f"practice servers running: Rasa {s.rasa_url} (token in var/rasa_token), actions {s.action_url}; "
+              f"Ctrl-C stops them", file=sys.stderr)
+        try:
+            while all(p.poll() is None for p in s.procs):
+                time.sleep(1)
+            _err("a server stopped; see var/log/")
+            return 1
+        except KeyboardInterrupt:
+            return 0
+
+
+def cmd_practice(args) -> int:
+    """Play a session against the running servers: staff lines on stdin, JSON lines out."""
+    from bot.client import PracticeClient, PracticeError
+    from bot.servers import rasa_token
+
+    with _database(args).reader() as uow:
+        pid = _person_id(uow, args.person)
+    client = PracticeClient(args.rasa, token=args.token or rasa_token())
+
+    def emit(obj):
+        print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+    try:
+        emit(client.start(person_id=pid, scenario=args.scenario, seed=args.seed, channel=args.channel,
+                          hostile=args.hostile))
+    except PracticeError as exc:
+        _err(str(exc))
+        return 2
+    problems = 0
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        item = {"text": line.rstrip("\n")}
+        if line.lstrip().startswith("{"):
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                _err(f"<stdin>:{n}: not valid JSON ({exc.msg}); give a staff line as plain text or "
+                     f'{{"text": "...", "t": 12}} / {{"event": "hold", "t": 40}} / {{"end": true}}')
+                problems += 1
+                continue
+        try:
+            if item.get("end"):
+                emit(client.end())
+                break
+            if "event" in item:
+                reply = client.event(item["event"], item.get("t"))
+            else:
+                reply = client.say(str(item.get("text", "")), item.get("t"))
+            emit(reply)
+            if reply.get("outcome"):
+                break
+        except PracticeError as exc:
+            _err(f"<stdin>:{n}: {exc}")
+            problems += 1
+    return 1 if problems else 0
+
+
 def build_parser():
     from coach.standards import DEFAULT_PACK
 
@@ -500,6 +569,23 @@ def build_parser():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--folder", type=Path, default=SCENARIOS)
     p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("serve", help="train the Rasa model if needed and run the Rasa and action servers")
+    p.add_argument("--rasa-port", type=int, default=int(os.environ.get("COACH_RASA_PORT", 5005)))
+    p.add_argument("--action-port", type=int, default=int(os.environ.get("COACH_ACTION_PORT", 5055)))
+    p.add_argument("--train", action="store_true", help="train again even if nothing changed")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("practice", help="play a practice session from the terminal against the running servers")
+    p.add_argument("--scenario", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--channel", choices=("chat", "phone"), default=None, help="default: the scenario's own")
+    p.add_argument("--person", default="trainee", help="login or id of the trainee (default: the demo trainee)")
+    p.add_argument("--hostile", action="store_true", help="opt in to hostile customers (insults, threats)")
+    p.add_argument("--rasa", default=os.environ.get("COACH_RASA_URL", "http://127.0.0.1:5005"))
+    p.add_argument("--token", default=None, help="Rasa API token (default: $COACH_RASA_TOKEN or var/rasa_token)")
+    p.add_argument("--database", default=None, help=db_help)
+    p.set_defaults(func=cmd_practice)
 
     p = sub.add_parser("person", help="export or delete everything about one person (data-protection requests)")
     p.add_argument("action", choices=("export", "delete"))

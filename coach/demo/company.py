@@ -83,6 +83,17 @@ def load_bank(folder: Path = BANK) -> dict[str, BankScenario]:
                                       doc["steps"])
     if not out:
         raise BankError(f"{folder}: no reply bank files (*.yml)")
+    # the scenario files are the source of truth for a scenario's track and difficulty
+    from coach.sim import ScenarioError, load_scenarios
+
+    try:
+        scenarios = load_scenarios()
+    except ScenarioError:  # a broken scenario folder must not stop the demo; `coach scenarios check` says why
+        scenarios = {}
+    for sid, sc in scenarios.items():
+        if sid in out:
+            b = out[sid]
+            out[sid] = BankScenario(b.id, sc.title, sc.track, sc.difficulty, b.channel, b.steps)
     return out
 
 

@@ -184,12 +184,10 @@ class CustomerSimulator:
         s, sc = self.state, self.scenario
         parts = []
         poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
-        if drop_reaction:
-            pass
-        elif poor:
+        if poor and not drop_reaction:
             worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
             parts.append(self._choose(f"react:{worst}", sc.reaction_lines[worst]))
-        elif not facts or newly:
+        elif (not facts or newly) and not drop_reaction:
             band = band_of(s.mood)
             parts.append(self._choose(f"mood:{band}", sc.mood_lines[band]))
         parts += facts

@@ -1,0 +1,1 @@
+"""The Rasa bot: the input channel, the custom actions, and starting the servers."""

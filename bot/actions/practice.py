@@ -1,0 +1,261 @@
+"""The practice-session actions: start, a staff reply, a call event, end. Each is a thin adapter:
+read the tracker, call the core (detector, simulator, standards engine, storage), send the customer's
+words with a JSON payload (mood, behaviours, findings, outcome) and keep the simulator's state in a slot.
+
+Every turn is committed to the database before the customer's reply is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import runtime
+from bot.channels import restore
+
+log = logging.getLogger(__name__)
+
+
+def _control(tracker: Tracker) -> dict:
+    """The entities the server side sent with a control intent."""
+    return {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities") or []}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _seconds_since_start(tracker: Tracker) -> float:
+    """The turn's time in seconds since the session started: from the client (metadata "t") when it
+    sends one (scripted and replayed sessions), otherwise the wall clock."""
+    meta = tracker.latest_message.get("metadata") or {}
+    t = meta.get("t")
+    if isinstance(t, (int, float)) and not isinstance(t, bool) and t >= 0:
+        return float(t)
+    started = tracker.get_slot("started_at")
+    if not started:
+        return 0.0
+    return max(0.0, (_now() - datetime.fromisoformat(started)).total_seconds())
+
+
+def _fail(dispatcher: CollectingDispatcher, message: str) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(json_message={"error": message})
+    return []
+
+
+def _card_summary(card_id, uow) -> dict | None:
+    from coach.storage import services as sv
+    from coach.storage.models import ScorecardRecord
+
+    if card_id is None:
+        return None
+    rec = uow.session.get(ScorecardRecord, card_id)
+    return {"overall": rec.overall, "categories": rec.categories, "explanation": rec.explanation,
+            "met": rec.met, "missed": rec.missed, "findings": sv.session_detail(uow, rec.session_id)["findings"]}
+
+
+def _payload(session_id, seq, reply, scenario, **extra) -> dict:
+    return {"session_id": session_id, "seq": seq, "customer": reply.text, "mood": reply.mood, "band": reply.band,
+            "mood_change": reply.mood_change, "notes": reply.notes, "outcome": reply.outcome,
+            "needs_met": reply.needs_met, "needs": [n.id for n in scenario.needs], **extra}
+
+
+def _slots(sim, **values) -> List[Dict[Text, Any]]:
+    return [SlotSet("sim_state", sim.state.to_dict())] + [SlotSet(k, v) for k, v in values.items()]
+
+
+class ActionStartPractice(Action):
+    """Start a practice session: the scenario, the seed, the trainee; the customer's first words."""
+
+    def name(self) -> Text:
+        return "action_start_practice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        from coach.sim import CustomerSimulator, SimulationError
+        from coach.storage import StorageError
+        from coach.storage import services as sv
+
+        c = _control(tracker)
+        scenarios = runtime.scenarios()
+        scenario = scenarios.get(c.get("scenario"))
+        if scenario is None:
+            return _fail(dispatcher, f"unknown scenario {c.get('scenario')!r}; known: {', '.join(sorted(scenarios))}")
+        if scenario.hostility >= 2 and str(c.get("hostile")).lower() not in ("true", "1", "yes"):
+            return _fail(dispatcher, f"{scenario.id} plays a hostile customer (insults, threats); "
+                                     f"start it with hostile=true to opt in")
+        try:
+            seed = int(c.get("seed") or 0)
+            person_id = int(c.get("person_id"))
+        except (TypeError, ValueError):
+            return _fail(dispatcher, "start_practice needs person_id (a number) and optionally seed (a number)")
+        if tracker.get_slot("session_id") is not None:
+            return _fail(dispatcher, "this conversation already has a practice session; use a new conversation id")
+        try:
+            sim = CustomerSimulator(scenario, seed, channel=c.get("channel") or None)
+            first = sim.opening()
+            started = _now()
+            with runtime.database().uow() as uow:
+                sid = sv.start_session(uow, person_id=person_id, scenario_id=scenario.id,
+                                       scenario_version=scenario.version, channel=sim.channel,
+                                       track=scenario.track, difficulty=scenario.difficulty, seed=seed,
+                                       rasa_conversation_id=tracker.sender_id, started_at=started)
+                if sim.channel == "phone":
+                    sv.append_turn(uow, sid, 0, speaker="system", event="ring", t=0.0, at=started)
+                else:
+                    sv.append_turn(uow, sid, 0, speaker="customer", text=first.text, t=0.0, at=started,
+                                   mood_after=first.mood)
+                uow.commit()
+        except (StorageError, SimulationError) as exc:
+            return _fail(dispatcher, str(exc))
+        dispatcher.utter_message(text=first.text, json_message=_payload(
+            sid, 0, first, scenario, channel=sim.channel, scenario=scenario.summary(), event="ring"
+            if sim.channel == "phone" else None))
+        return _slots(sim, session_id=sid, scenario_id=scenario.id, seed=seed, channel=sim.channel, next_seq=1,
+                      last_customer=first.text or "", started_at=started.isoformat(), last_staff_at=0.0)
+
+
+def _session(tracker: Tracker):
+    """The scenario and simulator of this conversation's session, or an error message."""
+    from coach.sim import CustomerSimulator
+
+    sid = tracker.get_slot("session_id")
+    if sid is None:
+        return None, "no practice session in this conversation; start one first"
+    scenario = runtime.scenarios().get(tracker.get_slot("scenario_id"))
+    if scenario is None:
+        return None, f"the scenario {tracker.get_slot('scenario_id')!r} of this session is no longer installed"
+    sim = CustomerSimulator(scenario, tracker.get_slot("seed") or 0, tracker.get_slot("sim_state"),
+                            channel=tracker.get_slot("channel"))
+    return (sid, scenario, sim), None
+
+
+def _finish(uow, sid, reply, t, seq):
+    """Close the session in the database when the customer's reply ended it; returns the scorecard summary."""
+    from coach.storage import services as sv
+
+    if not reply.outcome:
+        return None
+    card_id = sv.end_session(uow, sid, outcome=reply.outcome, final_mood=reply.mood, scorer=runtime.scorer())
+    return _card_summary(card_id, uow)
+
+
+class ActionCustomerTurn(Action):
+    """A staff reply: detect what it does, let the customer react, record both turns, send live findings."""
+
+    def name(self) -> Text:
+        return "action_customer_turn"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        from coach.sim import SimulationError
+        from coach.storage import StorageError
+        from coach.storage import services as sv
+
+        found, error = _session(tracker)
+        if error:
+            return _fail(dispatcher, error)
+        sid, scenario, sim = found
+        text = restore(tracker.latest_message.get("text"))
+        if not text.strip():
+            return _fail(dispatcher, "an empty message; write what you would say to the customer")
+        t = _seconds_since_start(tracker)
+        seq = int(tracker.get_slot("next_seq") or 1)
+        intent = tracker.latest_message.get("intent") or {}
+        det = runtime.detector().detect(text, tracker.get_slot("last_customer") or "")
+        try:
+            reply = sim.staff_says(text, det.behaviors, t)
+        except SimulationError as exc:
+            return _fail(dispatcher, str(exc))
+        latency = int(max(0.0, t - float(tracker.get_slot("last_staff_at") or 0.0)) * 1000)
+        spans = [e.as_dict() for e in det.spans]
+        try:
+            with runtime.database().uow() as uow:
+                sv.append_turn(uow, sid, seq, speaker="staff", text=text, t=t, latency_ms=latency,
+                               behaviors=det.behaviors, spans=spans, intent=intent.get("name"),
+                               intent_confidence=intent.get("confidence"))
+                nxt = seq + 1
+                if reply.text:
+                    sv.append_turn(uow, sid, nxt, speaker="customer", text=reply.text, t=t, mood_after=reply.mood)
+                    nxt += 1
+                card = runtime.scorer().score(sv.session_transcript(uow, sid))
+                findings = [f.as_dict() for f in card.findings if f.turn == seq]
+                summary = _finish(uow, sid, reply, t, seq)
+                uow.commit()
+        except StorageError as exc:
+            return _fail(dispatcher, f"the turn could not be recorded, nothing was lost: {exc}")
+        dispatcher.utter_message(text=reply.text, json_message=_payload(
+            sid, seq, reply, scenario, behaviors=det.behaviors, spans=spans, findings=findings,
+            warnings=det.warnings, intent=intent.get("name"), scorecard=summary))
+        return _slots(sim, next_seq=nxt, last_customer=reply.text or tracker.get_slot("last_customer"),
+                      last_staff_at=t)
+
+
+class ActionCallEvent(Action):
+    """A phone control (answer, hold, resume, transfer, hang up), recorded as a system turn."""
+
+    def name(self) -> Text:
+        return "action_call_event"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        from coach.sim import SimulationError
+        from coach.storage import StorageError
+        from coach.storage import services as sv
+
+        found, error = _session(tracker)
+        if error:
+            return _fail(dispatcher, error)
+        sid, scenario, sim = found
+        c = _control(tracker)
+        event = c.get("event")
+        try:
+            t = float(c["t"]) if c.get("t") is not None else _seconds_since_start(tracker)
+            reply = sim.call_event(event, t)
+        except (SimulationError, ValueError) as exc:
+            return _fail(dispatcher, str(exc))
+        seq = int(tracker.get_slot("next_seq") or 1)
+        try:
+            with runtime.database().uow() as uow:
+                sv.append_turn(uow, sid, seq, speaker="system", event=event, t=t)
+                nxt = seq + 1
+                if reply.text:
+                    sv.append_turn(uow, sid, nxt, speaker="customer", text=reply.text, t=t, mood_after=reply.mood)
+                    nxt += 1
+                summary = _finish(uow, sid, reply, t, seq)
+                uow.commit()
+        except StorageError as exc:
+            return _fail(dispatcher, f"the call event could not be recorded: {exc}")
+        dispatcher.utter_message(text=reply.text, json_message=_payload(sid, seq, reply, scenario, event=event,
+                                                                        scorecard=summary))
+        return _slots(sim, next_seq=nxt, last_customer=reply.text or tracker.get_slot("last_customer"))
+
+
+class ActionEndPractice(Action):
+    """The trainee ends the session (End button): score it and say how it went."""
+
+    def name(self) -> Text:
+        return "action_end_practice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        from coach.sim import SimulationError
+        from coach.storage import StorageError
+
+        found, error = _session(tracker)
+        if error:
+            return _fail(dispatcher, error)
+        sid, scenario, sim = found
+        try:
+            reply = sim.end()
+        except SimulationError as exc:
+            return _fail(dispatcher, str(exc))
+        try:
+            with runtime.database().uow() as uow:
+                summary = _finish(uow, sid, reply, None, None)
+                uow.commit()
+        except StorageError as exc:
+            return _fail(dispatcher, f"the session could not be closed: {exc}")
+        dispatcher.utter_message(json_message=_payload(sid, None, reply, scenario, scorecard=summary))
+        return _slots(sim)

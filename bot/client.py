@@ -1,0 +1,92 @@
+"""Talking to the running practice servers, as the panel and `coach practice` do.
+
+Trainee text goes through the REST input channel (bot/channels.py, which neutralises "/" payloads);
+control messages (start, call events, end) go through Rasa's token-protected HTTP API. Every answer
+is the customer's reply as a dict: customer text, mood, behaviours, findings, outcome.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import requests
+
+MAX_MESSAGE = 2_000  # characters in one trainee message
+
+
+class PracticeError(RuntimeError):
+    """The practice servers could not do what was asked; the message says why and what to do."""
+
+
+class PracticeClient:
+    def __init__(self, rasa_url: str = "http://127.0.0.1:5005", token: str | None = None, timeout: float = 20.0,
+                 session: requests.Session | None = None):
+        self.rasa_url = rasa_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.http = session or requests.Session()
+        self.conversation_id: str | None = None
+        self.last: dict = {}
+
+    # -- control messages (server side only) ------------------------------------------------------
+    def start(self, *, person_id: int, scenario: str, seed: int = 0, channel: str | None = None,
+              hostile: bool = False, conversation_id: str | None = None) -> dict:
+        self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
+        entities = {"scenario": scenario, "seed": seed, "person_id": person_id, "hostile": hostile}
+        if channel:
+            entities["channel"] = channel
+        return self._trigger("start_practice", entities)
+
+    def event(self, event: str, t: float | None = None) -> dict:
+        entities = {"event": event}
+        if t is not None:
+            entities["t"] = t
+        return self._trigger("call_event", entities)
+
+    def end(self) -> dict:
+        return self._trigger("end_practice", {})
+
+    # -- trainee text -----------------------------------------------------------------------------
+    def say(self, text: str, t: float | None = None) -> dict:
+        if self.conversation_id is None:
+            raise PracticeError("no practice session yet: start one first")
+        if not isinstance(text, str) or not text.strip():
+            raise PracticeError("the message is empty; write what you would say to the customer")
+        if len(text) > MAX_MESSAGE:
+            raise PracticeError(f"the message has {len(text):,} characters; one reply may have at most {MAX_MESSAGE:,}")
+        body = {"sender": self.conversation_id, "message": text, "metadata": {} if t is None else {"t": t}}
+        return self._answer(self._post("/webhooks/rest/webhook", body))
+
+    # -- internals --------------------------------------------------------------------------------
+    def _trigger(self, intent: str, entities: dict) -> dict:
+        if self.conversation_id is None:
+            raise PracticeError("no practice session yet: start one first")
+        data = self._post(f"/conversations/{self.conversation_id}/trigger_intent",
+                          {"name": intent, "entities": entities}, params={"token": self.token})
+        return self._answer(data.get("messages") or [])
+
+    def _post(self, path, body, params=None):
+        try:
+            r = self.http.post(self.rasa_url + path, json=body, params=params, timeout=self.timeout)
+        except requests.ConnectionError:
+            raise PracticeError(f"the practice server is not running at {self.rasa_url}; start it with `make run`") \
+                from None
+        except requests.Timeout:
+            raise PracticeError(f"the practice server at {self.rasa_url} did not answer within {self.timeout:.0f} s; "
+                                f"it may be overloaded or still loading its model") from None
+        if r.status_code == 401 or r.status_code == 403:
+            raise PracticeError("the practice server refused the token (COACH_RASA_TOKEN must match the server's)")
+        if not r.ok:
+            raise PracticeError(f"the practice server answered {r.status_code}: {r.text[:300]}")
+        return r.json()
+
+    def _answer(self, messages) -> dict:
+        customs = [m.get("custom") for m in messages if isinstance(m, dict) and m.get("custom")]
+        if not customs:
+            raise PracticeError("the customer did not answer: the action server is probably not running "
+                                "(see var/log/actions-*.log); the session continues once it is back")
+        out = customs[-1]
+        if "error" in out:
+            raise PracticeError(out["error"])
+        self.last = out
+        return out

@@ -1,0 +1,24 @@
+"""`rasa test core` on tests/test_stories.yml: conversations with real trainee text, against the trained model."""
+
+import json
+import os
+import subprocess
+
+from bot.servers import ROOT, VENV_BIN, _env, train
+
+
+def test_rasa_conversation_tests_pass(tmp_path):
+    model = train(quiet=True)
+    out = tmp_path / "results"
+    proc = subprocess.run([str(VENV_BIN / "rasa"), "test", "core", "--model", str(model), "--stories",
+                           "tests/test_stories.yml", "--out", str(out), "--no-plot"],
+                          cwd=ROOT, env=_env({"COACH_ACTION_URL": "http://127.0.0.1:9/webhook",
+                                              "COACH_TRACKER_DIALECT": "sqlite",
+                                              "COACH_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}),
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    failed = (out / "failed_test_stories.yml").read_text() if (out / "failed_test_stories.yml").exists() else ""
+    assert "story:" not in failed, failed
+    report = json.loads((out / "story_report.json").read_text())
+    assert report["conversation_accuracy"]["accuracy"] == 1.0, report["conversation_accuracy"]
+    assert os.path.exists(out)
