@@ -14,24 +14,40 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap
 
 install: $(STAMP) ## create .venv (Python 3.10) and install everything pinned
 
-run: $(STAMP) ## migrate the database, load the demo company (first time only), show demo scorecards
+run: $(STAMP) ## migrate the database, load the demo company (first time only), start the practice servers
 	$(VENV)/bin/coach db upgrade
 	$(VENV)/bin/coach db demo --if-empty
+	@echo "practise in another terminal: .venv/bin/coach practice --scenario kept_waiting"
+	$(VENV)/bin/coach serve
+
+demo: $(STAMP) ## score the demo transcripts and show the scorecards
 	$(VENV)/bin/coach demo
 
 test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped)
 	scripts/ensure-postgres
 	$(PY) -m pytest -q
 
-validate: $(STAMP) ## check the standards pack loads
+validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data
 	$(VENV)/bin/coach standards check
+	$(VENV)/bin/coach scenarios check
+	$(VENV)/bin/rasa data validate --domain bot/domain --data data/nlu data/rules --config config.yml
 
 eval: $(STAMP) ## behaviour detector quality (precision, recall, F1 per tag)
 	$(PY) bench/eval_behaviors.py
 
-bench: $(STAMP) ## tagging and scoring speed, storage query speed on 100,000 sessions
+eval-nlu: $(STAMP) ## Rasa intent macro-F1 on the held-out split
+	$(PY) bench/eval_nlu.py
+
+bench: $(STAMP) ## tagging and scoring speed, storage queries on 100,000 sessions, turn latency with 20 trainees
 	$(PY) bench/bench_scorer.py
 	$(PY) bench/bench_storage.py
+	$(PY) bench/bench_turns.py
+
+train: $(STAMP) ## train the Rasa model (only when data or config changed)
+	$(PY) -c "from bot.servers import train; print(train())"
+
+serve: $(STAMP) ## run the Rasa server and the action server (Ctrl-C stops them)
+	$(VENV)/bin/coach serve
 
 db-upgrade: $(STAMP) ## apply the database migrations (DATABASE_URL, default var/coach.db)
 	$(VENV)/bin/coach db upgrade
@@ -42,4 +58,4 @@ demo-data: $(STAMP) ## replace the database contents with the demo company
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: help install run test validate eval bench db-upgrade demo-data clean
+.PHONY: help install run demo test validate eval eval-nlu bench train serve db-upgrade demo-data clean

@@ -113,7 +113,7 @@ class ActionStartPractice(Action):
         except (StorageError, SimulationError) as exc:
             return _fail(dispatcher, str(exc))
         dispatcher.utter_message(text=first.text, json_message=_payload(
-            sid, 0, first, scenario, channel=sim.channel, scenario=scenario.summary(), event="ring"
+            sid, 0, first, scenario, channel=sim.channel, brief=scenario.summary(), event="ring"
             if sim.channel == "phone" else None))
         return _slots(sim, session_id=sid, scenario_id=scenario.id, seed=seed, channel=sim.channel, next_seq=1,
                       last_customer=first.text or "", started_at=started.isoformat(), last_staff_at=0.0)

@@ -128,6 +128,10 @@ class Scorer:
             (i for i, t in enumerate(transcript.turns) if t.speaker == "customer" and self.complaints.is_complaint(t.text)),
             None,
         )
+        if complaint_turn is None and transcript.meta.get("complaint"):
+            # the session is known to be a complaint (a complaint-track scenario) even where the customer's
+            # words are not recognised as one
+            complaint_turn = next((i for i, t in enumerate(transcript.turns) if t.speaker == "customer"), None)
         return Analysis(transcript, detections, complaint_turn)
 
     # -- scoring --------------------------------------------------------------------------------

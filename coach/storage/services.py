@@ -312,7 +312,8 @@ def session_transcript(uow, session_id: int) -> Transcript:
     turns = [Turn(speaker=t.speaker, text=t.text if t.speaker != "system" else "", t=t.t,
                   event=t.event if t.speaker == "system" else None) for t in _session_turns(uow, session_id)]
     channel = "phone" if s.channel == "phone" else "chat"
-    return Transcript(turns=turns, channel=channel, scenario=s.scenario_id, meta={"session_id": s.id})
+    return Transcript(turns=turns, channel=channel, scenario=s.scenario_id,
+                      meta={"session_id": s.id, "complaint": s.track == "complaint"})
 
 
 def record_scorecard(uow, session_id: int, card, *, reason: str = "live") -> int:

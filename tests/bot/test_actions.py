@@ -76,9 +76,10 @@ def test_a_slash_payload_typed_by_the_trainee_is_only_text(action_env, bot_db):
 
 def test_ending_scores_the_session(action_env, bot_db):
     _, slots = run(ActionStartPractice(), tracker("start_practice", sender_id="conv-end"))
-    _, slots = run(ActionCustomerTurn(), tracker("staff_turn", slots))
-    msgs, _ = run(ActionEndPractice(), tracker("staff_turn", slots))
+    _, changed = run(ActionCustomerTurn(), tracker("staff_turn", slots))
+    msgs, _ = run(ActionEndPractice(), tracker("staff_turn", {**slots, **changed}))
     p = msgs[0]["custom"]
+    assert "error" not in p, p
     assert p["outcome"] == "ended_by_trainee" and 0 <= p["scorecard"]["overall"] <= 100
     with bot_db.reader() as uow:
         assert sv.session_detail(uow, slots["session_id"])["status"] == "completed"
