@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"  # no error reports to Rasa's servers from here
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 TARGET = 0.90

@@ -189,7 +189,9 @@ class ActionCustomerTurn(Action):
             return _fail(dispatcher, f"the turn could not be recorded, nothing was lost: {exc}")
         dispatcher.utter_message(text=reply.text, json_message=_payload(
             sid, seq, reply, scenario, behaviors=det.behaviors, spans=spans, findings=findings,
-            warnings=det.warnings, intent=intent.get("name"), scorecard=summary))
+            warnings=det.warnings, intent=intent.get("name"), scorecard=summary,
+            entities=[{"entity": e.get("entity"), "value": e.get("value")}
+                      for e in tracker.latest_message.get("entities") or []]))
         return _slots(sim, next_seq=nxt, last_customer=reply.text or tracker.get_slot("last_customer"),
                       last_staff_at=t)
 

@@ -149,6 +149,11 @@ class CustomerSimulator:
                 delta -= 0.1
                 notes.append("no thanks or update after the hold -0.10")
             s.just_resumed = False
+        limit = sc.policy.get("max_discount_percent")
+        if isinstance(limit, (int, float)):
+            offered = [int(m) for m in re.findall(r"(\d{1,3})\s?(?:%|per ?cent)", text.lower())]
+            if offered and max(offered) > limit:
+                notes.append(f"offered {max(offered)}% off; the most you may offer here is {limit:g}% (policy)")
         newly = []
         timed = names_a_time(text)
         for need in sc.needs:

@@ -180,7 +180,7 @@ def test_a_long_hold_loses_the_caller_and_transfers_must_be_explained(phone):
 
 
 def test_call_events_in_a_chat_are_refused(chat):
-    with pytest.raises(SimulationError, match="call events belong to telephone scenarios"):
+    with pytest.raises(SimulationError, match="call events belong to phone sessions"):
         CustomerSimulator(chat).call_event("hold", 3)
 
 
@@ -205,3 +205,13 @@ def test_a_broken_scenario_names_file_line_and_key(tmp_path, change, message):
 def test_state_round_trip():
     st = CustomerState(mood=0.1, met=["a"], used={"x": [1]})
     assert CustomerState.from_dict(st.to_dict()) == st
+
+
+def test_an_offer_beyond_the_policy_is_noted(tmp_path):
+    p = tmp_path / "late_parcel.yml"
+    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace(
+        "openings:", "policy: {max_discount_percent: 10}\nopenings:"))
+    sim = CustomerSimulator(load_scenario(p), seed=1)
+    r = sim.staff_says("I can take 25% off for you.", {"solution"})
+    assert "offered 25% off; the most you may offer here is 10% (policy)" in r.notes
+    assert not any("policy" in n for n in sim.staff_says("And 5% off the next one.", {"solution"}).notes)
