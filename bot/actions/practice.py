@@ -81,6 +81,10 @@ class ActionStartPractice(Action):
         from coach.storage import services as sv
 
         c = _control(tracker)
+        if tracker.get_slot("session_id") is not None:
+            return _fail(dispatcher, "this conversation already has a practice session; use a new conversation id")
+        if c.get("scenario") == DRILL_ID:
+            return start_drill(dispatcher, tracker, c)
         scenarios = runtime.scenarios()
         scenario = scenarios.get(c.get("scenario"))
         if scenario is None:
@@ -93,8 +97,6 @@ class ActionStartPractice(Action):
             person_id = int(c.get("person_id"))
         except (TypeError, ValueError):
             return _fail(dispatcher, "start_practice needs person_id (a number) and optionally seed (a number)")
-        if tracker.get_slot("session_id") is not None:
-            return _fail(dispatcher, "this conversation already has a practice session; use a new conversation id")
         try:
             sim = CustomerSimulator(scenario, seed, channel=c.get("channel") or None)
             first = sim.opening()
@@ -155,14 +157,16 @@ class ActionCustomerTurn(Action):
         from coach.storage import StorageError
         from coach.storage import services as sv
 
-        found, error = _session(tracker)
-        if error:
-            return _fail(dispatcher, error)
-        sid, scenario, sim = found
         text = restore(tracker.latest_message.get("text"))
         if not text.strip():
             return _fail(dispatcher, "an empty message; write what you would say to the customer")
         t = _seconds_since_start(tracker)
+        if tracker.get_slot("channel") == "drill":
+            return drill_turn(dispatcher, tracker, text, t)
+        found, error = _session(tracker)
+        if error:
+            return _fail(dispatcher, error)
+        sid, scenario, sim = found
         seq = int(tracker.get_slot("next_seq") or 1)
         intent = tracker.latest_message.get("intent") or {}
         det = runtime.detector().detect(text, tracker.get_slot("last_customer") or "")
@@ -245,6 +249,8 @@ class ActionEndPractice(Action):
         from coach.sim import SimulationError
         from coach.storage import StorageError
 
+        if tracker.get_slot("channel") == "drill":
+            return end_drill(dispatcher, tracker)
         found, error = _session(tracker)
         if error:
             return _fail(dispatcher, error)
@@ -261,3 +267,113 @@ class ActionEndPractice(Action):
             return _fail(dispatcher, f"the session could not be closed: {exc}")
         dispatcher.utter_message(json_message=_payload(sid, None, reply, scenario, scorecard=summary))
         return _slots(sim)
+
+
+# -- the phrase drill: the customer side shows a negative staff sentence, the trainee rephrases it -----
+
+DRILL_ID = "phrase_drill"
+DRILL_ROUND = 8
+DRILL_PASS = 0.75  # share of prompts rephrased well for the round to pass
+
+
+def _drill_prompt(p, k, n) -> str:
+    return f"Say it positively ({k + 1} of {n}): \u201c{p.negative}\u201d"
+
+
+def start_drill(dispatcher, tracker, c) -> List[Dict[Text, Any]]:
+    from coach.sim.drill import load_prompts, pick
+    from coach.storage import StorageError
+    from coach.storage import services as sv
+
+    try:
+        seed, person_id = int(c.get("seed") or 0), int(c.get("person_id"))
+    except (TypeError, ValueError):
+        return _fail(dispatcher, "start_practice needs person_id (a number) and optionally seed (a number)")
+    prompts = pick(load_prompts(), seed, n=DRILL_ROUND)
+    started = _now()
+    first = _drill_prompt(prompts[0], 0, len(prompts))
+    try:
+        with runtime.database().uow() as uow:
+            sid = sv.start_session(uow, person_id=person_id, scenario_id=DRILL_ID, scenario_version="1",
+                                   channel="drill", track="phrasing", difficulty=1, seed=seed,
+                                   rasa_conversation_id=tracker.sender_id, started_at=started)
+            sv.append_turn(uow, sid, 0, speaker="customer", text=first, t=0.0, at=started)
+            uow.commit()
+    except StorageError as exc:
+        return _fail(dispatcher, str(exc))
+    state = {"prompts": [p.id for p in prompts], "k": 0, "passed": 0}
+    dispatcher.utter_message(text=first, json_message={"session_id": sid, "seq": 0, "customer": first,
+                                                       "drill": {"prompt": prompts[0].negative, "k": 0,
+                                                                 "of": len(prompts)}, "outcome": None})
+    return [SlotSet("session_id", sid), SlotSet("scenario_id", DRILL_ID), SlotSet("seed", seed),
+            SlotSet("channel", "drill"), SlotSet("sim_state", state), SlotSet("next_seq", 1),
+            SlotSet("started_at", started.isoformat())]
+
+
+def drill_turn(dispatcher, tracker, text, t) -> List[Dict[Text, Any]]:
+    from coach.sim.drill import DrillError, check_answer, load_prompts
+    from coach.storage import StorageError
+    from coach.storage import services as sv
+
+    state = dict(tracker.get_slot("sim_state") or {})
+    if state.get("done"):
+        return _fail(dispatcher, "this drill round is over; start a new one")
+    by_id = {p.id: p for p in load_prompts()}
+    prompts = [by_id[i] for i in state["prompts"] if i in by_id]
+    k = state["k"]
+    try:
+        result = check_answer(prompts[k], text, runtime.detector())
+    except DrillError as exc:
+        return _fail(dispatcher, str(exc))
+    state["passed"] += result.passed
+    state["k"] = k + 1
+    done = state["k"] >= len(prompts)
+    verdict = "Well put." if result.passed else " ".join(result.feedback)
+    answer = f"{verdict} A model answer: \u201c{result.model}\u201d"
+    outcome = None
+    if done:
+        state["done"] = True
+        ok = state["passed"] >= DRILL_PASS * len(prompts)
+        outcome = "passed" if ok else "failed"
+        answer += f" Round over: {state['passed']} of {len(prompts)} rephrased well."
+    else:
+        answer += " " + _drill_prompt(prompts[state["k"]], state["k"], len(prompts))
+    seq = int(tracker.get_slot("next_seq") or 1)
+    det = runtime.detector().detect(text)
+    try:
+        with runtime.database().uow() as uow:
+            sv.append_turn(uow, int(tracker.get_slot("session_id")), seq, speaker="staff", text=text, t=t,
+                           behaviors=det.behaviors, spans=[e.as_dict() for e in det.spans])
+            sv.append_turn(uow, int(tracker.get_slot("session_id")), seq + 1, speaker="customer", text=answer, t=t)
+            if done:
+                sv.end_session(uow, int(tracker.get_slot("session_id")), outcome=outcome)
+            uow.commit()
+    except StorageError as exc:
+        return _fail(dispatcher, f"the answer could not be recorded, nothing was lost: {exc}")
+    dispatcher.utter_message(text=answer, json_message={
+        "session_id": tracker.get_slot("session_id"), "seq": seq, "customer": answer, "outcome": outcome,
+        "drill": {"prompt": prompts[k].negative, "result": result.as_dict(), "k": k, "of": len(prompts),
+                  "passed": state["passed"],
+                  "next": None if done else prompts[state["k"]].negative}})
+    return [SlotSet("sim_state", state), SlotSet("next_seq", seq + 2)]
+
+
+def end_drill(dispatcher, tracker) -> List[Dict[Text, Any]]:
+    from coach.storage import StorageError
+    from coach.storage import services as sv
+
+    state = dict(tracker.get_slot("sim_state") or {})
+    if state.get("done"):
+        return _fail(dispatcher, "this drill round is already over")
+    state["done"] = True
+    try:
+        with runtime.database().uow() as uow:
+            sv.end_session(uow, int(tracker.get_slot("session_id")), outcome="ended_by_trainee")
+            uow.commit()
+    except StorageError as exc:
+        return _fail(dispatcher, f"the drill could not be closed: {exc}")
+    dispatcher.utter_message(json_message={"session_id": tracker.get_slot("session_id"), "seq": None,
+                                           "customer": None, "outcome": "ended_by_trainee",
+                                           "drill": {"passed": state.get("passed", 0), "k": state.get("k", 0),
+                                                     "of": len(state.get("prompts", []))}})
+    return [SlotSet("sim_state", state)]

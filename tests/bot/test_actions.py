@@ -97,3 +97,29 @@ def test_errors_are_sent_as_plain_words(action_env):
     msgs, _ = run(ActionStartPractice(), tracker("start_practice", entities=[
         {"entity": "scenario", "value": "kept_waiting"}, {"entity": "person_id", "value": 999}]))
     assert "no person with id 999" in msgs[0]["custom"]["error"]
+
+
+def test_a_phrase_drill_round_gives_feedback_with_a_model_answer_and_is_recorded(action_env, bot_db):
+    from coach.sim.drill import load_prompts
+
+    start = tracker("start_practice", sender_id="conv-drill", entities=[
+        {"entity": "scenario", "value": "phrase_drill"}, {"entity": "seed", "value": 2},
+        {"entity": "person_id", "value": 1}])
+    msgs, slots = run(ActionStartPractice(), start)
+    first = msgs[0]["custom"]
+    assert first["drill"]["of"] == 8 and first["customer"].startswith("Say it positively (1 of 8)")
+    prompts = {p.id: p for p in load_prompts()}
+    ids = slots["sim_state"]["prompts"]
+    # the first answer is the model answer (passes), the second gives the prompt back (fails)
+    msgs, changed = run(ActionCustomerTurn(), tracker("staff_turn", slots, text=prompts[ids[0]].model))
+    p = msgs[0]["custom"]["drill"]
+    assert p["result"]["passed"] and p["passed"] == 1 and p["next"] == prompts[ids[1]].negative
+    slots = {**slots, **changed}
+    msgs, changed = run(ActionCustomerTurn(), tracker("staff_turn", slots, text=prompts[ids[1]].negative))
+    p = msgs[0]["custom"]
+    assert not p["drill"]["result"]["passed"] and "A model answer" in p["customer"]
+    msgs, _ = run(ActionEndPractice(), tracker("staff_turn", {**slots, **changed}))
+    assert msgs[0]["custom"]["drill"]["passed"] == 1
+    with bot_db.reader() as uow:
+        d = sv.session_detail(uow, slots["session_id"])
+    assert d["channel"] == "drill" and d["status"] == "completed" and len(d["turns"]) == 5

@@ -111,3 +111,19 @@ def test_the_practice_server_being_down_is_explained():
     c = PracticeClient("http://127.0.0.1:9", token="x")
     with pytest.raises(PracticeError, match="the practice server is not running at http://127.0.0.1:9; start it"):
         c.start(person_id=1, scenario="out_of_stock")
+
+
+def test_a_phrase_drill_round_through_the_servers(client, bot_db):
+    from coach.sim.drill import load_prompts
+
+    by_negative = {p.negative: p for p in load_prompts()}
+    reply = client.start(person_id=1, scenario="phrase_drill", seed=9)
+    passed = 0
+    while not reply.get("outcome"):
+        prompt = by_negative[reply["drill"].get("next") or reply["drill"]["prompt"]]
+        reply = client.say(prompt.model)
+        passed += reply["drill"]["result"]["passed"]
+    assert reply["outcome"] == "passed" and passed == 8
+    with bot_db.reader() as uow:
+        d = sv.session_detail(uow, reply["session_id"])
+    assert d["channel"] == "drill" and d["outcome"] == "passed" and len(d["turns"]) == 17
