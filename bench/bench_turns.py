@@ -3,13 +3,14 @@
 Starts the Rasa server and the action server (a fresh SQLite database under var/bench, or DATABASE_URL
 with --database), then runs N concurrent virtual trainees for a fixed time. Each plays scenario scripts
 (tests/bot/scripts, well and poorly served in turn) through the same path as the panel, thinking
---think seconds between replies. A turn is measured from the staff message sent to the customer's reply
+--think seconds between replies (5 s by default: a trainee reads the customer and types a sentence;
+--think 1 is a stress test far beyond what people type). A turn is measured from the staff message sent to the customer's reply
 received, which is after the turn has been committed to the database.
 
 Prints p50/p95/p99 turn latency, throughput and errors, then checks that every turn sent was recorded
 exactly once. Target on this 2-core machine: p95 under 300 ms with 20 trainees, no errors.
 
-Usage: python bench/bench_turns.py [--users 20] [--seconds 120] [--think 1.0] [--database URL]
+Usage: python bench/bench_turns.py [--users 20] [--seconds 120] [--think 5] [--database URL]
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=120)
-    ap.add_argument("--think", type=float, default=1.0, help="mean seconds a trainee thinks between replies")
+    ap.add_argument("--think", type=float, default=5.0, help="mean seconds a trainee reads and types between replies")
     ap.add_argument("--database", default=None, help="default: a fresh SQLite file under var/bench")
     args = ap.parse_args()
     url = args.database

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -42,28 +43,28 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
-def current_revision(db: Database) -> str | None:
+@contextmanager
+def _explained(db: Database):
+    """Driver errors that mean the database is unusable come out as DatabaseUnavailable saying what to do."""
     try:
-        with db.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        yield
     except Exception as exc:
         better = explain_db_error(exc, db.url)
         if better is not None:
             raise better from exc
         raise
+
+
+def current_revision(db: Database) -> str | None:
+    with _explained(db), db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
 
 
 def _run(db: Database, fn, *args):
     cfg = alembic_config(db)
-    try:
-        with db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            fn(cfg, *args)
-    except Exception as exc:
-        better = explain_db_error(exc, db.url)
-        if better is not None:
-            raise better from exc
-        raise
+    with _explained(db), db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        fn(cfg, *args)
 
 
 def upgrade(db: Database, revision: str = "head"):
@@ -73,14 +74,8 @@ def upgrade(db: Database, revision: str = "head"):
 def refresh_statistics(db: Database):
     """Let the query planner know the table sizes (ANALYZE), so it picks the indexes the panel's queries
     need; PostgreSQL's autovacuum does this by itself later, SQLite never does."""
-    try:
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-    except Exception as exc:
-        better = explain_db_error(exc, db.url)
-        if better is not None:
-            raise better from exc
-        raise
+    with _explained(db), db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
 
 
 def downgrade(db: Database, revision: str = "base"):
