@@ -136,7 +136,7 @@ def _session(tracker: Tracker):
     return (sid, scenario, sim), None
 
 
-def _finish(uow, sid, reply, t, seq):
+def _finish(uow, sid, reply):
     """Close the session in the database when the customer's reply ended it; returns the scorecard summary."""
     from coach.storage import services as sv
 
@@ -187,7 +187,7 @@ class ActionCustomerTurn(Action):
                     nxt += 1
                 card = runtime.scorer().score(sv.session_transcript(uow, sid))
                 findings = [f.as_dict() for f in card.findings if f.turn == seq]
-                summary = _finish(uow, sid, reply, t, seq)
+                summary = _finish(uow, sid, reply)
                 uow.commit()
         except StorageError as exc:
             return _fail(dispatcher, f"the turn could not be recorded, nothing was lost: {exc}")
@@ -230,7 +230,7 @@ class ActionCallEvent(Action):
                 if reply.text:
                     sv.append_turn(uow, sid, nxt, speaker="customer", text=reply.text, t=t, mood_after=reply.mood)
                     nxt += 1
-                summary = _finish(uow, sid, reply, t, seq)
+                summary = _finish(uow, sid, reply)
                 uow.commit()
         except StorageError as exc:
             return _fail(dispatcher, f"the call event could not be recorded: {exc}")
@@ -261,7 +261,7 @@ class ActionEndPractice(Action):
             return _fail(dispatcher, str(exc))
         try:
             with runtime.database().uow() as uow:
-                summary = _finish(uow, sid, reply, None, None)
+                summary = _finish(uow, sid, reply)
                 uow.commit()
         except StorageError as exc:
             return _fail(dispatcher, f"the session could not be closed: {exc}")
