@@ -129,6 +129,12 @@ class Servers:
             [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.action_port)],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT))
         self._wait(f"http://127.0.0.1:{self.action_port}/health", "action server", self.procs[-1], log.name)
+        # a first call waits until the detector and the standards are loaded, so no trainee's turn does
+        warm = {"next_action": "action_customer_turn", "sender_id": "warm-up", "version": "3.6.2", "domain": {},
+                "tracker": {"sender_id": "warm-up", "slots": {}, "events": [], "paused": False,
+                            "latest_message": {"text": "", "intent": {}, "entities": []},
+                            "latest_action_name": "action_listen", "active_loop": {}}}
+        requests.post(self.action_url, json=warm, timeout=120)
 
     def start_rasa(self):
         model = self.model or train(quiet=True)
@@ -141,6 +147,9 @@ class Servers:
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT))
         self._wait(f"{self.rasa_url}/status?token={self.token}", "Rasa server", self.procs[-1], log.name,
                    timeout=180, ready=lambda r: r.ok and r.json().get("model_file"))
+        # the first parse traces the model's graph (seconds); do it now rather than in a trainee's turn
+        requests.post(f"{self.rasa_url}/model/parse", params={"token": self.token},
+                      json={"text": "Good morning, how can I help?"}, timeout=120)
 
     def _wait(self, url, what, proc, log_name, timeout=60, ready=lambda r: r.ok):
         deadline = time.monotonic() + timeout

@@ -446,9 +446,15 @@ def cmd_scenarios(args) -> int:
 # -- coach serve / practice -----------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
+    import signal
     import time
 
     from bot.servers import Servers, train
+
+    def stop(_signum, _frame):  # a service manager's SIGTERM stops the servers as cleanly as Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
 
     model = train(force=args.train)
     with Servers(rasa_port=args.rasa_port, action_port=args.action_port, model=model) as s:

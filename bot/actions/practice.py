@@ -157,6 +157,7 @@ class ActionCustomerTurn(Action):
         from coach.storage import StorageError
         from coach.storage import services as sv
 
+        runtime.scorer()  # waits for the warm-up if it is still running
         text = restore(tracker.latest_message.get("text"))
         if not text.strip():
             return _fail(dispatcher, "an empty message; write what you would say to the customer")

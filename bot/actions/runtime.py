@@ -18,11 +18,26 @@ def database():
 
 
 @lru_cache(maxsize=1)
-def scorer():
+def _scorer():
     from coach.standards import Scorer, load_pack
 
-    with _lock:
-        return Scorer(load_pack())
+    return Scorer(load_pack())
+
+
+def scorer():
+    with _lock:  # one build, however many requests arrive while it is being built
+        return _scorer()
+
+
+def warm_up():
+    """Build the detector, the standards and the scenarios now rather than in the first trainee's turn
+    (about three seconds that every conversation waiting behind it would feel)."""
+    scorer()
+    scenarios()
+
+
+def warm_up_in_background():
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
 
 
 @lru_cache(maxsize=1)
