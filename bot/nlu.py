@@ -88,4 +88,4 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        pass
+        """Nothing to configure: the features are the detector's tags."""

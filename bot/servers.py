@@ -2,7 +2,7 @@
 end-to-end tests and the benchmarks. Both servers listen on 127.0.0.1 only; Rasa's HTTP API needs a token.
 
 The model is trained only when the training data or the configuration changed: its file name carries a
-hash of config.yml, bot/domain and data/nlu + data/rules.
+hash of config.yml, bot/domain, data/nlu + data/rules, the featurizer (bot/nlu.py) and the detector.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 MODELS = ROOT / "models"
 LOGS = ROOT / "var" / "log"
-TRAINING_INPUTS = [ROOT / "config.yml", ROOT / "bot" / "domain", ROOT / "data" / "nlu", ROOT / "data" / "rules"]
+# what the model is made from: the configuration, the domain, the training data and the featurizer code
+TRAINING_INPUTS = [ROOT / "config.yml", ROOT / "bot" / "domain", ROOT / "data" / "nlu", ROOT / "data" / "rules",
+                   ROOT / "bot" / "nlu.py"]
 
 
 TOKEN_FILE = ROOT / "var" / "rasa_token"
@@ -46,7 +48,9 @@ def rasa_token() -> str:
 
 
 def training_fingerprint() -> str:
-    h = hashlib.sha256()
+    from coach.detect import detector_version
+
+    h = hashlib.sha256(detector_version().encode())  # the detector's tags are features of the model
     for root in TRAINING_INPUTS:
         files = [root] if root.is_file() else sorted(root.rglob("*.yml"))
         for f in files:
@@ -159,8 +163,9 @@ class Servers:
             try:
                 if ready(requests.get(url, timeout=2)):
                     return
-            except requests.RequestException:
-                pass
+            except requests.RequestException:  # not listening yet
+                time.sleep(0.5)
+                continue
             time.sleep(0.5)
         raise RuntimeError(f"the {what} did not answer {url.split('?')[0]} within {timeout} s; see {log_name}")
 

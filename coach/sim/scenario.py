@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.behaviors import POOR_PRACTICE, TAG_SET, TAGS
-from coach.standards.pack import YamlDoc
+from coach.standards.pack import read_yaml
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "bot" / "scenarios"
 TRACKS = ("phrasing", "telephone", "complaint")
@@ -146,17 +146,8 @@ def _mapping(doc, data, key, keys=(), required=True):
 
 def load_scenario(path: Path | str) -> Scenario:
     path = Path(path)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ScenarioError(f"{path}:1: file is {path.stat().st_size:,} bytes; a scenario should be well under "
-                            f"{MAX_FILE_BYTES:,}")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise ScenarioError(f"{path}:1: looks like a binary file; a scenario is UTF-8 YAML text")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}:1: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    doc = YamlDoc(path, text, error_cls=ScenarioError)
+    doc = read_yaml(path, ScenarioError, MAX_FILE_BYTES, what="a scenario")
+    raw = doc.raw
     d = doc.data
     if not isinstance(d, dict):
         raise ScenarioError(f"{path}:1: expected a mapping with id, title, track, ... (see bot/scenarios/README.md)")

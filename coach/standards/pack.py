@@ -112,16 +112,25 @@ class YamlDoc:
 _Doc = YamlDoc
 
 
-def _read(path: Path) -> _Doc:
+def read_yaml(path: Path, error_cls=PackError, max_bytes: int = MAX_FILE_BYTES, what: str = "a rule file") -> YamlDoc:
+    """A YAML file as a YamlDoc, refusing what is too big, binary or not UTF-8 with a message saying so."""
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise PackError(f"{path}:1: file is {size:,} bytes; a rule file should be well under {MAX_FILE_BYTES:,}")
+    if size > max_bytes:
+        raise error_cls(f"{path}:1: file is {size:,} bytes; {what} should be well under {max_bytes:,}")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PackError(f"{path}:1: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    return _Doc(path, text)
+        raise error_cls(f"{path}:1: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    if "\x00" in text[:4096]:
+        raise error_cls(f"{path}:1: looks like a binary file; {what} is UTF-8 YAML text")
+    doc = YamlDoc(path, text, error_cls=error_cls)
+    doc.raw = raw
+    return doc
+
+
+def _read(path: Path) -> YamlDoc:
+    return read_yaml(path)
 
 
 def _need(doc, data, key, kind, keys=()):

@@ -9,6 +9,7 @@ One way to open a database session (STYLE.md): `Database(url).uow()`. Nothing co
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coach.storage.errors import DatabaseUnavailable
 
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = ROOT / "var" / "coach.db"
 SQLITE_BUSY_SECONDS = 10
@@ -159,8 +161,8 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, tb):
         try:
             self.session.rollback()
-        except Exception:  # the connection may be gone; the transaction is gone with it
-            pass
+        except Exception as gone:  # the connection may be gone; the transaction is gone with it
+            log.debug("rollback on a lost connection: %s", gone)
         finally:
             self.session.close()
         if exc is not None:

@@ -215,3 +215,13 @@ def test_an_offer_beyond_the_policy_is_noted(tmp_path):
     r = sim.staff_says("I can take 25% off for you.", {"solution"})
     assert "offered 25% off; the most you may offer here is 10% (policy)" in r.notes
     assert not any("policy" in n for n in sim.staff_says("And 5% off the next one.", {"solution"}).notes)
+
+
+def test_binary_or_non_utf8_scenario_files_are_refused(tmp_path):
+    p = tmp_path / "late_parcel.yml"
+    p.write_bytes(b"id: late_parcel\n\x00\x01\x02")
+    with pytest.raises(ScenarioError, match="looks like a binary file; a scenario is UTF-8 YAML text"):
+        load_scenario(p)
+    p.write_bytes(b"id: late_parcel\ntitle: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="not UTF-8 text"):
+        load_scenario(p)
