@@ -282,7 +282,7 @@ def _drill_prompt(p, k, n) -> str:
 
 
 def start_drill(dispatcher, tracker, c) -> List[Dict[Text, Any]]:
-    from coach.sim.drill import load_prompts, pick
+    from coach.sim.drill import pick
     from coach.storage import StorageError
     from coach.storage import services as sv
 
@@ -290,7 +290,7 @@ def start_drill(dispatcher, tracker, c) -> List[Dict[Text, Any]]:
         seed, person_id = int(c.get("seed") or 0), int(c.get("person_id"))
     except (TypeError, ValueError):
         return _fail(dispatcher, "start_practice needs person_id (a number) and optionally seed (a number)")
-    prompts = pick(load_prompts(), seed, n=DRILL_ROUND)
+    prompts = pick(runtime.drill_prompts(), seed, n=DRILL_ROUND)
     started = _now()
     first = _drill_prompt(prompts[0], 0, len(prompts))
     try:
@@ -312,14 +312,14 @@ def start_drill(dispatcher, tracker, c) -> List[Dict[Text, Any]]:
 
 
 def drill_turn(dispatcher, tracker, text, t) -> List[Dict[Text, Any]]:
-    from coach.sim.drill import DrillError, check_answer, load_prompts
+    from coach.sim.drill import DrillError, check_answer
     from coach.storage import StorageError
     from coach.storage import services as sv
 
     state = dict(tracker.get_slot("sim_state") or {})
     if state.get("done"):
         return _fail(dispatcher, "this drill round is over; start a new one")
-    by_id = {p.id: p for p in load_prompts()}
+    by_id = {p.id: p for p in runtime.drill_prompts()}
     prompts = [by_id[i] for i in state["prompts"] if i in by_id]
     k = state["k"]
     try:

@@ -34,6 +34,7 @@ def warm_up():
     (about three seconds that every conversation waiting behind it would feel)."""
     scorer()
     scenarios()
+    drill_prompts()
 
 
 def warm_up_in_background():
@@ -45,6 +46,13 @@ def scenarios():
     from coach.sim import load_scenarios
 
     return load_scenarios()
+
+
+@lru_cache(maxsize=1)
+def drill_prompts():
+    from coach.sim.drill import load_prompts
+
+    return load_prompts()
 
 
 def detector():

@@ -75,6 +75,7 @@ class YamlDoc:
     def __init__(self, path: Path, text: str, error_cls=PackError):
         self.path = path
         self.error_cls = error_cls
+        self.raw: bytes = text.encode("utf-8")  # read_yaml replaces it with the bytes as read (content hashes)
         try:
             self.node = yaml.compose(text, Loader=yaml.SafeLoader)
             self.data = yaml.safe_load(text)
