@@ -37,6 +37,12 @@ class PracticeClient:
             entities["channel"] = channel
         return self._trigger("start_practice", entities)
 
+    def retry(self, *, person_id: int, session_id: int, from_turn: int, conversation_id: str | None = None) -> dict:
+        """Restart `session_id` before the trainee's turn `from_turn`, the customer as it was then."""
+        self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
+        return self._trigger("start_practice", {"person_id": person_id, "retry_of": session_id,
+                                                "from_turn": from_turn})
+
     def event(self, event: str, t: float | None = None) -> dict:
         entities = {"event": event}
         if t is not None:

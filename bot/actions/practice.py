@@ -8,7 +8,7 @@ Every turn is committed to the database before the customer's reply is sent.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -85,6 +85,8 @@ class ActionStartPractice(Action):
             return _fail(dispatcher, "this conversation already has a practice session; use a new conversation id")
         if c.get("scenario") == DRILL_ID:
             return start_drill(dispatcher, tracker, c)
+        if c.get("retry_of") is not None:
+            return start_retry(dispatcher, tracker, c)
         scenarios = runtime.scenarios()
         scenario = scenarios.get(c.get("scenario"))
         if scenario is None:
@@ -119,6 +121,53 @@ class ActionStartPractice(Action):
             if sim.channel == "phone" else None))
         return _slots(sim, session_id=sid, scenario_id=scenario.id, seed=seed, channel=sim.channel, next_seq=1,
                       last_customer=first.text or "", started_at=started.isoformat(), last_staff_at=0.0)
+
+
+def start_retry(dispatcher, tracker, c) -> List[Dict[Text, Any]]:
+    """"Retry from turn N": a new session that starts with the earlier session's turns before staff turn N
+    copied, and the customer rebuilt to exactly the state it was in then (coach.sim.replay)."""
+    from coach.sim import SimulationError
+    from coach.sim.customer import replay
+    from coach.storage import StorageError
+    from coach.storage import services as sv
+
+    try:
+        person_id, original, from_seq = int(c.get("person_id")), int(c.get("retry_of")), int(c.get("from_turn"))
+    except (TypeError, ValueError):
+        return _fail(dispatcher, "a retry needs person_id, retry_of (a session number) and from_turn (a turn number)")
+    started = _now()
+    try:
+        with runtime.database().uow() as uow:
+            prev = sv.retry_prefix(uow, original, from_seq, person_id=person_id)
+            scenario = runtime.scenarios().get(prev["scenario_id"])
+            if scenario is None:
+                return _fail(dispatcher, f"the scenario {prev['scenario_id']!r} is no longer installed")
+            sim, last = replay(scenario, prev["seed"] or 0, prev["turns"], channel=prev["channel"])
+            t0 = max([t["t"] or 0.0 for t in prev["turns"]] or [0.0])
+            sid = sv.start_session(uow, person_id=person_id, scenario_id=scenario.id,
+                                   scenario_version=scenario.version, channel=sim.channel, track=scenario.track,
+                                   difficulty=scenario.difficulty, seed=prev["seed"],
+                                   rasa_conversation_id=tracker.sender_id, started_at=started,
+                                   retry_of_id=original, retry_from_seq=from_seq)
+            for t in prev["turns"]:
+                sv.append_turn(uow, sid, t["seq"], speaker=t["speaker"], text=t["text"], t=t["t"], at=started,
+                               latency_ms=t["latency_ms"], mood_after=t["mood_after"], behaviors=t["behaviors"],
+                               spans=t["spans"], intent=t["intent"], intent_confidence=t["intent_confidence"],
+                               event=t["event"])
+            uow.commit()
+    except (StorageError, SimulationError) as exc:
+        return _fail(dispatcher, str(exc))
+    said = [t for t in prev["turns"] if t["speaker"] == "customer"]
+    text = said[-1]["text"] if said else ""
+    dispatcher.utter_message(text=text, json_message=_payload(
+        sid, from_seq - 1, last, scenario, channel=sim.channel, brief=scenario.summary(), retry_of=original,
+        from_turn=from_seq, history=[{k: t[k] for k in ("seq", "speaker", "text", "event", "mood_after")}
+                                     for t in prev["turns"]]))
+    last_staff = max([t["t"] or 0.0 for t in prev["turns"] if t["speaker"] == "staff"] or [0.0])
+    # the clock goes on from where the earlier session was at turn N, so the timing standards still apply
+    return _slots(sim, session_id=sid, scenario_id=scenario.id, seed=prev["seed"], channel=sim.channel,
+                  next_seq=from_seq, last_customer=text, started_at=(started - timedelta(seconds=t0)).isoformat(),
+                  last_staff_at=last_staff)
 
 
 def _session(tracker: Tracker):

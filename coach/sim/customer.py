@@ -323,3 +323,30 @@ class CustomerSimulator:
 
 def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
+
+
+def replay(scenario: Scenario, seed: int, turns, channel: str | None = None):
+    """The customer exactly as it was after the stored `turns` (dicts with speaker, text, behaviors, event,
+    t), for "Retry from turn N". Staff replies and call events are played again with the behaviours that
+    were detected then; the customer's words must come out the same, or the scenario has changed since.
+    Returns (simulator, the customer's last reply)."""
+    sim = CustomerSimulator(scenario, seed, channel=channel)
+    last = sim.opening()
+    said = [last.text] if last.text else []
+    for turn in turns:
+        if turn["speaker"] == "staff":
+            last = sim.staff_says(turn["text"], turn.get("behaviors") or [], turn.get("t"))
+        elif turn["speaker"] == "system" and turn.get("event") in CALL_EVENTS:
+            last = sim.call_event(turn["event"], turn.get("t") or 0.0)
+        else:
+            continue
+        if last.text:
+            said.append(last.text)
+        if last.outcome:
+            raise SimulationError(f"the session had already ended ({last.outcome}) by then; retry from an earlier turn")
+    stored = [t["text"] for t in turns if t["speaker"] == "customer"]
+    if said != stored:
+        raise SimulationError(f"the scenario {scenario.id} has changed since this session was practised (the "
+                              f"customer would not say the same things), so it cannot be retried exactly; "
+                              f"start it afresh instead")
+    return sim, last

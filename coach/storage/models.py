@@ -141,6 +141,10 @@ class PracticeSession(Base):
     outcome = Column(String(20))
     final_mood = Column(Float)
     rasa_conversation_id = Column(String(120), unique=True)
+    # "Retry from turn N": this session restarted an earlier one before its staff turn N, with the customer
+    # in exactly the state it was (turns 0..N-1 are copied). Retries are for learning; awards leave them out.
+    retry_of_id = Column(Integer, ForeignKey("practice_sessions.id", ondelete="SET NULL"), index=True)
+    retry_from_seq = Column(Integer)
 
     person = relationship("Person")
     turns = relationship("TurnRecord", back_populates="session", order_by="TurnRecord.seq")

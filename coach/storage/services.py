@@ -124,6 +124,33 @@ def create_person(uow, *, name: str, login: str, role: str, team_id: int | None 
     return person.id
 
 
+def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None, team_id=..., active: bool | None = None,
+                  password: str | None = None, password_rounds: int = 12) -> dict:
+    """Change a person's role, team (None: no team), active flag or password; audited (never the password)."""
+    p = _get(uow, Person, person_id, "person")
+    if p.deleted_at is not None:
+        raise Conflict(f"person {person_id} was deleted on request; create a new account instead")
+    before = _person_dict(p)
+    if role is not None:
+        p.role = _one_of(role, ROLES, "role")
+    if team_id is not ...:
+        if team_id is not None:
+            _get(uow, Team, team_id, "team")
+        p.team_id = team_id
+    if active is not None:
+        if not active and person_id == actor_id:
+            raise Conflict("you cannot deactivate your own account; ask another admin")
+        p.active = bool(active)
+    if password is not None:
+        p.password_hash = hash_password(password, password_rounds)
+    uow.session.flush()
+    uow.session.refresh(p)
+    after = _person_dict(p)
+    audit(uow, "person.update", "person", p.id, actor_id=actor_id, subject_id=p.id, before=before,
+          after={**after, "password_changed": password is not None})
+    return after
+
+
 def _person_dict(p: Person) -> dict:
     return {"id": p.id, "name": p.name, "login": p.login, "role": p.role, "team_id": p.team_id,
             "team": p.team.name if p.team else None, "active": p.active,
@@ -216,7 +243,8 @@ def _standards_version(uow, standards) -> StandardsVersion:
 
 def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: str, channel: str, language: str = "en",
                   track: str | None = None, difficulty: int | None = None, seed: int | None = None,
-                  rasa_conversation_id: str | None = None, started_at=None) -> int:
+                  rasa_conversation_id: str | None = None, started_at=None, retry_of_id: int | None = None,
+                  retry_from_seq: int | None = None) -> int:
     person = _get(uow, Person, person_id, "person")
     if person.deleted_at is not None or not person.active:
         raise Conflict(f"person {person_id} is not active; an inactive person cannot start a practice session")
@@ -235,7 +263,7 @@ def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: st
     s = PracticeSession(person_id=person_id, scenario_id=scenario_id, scenario_version=scenario_version, channel=channel,
                         language=language, track=track, difficulty=difficulty, seed=seed,
                         rasa_conversation_id=rasa_conversation_id, started_at=started, last_activity_at=started,
-                        status="active")
+                        status="active", retry_of_id=retry_of_id, retry_from_seq=retry_from_seq)
     uow.session.add(s)
     uow.session.flush()
     return s.id
@@ -427,7 +455,25 @@ def _session_dict(s: PracticeSession) -> dict:
     return {"id": s.id, "person_id": s.person_id, "scenario_id": s.scenario_id, "scenario_version": s.scenario_version,
             "track": s.track, "difficulty": s.difficulty, "channel": s.channel, "language": s.language, "seed": s.seed,
             "started_at": s.started_at, "ended_at": s.ended_at, "status": s.status, "outcome": s.outcome,
-            "final_mood": s.final_mood, "rasa_conversation_id": s.rasa_conversation_id}
+            "final_mood": s.final_mood, "rasa_conversation_id": s.rasa_conversation_id,
+            "retry_of_id": s.retry_of_id, "retry_from_seq": s.retry_from_seq}
+
+
+def retry_prefix(uow, session_id: int, from_seq: int, *, person_id: int) -> dict:
+    """What "Retry from turn N" starts from: the session and its turns before staff turn `from_seq`.
+    Only the person who practised the session may retry it."""
+    s = _get(uow, PracticeSession, session_id, "practice session")
+    if s.person_id != person_id:
+        raise NotFound(f"practice session {session_id} not found among this person's sessions")
+    if s.channel == "drill":
+        raise Conflict("a phrase drill cannot be retried from a turn; start a new round instead")
+    turns = _session_turns(uow, session_id)
+    target = next((t for t in turns if t.seq == from_seq), None)
+    if target is None or target.speaker != "staff":
+        staff = [t.seq for t in turns if t.speaker == "staff"]
+        raise InvalidRecord(f"from_turn: {from_seq!r}; expected the number of one of your replies in session "
+                            f"{session_id}: {', '.join(map(str, staff)) or 'it has none'}")
+    return {**_session_dict(s), "turns": [_turn_dict(t) for t in turns if t.seq < from_seq]}
 
 
 def _turn_dict(t: TurnRecord) -> dict:
