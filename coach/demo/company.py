@@ -172,7 +172,7 @@ def _work_time(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, time(hour=rng.randint(8, 16), minute=rng.randint(0, 59)), tzinfo=timezone.utc)
 
 
-def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions_per_trainee: tuple = (14, 24),
+def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions_per_trainee: tuple = (20, 32),
               days: int = 90, on_progress=None, password_rounds: int = 10) -> dict:
     """Write the demo company into an empty, migrated database. Returns counts and the demo logins."""
     from sqlalchemy import select
@@ -288,24 +288,19 @@ def _demo_review(uow, rng, session_id, reviewer_id):
 
 
 def _demo_awards(db, ids, anchor: date):
-    """Employees of the month for the two months before the anchor's month, decided by the head manager."""
-    first = anchor.replace(day=1)
-    months = []
-    d = first
-    for _ in range(2):
-        d = (d - timedelta(days=1)).replace(day=1)
-        months.append(d)
+    """The employee of the month two months before the anchor's month, decided by the head manager with
+    the real formula; the month just before is left for the demo manager to decide."""
+    from coach import recognition
+
+    formula = recognition.load_formula()
+    month = ((anchor.replace(day=1) - timedelta(days=1)).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     with db.uow() as uow:
-        for m in reversed(months):
-            nxt = (m + timedelta(days=32)).replace(day=1)
-            board = sv.leaderboard(uow, since=m, until=nxt, min_sessions=4)
-            trainees = [r for r in board if sv.get_person(uow, r["person_id"])["role"] == "trainee"]
-            if not trainees:
-                continue
-            top = trainees[0]
-            sv.record_award(uow, period=m.strftime("%Y-%m"), person_id=top["person_id"], decided_by=ids["manager"],
-                            reason=f"Highest mean score of the month over {top['sessions']} sessions "
-                                   f"in {top['tracks']} tracks.",
-                            formula_version="demo-mean-v1",
-                            figures={"mean": top["mean"], "sessions": top["sessions"], "tracks": top["tracks"]})
+        eligible = [c for c in recognition.rank(uow, month, formula) if c.eligible]
+        if not eligible:
+            return
+        top = eligible[0]
+        sv.record_award(uow, period=month, person_id=top.person_id, decided_by=ids["manager"],
+                        reason=f"First in the ranking: {top.sessions} sessions in {len(top.tracks)} tracks, "
+                               f"a final score of {top.final}.",
+                        formula_version=formula.version, figures=top.figures())
         uow.commit()
