@@ -1,0 +1,84 @@
+"""Panel tests: streamlit.testing.v1.AppTest runs the real pages in this process against a real database
+holding the demo company; the practice tests also start the real Rasa and action servers."""
+
+import os
+import socket
+import time
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from coach.storage import Database, migrate
+from coach.storage import services as sv
+
+APP = "trainer_ui/app.py"
+
+
+@pytest.fixture(scope="session")
+def ui_db(tmp_path_factory, scorer):
+    """The demo company in a SQLite file; the panel in this process is pointed at it."""
+    from coach.demo import load_demo
+
+    path = tmp_path_factory.mktemp("ui") / "coach.db"
+    db = Database(f"sqlite:///{path}")
+    migrate.upgrade(db)
+    load_demo(db, scorer, password_rounds=4)
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = db.url
+    from trainer_ui import ui
+
+    ui.database.clear()
+    yield db
+    ui.database.clear()
+    if old is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = old
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def ui_servers(ui_db):
+    """The practice servers on free loopback ports, on the panel's database; the panel is told where."""
+    from bot.servers import Servers
+
+    token = uuid.uuid4().hex
+    with Servers(database=ui_db.url, rasa_port=free_port(), action_port=free_port(), token=token) as s:
+        os.environ["COACH_RASA_URL"], os.environ["COACH_RASA_TOKEN"] = s.rasa_url, token
+        yield s
+        os.environ.pop("COACH_RASA_URL"), os.environ.pop("COACH_RASA_TOKEN")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def person(db, login) -> dict:
+    with db.reader() as r:
+        return sv.find_person(r, login)
+
+
+@pytest.fixture
+def signed_in(ui_db):
+    """An AppTest of the panel with `login` signed in (the session state the sign-in page sets)."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(login, page=None):
+        at = AppTest.from_file(APP, default_timeout=120)
+        p = person(ui_db, login)
+        at.session_state["user"] = {k: p[k] for k in ("id", "name", "login", "role", "team_id")}
+        at.session_state["seen_at"] = time.time()
+        at.run()
+        if page:
+            at.switch_page(page)
+            at.run()
+        return at
+
+    return make
+
+
+def now():
+    return datetime.now(timezone.utc)

@@ -1,0 +1,281 @@
+"""Every page, per role, on the demo company: it renders without an exception, shows what that role
+needs, and refuses what the role may not see (checked on the server side, page by page)."""
+
+import time
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from coach.storage import services as sv
+from coach.storage.models import AuditEntry, Award, PracticeSession, Review
+from tests.ui.conftest import APP, person
+
+ROLE_PAGES = {
+    "trainee": ["trainee/practise.py", "trainee/drill.py", "trainee/progress.py", "common/standards.py",
+                "common/session.py"],
+    "trainer": ["trainer/review.py", "trainer/calibration.py", "common/standards.py", "common/session.py"],
+    "manager": ["trainer/review.py", "trainer/calibration.py", "manager/team.py", "manager/award.py",
+                "common/standards.py"],
+    "admin": ["admin/people.py", "manager/award.py", "common/standards.py", "trainee/practise.py"],
+}
+FORBIDDEN = {
+    "trainee": ["trainer/review.py", "trainer/calibration.py", "manager/team.py", "manager/award.py",
+                "admin/people.py"],
+    "trainer": ["manager/award.py", "manager/team.py", "admin/people.py", "trainee/practise.py"],
+    "manager": ["admin/people.py", "trainee/practise.py"],
+}
+
+
+def texts(at) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.error] + [e.value for e in at.info] + \
+            [e.value for e in at.warning] + [e.value for e in at.success] + [e.value for e in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("role,page", [(r, p) for r, ps in ROLE_PAGES.items() for p in ps])
+def test_each_page_renders_for_its_role(signed_in, role, page):
+    at = signed_in(role, page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("role,page", [(r, p) for r, ps in FORBIDDEN.items() for p in ps])
+def test_a_page_of_another_role_is_refused_on_the_server(ui_db, role, page):
+    # the page file itself is run with the role in the session state: the navigation is not what protects it
+    at = AppTest.from_file(f"trainer_ui/{page}", default_timeout=60)
+    p = person(ui_db, role)
+    at.session_state["user"] = {k: p[k] for k in ("id", "name", "login", "role", "team_id")}
+    at.session_state["seen_at"] = time.time()
+    at.run()
+    assert not at.exception
+    assert any("this page is for" in e.value.lower() for e in at.error), texts(at)
+    assert not at.dataframe and not at.chat_input, "nothing of the page is shown"
+
+
+def test_the_menu_shows_only_the_pages_of_the_role(signed_in):
+    at = signed_in("trainee")
+    at.switch_page("trainer/review.py")  # not among the trainee's pages: the router falls back
+    at.run()
+    assert not any(t.value == "Review queue" for t in at.title)
+
+
+def test_sign_in_with_a_wrong_password_then_the_right_one(ui_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="login").input("trainer")
+    at.text_input(key="password").input("not the password")
+    at.button[0].click()
+    at.run()
+    assert "user" not in at.session_state
+    assert any("do not match" in e.value for e in at.error)
+    at.text_input(key="password").input("practise")
+    at.button[0].click()
+    at.run()
+    assert at.session_state["user"]["login"] == "trainer"
+    assert any(t.value == "Review queue" for t in at.title)  # the trainer's first page
+
+
+def test_sign_in_is_throttled_after_repeated_failures(ui_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    for _ in range(6):
+        at.text_input(key="login").input("manager")
+        at.text_input(key="password").input("guess-guess")
+        at.button[0].click()
+        at.run()
+    assert any("Too many failed sign-ins" in e.value for e in at.error)
+    at.text_input(key="password").input("practise")  # even the right password waits now
+    at.button[0].click()
+    at.run()
+    assert "user" not in at.session_state
+
+
+def test_an_idle_session_expires(signed_in):
+    at = signed_in("trainee")
+    at.session_state["seen_at"] = time.time() - 31 * 60
+    at.run()
+    assert "user" not in at.session_state
+    assert any("signed out" in i.value for i in at.info)
+
+
+def _sessions_of(db, login):
+    with db.reader() as r:
+        return sv.list_sessions(r, person_id=person(db, login)["id"], status="completed", limit=5)
+
+
+def test_a_trainee_opens_their_own_session_but_not_someone_elses(ui_db, signed_in):
+    mine = _sessions_of(ui_db, "trainee")[0]["id"]
+    with ui_db.reader() as r:
+        others = [s for s in sv.list_sessions(r, status="completed", limit=50)
+                  if s["person_id"] != person(ui_db, "trainee")["id"]]
+    at = signed_in("trainee")
+    at.query_params["id"] = str(mine)
+    at.switch_page("common/session.py")
+    at.run()
+    assert not at.exception and not at.error
+    assert any(b.label.startswith("Retry from turn") for b in at.button)
+    at.query_params["id"] = str(others[0]["id"])
+    at.run()
+    assert any("not among the sessions you can see" in e.value for e in at.error)
+    at.query_params["id"] = "999999"
+    at.run()
+    assert any("not among the sessions you can see" in e.value for e in at.error), "no hint whether it exists"
+
+
+def test_a_trainer_sees_only_their_teams_sessions(ui_db, signed_in):
+    trainer = person(ui_db, "trainer")
+    with ui_db.reader() as r:
+        outside = [s for s in sv.list_sessions(r, status="completed", limit=200) if s["team_id"] != trainer["team_id"]]
+    at = signed_in("trainer", "trainer/review.py")
+    assert at.dataframe, texts(at)
+    shown = at.dataframe[0].value
+    assert set(shown["team"]) == {trainer["team"]}
+    at.query_params["id"] = str(outside[0]["id"])
+    at.switch_page("common/session.py")
+    at.run()
+    assert any("not among the sessions you can see" in e.value for e in at.error)
+
+
+def test_a_trainer_overrides_a_finding_and_the_score_and_approves(ui_db, signed_in):
+    trainer = person(ui_db, "trainer")
+    with ui_db.reader() as r:
+        queue = sv.list_sessions(r, team_id=trainer["team_id"], status="completed", review_status="unreviewed",
+                                 limit=200)
+        target = next(s for s in queue if sv.session_detail(r, s["id"])["findings"])
+        detail = sv.session_detail(r, target["id"])
+    finding = detail["findings"][0]
+    at = signed_in("trainer", "trainer/review.py")
+    at.session_state["review_session"] = target["id"]
+    at.run()
+    assert not at.exception
+    at.radio(key=f"v_{finding['id']}").set_value("reject")
+    at.text_input(key=f"r_{finding['id']}").input("the customer had asked for exactly this")
+    new_score = min(100, detail["scorecard"]["overall"] + 7)
+    at.number_input(key="override").set_value(new_score)
+    at.text_input(key="override_reason").input("the rejected finding cost points it should not have")
+    at.button(key="save_approved").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with ui_db.reader() as r:
+        review = r.session.execute(select(Review).where(Review.session_id == target["id"])).scalar_one()
+        assert review.status == "approved" and review.overall_override == new_score
+        assert [(v.finding_id, v.verdict) for v in review.verdicts if v.verdict == "reject"] == [(finding["id"], "reject")]
+        assert r.session.execute(select(AuditEntry).where(AuditEntry.action == "review.save",
+                                                          AuditEntry.entity_id == review.id)).first()
+        card = sv.session_detail(r, target["id"])["scorecard"]
+    assert card["overall"] == detail["scorecard"]["overall"], "the machine's score is kept"
+    # the session page now shows both scores
+    at.query_params["id"] = str(target["id"])
+    at.switch_page("common/session.py")
+    at.run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Score (machine)"] == str(detail["scorecard"]["overall"])
+    assert labels["Trainer-approved"] == str(new_score)
+
+
+def test_rejecting_a_finding_without_a_reason_is_explained_and_nothing_is_saved(ui_db, signed_in):
+    trainer = person(ui_db, "trainer")
+    with ui_db.reader() as r:
+        queue = sv.list_sessions(r, team_id=trainer["team_id"], status="completed", review_status="unreviewed",
+                                 limit=200)
+        target = next(s for s in queue if sv.session_detail(r, s["id"])["findings"])
+        finding = sv.session_detail(r, target["id"])["findings"][0]
+    at = signed_in("trainer", "trainer/review.py")
+    at.session_state["review_session"] = target["id"]
+    at.run()
+    at.radio(key=f"v_{finding['id']}").set_value("reject")
+    at.button(key="save_approved").click()
+    at.run()
+    assert not at.exception
+    assert any("needs a reason" in e.value for e in at.error)
+    with ui_db.reader() as r:
+        assert not r.session.execute(select(Review).where(Review.session_id == target["id"])).first()
+
+
+def test_the_phrase_checker_marks_what_breaks_a_standard(signed_in):
+    at = signed_in("trainee", "common/standards.py")
+    at.text_input(key="check_text").input("I can't do that, it's not my department.")
+    at.run()
+    assert not at.exception
+    assert any("negative_phrasing" in m.value or "can't" in m.value for m in at.markdown)
+    assert at.error, "a broken standard is shown"
+    at.text_input(key="check_text").input("I'll put you through to the billing team, who can sort this out today.")
+    at.run()
+    assert not at.exception
+
+
+def test_progress_shows_badges_and_what_to_work_on(signed_in):
+    at = signed_in("trainee", "trainee/progress.py")
+    assert not at.exception
+    body = texts(at)
+    assert "Badges" in [s.value for s in at.subheader]
+    assert "What to work on" in [s.value for s in at.subheader]
+    assert {m.label for m in at.metric} >= {"Sessions", "Practice streak", "Badges"}
+    assert body
+
+
+def test_a_manager_picks_the_employee_of_the_month(ui_db, signed_in):
+    at = signed_in("manager", "manager/award.py")
+    assert not at.exception
+    periods = at.selectbox(key="award_period").options
+    # the first finished month without a decision and with eligible candidates
+    for period in periods[1:]:
+        at.selectbox(key="award_period").set_value(period)
+        at.run()
+        if any(w.key == "award_decide" for w in at.button):
+            break
+    else:
+        pytest.fail("no month to decide in the demo company: " + texts(at))
+    from coach import recognition
+
+    with ui_db.reader() as r:
+        ranked = {c.person_id: c for c in recognition.rank(r, period) if c.eligible}
+    chosen = ranked[at.selectbox(key="award_pick").value]
+    assert chosen.rank == 1, "the ranking proposes its first candidate"
+    at.button(key="award_decide").click()
+    at.run()
+    assert any("write the reason" in e.value for e in at.error), "a decision needs a reason"
+    at.text_area(key="award_reason").input("Steady, varied practice and the best complaint handling this month.")
+    at.button(key="award_decide").click()
+    at.run()
+    assert not at.exception and not at.error
+    with ui_db.reader() as r:
+        award = r.session.execute(select(Award).where(Award.period == period)).scalar_one()
+        assert award.person_id == chosen.person_id and award.formula_version == "eotm-v1"
+        assert award.figures["final"] == chosen.final
+        assert r.session.execute(select(AuditEntry).where(AuditEntry.action == "award.decide",
+                                                          AuditEntry.entity_id == award.id)).first()
+    assert any("is the employee of the month" in s.value for s in at.success)
+
+
+def test_admin_adds_a_person_and_a_bad_password_is_explained(ui_db, signed_in):
+    at = signed_in("admin", "admin/people.py")
+    at.text_input(key="np_name").input("Rosa Diaz")
+    at.text_input(key="np_login").input("rosa.diaz")
+    at.text_input(key="np_password").input("short")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert any("at least 8 characters" in e.value for e in at.error)
+    at.text_input(key="np_name").input("Rosa Diaz")
+    at.text_input(key="np_login").input("rosa.diaz")
+    at.text_input(key="np_password").input("long enough password")
+    at.button[0].click()
+    at.run()
+    assert not at.exception and not at.error
+    with ui_db.reader() as r:
+        assert sv.find_person(r, "rosa.diaz")["role"] == "trainee"
+        assert sv.check_password(r, "rosa.diaz", "long enough password")
+
+
+def test_no_sessions_yet_says_what_to_do(ui_db, signed_in):
+    with ui_db.uow() as w:
+        team = sv.list_teams(w)[0]["id"]
+        sv.create_person(w, name="New Hire", login="new.hire", role="trainee", team_id=team, password="practise",
+                         password_rounds=4)
+        w.commit()
+    at = signed_in("new.hire", "trainee/progress.py")
+    assert not at.exception
+    assert any("No scored sessions yet" in i.value for i in at.info)

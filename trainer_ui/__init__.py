@@ -1,0 +1,1 @@
+"""The Streamlit panel (practise, review, progress, employee of the month), pages grouped by role."""

@@ -1,0 +1,95 @@
+"""People and teams (admin): accounts, roles and teams; a person's data exported or erased on request.
+Every change is written to the audit log."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from coach.storage import services as sv
+from trainer_ui import ui
+
+user = ui.page("people", "People and teams")
+ROLES = ["trainee", "trainer", "manager", "admin"]
+
+with ui.reader() as r:
+    teams = sv.list_teams(r)
+    people = sv.list_people(r)
+team_names = {t["id"]: t["name"] for t in teams}
+
+st.dataframe(pd.DataFrame([{"id": p["id"], "name": p["name"], "login": p["login"], "role": p["role"],
+                            "team": p["team"] or "", "active": p["active"]} for p in people]),
+             hide_index=True, width="stretch", height=300)
+
+left, right = st.columns(2)
+with left, st.form("new_person", clear_on_submit=True):
+    st.markdown("**Add a person**")
+    name = st.text_input("Full name", max_chars=200, key="np_name")
+    login = st.text_input("Login", max_chars=120, key="np_login", placeholder="anna.berg")
+    role = st.selectbox("Role", ROLES, key="np_role")
+    team = st.selectbox("Team", [None, *team_names], format_func=lambda t: "no team" if t is None else team_names[t],
+                        key="np_team")
+    password = st.text_input("First password (8 characters or more)", type="password", key="np_password")
+    if st.form_submit_button("Add"):
+        with ui.errors("the person was not added"):
+            with ui.uow() as w:
+                sv.create_person(w, name=name, login=login, role=role, team_id=team, password=password,
+                                 actor_id=user["id"])
+                w.commit()
+            st.success(f"{name} can now sign in as {login.strip().lower()}.")
+            st.rerun()
+with right, st.form("new_team", clear_on_submit=True):
+    st.markdown("**Add a team**")
+    tname = st.text_input("Team name", max_chars=120, key="nt_name")
+    if st.form_submit_button("Add team"):
+        with ui.errors("the team was not added"):
+            with ui.uow() as w:
+                sv.create_team(w, tname, actor_id=user["id"])
+                w.commit()
+            st.rerun()
+
+st.subheader("Change a person")
+if not people:
+    ui.empty("Nobody here yet: add the first person above.")
+    st.stop()
+by_id = {p["id"]: p for p in people}
+who = by_id[st.selectbox("Person", list(by_id), key="edit_person",
+                         format_func=lambda i: f"{by_id[i]['name']} ({by_id[i]['login']})")]
+c = st.columns(3)
+new_role = c[0].selectbox("Role", ROLES, index=ROLES.index(who["role"]), key=f"er_{who['id']}")
+new_team = c[1].selectbox("Team", [None, *team_names], key=f"et_{who['id']}",
+                          index=([None, *team_names].index(who["team_id"]) if who["team_id"] in team_names else 0),
+                          format_func=lambda t: "no team" if t is None else team_names[t])
+active = c[2].checkbox("Can sign in", value=who["active"], key=f"ea_{who['id']}")
+new_password = st.text_input("New password (leave empty to keep)", type="password", key=f"ep_{who['id']}")
+if st.button("Save changes", key="save_person"):
+    with ui.errors("the change was not saved"):
+        with ui.uow() as w:
+            sv.update_person(w, who["id"], actor_id=user["id"], role=new_role, team_id=new_team, active=active,
+                             password=new_password or None)
+            w.commit()
+        st.success("Saved.")
+        st.rerun()
+
+with st.expander("Data requests (export, erase)"):
+    if st.button("Prepare an export of everything stored about this person", key="export"):
+        with ui.errors("the export failed"):
+            with ui.uow() as w:
+                data = sv.export_person(w, who["id"], actor_id=user["id"])
+                w.commit()
+            st.session_state["export_blob"] = (who["id"], json.dumps(data, indent=2, ensure_ascii=False))
+    blob = st.session_state.get("export_blob")
+    if blob and blob[0] == who["id"]:
+        st.download_button("Download the export (JSON)", blob[1], file_name=f"person-{who['id']}.json",
+                           mime="application/json", key="export_download")
+    st.warning("Erasing removes the name, login, password and every word this person said in practice; the "
+               "anonymous scores stay. It cannot be undone.")
+    confirm = st.text_input(f"Type {who['login']} to confirm", key="erase_confirm")
+    if st.button("Erase this person's data", key="erase", disabled=confirm.strip().lower() != (who["login"] or "")):
+        with ui.errors("the erasure failed"):
+            if who["id"] == user["id"]:
+                raise ValueError("you cannot erase your own account while signed in with it")
+            with ui.uow() as w:
+                done = sv.delete_person(w, who["id"], actor_id=user["id"])
+                w.commit()
+            st.success(f"Erased: {done}")

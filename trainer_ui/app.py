@@ -1,0 +1,92 @@
+"""The panel's entry point and router: `streamlit run trainer_ui/app.py`.
+
+It sets the page up, checks who is signed in and shows the pages of their role (st.navigation);
+every page checks the role again on the server side (trainer_ui.ui.page), so a hidden page stays closed
+even when its address is typed in.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # streamlit puts this folder on the path, the pages import trainer_ui.*
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from coach import auth  # noqa: E402
+from trainer_ui import ui  # noqa: E402
+
+st.set_page_config(page_title="Service coach", page_icon="🎧", layout="wide")
+HERE = Path(__file__).parent
+
+PAGES = [  # (section, page key, file, title, icon)
+    ("Practice", "practise", "trainee/practise.py", "Practise", "🎧"),
+    ("Practice", "drill", "trainee/drill.py", "Phrase drill", "🔁"),
+    ("Practice", "progress", "trainee/progress.py", "My progress", "📈"),
+    ("Coaching", "review", "trainer/review.py", "Review queue", "📝"),
+    ("Coaching", "calibration", "trainer/calibration.py", "Calibration", "⚖️"),
+    ("Management", "team", "manager/team.py", "Team dashboard", "👥"),
+    ("Management", "award", "manager/award.py", "Employee of the month", "🏆"),
+    ("Reference", "standards", "common/standards.py", "Standards", "📘"),
+    ("Reference", "session", "common/session.py", "Session", "🗂️"),
+    ("Company", "people", "admin/people.py", "People and teams", "🛠️"),
+]
+
+
+def sign_in_page():
+    st.title("Service coach")
+    st.caption("Practise with difficult customers, see what to say better, follow your progress.")
+    if st.session_state.get("signed_out_reason"):
+        st.info(st.session_state.pop("signed_out_reason"))
+    with st.form("sign_in"):
+        login = st.text_input("Login", key="login", max_chars=120)
+        password = st.text_input("Password", type="password", key="password", max_chars=200)
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if not submitted:
+        return
+    from coach.storage import services as sv
+
+    login = (login or "").strip().lower()
+    if not login or not password:
+        st.error("Enter your login and password.")
+        return
+    wait = ui.throttle().wait_seconds("login:" + login)
+    if wait > 0:
+        st.error(f"Too many failed sign-ins for {login}; try again in {wait / 60:.0f} minutes "
+                 f"or ask an admin to reset your password.")
+        return
+    with ui.errors("signing in"):
+        with ui.reader() as r:
+            user = sv.check_password(r, login, password)
+        if user is None:
+            ui.throttle().failed("login:" + login)
+            st.error("That login and password do not match.")
+            return
+        ui.throttle().succeeded("login:" + login)
+        ui.sign_in(user)
+        st.rerun()
+
+
+def sign_out_page():
+    ui.sign_out()
+    st.session_state["signed_out_reason"] = "You are signed out."
+    st.rerun()
+
+
+user = ui.current_user()
+if user is None:
+    nav = st.navigation([st.Page(sign_in_page, title="Sign in", icon="🔑", url_path="sign-in")])
+else:
+    sections: dict = {}
+    for section, key, file, title, icon in PAGES:
+        if auth.allowed(user["role"], key) and key != "session":
+            sections.setdefault(section, []).append(
+                st.Page(file, title=title, icon=icon, url_path=key))
+    # the session page is reached from lists (a link with ?id=), not from the menu
+    sections.setdefault("Reference", []).append(
+        st.Page("common/session.py", title="Session", icon="🗂️", url_path="session"))
+    sections["Account"] = [st.Page(sign_out_page, title=f"Sign out ({user['name']})", icon="🚪",
+                                   url_path="sign-out")]
+    nav = st.navigation(sections)
+nav.run()

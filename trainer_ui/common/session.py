@@ -1,0 +1,71 @@
+"""One practice session: the transcript with its findings, the scorecard, trainers' reviews beside the
+machine's score, and, for the trainee who practised it, Retry from turn N. Open it as /session?id=N."""
+
+import streamlit as st
+
+from coach import auth
+from coach.storage import NotFound
+from coach.storage import services as sv
+from trainer_ui import ui
+
+user = ui.page("session", "Session")
+
+raw = st.query_params.get("id")
+if raw is None:
+    with ui.errors("the sessions could not be listed"):
+        with ui.reader() as r:
+            rows = sv.list_sessions(r, limit=20, **auth.session_scope(user))
+        if not rows:
+            ui.empty("No sessions to show yet. Trainees' sessions appear here once they practise.")
+        for row in rows:
+            st.page_link("common/session.py", label=f"#{row['id']} · {row['name']} · {row['scenario_id']} · "
+                         f"{row['started_at']:%Y-%m-%d %H:%M} · score {row['overall'] if row['overall'] is not None else '—'}",
+                         query_params={"id": row["id"]})
+    st.stop()
+
+try:
+    session_id = int(raw)
+except ValueError:
+    st.error(f"'{raw}' is not a session number; open a session from a list, or use ?id= and a number.")
+    st.stop()
+
+with ui.reader() as r:
+    try:
+        detail = sv.session_detail(r, session_id)
+    except NotFound:
+        detail = None
+# the same answer for "does not exist" and "not yours": nothing is learnt about other people's sessions
+if detail is None or not auth.can_see_session(user, detail):
+    st.error(f"Session {session_id} is not among the sessions you can see.")
+    st.stop()
+
+st.markdown(f"**{detail['person']}** · {detail['scenario_id']} ({detail['track']}, "
+            f"{'★' * (detail['difficulty'] or 1)}) · {detail['channel']} · "
+            f"{detail['started_at']:%Y-%m-%d %H:%M} · {detail['status']}")
+if detail.get("retry_of_id"):
+    st.page_link("common/session.py", label=f"Retry of session {detail['retry_of_id']} from turn "
+                 f"{detail['retry_from_seq']}", query_params={"id": detail["retry_of_id"]})
+ui.scorecard(detail)
+for rv in detail["reviews"]:
+    with st.container(border=True):
+        st.markdown(f"**Trainer review** ({rv['status']})"
+                    + (f": score set to **{rv['overall_override']}** because {rv['overall_reason']}"
+                       if rv.get("overall_override") is not None else ""))
+        if rv.get("comment"):
+            st.markdown(f"> {rv['comment']}")
+        for v in rv["verdicts"]:
+            if v["verdict"] != "agree":
+                st.caption(f"{v['verdict']} {v['rule']} (turn {v['turn_seq']}): {v.get('reason') or ''}")
+st.subheader("Transcript")
+ui.transcript(detail)
+
+staff = [t for t in detail["turns"] if t["speaker"] == "staff"]
+if user["id"] == detail["person_id"] and staff and detail["channel"] != "drill" and detail["status"] != "active":
+    st.subheader("Retry from a turn")
+    said = {t["seq"]: t["text"] for t in staff}
+    pick = st.selectbox("Your reply", list(said), key="session_retry_turn",
+                        format_func=lambda s: f"turn {s}: {said[s][:80]}")
+    if st.button(f"Retry from turn {pick}", key="session_retry", type="primary"):
+        st.session_state.pop("practice", None)
+        st.session_state["retry_request"] = {"session_id": detail["id"], "from_turn": pick}
+        st.switch_page("trainee/practise.py")

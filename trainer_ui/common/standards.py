@@ -1,0 +1,75 @@
+"""Standards: the company's written service standards by category, with passing and failing examples,
+and a phrase checker that tags and scores any sentence. Admins can edit a rule; the edit is checked
+by the same loader the scorer uses before it is saved."""
+
+import html
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from coach.transcript import Transcript, Turn
+from trainer_ui import ui
+
+user = ui.page("standards", "Standards")
+scorer = ui.scorer()
+pack = scorer.pack
+
+st.subheader("Phrase checker")
+st.caption("Type what you would say; press Enter to see what the coach hears in it and how it scores.")
+c1, c2 = st.columns([2, 1])
+sentence = c1.text_input("Your sentence", key="check_text", max_chars=2000,
+                         placeholder="I can't do that until Monday, it's not my department.")
+customer = c2.text_input("The customer said (optional)", key="check_customer", max_chars=2000,
+                         placeholder="My order is late again!")
+if sentence.strip():
+    with ui.errors("the sentence could not be checked"):
+        det = scorer.detector.detect(sentence, customer or None)
+        turns = ([Turn("customer", customer)] if customer.strip() else []) + [Turn("staff", sentence)]
+        card = scorer.score(Transcript(turns=turns))
+        for w in det.warnings:
+            st.warning(w)
+        st.markdown("**What the coach hears:** " + (", ".join(f"`{b}`" for b in det.behaviors) or "nothing it knows"))
+        findings = [{"rule": f.rule, "message": f.message, "span": f.span} for f in card.findings
+                    if f.turn == len(turns) - 1 and f.span]
+        st.markdown(ui.highlighted(sentence, findings), unsafe_allow_html=True)
+        turn_findings = [f for f in card.findings if f.turn == len(turns) - 1]
+        if not turn_findings:
+            st.success("No standard broken in this sentence.")
+        for f in turn_findings:
+            better = f.fix or f.suggestion
+            st.error(f"**{f.rule}**: {f.message}" + (f"  \n💡 Better: *{better}*" if better else ""))
+
+st.subheader(f"{pack.name} (version {pack.version})")
+for cat, title in pack.categories.items():
+    rules = [r for r in pack.rules if r.category == cat]
+    st.markdown(f"### {title} ({len(rules)})")
+    for r in rules:
+        with st.expander(f"{r.id} · {r.title} · {r.severity}"):
+            st.markdown(r.message)
+            if r.suggestions:
+                st.markdown("**Say instead:** " + " / ".join(f"*{html.escape(s)}*" for s in r.suggestions[:3]))
+            for kind, icon in (("pass", "✅"), ("fail", "❌")):
+                for ex in (r.examples or {}).get(kind, [])[:3]:
+                    text = ex if isinstance(ex, str) else " → ".join(
+                        f"{t['speaker']}: {t.get('text', t.get('event', ''))}" for t in ex.get("turns", []))
+                    st.markdown(f"{icon} {html.escape(text)}")
+            st.caption(f"Source: {r.source} · {Path(r.path).name}")
+            if user["role"] == "admin":
+                key = f"edit_{r.id}"
+                new = st.text_area("Rule file (YAML)", Path(r.path).read_text(encoding="utf-8"), key=key, height=300)
+                if st.button("Check and save", key=f"save_{r.id}"):
+                    with ui.errors(f"{Path(r.path).name} was not saved"):
+                        from coach.standards import Scorer, load_pack
+
+                        root = Path(pack.path)
+                        with tempfile.TemporaryDirectory() as tmp:  # check the whole pack with the edit in it
+                            copy = Path(tmp) / root.name
+                            shutil.copytree(root, copy)
+                            (copy / Path(r.path).relative_to(root)).write_text(new, encoding="utf-8")
+                            Scorer(load_pack(copy), detector=scorer.detector)
+                        Path(r.path).write_text(new, encoding="utf-8")
+                        ui.scorer.clear()
+                        st.success(f"Saved. New sessions are scored with it; run `coach rescore --since <date>` "
+                                   f"to score earlier sessions again.")

@@ -1,0 +1,61 @@
+"""Phrase drill: quick rounds of turning a negative sentence into a positive one, with instant feedback.
+The round runs on the practice server like any session, so it is recorded and counts in progress."""
+
+import html
+import random
+
+import streamlit as st
+
+from trainer_ui import ui
+
+user = ui.page("drill", "Phrase drill")
+KEY = "drill"
+st.caption("Each prompt is something a colleague said. Say the same thing positively: keep the facts, "
+           "say what you can do, and leave out blame and 'can't'.")
+
+d = st.session_state.get(KEY)
+if d is None:
+    if st.button("Start a round of 8", type="primary", key="drill_start"):
+        with ui.errors("the drill could not start"):
+            client = ui.practice_client()
+            reply = client.start(person_id=user["id"], scenario="phrase_drill", seed=random.randrange(1, 2**31))
+            st.session_state[KEY] = {"client": client, "prompt": reply["drill"]["prompt"], "k": 0,
+                                     "of": reply["drill"]["of"], "results": [], "done": False, "passed": 0}
+            st.rerun()
+    st.stop()
+
+st.progress(d["k"] / d["of"], text=f"{d['k']} of {d['of']} done · {d['passed']} rephrased well")
+for r in d["results"]:
+    res = r["result"]
+    icon = "✅" if res["passed"] else "❌"
+    with st.container(border=True):
+        st.markdown(f"{icon} ~~{html.escape(r['prompt'])}~~  \n**You:** {html.escape(r['answer'])}")
+        for line in res["feedback"]:
+            st.markdown(f"- {html.escape(line)}")
+        st.caption(f"A model answer: {res['model']}")
+
+if d["done"]:
+    ok = d["passed"] >= 0.75 * d["of"]
+    (st.success if ok else st.warning)(f"Round over: {d['passed']} of {d['of']} rephrased well."
+                                       + ("" if ok else " Six of eight passes the round; try another."))
+    if st.button("Another round", key="drill_again"):
+        st.session_state.pop(KEY)
+        st.rerun()
+    st.stop()
+
+st.markdown(f"### Say it positively\n> {html.escape(d['prompt'])}")
+answer = st.chat_input("Your positive version", key="drill_answer", max_chars=2000)
+if answer:
+    with ui.errors("the answer was not checked"):
+        reply = d["client"].say(answer)
+        info = reply["drill"]
+        d["results"].append({"prompt": info["prompt"], "answer": answer, "result": info["result"]})
+        d["k"], d["passed"] = info["k"] + 1, info["passed"]
+        d["done"] = info.get("next") is None
+        d["prompt"] = info.get("next") or d["prompt"]
+        st.rerun()
+if st.button("Stop the round", key="drill_stop"):
+    with ui.errors("the round could not be stopped"):
+        d["client"].end()
+    st.session_state.pop(KEY)
+    st.rerun()

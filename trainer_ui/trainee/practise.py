@@ -1,0 +1,229 @@
+"""Practise: pick a scenario, talk to the difficult customer (chat or phone), see the scorecard, and
+retry from any of your replies with the customer exactly as it was then."""
+
+import random
+import time
+
+import streamlit as st
+
+from trainer_ui import ui
+
+user = ui.page("practise", "Practise")
+KEY = "practice"
+CALL_BUTTONS = (("answer", "📞 Answer", ("ringing",)), ("hold", "⏸️ Hold", ("connected",)),
+                ("resume", "▶️ Resume", ("on_hold",)), ("transfer", "🔀 Transfer", ("connected", "on_hold")),
+                ("hangup", "☎️ Hang up", ("ringing", "connected", "on_hold")))
+NEXT_CALL = {"answer": "connected", "hold": "on_hold", "resume": "connected"}
+
+
+def _new_state(client, reply, scenario, channel, **extra):
+    p = {"client": client, "session_id": reply["session_id"], "scenario": scenario.id, "channel": channel,
+         "title": scenario.title, "turns": [], "moods": [], "outcome": None, "call": None, "since": time.time(),
+         "hint": None, **extra}
+    for h in reply.get("history") or []:
+        p["turns"].append({"speaker": h["speaker"], "text": h["text"], "seq": h["seq"], "event": h.get("event")})
+        if h.get("mood_after") is not None:
+            p["moods"].append(h["mood_after"])
+    if not reply.get("history") and reply.get("customer"):
+        p["turns"].append({"speaker": "customer", "text": reply["customer"], "seq": 0})
+    if channel == "phone":  # a retry may start in the middle of a call
+        events = [t.get("event") for t in p["turns"] if t["speaker"] == "system" and t.get("event") != "ring"]
+        spoke = any(t["speaker"] == "staff" for t in p["turns"])
+        p["call"] = NEXT_CALL.get(events[-1]) if events else ("connected" if spoke else "ringing")
+    _take(p, reply, record_customer=False)
+    return p
+
+
+def _take(p, reply, record_customer=True):
+    """Fold the customer's answer into the page state."""
+    if record_customer and reply.get("customer"):
+        p["turns"].append({"speaker": "customer", "text": reply["customer"], "seq": (reply.get("seq") or 0) + 1})
+    if reply.get("mood") is not None:
+        p["mood"], p["band"] = reply["mood"], reply.get("band")
+        p["moods"].append(reply["mood"])
+    p["needs"], p["needs_met"] = reply.get("needs") or p.get("needs", []), reply.get("needs_met") or p.get("needs_met", [])
+    if reply.get("outcome"):
+        p["outcome"] = reply["outcome"]
+
+
+def start(scenario, channel, hostile):
+    client = ui.practice_client()
+    seed = random.randrange(1, 2**31)
+    with ui.errors("the session could not start"):
+        reply = client.start(person_id=user["id"], scenario=scenario.id, seed=seed, channel=channel, hostile=hostile)
+        st.session_state[KEY] = _new_state(client, reply, scenario, channel)
+        st.rerun()
+
+
+def retry(session_id: int, from_turn: int):
+    client = ui.practice_client()
+    with ui.errors("the retry could not start"):
+        reply = client.retry(person_id=user["id"], session_id=session_id, from_turn=from_turn)
+        sc = ui.scenarios()[st.session_state.get(KEY, {}).get("scenario") or _scenario_of(session_id)]
+        st.session_state[KEY] = _new_state(client, reply, sc, reply.get("channel") or sc.channel,
+                                           retry_of=session_id, from_turn=from_turn)
+        st.rerun()
+
+
+def _scenario_of(session_id):
+    from coach.storage import services as sv
+
+    with ui.reader() as r:
+        return sv.session_detail(r, session_id)["scenario_id"]
+
+
+def say(p, text):
+    t0 = time.perf_counter()
+    reply = p["client"].say(text)
+    p["client_ms"] = (time.perf_counter() - t0) * 1000
+    p["turns"].append({"speaker": "staff", "text": text, "seq": reply["seq"], "findings": reply.get("findings") or []})
+    _take(p, reply)
+    p["hint"] = reply.get("findings") or []
+    if p.get("channel") == "phone" and p.get("call") in ("ringing", "on_hold"):
+        p["call"] = "connected"  # speaking answers the call / takes the caller off hold
+
+
+def call_event(p, event):
+    reply = p["client"].event(event)
+    p["turns"].append({"speaker": "system", "event": event, "seq": reply["seq"], "text": ""})
+    _take(p, reply)
+    p["call"] = NEXT_CALL.get(event, "ended")
+
+
+def end(p):
+    reply = p["client"].end()
+    _take(p, reply)
+    p["outcome"] = p["outcome"] or reply.get("outcome") or "ended_by_trainee"
+
+
+# -- a retry asked for from another page (My progress, a session) --------------------------------
+asked = st.session_state.pop("retry_request", None)
+if asked:
+    retry(asked["session_id"], asked["from_turn"])
+
+p = st.session_state.get(KEY)
+
+# -- choosing a scenario -------------------------------------------------------------------------
+if p is None:
+    with ui.errors("the scenarios could not be loaded"):
+        all_sc = sorted(ui.scenarios().values(), key=lambda s: (s.track, s.difficulty, s.title))
+        c1, c2 = st.columns(2)
+        track = c1.selectbox("Track", ["all", "phrasing", "telephone", "complaint"], key="pick_track")
+        levels = c2.multiselect("Difficulty", [1, 2, 3], default=[1, 2, 3], key="pick_level",
+                                format_func=lambda d: "★" * d)
+        shown = [s for s in all_sc if (track == "all" or s.track == track) and s.difficulty in levels]
+        if not shown:
+            ui.empty("No scenario matches: choose another track or difficulty.")
+            st.stop()
+        by_id = {s.id: s for s in shown}
+        sc = by_id[st.selectbox("Scenario", list(by_id), key="pick_scenario",
+                                format_func=lambda i: f"{by_id[i].title}  ({by_id[i].track}, {'★' * by_id[i].difficulty})")]
+        with st.container(border=True):
+            st.markdown(f"**{sc.title}**: {sc.brief}")
+            st.caption(f"Customer: {sc.persona.get('name', 'a customer')} · usually a {sc.channel} contact")
+        mode = st.radio("Mode", ["chat", "phone"], index=0 if sc.channel == "chat" else 1, horizontal=True,
+                        key="pick_mode", format_func=lambda m: {"chat": "💬 Chat", "phone": "📞 Phone"}[m])
+        hostile = False
+        if sc.hostility >= 2:
+            st.warning("This customer insults and threatens. Practise it only if you are ready to.")
+            hostile = st.checkbox("I understand; play the hostile customer", key="pick_hostile")
+        st.toggle("Show a hint after each reply", value=True, key="hints")
+        if st.button("Start practice", type="primary", key="start", disabled=sc.hostility >= 2 and not hostile):
+            start(sc, mode, hostile)
+    st.stop()
+
+# -- the conversation ----------------------------------------------------------------------------
+head = st.columns([3, 2])
+with head[0]:
+    label = f"**{p['title']}** · {p['channel']}"
+    if p.get("retry_of"):
+        label += f" · retry of session {p['retry_of']} from turn {p['from_turn']}"
+    st.markdown(label)
+with head[1]:
+    ui.mood_meter(p.get("mood"), p.get("band"))
+
+if p["channel"] == "phone" and not p["outcome"]:
+    @st.fragment(run_every=1.0 if p.get("call") in ("ringing", "on_hold") else None)
+    def phone_timer():
+        secs = time.time() - p.setdefault("call_since", time.time())
+        state = p.get("call")
+        if state == "ringing":
+            st.markdown(f"### 📳 Ringing... {secs:.0f} s")
+        elif state == "on_hold":
+            st.markdown(f"### ⏸️ Caller on hold {secs:.0f} s")
+        else:
+            st.markdown("### 📞 On the call")
+
+    phone_timer()
+    cols = st.columns(len(CALL_BUTTONS))
+    for col, (event, label, states) in zip(cols, CALL_BUTTONS):
+        if col.button(label, key=f"call_{event}", disabled=p.get("call") not in states, width="stretch"):
+            with ui.errors(f"{event} did not go through"):
+                call_event(p, event)
+                p["call_since"] = time.time()
+                st.rerun()
+
+for t in p["turns"]:
+    if t["speaker"] == "system":
+        if t.get("event") != "ring":
+            st.caption(f"📞 you pressed {t['event']}")
+        continue
+    role = "user" if t["speaker"] == "staff" else "assistant"
+    with st.chat_message(role, avatar="🧑‍💼" if role == "user" else "🙍"):
+        st.markdown(ui.highlighted(t["text"], t.get("findings") or []), unsafe_allow_html=True)
+
+if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
+    for f in p["hint"]:
+        better = f.get("fix") or f.get("suggestion")
+        st.info(f"💡 {f['message']}" + (f" Try: *{better}*" if better else ""))
+
+if not p["outcome"]:
+    if p.get("needs"):
+        st.caption(f"Customer's needs met: {len(p.get('needs_met') or [])} of {len(p['needs'])}")
+    text = st.chat_input("Your reply to the customer", key="reply", max_chars=2000)
+    if text:
+        with ui.errors("the reply was not delivered"):
+            say(p, text)
+            st.rerun()
+    if st.button("End the session", key="end"):
+        with ui.errors("the session could not be ended"):
+            end(p)
+            st.rerun()
+    st.stop()
+
+# -- the result ----------------------------------------------------------------------------------
+from coach.storage import services as sv  # noqa: E402
+
+st.success(f"Session over: {p['outcome'].replace('_', ' ')}.")
+with ui.errors("the scorecard could not be loaded"):
+    with ui.reader() as r:
+        detail = sv.session_detail(r, p["session_id"])
+        original = sv.session_detail(r, p["retry_of"]) if p.get("retry_of") else None
+    if original:
+        st.subheader(f"Your retry beside the first try (from turn {p['from_turn']})")
+        left, right = st.columns(2)
+        for col, d, name in ((left, original, "First try"), (right, detail, "Retry")):
+            with col:
+                card = d.get("scorecard") or {}
+                st.markdown(f"**{name}** (session {d['id']})")
+                m = st.columns(3)
+                m[0].metric("Score", card.get("overall", "—"))
+                m[1].metric("Outcome", (d.get("outcome") or "—").replace("_", " "))
+                m[2].metric("Final mood", f"{d['final_mood']:+.2f}" if d.get("final_mood") is not None else "—")
+                ui.transcript({**d, "turns": [t for t in d["turns"] if t["seq"] >= p["from_turn"] - 1]})
+    st.subheader("Scorecard")
+    ui.scorecard(detail)
+    st.subheader("What you said, and what to say better")
+    ui.transcript(detail)
+    staff = [t for t in detail["turns"] if t["speaker"] == "staff"]
+    if staff:
+        st.subheader("Retry from a turn")
+        st.caption("Restart before one of your replies, with the customer exactly as it was, and say it better.")
+        said = {t["seq"]: t["text"] for t in staff}
+        pick = st.selectbox("Your reply", list(said), key="retry_turn",
+                            format_func=lambda s: f"turn {s}: {said[s][:80]}")
+        if st.button(f"Retry from turn {pick}", key="retry", type="primary"):
+            retry(detail["id"], pick)
+if st.button("Practise another scenario", key="again"):
+    st.session_state.pop(KEY, None)
+    st.rerun()

@@ -1,0 +1,56 @@
+"""Calibration: how often trainers agree with the automatic score, per standard (Cohen's kappa and percent
+agreement over reviewed sessions), and where they disagree most, so the standards pack can be fixed."""
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from coach import analytics
+from trainer_ui import ui
+
+user = ui.page("calibration", "Calibration")
+st.caption("Over reviewed sessions (approved or disputed): per standard, did the trainer and the machine agree "
+           "that it was broken? Kappa 1 is perfect agreement, 0 is no better than chance; below 0.4 the "
+           "standard or the detector needs work.")
+days = st.select_slider("Period", [30, 90, 180, 365], value=90, key="cal_days",
+                        format_func=lambda d: f"last {d} days")
+since = datetime.combine(date.today() - timedelta(days=days), time(), tzinfo=timezone.utc)
+team = user["team_id"] if user["role"] == "trainer" else None
+
+with ui.errors("the calibration could not be computed"):
+    with ui.reader() as r:
+        cal = analytics.calibration(r, since=since, team_id=team)
+    if not cal["reviews"]:
+        ui.empty("No reviewed sessions in this period yet. Approve or dispute sessions in the **Review queue** "
+                 "and the agreement appears here.")
+        st.stop()
+    o = cal["overall"]
+    m = st.columns(4)
+    m[0].metric("Reviews", cal["reviews"])
+    m[1].metric("Agreement", f"{o['agreement']:.0f} %")
+    m[2].metric("Cohen's kappa", "—" if o["kappa"] is None else f"{o['kappa']:.2f}")
+    sc = cal["score"]
+    m[3].metric("Score changed by", "—" if sc["mean_abs_diff"] is None else f"±{sc['mean_abs_diff']}",
+                help=f"mean size of trainers' score overrides over {sc['reviews']} overrides")
+    df = pd.DataFrame(cal["per_rule"])
+    df["label"] = df["rule_id"] + " " + df["title"].fillna("")
+    st.subheader("Where trainers and the machine disagree most")
+    worst = df[df["disagreements"] > 0].head(15)
+    if worst.empty:
+        st.success("Trainers agreed with every finding in this period.")
+    else:
+        long = worst.melt(id_vars=["label"], value_vars=["machine_only", "trainer_only"], var_name="who",
+                          value_name="times")
+        long["who"] = long["who"].map({"machine_only": "machine found, trainer rejected",
+                                       "trainer_only": "trainer added, machine missed"})
+        st.altair_chart(alt.Chart(long).mark_bar().encode(
+            x=alt.X("times:Q"), y=alt.Y("label:N", sort="-x", title=None), color="who:N",
+            tooltip=["label", "who", "times"]).properties(height=25 * len(worst) + 40), width="stretch")
+    st.subheader("Per standard")
+    st.dataframe(df[["rule_id", "title", "category", "n", "agreement", "kappa", "both", "machine_only",
+                     "trainer_only", "neither"]], hide_index=True, width="stretch",
+                 column_config={"agreement": st.column_config.NumberColumn("agreement %", format="%.0f"),
+                                "kappa": st.column_config.NumberColumn("kappa", format="%.2f",
+                                                                       help="empty: undefined (both always agreed on one answer)")})

@@ -1,0 +1,133 @@
+"""Review queue: scored transcripts to check. Agree with or reject each finding, add what the machine
+missed, set the overall score with a reason, comment, approve. The machine's score stays visible; every
+change is audited."""
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import pandas as pd
+import streamlit as st
+
+from coach import auth
+from coach.storage import services as sv
+from trainer_ui import ui
+
+user = ui.page("review", "Review queue")
+scope = auth.session_scope(user)
+
+with ui.reader() as r:
+    teams = {t["id"]: t["name"] for t in sv.list_teams(r)}
+    people = [p for p in sv.list_people(r, role="trainee") if "team_id" not in scope or p["team_id"] == scope["team_id"]]
+if user["role"] == "trainer" and user.get("team_id") is None:
+    st.warning("You are not in a team yet, so there is nothing to review. Ask an admin to put you in one.")
+    st.stop()
+
+with st.expander("Filters", expanded=True):
+    c = st.columns(3)
+    if "team_id" in scope:
+        team_id = scope["team_id"]
+        c[0].text_input("Team", teams.get(team_id, "—"), disabled=True, key="f_team_fixed")
+    else:
+        team_id = c[0].selectbox("Team", [None, *teams], format_func=lambda t: "all teams" if t is None else teams[t],
+                                 key="f_team")
+    shown_people = [p for p in people if team_id is None or p["team_id"] == team_id]
+    names = {p["id"]: p["name"] for p in shown_people}
+    person_id = c[1].selectbox("Person", [None, *names], key="f_person",
+                               format_func=lambda i: "everyone" if i is None else names[i])
+    scenario = c[2].selectbox("Scenario", [None, *sorted(ui.scenarios())], key="f_scenario",
+                              format_func=lambda s: "all scenarios" if s is None else s)
+    c = st.columns(3)
+    status = c[0].selectbox("Review status", ["unreviewed", "pending", "disputed", "approved", None], key="f_status",
+                            format_func=lambda s: "any" if s is None else s)
+    lo, hi = c[1].slider("Score", 0, 100, (0, 100), key="f_score")
+    today = date.today()
+    period = c[2].date_input("Practised between", (today - timedelta(days=90), today), key="f_dates")
+
+since = until = None
+if isinstance(period, (tuple, list)) and len(period) == 2:
+    since = datetime.combine(period[0], time(), tzinfo=timezone.utc)
+    until = datetime.combine(period[1] + timedelta(days=1), time(), tzinfo=timezone.utc)
+
+with ui.errors("the queue could not be loaded"):
+    with ui.reader() as r:
+        rows = sv.list_sessions(r, team_id=team_id, person_id=person_id, scenario_id=scenario,
+                                status="completed", review_status=status, min_score=lo if lo > 0 else None,
+                                max_score=hi if hi < 100 else None, since=since, until=until, limit=200)
+    rows = [x for x in rows if x["person_id"] != user["id"]]  # nobody reviews their own sessions
+    if not rows:
+        ui.empty("Nothing matches these filters. Widen the dates or the score range, or choose another status.")
+        st.stop()
+    df = pd.DataFrame([{"session": x["id"], "person": x["name"], "team": teams.get(x["team_id"], ""),
+                        "scenario": x["scenario_id"], "track": x["track"], "score": x["overall"],
+                        "outcome": x["outcome"], "practised": x["started_at"].strftime("%Y-%m-%d %H:%M")}
+                       for x in rows])
+    st.caption(f"{len(rows)} sessions (newest first). Select one to review it.")
+    event = st.dataframe(df, hide_index=True, on_select="rerun", selection_mode="single-row", key="queue",
+                         width="stretch", height=min(400, 38 + 35 * len(df)))
+    picked = event.selection.rows if event is not None else []
+    chosen = rows[picked[0]]["id"] if picked else st.session_state.get("review_session")
+    if chosen is None:
+        st.stop()
+    st.session_state["review_session"] = chosen
+
+with ui.reader() as r:
+    detail = sv.session_detail(r, chosen)
+if not auth.can_see_session(user, detail) or detail["person_id"] == user["id"]:
+    st.error(f"Session {chosen} is not one you can review.")
+    st.stop()
+card = detail["scorecard"]
+mine = next((rv for rv in detail["reviews"] if rv["reviewer_id"] == user["id"] and rv["scorecard_id"] == card["id"]),
+            None)
+earlier = {v["finding_id"]: v for v in (mine or {}).get("verdicts", []) if v.get("finding_id")}
+
+st.divider()
+st.subheader(f"Session {chosen}: {detail['person']}, {detail['scenario_id']}")
+ui.scorecard(detail)
+ui.transcript(detail)
+
+st.subheader("Your review")
+verdicts = []
+for f in detail["findings"]:
+    prev = earlier.get(f["id"], {})
+    where = f"turn {f['turn_seq']}" if f["turn_seq"] is not None else "whole session"
+    quote = f" “{f['span']['text']}”" if f.get("span") else ""
+    cols = st.columns([3, 1, 3])
+    cols[0].markdown(f"**{f['rule']}** ({where}){quote}  \n{f['message']}")
+    choice = cols[1].radio("Verdict", ["agree", "reject"], key=f"v_{f['id']}", horizontal=True,
+                           index=1 if prev.get("verdict") == "reject" else 0, label_visibility="collapsed")
+    reason = cols[2].text_input("Reason", value=prev.get("reason") or "", key=f"r_{f['id']}",
+                                placeholder="why the machine is wrong (needed to reject)", max_chars=1000,
+                                label_visibility="collapsed")
+    verdicts.append({"finding_id": f["id"], "verdict": choice, "reason": reason or None})
+if not detail["findings"]:
+    st.caption("The machine found nothing wrong in this session.")
+
+rules = sorted(r.id for r in ui.scorer().pack.rules)
+with st.expander("Add a finding the machine missed"):
+    staff = [t["seq"] for t in detail["turns"] if t["speaker"] == "staff"]
+    added = st.multiselect("Standards missed", rules, key="add_rules")
+    add_turn = st.selectbox("At turn", [None, *staff], key="add_turn",
+                            format_func=lambda s: "the whole session" if s is None else f"turn {s}")
+    add_reason = st.text_input("Why", key="add_reason", max_chars=1000)
+    verdicts += [{"verdict": "add", "rule": rule, "turn_seq": add_turn, "reason": add_reason or None} for rule in added]
+
+c = st.columns([1, 3])
+override = c[0].number_input("Overall score", 0, 100, value=(mine or {}).get("overall_override") or card["overall"],
+                             key="override")
+override_reason = c[1].text_input("Reason for a changed score", value=(mine or {}).get("overall_reason") or "",
+                                  key="override_reason", max_chars=2000)
+comment = st.text_area("Comment for the trainee", value=(mine or {}).get("comment") or "", key="comment",
+                       max_chars=4000)
+st.caption(f"The machine's score was {card['overall']}; it stays on record beside yours.")
+
+buttons = st.columns(3)
+for col, status_, label in ((buttons[0], "approved", "✅ Approve"), (buttons[1], "pending", "💾 Save as draft"),
+                            (buttons[2], "disputed", "⚠️ Dispute")):
+    if col.button(label, key=f"save_{status_}", type="primary" if status_ == "approved" else "secondary"):
+        with ui.errors("the review was not saved"):
+            with ui.uow() as w:
+                sv.record_review(w, session_id=chosen, reviewer_id=user["id"], verdicts=verdicts,
+                                 overall_override=int(override) if int(override) != card["overall"] else None,
+                                 overall_reason=override_reason or None, comment=comment or None, status=status_)
+                w.commit()
+            st.success(f"Review saved ({status_}).")
+            st.session_state.pop("review_session", None)

@@ -1,0 +1,237 @@
+"""What every page of the panel shares: the database, the standards and scenarios (built once per
+process), the signed-in person and the role check, the practice client, plain-words errors, and the
+scorecard and transcript views. Pages stay short and only read the session state the router set up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+import os
+import time
+
+import streamlit as st
+
+from coach import auth
+
+log = logging.getLogger("trainer_ui")
+
+IDLE_MINUTES = float(os.environ.get("COACH_SESSION_MINUTES", "30"))  # signed out after this long unused
+USER = "user"
+SEEN = "seen_at"
+
+
+# -- shared resources (one per panel process; thread-safe, read-only after building) -----------------
+
+@st.cache_resource(show_spinner=False)
+def database():
+    from coach.storage import Database, migrate
+
+    db = Database()
+    migrate.ensure_schema(db)
+    return db
+
+
+@st.cache_resource(show_spinner="Loading the standards...")
+def scorer():
+    from coach.standards import Scorer, load_pack
+
+    return Scorer(load_pack())
+
+
+@st.cache_resource(show_spinner=False)
+def scenarios():
+    from coach.sim import load_scenarios
+
+    return load_scenarios()
+
+
+@st.cache_resource(show_spinner=False)
+def throttle():
+    return auth.SignInThrottle()
+
+
+def rasa_url() -> str:
+    return os.environ.get("COACH_RASA_URL", "http://127.0.0.1:5005")
+
+
+def practice_client():
+    from bot.client import PracticeClient
+    from bot.servers import rasa_token
+
+    return PracticeClient(rasa_url(), token=rasa_token())
+
+
+def reader():
+    return database().reader()
+
+
+def uow():
+    return database().uow()
+
+
+# -- who is signed in -------------------------------------------------------------------------------
+
+def current_user() -> dict | None:
+    user = st.session_state.get(USER)
+    if user is None:
+        return None
+    seen = st.session_state.get(SEEN, 0.0)
+    if time.time() - seen > IDLE_MINUTES * 60:
+        sign_out()
+        st.session_state["signed_out_reason"] = f"You were signed out after {IDLE_MINUTES:.0f} minutes without use."
+        return None
+    st.session_state[SEEN] = time.time()
+    return user
+
+
+def sign_in(user: dict):
+    st.session_state[USER] = {k: user[k] for k in ("id", "name", "login", "role", "team_id")}
+    st.session_state[SEEN] = time.time()
+
+
+def sign_out():
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def page(key: str, title: str) -> dict:
+    """Every page starts here: the role check on the server side, whatever the navigation showed."""
+    user = current_user()
+    try:
+        auth.require(user, key)
+    except auth.AccessDenied as exc:
+        st.error(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+        st.stop()
+    st.title(title)
+    return user
+
+
+# -- errors in plain words ----------------------------------------------------------------------------
+
+def explain(exc: BaseException) -> str:
+    from bot.client import PracticeError
+    from coach.storage import StorageError
+
+    if isinstance(exc, (PracticeError, StorageError, auth.AccessDenied)):
+        return str(exc)
+    from coach.sim import SimulationError
+    from coach.standards import PackError
+
+    if isinstance(exc, (SimulationError, PackError, ValueError)):
+        return str(exc)
+    return f"something went wrong ({exc.__class__.__name__}); the details are in the panel's log"
+
+
+@contextlib.contextmanager
+def errors(what: str = ""):
+    """Show a failure in plain words instead of a traceback; the traceback goes to the log."""
+    try:
+        yield
+    except Exception as exc:  # st.stop / st.rerun are BaseExceptions and pass through
+        log.exception("panel error %s", what)
+        st.error((what + ": " if what else "") + explain(exc))
+
+
+# -- small formatting helpers -------------------------------------------------------------------------
+
+MOOD_WORDS = {"furious": "😡", "angry": "😠", "upset": "😟", "calm": "🙂", "pleased": "😀"}
+
+
+def mood_label(band: str | None) -> str:
+    return f"{MOOD_WORDS.get(band or '', '')} {band or 'unknown'}"
+
+
+def mood_meter(mood: float | None, band: str | None):
+    """-1 .. +1 shown as 0 .. 100 %."""
+    if mood is None:
+        return
+    st.progress(int(round((mood + 1) * 50)), text=f"Customer's mood: {mood_label(band)} ({mood:+.2f})")
+
+
+def highlighted(text: str, findings: list[dict]) -> str:
+    """The reply as HTML with the phrases that broke a standard marked (escaped; titles give the rule)."""
+    spans = sorted((f for f in findings if f.get("span") and f["span"].get("start") is not None),
+                   key=lambda f: f["span"]["start"])
+    out, pos = [], 0
+    for f in spans:
+        a, b = f["span"]["start"], f["span"]["end"]
+        if a < pos or b > len(text) or a >= b:
+            continue  # overlapping or stale span: the finding is still listed below the turn
+        out.append(html.escape(text[pos:a]))
+        out.append(f'<mark title="{html.escape(f["rule"])}: {html.escape(f["message"])}" '
+                   f'style="background:#ffd6d6;border-radius:3px;padding:0 2px">{html.escape(text[a:b])}</mark>')
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | None = None):
+    """The conversation in chat bubbles; the trainee's phrases that broke a standard highlighted, with the
+    finding and the better phrasing under the turn."""
+    findings = detail.get("findings", []) if findings is None else findings
+    by_turn: dict = {}
+    for f in findings:
+        by_turn.setdefault(f.get("turn_seq"), []).append(f)
+    for t in detail["turns"]:
+        if upto is not None and t["seq"] >= upto:
+            break
+        if t["speaker"] == "system":
+            st.caption(f"📞 call {t['event']} at {t['t'] or 0:.0f} s")
+            continue
+        role = "assistant" if t["speaker"] == "customer" else "user"
+        with st.chat_message(role, avatar="🧑‍💼" if role == "user" else "🙍"):
+            fs = by_turn.get(t["seq"], [])
+            st.markdown(f"<small>turn {t['seq']}</small> " + highlighted(t["text"], fs), unsafe_allow_html=True)
+            for f in fs:
+                better = f.get("fix") or f.get("suggestion")
+                st.markdown(f"⚠️ **{html.escape(f['rule'])}**: {html.escape(f['message'])}"
+                            + (f"  \n💡 *Better:* {html.escape(better)}" if better else ""), unsafe_allow_html=True)
+
+
+def scorecard(detail: dict):
+    """The overall score (and a trainer's approved score beside it), categories, standards met and missed,
+    and session-wide findings."""
+    card = detail.get("scorecard")
+    if card is None:
+        st.info("This session has no scorecard yet: it is scored when it ends.")
+        return
+    approved = [r for r in detail.get("reviews", []) if r["status"] == "approved" and r.get("overall_override") is not None
+                and r.get("scorecard_id") == card["id"]]
+    cols = st.columns(4)
+    cols[0].metric("Score (machine)", card["overall"])
+    if approved:
+        cols[1].metric("Trainer-approved", approved[-1]["overall_override"],
+                       delta=approved[-1]["overall_override"] - card["overall"])
+    cols[2].metric("Outcome", (detail.get("outcome") or "—").replace("_", " "))
+    if detail.get("final_mood") is not None:
+        cols[3].metric("Final mood", f"{detail['final_mood']:+.2f}")
+    if card["categories"]:
+        import altair as alt
+        import pandas as pd
+
+        df = pd.DataFrame({"category": list(card["categories"]), "score": list(card["categories"].values())})
+        st.altair_chart(alt.Chart(df).mark_bar().encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100])), y=alt.Y("category:N", sort="-x"),
+            color=alt.Color("score:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[40, 100]), legend=None),
+            tooltip=["category", "score"]).properties(height=30 * len(df) + 20), width="stretch")
+    met, missed = card.get("met") or [], card.get("missed") or []
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown("**Standards met**")
+        st.markdown("\n".join(f"- ✅ {html.escape(m)}" for m in met) or "_none_")
+    with c2:
+        st.markdown("**Standards missed**")
+        st.markdown("\n".join(f"- ❌ {html.escape(m)}" for m in missed) or "_none: well done_")
+    general = [f for f in detail.get("findings", []) if f.get("turn_seq") is None]
+    for f in general:
+        st.warning(f"**{f['rule']}**: {f['message']}" + (f"  \n💡 {f['suggestion']}" if f.get("suggestion") else ""))
+    with st.expander("How the score was worked out"):
+        st.text("\n".join(card.get("explanation") or []))
+        st.caption(f"Standards {card['standards']['pack']} {card['standards']['version']}, "
+                   f"detector {card['standards']['detector']}")
+
+
+def empty(message: str):
+    st.info(message)
