@@ -14,10 +14,9 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap
 
 install: $(STAMP) ## create .venv (Python 3.10) and install everything pinned
 
-run: $(STAMP) ## migrate the database, load the demo company (first time only), start the practice servers
+run: $(STAMP) ## migrate the database, load the demo company (first time only), start the practice servers and the panel
 	$(VENV)/bin/coach db upgrade
 	$(VENV)/bin/coach db demo --if-empty
-	@echo "practise in another terminal: .venv/bin/coach practice --scenario kept_waiting"
 	$(VENV)/bin/coach serve
 
 demo: $(STAMP) ## score the demo transcripts and show the scorecards
@@ -25,6 +24,7 @@ demo: $(STAMP) ## score the demo transcripts and show the scorecards
 
 test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped)
 	scripts/ensure-postgres
+	scripts/ensure-chromium
 	$(PY) -m pytest -q
 
 validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data

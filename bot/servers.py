@@ -99,6 +99,13 @@ def _env(extra: dict) -> dict:
     return env
 
 
+# The panel listens on loopback only, sends no usage statistics, and never shows a traceback in the browser
+# (the pages explain errors in words; the details go to var/log/panel-*.log).
+PANEL_FLAGS = ("--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none", "--client.showErrorDetails", "none",
+               "--client.toolbarMode", "minimal", "--server.maxUploadSize", "5")
+
+
 class Servers:
     """The action server and the Rasa server, started for real, stopped on exit.
 
@@ -106,12 +113,14 @@ class Servers:
     """
 
     def __init__(self, *, database: str | None = None, rasa_port: int = 5005, action_port: int = 5055,
-                 token: str | None = None, model: Path | None = None, log_dir: Path = LOGS):
+                 token: str | None = None, model: Path | None = None, log_dir: Path = LOGS,
+                 panel_port: int | None = None):
         self.database = database or database_url()
         self.rasa_port, self.action_port = rasa_port, action_port
         self.token = token or rasa_token()
         self.model = model
         self.log_dir = log_dir
+        self.panel_port = panel_port  # None: no panel (the bot tests), else the Streamlit panel on this port
         self.procs: list[subprocess.Popen] = []
 
     @property
@@ -155,6 +164,20 @@ class Servers:
         requests.post(f"{self.rasa_url}/model/parse", params={"token": self.token},
                       json={"text": "Good morning, how can I help?"}, timeout=120)
 
+    @property
+    def panel_url(self) -> str:
+        return f"http://127.0.0.1:{self.panel_port}"
+
+    def start_panel(self):
+        """The Streamlit panel on loopback; it talks to Rasa with the token, the browser only to it."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"panel-{self.panel_port}.log", "ab")
+        env = {**self.env(), "COACH_RASA_URL": self.rasa_url, "COACH_RASA_TOKEN": self.token}
+        self.procs.append(subprocess.Popen(
+            [str(VENV_BIN / "streamlit"), "run", "trainer_ui/app.py", *PANEL_FLAGS,
+             "--server.port", str(self.panel_port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        self._wait(f"{self.panel_url}/_stcore/health", "panel", self.procs[-1], log.name, timeout=60)
+
     def _wait(self, url, what, proc, log_name, timeout=60, ready=lambda r: r.ok):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -173,6 +196,8 @@ class Servers:
         try:
             self.start_actions()
             self.start_rasa()
+            if self.panel_port:
+                self.start_panel()
         except BaseException:
             self.stop()
             raise

@@ -457,9 +457,14 @@ def cmd_serve(args) -> int:
     signal.signal(signal.SIGTERM, stop)
 
     model = train(force=args.train)
-    with Servers(rasa_port=args.rasa_port, action_port=args.action_port, model=model) as s:
-        print(f"practice servers running: Rasa {s.rasa_url} (token in var/rasa_token), actions {s.action_url}; "
-              f"Ctrl-C stops them", file=sys.stderr)
+    with Servers(rasa_port=args.rasa_port, action_port=args.action_port, model=model,
+                 panel_port=None if args.no_panel else args.panel_port) as s:
+        print(f"practice servers running: Rasa {s.rasa_url} (token in var/rasa_token), actions {s.action_url}",
+              file=sys.stderr)
+        if s.panel_port:
+            print(f"\n  the panel: {s.panel_url}\n  demo logins: trainee, trainer, manager, admin "
+                  f"(password 'practise')\n", file=sys.stderr)
+        print("Ctrl-C stops everything", file=sys.stderr)
         try:
             while all(p.poll() is None for p in s.procs):
                 time.sleep(1)
@@ -576,9 +581,12 @@ def build_parser():
     p.add_argument("--folder", type=Path, default=SCENARIOS)
     p.set_defaults(func=cmd_scenarios)
 
-    p = sub.add_parser("serve", help="train the Rasa model if needed and run the Rasa and action servers")
+    p = sub.add_parser("serve", help="train the Rasa model if needed and run the Rasa server, the action server "
+                                     "and the panel")
     p.add_argument("--rasa-port", type=int, default=int(os.environ.get("COACH_RASA_PORT", 5005)))
     p.add_argument("--action-port", type=int, default=int(os.environ.get("COACH_ACTION_PORT", 5055)))
+    p.add_argument("--panel-port", type=int, default=int(os.environ.get("COACH_PANEL_PORT", 8501)))
+    p.add_argument("--no-panel", action="store_true", help="only the practice servers, no panel")
     p.add_argument("--train", action="store_true", help="train again even if nothing changed")
     p.set_defaults(func=cmd_serve)
 

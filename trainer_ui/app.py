@@ -21,16 +21,16 @@ st.set_page_config(page_title="Service coach", page_icon="🎧", layout="wide")
 HERE = Path(__file__).parent
 
 PAGES = [  # (section, page key, file, title, icon)
-    ("Practice", "practise", "trainee/practise.py", "Practise", "🎧"),
-    ("Practice", "drill", "trainee/drill.py", "Phrase drill", "🔁"),
-    ("Practice", "progress", "trainee/progress.py", "My progress", "📈"),
-    ("Coaching", "review", "trainer/review.py", "Review queue", "📝"),
-    ("Coaching", "calibration", "trainer/calibration.py", "Calibration", "⚖️"),
-    ("Management", "team", "manager/team.py", "Team dashboard", "👥"),
-    ("Management", "award", "manager/award.py", "Employee of the month", "🏆"),
-    ("Reference", "standards", "common/standards.py", "Standards", "📘"),
-    ("Reference", "session", "common/session.py", "Session", "🗂️"),
-    ("Company", "people", "admin/people.py", "People and teams", "🛠️"),
+    ("Practice", "practise", "trainee/practise.py", "Practise", ":material/headset_mic:"),
+    ("Practice", "drill", "trainee/drill.py", "Phrase drill", ":material/repeat:"),
+    ("Practice", "progress", "trainee/progress.py", "My progress", ":material/trending_up:"),
+    ("Coaching", "review", "trainer/review.py", "Review queue", ":material/rate_review:"),
+    ("Coaching", "calibration", "trainer/calibration.py", "Calibration", ":material/balance:"),
+    ("Management", "team", "manager/team.py", "Team dashboard", ":material/groups:"),
+    ("Management", "award", "manager/award.py", "Employee of the month", ":material/emoji_events:"),
+    ("Reference", "standards", "common/standards.py", "Standards", ":material/menu_book:"),
+    ("Reference", "session", "common/session.py", "Session", ":material/folder_open:"),
+    ("Company", "people", "admin/people.py", "People and teams", ":material/manage_accounts:"),
 ]
 
 
@@ -76,7 +76,7 @@ def sign_out_page():
 
 user = ui.current_user()
 if user is None:
-    nav = st.navigation([st.Page(sign_in_page, title="Sign in", icon="🔑", url_path="sign-in")])
+    nav = st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:", url_path="sign-in")])
 else:
     sections: dict = {}
     for section, key, file, title, icon in PAGES:
@@ -85,8 +85,8 @@ else:
                 st.Page(file, title=title, icon=icon, url_path=key))
     # the session page is reached from lists (a link with ?id=), not from the menu
     sections.setdefault("Reference", []).append(
-        st.Page("common/session.py", title="Session", icon="🗂️", url_path="session"))
-    sections["Account"] = [st.Page(sign_out_page, title=f"Sign out ({user['name']})", icon="🚪",
+        st.Page("common/session.py", title="Session", icon=":material/folder_open:", url_path="session"))
+    sections["Account"] = [st.Page(sign_out_page, title=f"Sign out ({user['name']})", icon=":material/logout:",
                                    url_path="sign-out")]
     nav = st.navigation(sections)
 nav.run()

@@ -136,7 +136,9 @@ def errors(what: str = ""):
 
 # -- small formatting helpers -------------------------------------------------------------------------
 
-MOOD_WORDS = {"furious": "😡", "angry": "😠", "upset": "😟", "calm": "🙂", "pleased": "😀"}
+MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:", "angry": ":material/sentiment_very_dissatisfied:",
+              "upset": ":material/sentiment_dissatisfied:", "calm": ":material/sentiment_neutral:",
+              "pleased": ":material/sentiment_very_satisfied:"}
 
 
 def mood_label(band: str | None) -> str:
@@ -178,16 +180,16 @@ def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | 
         if upto is not None and t["seq"] >= upto:
             break
         if t["speaker"] == "system":
-            st.caption(f"📞 call {t['event']} at {t['t'] or 0:.0f} s")
+            st.caption(f":material/call: call {t['event']} at {t['t'] or 0:.0f} s")
             continue
         role = "assistant" if t["speaker"] == "customer" else "user"
-        with st.chat_message(role, avatar="🧑‍💼" if role == "user" else "🙍"):
+        with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
             fs = by_turn.get(t["seq"], [])
             st.markdown(f"<small>turn {t['seq']}</small> " + highlighted(t["text"], fs), unsafe_allow_html=True)
             for f in fs:
                 better = f.get("fix") or f.get("suggestion")
-                st.markdown(f"⚠️ **{html.escape(f['rule'])}**: {html.escape(f['message'])}"
-                            + (f"  \n💡 *Better:* {html.escape(better)}" if better else ""), unsafe_allow_html=True)
+                st.markdown(f":material/warning: **{html.escape(f['rule'])}**: {html.escape(f['message'])}"
+                            + (f"  \n:material/lightbulb: *Better:* {html.escape(better)}" if better else ""), unsafe_allow_html=True)
 
 
 def scorecard(detail: dict):
@@ -220,13 +222,13 @@ def scorecard(detail: dict):
     c1, c2 = st.columns(2)
     with c1:
         st.markdown("**Standards met**")
-        st.markdown("\n".join(f"- ✅ {html.escape(m)}" for m in met) or "_none_")
+        st.markdown("\n".join(f"- :material/check_circle: {html.escape(m)}" for m in met) or "_none_")
     with c2:
         st.markdown("**Standards missed**")
-        st.markdown("\n".join(f"- ❌ {html.escape(m)}" for m in missed) or "_none: well done_")
+        st.markdown("\n".join(f"- :material/cancel: {html.escape(m)}" for m in missed) or "_none: well done_")
     general = [f for f in detail.get("findings", []) if f.get("turn_seq") is None]
     for f in general:
-        st.warning(f"**{f['rule']}**: {f['message']}" + (f"  \n💡 {f['suggestion']}" if f.get("suggestion") else ""))
+        st.warning(f"**{f['rule']}**: {f['message']}" + (f"  \n:material/lightbulb: {f['suggestion']}" if f.get("suggestion") else ""))
     with st.expander("How the score was worked out"):
         st.text("\n".join(card.get("explanation") or []))
         st.caption(f"Standards {card['standards']['pack']} {card['standards']['version']}, "

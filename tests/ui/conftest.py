@@ -40,11 +40,13 @@ def ui_db(tmp_path_factory, scorer):
 
 @pytest.fixture(scope="session")
 def ui_servers(ui_db):
-    """The practice servers on free loopback ports, on the panel's database; the panel is told where."""
+    """The practice servers and the panel (a real Streamlit server, for the browser tests) on free loopback
+    ports, on the demo database; the AppTest panel in this process is told where they are."""
     from bot.servers import Servers
 
     token = uuid.uuid4().hex
-    with Servers(database=ui_db.url, rasa_port=free_port(), action_port=free_port(), token=token) as s:
+    with Servers(database=ui_db.url, rasa_port=free_port(), action_port=free_port(), token=token,
+                 panel_port=free_port()) as s:
         os.environ["COACH_RASA_URL"], os.environ["COACH_RASA_TOKEN"] = s.rasa_url, token
         yield s
         os.environ.pop("COACH_RASA_URL"), os.environ.pop("COACH_RASA_TOKEN")
@@ -82,3 +84,27 @@ def signed_in(ui_db):
 
 def now():
     return datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def undecided_award(ui_db):
+    """A test that decides an employee of the month takes the decision back afterwards, so the next one
+    finds the same undecided month (awards are one per month)."""
+    from sqlalchemy import delete
+
+    from coach.storage.models import Award
+
+    before = _award_ids(ui_db)
+    yield
+    with ui_db.uow() as w:
+        w.session.execute(delete(Award).where(Award.id.not_in(before)))
+        w.commit()
+
+
+def _award_ids(db):
+    from sqlalchemy import select
+
+    from coach.storage.models import Award
+
+    with db.reader() as r:
+        return list(r.session.execute(select(Award.id)).scalars())

@@ -216,7 +216,7 @@ def test_progress_shows_badges_and_what_to_work_on(signed_in):
     assert body
 
 
-def test_a_manager_picks_the_employee_of_the_month(ui_db, signed_in):
+def test_a_manager_picks_the_employee_of_the_month(ui_db, signed_in, undecided_award):
     at = signed_in("manager", "manager/award.py")
     assert not at.exception
     periods = at.selectbox(key="award_period").options

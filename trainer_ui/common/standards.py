@@ -39,7 +39,7 @@ if sentence.strip():
             st.success("No standard broken in this sentence.")
         for f in turn_findings:
             better = f.fix or f.suggestion
-            st.error(f"**{f.rule}**: {f.message}" + (f"  \n💡 Better: *{better}*" if better else ""))
+            st.error(f"**{f.rule}**: {f.message}" + (f"  \n:material/lightbulb: Better: *{better}*" if better else ""))
 
 st.subheader(f"{pack.name} (version {pack.version})")
 for cat, title in pack.categories.items():
@@ -50,7 +50,7 @@ for cat, title in pack.categories.items():
             st.markdown(r.message)
             if r.suggestions:
                 st.markdown("**Say instead:** " + " / ".join(f"*{html.escape(s)}*" for s in r.suggestions[:3]))
-            for kind, icon in (("pass", "✅"), ("fail", "❌")):
+            for kind, icon in (("pass", ":material/check_circle:"), ("fail", ":material/cancel:")):
                 for ex in (r.examples or {}).get(kind, [])[:3]:
                     text = ex if isinstance(ex, str) else " → ".join(
                         f"{t['speaker']}: {t.get('text', t.get('event', ''))}" for t in ex.get("turns", []))

@@ -27,7 +27,7 @@ if d is None:
 st.progress(d["k"] / d["of"], text=f"{d['k']} of {d['of']} done · {d['passed']} rephrased well")
 for r in d["results"]:
     res = r["result"]
-    icon = "✅" if res["passed"] else "❌"
+    icon = ":material/check_circle:" if res["passed"] else ":material/cancel:"
     with st.container(border=True):
         st.markdown(f"{icon} ~~{html.escape(r['prompt'])}~~  \n**You:** {html.escape(r['answer'])}")
         for line in res["feedback"]:

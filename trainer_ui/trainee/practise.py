@@ -10,9 +10,9 @@ from trainer_ui import ui
 
 user = ui.page("practise", "Practise")
 KEY = "practice"
-CALL_BUTTONS = (("answer", "📞 Answer", ("ringing",)), ("hold", "⏸️ Hold", ("connected",)),
-                ("resume", "▶️ Resume", ("on_hold",)), ("transfer", "🔀 Transfer", ("connected", "on_hold")),
-                ("hangup", "☎️ Hang up", ("ringing", "connected", "on_hold")))
+CALL_BUTTONS = (("answer", ":material/call: Answer", ("ringing",)), ("hold", ":material/pause: Hold", ("connected",)),
+                ("resume", ":material/play_arrow: Resume", ("on_hold",)), ("transfer", ":material/call_split: Transfer", ("connected", "on_hold")),
+                ("hangup", ":material/call_end: Hang up", ("ringing", "connected", "on_hold")))
 NEXT_CALL = {"answer": "connected", "hold": "on_hold", "resume": "connected"}
 
 
@@ -122,7 +122,7 @@ if p is None:
             st.markdown(f"**{sc.title}**: {sc.brief}")
             st.caption(f"Customer: {sc.persona.get('name', 'a customer')} · usually a {sc.channel} contact")
         mode = st.radio("Mode", ["chat", "phone"], index=0 if sc.channel == "chat" else 1, horizontal=True,
-                        key="pick_mode", format_func=lambda m: {"chat": "💬 Chat", "phone": "📞 Phone"}[m])
+                        key="pick_mode", format_func=lambda m: {"chat": ":material/chat: Chat", "phone": ":material/call: Phone"}[m])
         hostile = False
         if sc.hostility >= 2:
             st.warning("This customer insults and threatens. Practise it only if you are ready to.")
@@ -148,11 +148,11 @@ if p["channel"] == "phone" and not p["outcome"]:
         secs = time.time() - p.setdefault("call_since", time.time())
         state = p.get("call")
         if state == "ringing":
-            st.markdown(f"### 📳 Ringing... {secs:.0f} s")
+            st.markdown(f"### :material/ring_volume: Ringing... {secs:.0f} s")
         elif state == "on_hold":
-            st.markdown(f"### ⏸️ Caller on hold {secs:.0f} s")
+            st.markdown(f"### :material/pause: Caller on hold {secs:.0f} s")
         else:
-            st.markdown("### 📞 On the call")
+            st.markdown("### :material/call: On the call")
 
     phone_timer()
     cols = st.columns(len(CALL_BUTTONS))
@@ -166,16 +166,16 @@ if p["channel"] == "phone" and not p["outcome"]:
 for t in p["turns"]:
     if t["speaker"] == "system":
         if t.get("event") != "ring":
-            st.caption(f"📞 you pressed {t['event']}")
+            st.caption(f":material/call: you pressed {t['event']}")
         continue
     role = "user" if t["speaker"] == "staff" else "assistant"
-    with st.chat_message(role, avatar="🧑‍💼" if role == "user" else "🙍"):
+    with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
         st.markdown(ui.highlighted(t["text"], t.get("findings") or []), unsafe_allow_html=True)
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
     for f in p["hint"]:
         better = f.get("fix") or f.get("suggestion")
-        st.info(f"💡 {f['message']}" + (f" Try: *{better}*" if better else ""))
+        st.info(f":material/lightbulb: {f['message']}" + (f" Try: *{better}*" if better else ""))
 
 if not p["outcome"]:
     if p.get("needs"):

@@ -18,7 +18,7 @@ with ui.errors("your progress could not be loaded"):
     if not sessions:
         ui.empty("No scored sessions yet. Open **Practise**, pick a scenario and talk to your first customer: "
                  "your scores, streaks and badges will appear here.")
-        st.page_link("trainee/practise.py", label="Practise now", icon="🎧")
+        st.page_link("trainee/practise.py", label="Practise now", icon=":material/headset_mic:")
         st.stop()
 
     m = st.columns(4)
@@ -52,7 +52,7 @@ with ui.errors("your progress could not be loaded"):
     cols = st.columns(3)
     for i, b in enumerate(earned):
         with cols[i % 3], st.container(border=True):
-            st.markdown(f"{'🏅' if b['earned'] else '⬜'} **{b['title']}**")
+            st.markdown(f"{':material/military_tech:' if b['earned'] else ':material/radio_button_unchecked:'} **{b['title']}**")
             st.caption(b["description"])
             st.progress(b["fraction"], text=("earned " + b["earned_at"].strftime("%Y-%m-%d")) if b["earned"]
                         and b.get("earned_at") else b["label"])
@@ -67,7 +67,7 @@ with ui.errors("your progress could not be loaded"):
             if ex.get("span_text"):
                 st.markdown(f"Last time you said: “{ex['span_text']}”")
             if ex.get("suggestion"):
-                st.markdown(f"💡 Better: *{ex['suggestion']}*")
+                st.markdown(f":material/lightbulb: Better: *{ex['suggestion']}*")
 
     st.subheader("Your sessions")
     for s in reversed(sessions[-30:]):

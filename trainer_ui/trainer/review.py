@@ -64,7 +64,11 @@ with ui.errors("the queue could not be loaded"):
     event = st.dataframe(df, hide_index=True, on_select="rerun", selection_mode="single-row", key="queue",
                          width="stretch", height=min(400, 38 + 35 * len(df)))
     picked = event.selection.rows if event is not None else []
-    chosen = rows[picked[0]]["id"] if picked else st.session_state.get("review_session")
+    # the same choice without the grid, for the keyboard (and screen readers)
+    labels = {x["id"]: f"#{x['id']} {x['name']}, {x['scenario_id']}, score {x['overall']}" for x in rows}
+    typed = st.selectbox("Or choose the session to review", [None, *labels], key="review_pick",
+                         format_func=lambda i: "—" if i is None else labels[i])
+    chosen = rows[picked[0]]["id"] if picked else typed or st.session_state.get("review_session")
     if chosen is None:
         st.stop()
     st.session_state["review_session"] = chosen
@@ -120,8 +124,8 @@ comment = st.text_area("Comment for the trainee", value=(mine or {}).get("commen
 st.caption(f"The machine's score was {card['overall']}; it stays on record beside yours.")
 
 buttons = st.columns(3)
-for col, status_, label in ((buttons[0], "approved", "✅ Approve"), (buttons[1], "pending", "💾 Save as draft"),
-                            (buttons[2], "disputed", "⚠️ Dispute")):
+for col, status_, label in ((buttons[0], "approved", ":material/check_circle: Approve"), (buttons[1], "pending", ":material/save: Save as draft"),
+                            (buttons[2], "disputed", ":material/warning: Dispute")):
     if col.button(label, key=f"save_{status_}", type="primary" if status_ == "approved" else "secondary"):
         with ui.errors("the review was not saved"):
             with ui.uow() as w:

@@ -1,0 +1,163 @@
+"""The whole journey in a real browser (Debian's Chromium driven by Playwright) against the real panel,
+Rasa server and action server: a trainee practises to the end, sees the scorecard and retries from a turn;
+a trainer overrides a finding; a manager picks the employee of the month. Screenshots of each step go to
+test-output/e2e/."""
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from coach.sim.play import load_script
+from coach.storage.models import Award, PracticeSession, Review
+from tests.conftest import ROOT
+from tests.ui.conftest import person
+
+SHOTS = ROOT / "test-output" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+# headless Chromium here: no sandbox as root, and no background calls to Google's hosts (the network is closed)
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+WAIT = 60_000  # ms: a turn goes through Rasa and the action server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: run scripts/ensure-chromium (make test does)", pytrace=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def sign_in(page, url, login):
+    page.goto(url)
+    page.get_by_role("textbox", name="Login").fill(login)
+    page.get_by_role("textbox", name="Password").fill("practise")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=re.compile("Sign out")).wait_for(timeout=WAIT)
+
+
+def settle(page):
+    """Wait until the script run is over (Streamlit shows its status widget while it runs, and keeps the
+    elements of the run before until they are replaced)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
+    page.wait_for_timeout(300)
+
+
+def choose(page, label, text):
+    """A Streamlit selectbox: open it, type to filter, take the first option that matches."""
+    settle(page)
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).locator("input")
+    box.click()
+    box.fill(text)
+    page.get_by_role("option", name=re.compile(re.escape(text))).first.click()
+
+
+def say(page, text, n_messages):
+    page.get_by_placeholder("Your reply to the customer").fill(text)
+    page.get_by_placeholder("Your reply to the customer").press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {n_messages}",
+                           timeout=WAIT)
+
+
+def over(page) -> bool:
+    settle(page)
+    return page.get_by_text("Session over").count() > 0
+
+
+def shot(page, name):
+    settle(page)
+    page.wait_for_timeout(300)  # let the charts draw
+    # the page scrolls inside Streamlit's main container: make the window as tall as its content
+    height = page.evaluate("(document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(max(900, height), 6000)})
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecided_award):
+    url = ui_servers.panel_url
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(WAIT)
+
+    # -- the trainee practises a complaint to the end -------------------------------------------------
+    sign_in(page, url, "trainee")
+    page.get_by_role("heading", name="Practise").wait_for()
+    choose(page, "Scenario", "Customer kept waiting")
+    page.get_by_text("usually a chat contact").wait_for()
+    shot(page, "01-trainee-picks-a-scenario")
+    page.get_by_role("button", name="Start practice").click()
+    page.get_by_test_id("stChatMessage").first.wait_for()
+    poor = load_script("kept_waiting", "poor")
+    say(page, poor[0], 3)
+    say(page, poor[1], 5)
+    shot(page, "02-trainee-in-conversation")
+    if not over(page):
+        page.get_by_role("button", name="End the session").click()
+    page.get_by_role("heading", name="Scorecard").wait_for()
+    assert page.locator("mark").count() > 0, "the phrases that broke a standard are highlighted"
+    shot(page, "03-trainee-scorecard")
+    trainee = person(ui_db, "trainee")
+    with ui_db.reader() as r:
+        first = r.session.execute(select(PracticeSession.id).where(PracticeSession.person_id == trainee["id"])
+                                  .order_by(PracticeSession.id.desc())).scalars().first()
+
+    # -- retry from the second reply, say it better, compare ------------------------------------------
+    choose(page, "Your reply", "turn 3")
+    page.get_by_role("button", name="Retry from turn 3").click()
+    page.get_by_text(f"retry of session {first} from turn 3").wait_for()
+    good = load_script("kept_waiting", "good")
+    n = page.get_by_test_id("stChatMessage").count()
+    for line in good[1:]:
+        n += 2
+        say(page, line, n)
+        if over(page):
+            break
+    if not over(page):
+        page.get_by_role("button", name="End the session").click()
+    page.get_by_role("heading", name="Your retry beside the first try (from turn 3)").wait_for()
+    shot(page, "04-trainee-retry-side-by-side")
+    with ui_db.reader() as r:
+        retry = r.session.execute(select(PracticeSession).where(PracticeSession.retry_of_id == first)).scalar_one()
+        assert retry.status == "completed" and retry.retry_from_seq == 3
+    page.get_by_role("link", name=re.compile("Sign out")).click()
+
+    # -- a trainer rejects a finding of that session and approves ---------------------------------------
+    sign_in(page, url, "trainer")
+    page.get_by_role("heading", name="Review queue").wait_for()
+    choose(page, "Or choose the session to review", f"#{first} ")
+    page.get_by_role("heading", name="Your review").wait_for()
+    page.get_by_text("reject", exact=True).first.click()
+    page.get_by_placeholder("why the machine is wrong").first.fill("the customer asked for the number first")
+    page.get_by_placeholder("why the machine is wrong").first.press("Enter")
+    shot(page, "05-trainer-reviews")
+    page.get_by_role("button", name="Approve").click()
+    page.get_by_text("Review saved (approved)").wait_for()
+    shot(page, "06-trainer-approved")
+    with ui_db.reader() as r:
+        review = r.session.execute(select(Review).where(Review.session_id == first)).scalar_one()
+        assert review.status == "approved" and [v.verdict for v in review.verdicts].count("reject") == 1
+    page.get_by_role("link", name=re.compile("Sign out")).click()
+
+    # -- a manager picks the employee of the month ----------------------------------------------------
+    sign_in(page, url, "manager")
+    page.get_by_role("link", name="Employee of the month").click()
+    page.get_by_role("heading", name=re.compile("Ranking for")).wait_for()
+    page.get_by_label("Reason (shown to the team and kept with the figures)").fill(
+        "Top of the ranking, and the most varied practice of the month.")
+    shot(page, "07-manager-ranking")
+    page.get_by_role("button", name="Record the decision").click()
+    page.get_by_text("is the employee of the month for").wait_for()
+    shot(page, "08-manager-decided")
+    with ui_db.reader() as r:
+        assert r.session.execute(select(Award).where(Award.reason.like("Top of the ranking%"))).scalar_one()
+    ctx.close()
