@@ -510,9 +510,12 @@ def team_heatmap(uow, since, until, team_id=None) -> list[dict]:
     return rows
 
 
-def team_progress(uow, since, until, team_id=None) -> list[dict]:
-    """Each person's mean score and sessions per ISO week in [since, until) (trainer-approved scores where
-    they exist), for a line chart per person. People deleted on request are left out."""
+def team_progress(uow, since, until, team_id=None, *, per: str = "person") -> list[dict]:
+    """Mean score and sessions per ISO week in [since, until) (trainer-approved scores where they exist),
+    per person (a line each) or, with per="team", per team (the company view: rows stay few however
+    many people there are). People deleted on request are left out."""
+    if per not in ("person", "team"):
+        raise ValueError(f"per: {per!r}; expected 'person' or 'team'")
     since, until = _period(since, until)
     weeks = _weeks(since, until)
     labels = [(_week_label(w.date()), w.date()) for w in weeks]
@@ -526,11 +529,16 @@ def team_progress(uow, since, until, team_id=None) -> list[dict]:
     if team_id is not None:
         q = q.where(Person.team_id == team_id)
     sub = q.subquery()
+    teams = dict(uow.session.execute(select(Team.id, Team.name)).all())
+    if per == "team":
+        agg = uow.session.execute(select(sub.c.team_id, sub.c.week, func.avg(sub.c.score), func.count())
+                                  .group_by(sub.c.team_id, sub.c.week).order_by(sub.c.team_id, sub.c.week)).all()
+        return [{"team_id": team, "team": teams.get(team, NO_TEAM), "week": labels[w][0], "week_start": labels[w][1],
+                 "mean": round(float(mean), 1), "sessions": n} for team, w, mean, n in agg]
     agg = uow.session.execute(select(sub.c.person_id, sub.c.name, sub.c.team_id, sub.c.week, func.avg(sub.c.score),
                                      func.count())
                               .group_by(sub.c.person_id, sub.c.name, sub.c.team_id, sub.c.week)
                               .order_by(sub.c.name, sub.c.person_id, sub.c.week)).all()
-    teams = dict(uow.session.execute(select(Team.id, Team.name)).all())
     return [{"person_id": pid, "name": name, "team_id": team, "team": teams.get(team, NO_TEAM),
              "week": labels[w][0], "week_start": labels[w][1], "mean": round(float(mean), 1), "sessions": n}
             for pid, name, team, w, mean, n in agg]

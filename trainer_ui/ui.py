@@ -9,6 +9,7 @@ import contextlib
 import html
 import logging
 import os
+import threading
 import time
 
 import streamlit as st
@@ -50,6 +51,29 @@ def scenarios():
 @st.cache_resource(show_spinner=False)
 def throttle():
     return auth.SignInThrottle()
+
+
+_warm = threading.Event()
+
+
+def warm_up_in_background():
+    """Once per panel process: build the standards and load the chart libraries in a thread, so the first
+    person to open a page does not wait seconds for them."""
+    if _warm.is_set():
+        return
+    _warm.set()
+
+    def work():
+        try:
+            import altair  # noqa: F401
+            import pandas  # noqa: F401
+
+            scorer()
+            scenarios()
+        except Exception:  # the page that needs them will say what is wrong
+            log.exception("warm-up failed")
+
+    threading.Thread(target=work, name="panel-warm-up", daemon=True).start()
 
 
 def rasa_url() -> str:

@@ -120,7 +120,7 @@ class PracticeSession(Base):
         # a person's progress over time; leaderboards and the review queue by period (completed sessions),
         # by scenario, or all; idle sessions to sweep (bench/bench_storage.py measures each of these)
         Index("ix_sessions_person_started", "person_id", "started_at"),
-        Index("ix_sessions_status_started", "status", "started_at"),
+        Index("ix_sessions_status_started", "status", "started_at", "person_id"),
         Index("ix_sessions_scenario_started", "scenario_id", "started_at"),
         Index("ix_sessions_started", "started_at"),
         Index("ix_sessions_status_activity", "status", "last_activity_at"),
@@ -204,7 +204,8 @@ class ScorecardRecord(Base):
 class FindingRecord(Base):
     __tablename__ = "findings"
     __table_args__ = (
-        Index("ix_findings_scorecard", "scorecard_id"),
+        # (scorecard, rule) covers the dashboards' "standards broken" counts without reading the rows
+        Index("ix_findings_scorecard_rule", "scorecard_id", "rule_id"),
         Index("ix_findings_rule", "rule_id"),
         _one_of("severity", SEVERITIES, "severity"),
     )

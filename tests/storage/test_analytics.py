@@ -311,6 +311,12 @@ def test_team_heatmap_and_progress_by_week(db, company, record):
         "person_id": anna, "name": "Anna Berg", "team_id": company["care"], "team": "Customer care",
         "week": "2026-W46", "week_start": date(2026, 11, 9), "mean": 40.0, "sessions": 1}
     assert lines[("Omar Said", "2026-W45")]["sessions"] == 1 and len(prog) == 3
+    with db.reader() as uow:
+        per_team = {(r["team"], r["week"]): r for r in an.team_progress(uow, since, until, per="team")}
+    # a team's week is the mean over its sessions, not over its people's means
+    assert per_team[("Customer care", "2026-W45")]["sessions"] == 2
+    assert per_team[("Customer care", "2026-W45")]["mean"] == (70 + 94) / 2
+    assert per_team[("Telesales", "2026-W45")]["sessions"] == 1 and len(per_team) == 3
 
 
 def test_team_dashboard_periods_are_checked(db, company):

@@ -22,22 +22,37 @@ weeks = c[1].select_slider("Period", [4, 8, 13, 26, 52], value=13, key="team_wee
 until = datetime.combine(date.today() + timedelta(days=1), time(), tzinfo=timezone.utc)
 since = until - timedelta(weeks=weeks)
 
-with ui.errors("the dashboard could not be loaded"):
+
+@st.cache_data(ttl=120, show_spinner="Adding up the weeks...")
+def figures(since, until, team):
+    """Query results for two minutes: managers flip between periods and teams; the data moves slowly."""
     with ui.reader() as r:
-        prog = analytics.team_progress(r, since, until, team_id=team)
-        heat = analytics.team_heatmap(r, since, until, team_id=team)
-        board = sv.leaderboard(r, since=since, until=until, team_id=team, min_sessions=3, limit=20)
+        return (analytics.team_progress(r, since, until, team_id=team, per="person" if team else "team"),
+                analytics.team_heatmap(r, since, until, team_id=team),
+                sv.leaderboard(r, since=since, until=until, team_id=team, min_sessions=3, limit=20))
+
+
+with ui.errors("the dashboard could not be loaded"):
+    prog, heat, board = figures(since, until, team)
     if not prog:
         ui.empty("No scored sessions in this period. Trainees' practice appears here as soon as they finish "
                  "a session.")
         st.stop()
-    st.subheader("Progress of each person")
     pdf = pd.DataFrame(prog)
-    people = alt.selection_point(fields=["name"], bind="legend")
+    if team is None:
+        # a line per team: a line per person of the whole company would be unreadable
+        st.subheader("Progress of each team")
+        series, series_title = "team", "team"
+        st.caption("Choose a team above to see each person.")
+    else:
+        st.subheader("Progress of each person")
+        series, series_title = "name", "person"
+    chosen = alt.selection_point(fields=[series], bind="legend")
     st.altair_chart(alt.Chart(pdf).mark_line(point=True).encode(
         x=alt.X("week_start:T", title="week"), y=alt.Y("mean:Q", scale=alt.Scale(domain=[0, 100]), title="mean score"),
-        color=alt.Color("name:N", title="person"), opacity=alt.condition(people, alt.value(1), alt.value(0.15)),
-        tooltip=["name", "team", "week", "mean", "sessions"]).add_params(people), width="stretch")
+        color=alt.Color(f"{series}:N", title=series_title),
+        opacity=alt.condition(chosen, alt.value(1), alt.value(0.15)),
+        tooltip=[series, "week", "mean", "sessions"]).add_params(chosen), width="stretch")
 
     st.subheader("Standards broken, by team and week")
     if heat:

@@ -133,6 +133,13 @@ if p is None:
     st.stop()
 
 # -- the conversation ----------------------------------------------------------------------------
+# The reply box is pinned to the bottom of the page wherever it is called; reading it first lets this
+# run send the reply and draw the answer at once, instead of a second run for every turn.
+if not p["outcome"]:
+    text = st.chat_input("Your reply to the customer", key="reply", max_chars=2000)
+    if text:
+        with ui.errors("the reply was not delivered"):
+            say(p, text)
 head = st.columns([3, 2])
 with head[0]:
     label = f"**{p['title']}** · {p['channel']}"
@@ -180,11 +187,6 @@ if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
 if not p["outcome"]:
     if p.get("needs"):
         st.caption(f"Customer's needs met: {len(p.get('needs_met') or [])} of {len(p['needs'])}")
-    text = st.chat_input("Your reply to the customer", key="reply", max_chars=2000)
-    if text:
-        with ui.errors("the reply was not delivered"):
-            say(p, text)
-            st.rerun()
     if st.button("End the session", key="end"):
         with ui.errors("the session could not be ended"):
             end(p)

@@ -29,7 +29,7 @@ with ui.errors("the calibration could not be computed"):
     o = cal["overall"]
     m = st.columns(4)
     m[0].metric("Reviews", cal["reviews"])
-    m[1].metric("Agreement", f"{o['agreement']:.0f} %")
+    m[1].metric("Agreement", "—" if o["agreement"] is None else f"{o['agreement']:.0f} %")
     m[2].metric("Cohen's kappa", "—" if o["kappa"] is None else f"{o['kappa']:.2f}")
     sc = cal["score"]
     m[3].metric("Score changed by", "—" if sc["mean_abs_diff"] is None else f"±{sc['mean_abs_diff']}",
