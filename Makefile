@@ -38,10 +38,11 @@ eval: $(STAMP) ## behaviour detector quality (precision, recall, F1 per tag)
 eval-nlu: $(STAMP) ## Rasa intent macro-F1 on the held-out split
 	$(PY) bench/eval_nlu.py
 
-bench: $(STAMP) ## tagging and scoring speed, storage queries on 100,000 sessions, turn latency with 20 trainees
+bench: $(STAMP) ## tagging and scoring speed, storage queries and panel pages on 100,000 sessions, turn latency
 	$(PY) bench/bench_scorer.py
 	$(PY) bench/bench_storage.py
 	$(PY) bench/bench_turns.py
+	$(PY) bench/bench_pages.py
 
 train: $(STAMP) ## train the Rasa model (only when data or config changed)
 	$(PY) -c "from bot.servers import train; print(train())"

@@ -279,3 +279,26 @@ def test_no_sessions_yet_says_what_to_do(ui_db, signed_in):
     at = signed_in("new.hire", "trainee/progress.py")
     assert not at.exception
     assert any("No scored sessions yet" in i.value for i in at.info)
+
+
+def test_admin_rescores_with_progress_and_the_history_is_kept(ui_db, signed_in):
+    from datetime import date, timedelta
+
+    from coach.storage.models import ScorecardRecord
+
+    with ui_db.reader() as r:
+        before = r.session.execute(select(ScorecardRecord.id)).scalars().all()
+    at = signed_in("admin", "common/standards.py")
+    at.date_input(key="rescore_since").set_value(date.today() - timedelta(days=3))
+    at.button(key="rescore").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    import re
+
+    message = next(s.value for s in at.success if "sessions scored again" in s.value)
+    rescored, skipped = (int(x.replace(",", "")) for x in re.findall(r"([\d,]+) (?:sessions scored|already)", message))
+    with ui_db.reader() as r:
+        after = r.session.execute(select(ScorecardRecord.id)).scalars().all()
+        recent = len(sv.list_sessions(r, status="completed", since=date.today() - timedelta(days=3), limit=1000))
+    assert set(before) <= set(after), "the old scorecards stay"
+    assert len(after) - len(before) == rescored and rescored + skipped == recent

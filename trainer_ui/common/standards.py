@@ -73,3 +73,26 @@ for cat, title in pack.categories.items():
                         ui.scorer.clear()
                         st.success(f"Saved. New sessions are scored with it; run `coach rescore --since <date>` "
                                    f"to score earlier sessions again.")
+
+if user["role"] == "admin":
+    st.subheader("Score earlier sessions again")
+    st.caption("After a change to the standards, score the sessions since a date with the current pack. The old "
+               "scorecards stay in each session's history; trainers' reviews stay with the scorecard they reviewed.")
+    from datetime import date, timedelta
+
+    since = st.date_input("Sessions started since", date.today() - timedelta(days=30), key="rescore_since")
+    if st.button("Score again", key="rescore"):
+        with ui.errors("rescoring stopped"):
+            from coach.storage import services as sv
+
+            bar = st.progress(0.0, text="Scoring...")
+            done = [0]
+
+            def step(n, total):
+                done[0] += n
+                bar.progress(done[0] / total, text=f"{done[0]:,} of {total:,} sessions scored")
+
+            summary = sv.rescore(ui.database(), ui.scorer(), since=since, on_progress=step)
+            bar.progress(1.0, text="Done")
+            st.success(f"{summary['rescored']:,} sessions scored again ({summary['skipped']:,} already had this "
+                       f"version); {summary['changed']:,} scores changed, by {summary['mean_change']:+} on average.")
