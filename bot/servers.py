@@ -174,7 +174,7 @@ class Servers:
         log = open(self.log_dir / f"panel-{self.panel_port}.log", "ab")
         env = {**self.env(), "COACH_RASA_URL": self.rasa_url, "COACH_RASA_TOKEN": self.token}
         self.procs.append(subprocess.Popen(
-            [str(VENV_BIN / "streamlit"), "run", "trainer_ui/app.py", *PANEL_FLAGS,
+            [sys.executable, "-m", "trainer_ui.serve", *PANEL_FLAGS,
              "--server.port", str(self.panel_port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
         self._wait(f"{self.panel_url}/_stcore/health", "panel", self.procs[-1], log.name, timeout=60)
 

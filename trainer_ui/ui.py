@@ -8,8 +8,8 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+import functools
 import os
-import threading
 import time
 
 import streamlit as st
@@ -34,46 +34,44 @@ def database():
     return db
 
 
-@st.cache_resource(show_spinner="Loading the standards...")
-def scorer():
+@functools.lru_cache(maxsize=1)
+def _scorer():
     from coach.standards import Scorer, load_pack
 
     return Scorer(load_pack())
 
 
-@st.cache_resource(show_spinner=False)
-def scenarios():
+@functools.lru_cache(maxsize=1)
+def _scenarios():
     from coach.sim import load_scenarios
 
     return load_scenarios()
 
 
+def warm_up():
+    """Build the standards and scenarios now (trainer_ui/serve.py does, before the panel takes requests),
+    so nobody's first page waits seconds for spaCy."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    _scorer()
+    _scenarios()
+
+
+# cached per process; .clear() (after an admin edits the pack) builds them again on next use
+@st.cache_resource(show_spinner="Loading the standards...")
+def scorer():
+    return _scorer()
+
+
+@st.cache_resource(show_spinner=False)
+def scenarios():
+    return _scenarios()
+
+
 @st.cache_resource(show_spinner=False)
 def throttle():
     return auth.SignInThrottle()
-
-
-_warm = threading.Event()
-
-
-def warm_up_in_background():
-    """Once per panel process: build the standards and load the chart libraries in a thread, so the first
-    person to open a page does not wait seconds for them."""
-    if _warm.is_set():
-        return
-    _warm.set()
-
-    def work():
-        try:
-            import altair  # noqa: F401
-            import pandas  # noqa: F401
-
-            scorer()
-            scenarios()
-        except Exception:  # the page that needs them will say what is wrong
-            log.exception("warm-up failed")
-
-    threading.Thread(target=work, name="panel-warm-up", daemon=True).start()
 
 
 def rasa_url() -> str:

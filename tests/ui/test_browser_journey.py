@@ -136,9 +136,14 @@ def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecid
     page.get_by_role("heading", name="Review queue").wait_for()
     choose(page, "Or choose the session to review", f"#{first} ")
     page.get_by_role("heading", name="Your review").wait_for()
-    page.get_by_text("reject", exact=True).first.click()
-    page.get_by_placeholder("why the machine is wrong").first.fill("the customer asked for the number first")
-    page.get_by_placeholder("why the machine is wrong").first.press("Enter")
+    settle(page)
+    first_verdict = page.get_by_test_id("stRadio").first  # the first finding of the session
+    first_verdict.get_by_text("reject", exact=True).click()
+    settle(page)
+    reason = page.get_by_placeholder("why the machine is wrong").first
+    reason.fill("the customer asked for the number first")
+    reason.press("Enter")
+    settle(page)
     shot(page, "05-trainer-reviews")
     page.get_by_role("button", name="Approve").click()
     page.get_by_text("Review saved (approved)").wait_for()
