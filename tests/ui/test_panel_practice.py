@@ -153,3 +153,31 @@ def test_the_practice_server_down_is_explained(ui_db, signed_in, monkeypatch):
     assert not at.exception
     assert any("practice server is not running" in e.value and "make run" in e.value for e in at.error)
     assert "practice" not in at.session_state
+
+
+def test_a_reply_the_server_did_not_take_is_kept_and_sent_again(ui_db, signed_in):
+    from tests.ui.conftest import free_port
+
+    at = signed_in("trainee", "trainee/practise.py")
+    pick(at, "kept_waiting")
+    at.button(key="start").click()
+    at.run()
+    client = at.session_state["practice"]["client"]
+    real = client.rasa_url
+    client.rasa_url = f"http://127.0.0.1:{free_port()}"  # the practice server is gone mid-session
+    words = "I'm so sorry about the wait and the double charge. Could I have your account number, please?"
+    at.chat_input(key="reply").set_value(words)
+    at.run()
+    assert not at.exception
+    assert any("not delivered" in e.value and "not running" in e.value for e in at.error)
+    assert at.code and at.code[0].value == words, "the words are kept"
+    assert len(at.session_state["practice"]["turns"]) == 1
+    client.rasa_url = real  # back again
+    at.button(key="resend").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    assert [t["text"] for t in at.session_state["practice"]["turns"] if t["speaker"] == "staff"] == [words]
+    assert not at.code
+    with ui_db.reader() as r:
+        turns = sv.session_detail(r, at.session_state["practice"]["session_id"])["turns"]
+    assert [t["text"] for t in turns if t["speaker"] == "staff"] == [words], "recorded exactly once"

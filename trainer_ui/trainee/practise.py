@@ -10,9 +10,12 @@ from trainer_ui import ui
 
 user = ui.page("practise", "Practise")
 KEY = "practice"
-CALL_BUTTONS = (("answer", ":material/call: Answer", ("ringing",)), ("hold", ":material/pause: Hold", ("connected",)),
-                ("resume", ":material/play_arrow: Resume", ("on_hold",)), ("transfer", ":material/call_split: Transfer", ("connected", "on_hold")),
-                ("hangup", ":material/call_end: Hang up", ("ringing", "connected", "on_hold")))
+CALL_BUTTONS = (  # (event, label, the call states in which it can be pressed)
+    ("answer", ":material/call: Answer", ("ringing",)),
+    ("hold", ":material/pause: Hold", ("connected",)),
+    ("resume", ":material/play_arrow: Resume", ("on_hold",)),
+    ("transfer", ":material/call_split: Transfer", ("connected", "on_hold")),
+    ("hangup", ":material/call_end: Hang up", ("ringing", "connected", "on_hold")))
 NEXT_CALL = {"answer": "connected", "hold": "on_hold", "resume": "connected"}
 
 
@@ -138,8 +141,18 @@ if p is None:
 if not p["outcome"]:
     text = st.chat_input("Your reply to the customer", key="reply", max_chars=2000)
     if text:
+        p["unsent"] = text  # kept until the customer has answered: a server that fails loses no words
         with ui.errors("the reply was not delivered"):
             say(p, text)
+            p["unsent"] = None
+    if p.get("unsent"):
+        st.warning("Not delivered yet (copy it, or send it again once the practice server is back):")
+        st.code(p["unsent"], language=None, wrap_lines=True)
+        if st.button("Send it again", key="resend", type="primary"):
+            with ui.errors("the reply was not delivered"):
+                say(p, p["unsent"])
+                p["unsent"] = None
+                st.rerun()
 head = st.columns([3, 2])
 with head[0]:
     label = f"**{p['title']}** · {p['channel']}"
