@@ -18,6 +18,9 @@ days = st.select_slider("Period", [30, 90, 180, 365], value=90, key="cal_days",
                         format_func=lambda d: f"last {d} days")
 since = datetime.combine(date.today() - timedelta(days=days), time(), tzinfo=timezone.utc)
 team = user["team_id"] if user["role"] == "trainer" else None
+if user["role"] == "trainer" and team is None:
+    st.warning("You are not in a team yet, so there are no reviews to compare. Ask an admin to put you in one.")
+    st.stop()
 
 with ui.errors("the calibration could not be computed"):
     with ui.reader() as r:

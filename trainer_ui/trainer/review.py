@@ -115,7 +115,8 @@ with st.expander("Add a finding the machine missed"):
     verdicts += [{"verdict": "add", "rule": rule, "turn_seq": add_turn, "reason": add_reason or None} for rule in added]
 
 c = st.columns([1, 3])
-override = c[0].number_input("Overall score", 0, 100, value=(mine or {}).get("overall_override") or card["overall"],
+earlier_score = (mine or {}).get("overall_override")
+override = c[0].number_input("Overall score", 0, 100, value=card["overall"] if earlier_score is None else earlier_score,
                              key="override")
 override_reason = c[1].text_input("Reason for a changed score", value=(mine or {}).get("overall_reason") or "",
                                   key="override_reason", max_chars=2000)
