@@ -18,7 +18,6 @@ from coach import auth  # noqa: E402
 from trainer_ui import ui  # noqa: E402
 
 st.set_page_config(page_title="Service coach", page_icon="🎧", layout="wide")
-HERE = Path(__file__).parent
 
 PAGES = [  # (section, page key, file, title, icon)
     ("Practice", "practise", "trainee/practise.py", "Practise", ":material/headset_mic:"),

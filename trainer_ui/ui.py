@@ -8,13 +8,12 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
-import functools
 import os
 import time
 
 import streamlit as st
 
-from coach import auth
+from coach import auth, resources
 
 log = logging.getLogger("trainer_ui")
 
@@ -23,50 +22,18 @@ USER = "user"
 SEEN = "seen_at"
 
 
-# -- shared resources (one per panel process; thread-safe, read-only after building) -----------------
+# -- shared resources (one per panel process: coach.resources, shared with the action server's code) ----
 
-@st.cache_resource(show_spinner=False)
-def database():
-    from coach.storage import Database, migrate
-
-    db = Database()
-    migrate.ensure_schema(db)
-    return db
-
-
-@functools.lru_cache(maxsize=1)
-def _scorer():
-    from coach.standards import Scorer, load_pack
-
-    return Scorer(load_pack())
-
-
-@functools.lru_cache(maxsize=1)
-def _scenarios():
-    from coach.sim import load_scenarios
-
-    return load_scenarios()
+database, scorer, scenarios = resources.database, resources.scorer, resources.scenarios
 
 
 def warm_up():
-    """Build the standards and scenarios now (trainer_ui/serve.py does, before the panel takes requests),
-    so nobody's first page waits seconds for spaCy."""
+    """Build the standards and scenarios and load the chart libraries now (trainer_ui/serve.py does, before
+    the panel takes requests), so nobody's first page waits seconds for spaCy."""
     import altair  # noqa: F401
     import pandas  # noqa: F401
 
-    _scorer()
-    _scenarios()
-
-
-# cached per process; .clear() (after an admin edits the pack) builds them again on next use
-@st.cache_resource(show_spinner="Loading the standards...")
-def scorer():
-    return _scorer()
-
-
-@st.cache_resource(show_spinner=False)
-def scenarios():
-    return _scenarios()
+    resources.warm_up()
 
 
 @st.cache_resource(show_spinner=False)

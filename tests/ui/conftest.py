@@ -26,11 +26,11 @@ def ui_db(tmp_path_factory, scorer):
     load_demo(db, scorer, password_rounds=4)
     old = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = db.url
-    from trainer_ui import ui
+    from coach import resources
 
-    ui.database.clear()
+    resources.database.cache_clear()
     yield db
-    ui.database.clear()
+    resources.database.cache_clear()
     if old is None:
         os.environ.pop("DATABASE_URL", None)
     else:

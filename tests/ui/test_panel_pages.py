@@ -138,17 +138,26 @@ def test_a_trainer_sees_only_their_teams_sessions(ui_db, signed_in):
     assert any("not among the sessions you can see" in e.value for e in at.error)
 
 
-def test_a_trainer_overrides_a_finding_and_the_score_and_approves(ui_db, signed_in):
-    trainer = person(ui_db, "trainer")
-    with ui_db.reader() as r:
+def _unreviewed_with_findings(db) -> dict:
+    """A session of the trainer's team waiting for review, on which the machine found something."""
+    trainer = person(db, "trainer")
+    with db.reader() as r:
         queue = sv.list_sessions(r, team_id=trainer["team_id"], status="completed", review_status="unreviewed",
                                  limit=200)
-        target = next(s for s in queue if sv.session_detail(r, s["id"])["findings"])
-        detail = sv.session_detail(r, target["id"])
-    finding = detail["findings"][0]
+        return next(d for d in (sv.session_detail(r, s["id"]) for s in queue) if d["findings"])
+
+
+def _review_page(signed_in, session_id):
     at = signed_in("trainer", "trainer/review.py")
-    at.session_state["review_session"] = target["id"]
+    at.session_state["review_session"] = session_id
     at.run()
+    return at
+
+
+def test_a_trainer_overrides_a_finding_and_the_score_and_approves(ui_db, signed_in):
+    detail = _unreviewed_with_findings(ui_db)
+    target, finding = detail, detail["findings"][0]
+    at = _review_page(signed_in, target["id"])
     assert not at.exception
     at.radio(key=f"v_{finding['id']}").set_value("reject")
     at.text_input(key=f"r_{finding['id']}").input("the customer had asked for exactly this")
@@ -176,15 +185,9 @@ def test_a_trainer_overrides_a_finding_and_the_score_and_approves(ui_db, signed_
 
 
 def test_rejecting_a_finding_without_a_reason_is_explained_and_nothing_is_saved(ui_db, signed_in):
-    trainer = person(ui_db, "trainer")
-    with ui_db.reader() as r:
-        queue = sv.list_sessions(r, team_id=trainer["team_id"], status="completed", review_status="unreviewed",
-                                 limit=200)
-        target = next(s for s in queue if sv.session_detail(r, s["id"])["findings"])
-        finding = sv.session_detail(r, target["id"])["findings"][0]
-    at = signed_in("trainer", "trainer/review.py")
-    at.session_state["review_session"] = target["id"]
-    at.run()
+    target = _unreviewed_with_findings(ui_db)
+    finding = target["findings"][0]
+    at = _review_page(signed_in, target["id"])
     at.radio(key=f"v_{finding['id']}").set_value("reject")
     at.button(key="save_approved").click()
     at.run()

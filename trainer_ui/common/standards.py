@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from coach import resources
 from coach.transcript import Transcript, Turn
 from trainer_ui import ui
 
@@ -70,8 +71,7 @@ for cat, title in pack.categories.items():
                             (copy / Path(r.path).relative_to(root)).write_text(new, encoding="utf-8")
                             Scorer(load_pack(copy), detector=scorer.detector)
                         Path(r.path).write_text(new, encoding="utf-8")
-                        ui._scorer.cache_clear()
-                        ui.scorer.clear()
+                        resources.reload_standards()
                         st.success(f"Saved. New sessions are scored with it; run `coach rescore --since <date>` "
                                    f"to score earlier sessions again.")
 

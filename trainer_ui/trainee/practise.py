@@ -21,12 +21,10 @@ NEXT_CALL = {"answer": "connected", "hold": "on_hold", "resume": "connected"}
 
 def _new_state(client, reply, scenario, channel, **extra):
     p = {"client": client, "session_id": reply["session_id"], "scenario": scenario.id, "channel": channel,
-         "title": scenario.title, "turns": [], "moods": [], "outcome": None, "call": None, "since": time.time(),
+         "title": scenario.title, "turns": [], "outcome": None, "call": None,
          "hint": None, **extra}
     for h in reply.get("history") or []:
         p["turns"].append({"speaker": h["speaker"], "text": h["text"], "seq": h["seq"], "event": h.get("event")})
-        if h.get("mood_after") is not None:
-            p["moods"].append(h["mood_after"])
     if not reply.get("history") and reply.get("customer"):
         p["turns"].append({"speaker": "customer", "text": reply["customer"], "seq": 0})
     if channel == "phone":  # a retry may start in the middle of a call
@@ -43,7 +41,6 @@ def _take(p, reply, record_customer=True):
         p["turns"].append({"speaker": "customer", "text": reply["customer"], "seq": (reply.get("seq") or 0) + 1})
     if reply.get("mood") is not None:
         p["mood"], p["band"] = reply["mood"], reply.get("band")
-        p["moods"].append(reply["mood"])
     p["needs"], p["needs_met"] = reply.get("needs") or p.get("needs", []), reply.get("needs_met") or p.get("needs_met", [])
     if reply.get("outcome"):
         p["outcome"] = reply["outcome"]

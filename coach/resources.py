@@ -1,0 +1,63 @@
+"""What a long-running process (the action server, the panel) builds once and shares between requests:
+the database, the standards and their detector, the scenarios and the drill prompts. Built on first use,
+never at import; thread-safe; read-only once built."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def database():
+    from coach.storage import Database, migrate
+
+    db = Database()
+    migrate.ensure_schema(db)  # a clear "run coach db upgrade" instead of a failure halfway through a request
+    return db
+
+
+@lru_cache(maxsize=1)
+def _scorer():
+    from coach.standards import Scorer, load_pack
+
+    return Scorer(load_pack())
+
+
+def scorer():
+    with _lock:  # one build, however many requests arrive while it is being built
+        return _scorer()
+
+
+def reload_standards():
+    """After the pack was edited: the next scorer() reads it again."""
+    with _lock:
+        _scorer.cache_clear()
+
+
+def detector():
+    return scorer().detector
+
+
+@lru_cache(maxsize=1)
+def scenarios():
+    from coach.sim import load_scenarios
+
+    return load_scenarios()
+
+
+@lru_cache(maxsize=1)
+def drill_prompts():
+    from coach.sim.drill import load_prompts
+
+    return load_prompts()
+
+
+def warm_up():
+    """Build the detector, the standards, the scenarios and the prompts now rather than in the first
+    request (about three seconds that everyone waiting behind it would feel)."""
+    scorer()
+    scenarios()
+    drill_prompts()
