@@ -14,10 +14,8 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap
 
 install: $(STAMP) ## create .venv (Python 3.10) and install everything pinned
 
-run: $(STAMP) ## migrate the database, load the demo company (first time only), start the practice servers and the panel
-	$(VENV)/bin/coach db upgrade
-	$(VENV)/bin/coach db demo --if-empty
-	$(VENV)/bin/coach serve
+run: $(STAMP) ## the whole product: migrate, demo company (first time), train if needed, start all (Ctrl-C stops)
+	$(VENV)/bin/coach up
 
 demo: $(STAMP) ## score the demo transcripts and show the scorecards
 	$(VENV)/bin/coach demo
@@ -47,8 +45,8 @@ bench: $(STAMP) ## tagging and scoring speed, storage queries and panel pages on
 train: $(STAMP) ## train the Rasa model (only when data or config changed)
 	$(PY) -c "from bot.servers import train; print(train())"
 
-serve: $(STAMP) ## run the Rasa server and the action server (Ctrl-C stops them)
-	$(VENV)/bin/coach serve
+serve: $(STAMP) ## like run, without loading the demo company
+	$(VENV)/bin/coach up --no-demo
 
 db-upgrade: $(STAMP) ## apply the database migrations (DATABASE_URL, default var/coach.db)
 	$(VENV)/bin/coach db upgrade

@@ -7,6 +7,7 @@ is the customer's reply as a dict: customer text, mood, behaviours, findings, ou
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import requests
@@ -15,23 +16,31 @@ MAX_MESSAGE = 2_000  # characters in one trainee message
 
 
 class PracticeError(RuntimeError):
-    """The practice servers could not do what was asked; the message says why and what to do."""
+    """The practice servers could not do what was asked; the message says why and what to do.
+    `retryable`: the same request may succeed a moment later (a server error, a dropped connection)."""
+
+    def __init__(self, message: str, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class PracticeClient:
     def __init__(self, rasa_url: str = "http://127.0.0.1:5005", token: str | None = None, timeout: float = 20.0,
-                 session: requests.Session | None = None):
+                 session: requests.Session | None = None, retries: int = 2):
         self.rasa_url = rasa_url.rstrip("/")
         self.token = token
         self.timeout = timeout
         self.http = session or requests.Session()
         self.conversation_id: str | None = None
         self.last: dict = {}
+        self.pending: tuple[str, str] | None = None  # (text, message id) of a reply not answered yet
+        self.retries = retries  # automatic retries of a trainee reply after a server error (same message id)
 
     # -- control messages (server side only) ------------------------------------------------------
     def start(self, *, person_id: int, scenario: str, seed: int = 0, channel: str | None = None,
               hostile: bool = False, conversation_id: str | None = None) -> dict:
         self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
+        self.pending = None
         entities = {"scenario": scenario, "seed": seed, "person_id": person_id, "hostile": hostile}
         if channel:
             entities["channel"] = channel
@@ -40,6 +49,7 @@ class PracticeClient:
     def retry(self, *, person_id: int, session_id: int, from_turn: int, conversation_id: str | None = None) -> dict:
         """Restart `session_id` before the trainee's turn `from_turn`, the customer as it was then."""
         self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
+        self.pending = None
         return self._trigger("start_practice", {"person_id": person_id, "retry_of": session_id,
                                                 "from_turn": from_turn})
 
@@ -60,8 +70,22 @@ class PracticeClient:
             raise PracticeError("the message is empty; write what you would say to the customer")
         if len(text) > MAX_MESSAGE:
             raise PracticeError(f"the message has {len(text):,} characters; one reply may have at most {MAX_MESSAGE:,}")
-        body = {"sender": self.conversation_id, "message": text, "metadata": {} if t is None else {"t": t}}
-        return self._answer(self._post("/webhooks/rest/webhook", body))
+        # A reply sent again after a failure keeps its message id: if the first try was recorded after all
+        # (its answer was lost), the action server answers from the record instead of recording it twice.
+        if self.pending is None or self.pending[0] != text:
+            self.pending = (text, uuid.uuid4().hex)
+        meta = {"message_id": self.pending[1], **({} if t is None else {"t": t})}
+        body = {"sender": self.conversation_id, "message": text, "metadata": meta}
+        for attempt in range(self.retries + 1):
+            try:
+                answer = self._answer(self._post("/webhooks/rest/webhook", body))
+                break
+            except PracticeError as exc:
+                if attempt == self.retries or not exc.retryable:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+        self.pending = None
+        return answer
 
     # -- internals --------------------------------------------------------------------------------
     def _trigger(self, intent: str, entities: dict) -> dict:
@@ -83,7 +107,8 @@ class PracticeClient:
         if r.status_code == 401 or r.status_code == 403:
             raise PracticeError("the practice server refused the token (COACH_RASA_TOKEN must match the server's)")
         if not r.ok:
-            raise PracticeError(f"the practice server answered {r.status_code}: {r.text[:300]}")
+            raise PracticeError(f"the practice server answered {r.status_code}: {r.text[:300]}",
+                                retryable=r.status_code >= 500)
         return r.json()
 
     def _answer(self, messages) -> dict:

@@ -1,5 +1,6 @@
-"""Training the Rasa model and starting the Rasa server and the action server, for the run command, the
-end-to-end tests and the benchmarks. Both servers listen on 127.0.0.1 only; Rasa's HTTP API needs a token.
+"""Training the Rasa model, and starting the Procfile's processes (the action server, the Rasa server, the
+panel) for the end-to-end tests and the benchmarks. Every server listens on 127.0.0.1 by default and the
+Rasa HTTP API and the action server need a token (coach/settings.py).
 
 The model is trained only when the training data or the configuration changed: its file name carries a
 hash of config.yml, bot/domain, data/nlu + data/rules, the featurizer (bot/nlu.py) and the detector.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -28,23 +28,11 @@ TRAINING_INPUTS = [ROOT / "config.yml", ROOT / "bot" / "domain", ROOT / "data" /
                    ROOT / "bot" / "nlu.py"]
 
 
-TOKEN_FILE = ROOT / "var" / "rasa_token"
-
-
 def rasa_token() -> str:
-    """The token of Rasa's HTTP API: COACH_RASA_TOKEN, else one generated on first use and kept in
-    var/rasa_token (readable by its owner only; var/ is never committed)."""
-    env = os.environ.get("COACH_RASA_TOKEN", "").strip()
-    if env:
-        return env
-    if TOKEN_FILE.exists():
-        return TOKEN_FILE.read_text().strip()
-    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    fd = os.open(TOKEN_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(token + "\n")
-    return token
+    """The token of Rasa's HTTP API (coach.settings: COACH_RASA_TOKEN, else generated once into var/secrets/)."""
+    from coach import settings
+
+    return settings.rasa_token()
 
 
 def training_fingerprint() -> str:
@@ -99,29 +87,82 @@ def _env(extra: dict) -> dict:
     return env
 
 
-# The panel listens on loopback only, sends no usage statistics, and never shows a traceback in the browser
-# (the pages explain errors in words; the details go to var/log/panel-*.log).
-PANEL_FLAGS = ("--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--client.showErrorDetails", "none",
-               "--client.toolbarMode", "minimal", "--server.maxUploadSize", "5")
+PROCFILE = ROOT / "Procfile"
+
+
+def procfile() -> dict[str, str]:
+    """The Procfile's process lines, by name: the one definition of how each process starts."""
+    from honcho.environ import parse_procfile
+
+    return dict(parse_procfile(PROCFILE.read_text()).processes)
+
+
+def server_env(*, database: str, rasa_port: int, action_port: int, panel_port: int | None = None,
+               rasa_url: str | None = None, redis_url: str | None = None, rasa_token: str | None = None,
+               action_token: str | None = None, bind: str | None = None) -> dict:
+    """The environment of the Procfile's processes: the database (also Rasa's tracker store), the ports,
+    where each server finds the next one, the lock store and the two tokens."""
+    from coach import settings
+
+    env = {"DATABASE_URL": database, "COACH_BIND": bind or settings.bind(),
+           "COACH_RASA_PORT": str(rasa_port), "COACH_ACTION_PORT": str(action_port),
+           "COACH_RASA_URL": rasa_url or f"http://127.0.0.1:{rasa_port}",
+           "COACH_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "COACH_RASA_TOKEN": rasa_token or settings.rasa_token(),
+           "COACH_ACTION_TOKEN": action_token or settings.action_token(),
+           "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           **tracker_env(database), **settings.lock_store_env(redis_url)}
+    if panel_port:
+        env["COACH_PANEL_PORT"] = str(panel_port)
+    if redis_url:
+        env["COACH_REDIS_URL"] = redis_url
+    return _env(env)
+
+
+def warm_up_actions(action_port: int, token: str, timeout: float = 120):
+    """A first call that waits until the action server has loaded the detector and the standards."""
+    warm = {"next_action": "action_customer_turn", "sender_id": "warm-up", "version": "3.6.2", "domain": {},
+            "tracker": {"sender_id": "warm-up", "slots": {}, "events": [], "paused": False,
+                        "latest_message": {"text": "", "intent": {}, "entities": []},
+                        "latest_action_name": "action_listen", "active_loop": {}}}
+    r = requests.post(f"http://127.0.0.1:{action_port}/webhook", params={"token": token}, json=warm,
+                      timeout=timeout)
+    r.raise_for_status()
+
+
+def warm_up_rasa(rasa_url: str, token: str, timeout: float = 120):
+    """The first parse traces the model's graph (seconds): do it before a trainee's turn does."""
+    requests.post(f"{rasa_url}/model/parse", params={"token": token},
+                  json={"text": "Good morning, how can I help?"}, timeout=timeout).raise_for_status()
+
+
+def rasa_ready(r) -> bool:
+    return r.ok and bool(r.json().get("model_file"))
 
 
 class Servers:
-    """The action server and the Rasa server, started for real, stopped on exit.
+    """The Procfile's processes started for real, one log file each in var/log, stopped on exit: the tests'
+    and the benchmarks' way to run the product (`make run` uses honcho on the same Procfile).
 
-    with Servers(database_url=...) as s: requests.post(s.rasa_url + "/webhooks/rest/webhook", ...)
+    with Servers(database=...) as s: PracticeClient(s.rasa_url, token=s.token)
+
+    Several instances on other ports, sharing a PostgreSQL database and a Redis lock store (redis_url), are
+    several Rasa replicas, each with its own action server.
     """
 
     def __init__(self, *, database: str | None = None, rasa_port: int = 5005, action_port: int = 5055,
                  token: str | None = None, model: Path | None = None, log_dir: Path = LOGS,
-                 panel_port: int | None = None):
+                 panel_port: int | None = None, redis_url: str | None = None, panel_rasa_url: str | None = None):
         self.database = database or database_url()
         self.rasa_port, self.action_port = rasa_port, action_port
         self.token = token or rasa_token()
         self.model = model
         self.log_dir = log_dir
         self.panel_port = panel_port  # None: no panel (the bot tests), else the Streamlit panel on this port
+        self.redis_url = redis_url
+        self.panel_rasa_url = panel_rasa_url  # the panel's Rasa (a balancer in front of replicas), else ours
         self.procs: list[subprocess.Popen] = []
+        self.by_name: dict[str, subprocess.Popen] = {}
 
     @property
     def rasa_url(self) -> str:
@@ -131,66 +172,67 @@ class Servers:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}/webhook"
 
-    def env(self) -> dict:
-        return _env({"DATABASE_URL": self.database, "COACH_ACTION_URL": self.action_url,
-                     **tracker_env(self.database)})
-
-    def start_actions(self):
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"actions-{self.action_port}.log", "ab")
-        self.procs.append(subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT))
-        self._wait(f"http://127.0.0.1:{self.action_port}/health", "action server", self.procs[-1], log.name)
-        # a first call waits until the detector and the standards are loaded, so no trainee's turn does
-        warm = {"next_action": "action_customer_turn", "sender_id": "warm-up", "version": "3.6.2", "domain": {},
-                "tracker": {"sender_id": "warm-up", "slots": {}, "events": [], "paused": False,
-                            "latest_message": {"text": "", "intent": {}, "entities": []},
-                            "latest_action_name": "action_listen", "active_loop": {}}}
-        requests.post(self.action_url, json=warm, timeout=120)
-
-    def start_rasa(self):
-        model = self.model or train(quiet=True)
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"rasa-{self.rasa_port}.log", "ab")
-        self.procs.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token, "--model", str(model),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--interface", "127.0.0.1",
-             "--port", str(self.rasa_port)],
-            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT))
-        self._wait(f"{self.rasa_url}/status?token={self.token}", "Rasa server", self.procs[-1], log.name,
-                   timeout=180, ready=lambda r: r.ok and r.json().get("model_file"))
-        # the first parse traces the model's graph (seconds); do it now rather than in a trainee's turn
-        requests.post(f"{self.rasa_url}/model/parse", params={"token": self.token},
-                      json={"text": "Good morning, how can I help?"}, timeout=120)
-
     @property
     def panel_url(self) -> str:
         return f"http://127.0.0.1:{self.panel_port}"
 
-    def start_panel(self):
-        """The Streamlit panel on loopback; it talks to Rasa with the token, the browser only to it."""
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"panel-{self.panel_port}.log", "ab")
-        env = {**self.env(), "COACH_RASA_URL": self.rasa_url, "COACH_RASA_TOKEN": self.token}
-        self.procs.append(subprocess.Popen(
-            [sys.executable, "-m", "trainer_ui.serve", *PANEL_FLAGS,
-             "--server.port", str(self.panel_port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-        self._wait(f"{self.panel_url}/_stcore/health", "panel", self.procs[-1], log.name, timeout=60)
+    def env(self) -> dict:
+        from coach import settings
 
-    def _wait(self, url, what, proc, log_name, timeout=60, ready=lambda r: r.ok):
+        env = server_env(database=self.database, rasa_port=self.rasa_port, action_port=self.action_port,
+                         panel_port=self.panel_port, rasa_url=self.panel_rasa_url or self.rasa_url,
+                         redis_url=self.redis_url, rasa_token=self.token, action_token=settings.action_token())
+        if self.model:
+            env["COACH_MODEL"] = str(self.model)
+        return env
+
+    def start(self, name: str, port: int) -> subprocess.Popen:
+        """Start the Procfile's process `name`, its output in var/log/<name>-<port>.log."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}-{port}.log", "ab")
+        proc = subprocess.Popen(["/bin/sh", "-c", procfile()[name]], cwd=ROOT, env=self.env(), stdout=log,
+                                stderr=subprocess.STDOUT)
+        proc.log_name = log.name
+        self.procs.append(proc)
+        self.by_name[name] = proc
+        return proc
+
+    def start_actions(self):
+        proc = self.start("actions", self.action_port)
+        self._wait(f"http://127.0.0.1:{self.action_port}/health", "action server", proc)
+        warm_up_actions(self.action_port, self.env()["COACH_ACTION_TOKEN"])
+
+    def start_rasa(self):
+        if self.model is None:
+            self.model = train(quiet=True)
+        proc = self.start("rasa", self.rasa_port)
+        self._wait(f"{self.rasa_url}/status?token={self.token}", "Rasa server", proc, timeout=180, ready=rasa_ready)
+        warm_up_rasa(self.rasa_url, self.token)
+
+    def start_panel(self):
+        """The Streamlit panel; it talks to Rasa with the token, the browser only to it."""
+        proc = self.start("panel", self.panel_port)
+        self._wait(f"{self.panel_url}/_stcore/health", "panel", proc, timeout=60)
+
+    def kill(self, name: str, sig: int = 9):
+        """Stop one process at once (the fault tests: a server that dies mid-session)."""
+        proc = self.by_name.pop(name)
+        proc.send_signal(sig)
+        proc.wait(timeout=20)
+        self.procs.remove(proc)
+
+    def _wait(self, url, what, proc, timeout=60, ready=lambda r: r.ok):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"the {what} exited with {proc.returncode} while starting; see {log_name}")
+                raise RuntimeError(f"the {what} exited with {proc.returncode} while starting; see {proc.log_name}")
             try:
                 if ready(requests.get(url, timeout=2)):
                     return
             except requests.RequestException:  # not listening yet
-                time.sleep(0.5)
-                continue
+                pass
             time.sleep(0.5)
-        raise RuntimeError(f"the {what} did not answer {url.split('?')[0]} within {timeout} s; see {log_name}")
+        raise RuntimeError(f"the {what} did not answer {url.split('?')[0]} within {timeout} s; see {proc.log_name}")
 
     def __enter__(self):
         try:
@@ -217,3 +259,4 @@ class Servers:
                 p.kill()
                 p.wait(timeout=10)
         self.procs.clear()
+        self.by_name.clear()

@@ -446,32 +446,10 @@ def cmd_scenarios(args) -> int:
 # -- coach serve / practice -----------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
-    import signal
-    import time
+    """`make run`: migrate, load the demo if empty, train if needed, run the Procfile with honcho (bot/run.py)."""
+    from bot.run import up
 
-    from bot.servers import Servers, train
-
-    def stop(_signum, _frame):  # a service manager's SIGTERM stops the servers as cleanly as Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-
-    model = train(force=args.train)
-    with Servers(rasa_port=args.rasa_port, action_port=args.action_port, model=model,
-                 panel_port=None if args.no_panel else args.panel_port) as s:
-        print(f"practice servers running: Rasa {s.rasa_url} (token in var/rasa_token), actions {s.action_url}",
-              file=sys.stderr)
-        if s.panel_port:
-            print(f"\n  the panel: {s.panel_url}\n  demo logins: trainee, trainer, manager, admin "
-                  f"(password 'practise')\n", file=sys.stderr)
-        print("Ctrl-C stops everything", file=sys.stderr)
-        try:
-            while all(p.poll() is None for p in s.procs):
-                time.sleep(1)
-            _err("a server stopped; see var/log/")
-            return 1
-        except KeyboardInterrupt:
-            return 0
+    return up(retrain=args.train, demo=not args.no_demo)
 
 
 def cmd_practice(args) -> int:
@@ -581,14 +559,14 @@ def build_parser():
     p.add_argument("--folder", type=Path, default=SCENARIOS)
     p.set_defaults(func=cmd_scenarios)
 
-    p = sub.add_parser("serve", help="train the Rasa model if needed and run the Rasa server, the action server "
-                                     "and the panel")
-    p.add_argument("--rasa-port", type=int, default=int(os.environ.get("COACH_RASA_PORT", 5005)))
-    p.add_argument("--action-port", type=int, default=int(os.environ.get("COACH_ACTION_PORT", 5055)))
-    p.add_argument("--panel-port", type=int, default=int(os.environ.get("COACH_PANEL_PORT", 8501)))
-    p.add_argument("--no-panel", action="store_true", help="only the practice servers, no panel")
-    p.add_argument("--train", action="store_true", help="train again even if nothing changed")
-    p.set_defaults(func=cmd_serve)
+    for name in ("up", "serve"):
+        p = sub.add_parser(name, help="the whole product: migrate the database, load the demo company if it is "
+                                      "empty, train the Rasa model if needed, start the action server, the Rasa "
+                                      "server and the panel (Procfile, honcho); Ctrl-C stops everything. Ports "
+                                      "and addresses come from COACH_* variables (README)")
+        p.add_argument("--train", action="store_true", help="train again even if nothing changed")
+        p.add_argument("--no-demo", action="store_true", help="do not load the demo company into an empty database")
+        p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("practice", help="play a practice session from the terminal against the running servers")
     p.add_argument("--scenario", required=True)
@@ -597,7 +575,7 @@ def build_parser():
     p.add_argument("--person", default="trainee", help="login or id of the trainee (default: the demo trainee)")
     p.add_argument("--hostile", action="store_true", help="opt in to hostile customers (insults, threats)")
     p.add_argument("--rasa", default=os.environ.get("COACH_RASA_URL", "http://127.0.0.1:5005"))
-    p.add_argument("--token", default=None, help="Rasa API token (default: $COACH_RASA_TOKEN or var/rasa_token)")
+    p.add_argument("--token", default=None, help="Rasa API token (default: $COACH_RASA_TOKEN or var/secrets/rasa_token)")
     p.add_argument("--database", default=None, help=db_help)
     p.set_defaults(func=cmd_practice)
 

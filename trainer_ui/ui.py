@@ -8,16 +8,15 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
-import os
 import time
 
 import streamlit as st
 
-from coach import auth, resources
+from coach import auth, resources, settings
 
 log = logging.getLogger("trainer_ui")
 
-IDLE_MINUTES = float(os.environ.get("COACH_SESSION_MINUTES", "30"))  # signed out after this long unused
+IDLE_MINUTES = settings.session_minutes()  # signed out after this long unused
 USER = "user"
 SEEN = "seen_at"
 
@@ -42,14 +41,13 @@ def throttle():
 
 
 def rasa_url() -> str:
-    return os.environ.get("COACH_RASA_URL", "http://127.0.0.1:5005")
+    return settings.rasa_url()
 
 
 def practice_client():
     from bot.client import PracticeClient
-    from bot.servers import rasa_token
 
-    return PracticeClient(rasa_url(), token=rasa_token())
+    return PracticeClient(rasa_url(), token=settings.rasa_token())
 
 
 def reader():

@@ -195,6 +195,71 @@ def _finish(uow, sid, reply):
     return _card_summary(card_id, uow)
 
 
+def _message_id(tracker: Tracker) -> str | None:
+    """The client's id of this staff reply (metadata "message_id"), if it sent a well-formed one."""
+    from coach.storage.services import MESSAGE_ID
+
+    mid = (tracker.latest_message.get("metadata") or {}).get("message_id")
+    return mid if isinstance(mid, str) and MESSAGE_ID.fullmatch(mid) else None
+
+
+def _in_step(tracker: Tracker, sid, scenario, sim, message_id=None) -> dict:
+    """Check the tracker's idea of the session against the database, which is the record.
+
+    Normally they agree and this is one small query. They disagree when an answer was lost after the turn
+    was committed (the Rasa server or the database went away before the tracker was saved): then the
+    customer is rebuilt from the stored turns (coach.sim.replay), so the session goes on from what was
+    recorded instead of failing on a turn number that is already taken. `seen_seq` is the staff turn already
+    recorded under this message id (a reply sent again), else None."""
+    from coach.sim.customer import replay
+    from coach.storage import services as sv
+
+    seq = int(tracker.get_slot("next_seq") or 1)
+    with runtime.database().reader() as r:
+        state = sv.turn_state(r, sid, message_id)
+        turns = sv.session_turns(r, sid) if state["seen_seq"] is not None or state["next_seq"] != seq else None
+    step = {"sim": sim, "seq": seq, "seen_seq": state["seen_seq"], "status": state["status"], "turns": turns,
+            "last_customer": tracker.get_slot("last_customer") or "",
+            "last_staff_at": float(tracker.get_slot("last_staff_at") or 0.0)}
+    if turns is not None:
+        if state["seen_seq"] is None:
+            log.warning("session %s: the tracker expected turn %s, the database has %s turns; carrying on from the "
+                        "database", sid, seq, state["next_seq"])
+        step["sim"], _ = replay(scenario, tracker.get_slot("seed") or 0, turns, channel=tracker.get_slot("channel"),
+                                allow_end=True)
+        step["seq"] = state["next_seq"]
+        said = [t["text"] for t in turns if t["speaker"] == "customer"]
+        step["last_customer"] = said[-1] if said else ""
+        step["last_staff_at"] = max([t["t"] or 0.0 for t in turns if t["speaker"] == "staff"] or [0.0])
+    return step
+
+
+def _answer_again(dispatcher, tracker, sid, scenario, step) -> List[Dict[Text, Any]]:
+    """A reply that was recorded already (same message id): send the answer it got then, record nothing."""
+    from coach.sim.customer import replay
+    from coach.storage import services as sv
+    from coach.storage.models import ScorecardRecord
+    from sqlalchemy import select
+
+    turns, seen = step["turns"], step["seen_seq"]
+    staff = next(t for t in turns if t["seq"] == seen)
+    _, reply = replay(scenario, tracker.get_slot("seed") or 0, [t for t in turns if t["seq"] <= seen or t["seq"] == seen + 1 and t["speaker"] == "customer"],
+                      channel=tracker.get_slot("channel"), allow_end=True)
+    with runtime.database().reader() as r:
+        card = runtime.scorer().score(sv.session_transcript(r, sid))
+        findings = [f.as_dict() for f in card.findings if f.turn == seen]
+        summary = None
+        if step["status"] != "active":
+            card_id = r.session.execute(select(ScorecardRecord.id).where(
+                ScorecardRecord.session_id == sid, ScorecardRecord.is_current.is_(True))).scalar()
+            summary = _card_summary(card_id, r)
+    dispatcher.utter_message(text=reply.text, json_message=_payload(
+        sid, seen, reply, scenario, behaviors=staff["behaviors"] or [], spans=staff["spans"] or [],
+        findings=findings, warnings=[], intent=staff["intent"], scorecard=summary, answered_again=True))
+    return _slots(step["sim"], next_seq=step["seq"], last_customer=step["last_customer"],
+                  last_staff_at=step["last_staff_at"])
+
+
 class ActionCustomerTurn(Action):
     """A staff reply: detect what it does, let the customer react, record both turns, send live findings."""
 
@@ -217,20 +282,27 @@ class ActionCustomerTurn(Action):
         if error:
             return _fail(dispatcher, error)
         sid, scenario, sim = found
-        seq = int(tracker.get_slot("next_seq") or 1)
+        message_id = _message_id(tracker)
+        try:
+            step = _in_step(tracker, sid, scenario, sim, message_id)
+            if step["seen_seq"] is not None:
+                return _answer_again(dispatcher, tracker, sid, scenario, step)
+        except (StorageError, SimulationError) as exc:
+            return _fail(dispatcher, f"the session could not be read back, nothing was lost: {exc}")
+        sim, seq = step["sim"], step["seq"]
         intent = tracker.latest_message.get("intent") or {}
-        det = runtime.detector().detect(text, tracker.get_slot("last_customer") or "")
+        det = runtime.detector().detect(text, step["last_customer"])
         try:
             reply = sim.staff_says(text, det.behaviors, t)
         except SimulationError as exc:
             return _fail(dispatcher, str(exc))
-        latency = int(max(0.0, t - float(tracker.get_slot("last_staff_at") or 0.0)) * 1000)
+        latency = int(max(0.0, t - step["last_staff_at"]) * 1000)
         spans = [e.as_dict() for e in det.spans]
         try:
             with runtime.database().uow() as uow:
                 sv.append_turn(uow, sid, seq, speaker="staff", text=text, t=t, latency_ms=latency,
                                behaviors=det.behaviors, spans=spans, intent=intent.get("name"),
-                               intent_confidence=intent.get("confidence"))
+                               intent_confidence=intent.get("confidence"), message_id=message_id)
                 nxt = seq + 1
                 if reply.text:
                     sv.append_turn(uow, sid, nxt, speaker="customer", text=reply.text, t=t, mood_after=reply.mood)
@@ -246,8 +318,7 @@ class ActionCustomerTurn(Action):
             warnings=det.warnings, intent=intent.get("name"), scorecard=summary,
             entities=[{"entity": e.get("entity"), "value": e.get("value")}
                       for e in tracker.latest_message.get("entities") or []]))
-        return _slots(sim, next_seq=nxt, last_customer=reply.text or tracker.get_slot("last_customer"),
-                      last_staff_at=t)
+        return _slots(sim, next_seq=nxt, last_customer=reply.text or step["last_customer"], last_staff_at=t)
 
 
 class ActionCallEvent(Action):
@@ -268,11 +339,12 @@ class ActionCallEvent(Action):
         c = _control(tracker)
         event = c.get("event")
         try:
+            step = _in_step(tracker, sid, scenario, sim)
+            sim, seq = step["sim"], step["seq"]
             t = float(c["t"]) if c.get("t") is not None else _seconds_since_start(tracker)
             reply = sim.call_event(event, t)
-        except (SimulationError, ValueError) as exc:
+        except (SimulationError, StorageError, ValueError) as exc:
             return _fail(dispatcher, str(exc))
-        seq = int(tracker.get_slot("next_seq") or 1)
         try:
             with runtime.database().uow() as uow:
                 sv.append_turn(uow, sid, seq, speaker="system", event=event, t=t)
@@ -286,7 +358,7 @@ class ActionCallEvent(Action):
             return _fail(dispatcher, f"the call event could not be recorded: {exc}")
         dispatcher.utter_message(text=reply.text, json_message=_payload(sid, seq, reply, scenario, event=event,
                                                                         scorecard=summary))
-        return _slots(sim, next_seq=nxt, last_customer=reply.text or tracker.get_slot("last_customer"))
+        return _slots(sim, next_seq=nxt, last_customer=reply.text or step["last_customer"])
 
 
 class ActionEndPractice(Action):

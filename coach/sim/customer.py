@@ -325,25 +325,31 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
-def replay(scenario: Scenario, seed: int, turns, channel: str | None = None):
+def replay(scenario: Scenario, seed: int, turns, channel: str | None = None, *, allow_end: bool = False):
     """The customer exactly as it was after the stored `turns` (dicts with speaker, text, behaviors, event,
-    t), for "Retry from turn N". Staff replies and call events are played again with the behaviours that
-    were detected then; the customer's words must come out the same, or the scenario has changed since.
+    t), for "Retry from turn N" and for answering a reply sent twice. Staff replies and call events are
+    played again with the behaviours that were detected then; the customer's words must come out the same,
+    or the scenario has changed since. `allow_end`: the last turn may end the session (nothing may follow).
     Returns (simulator, the customer's last reply)."""
     sim = CustomerSimulator(scenario, seed, channel=channel)
     last = sim.opening()
     said = [last.text] if last.text else []
+    ended = None
     for turn in turns:
+        played = turn["speaker"] == "staff" or turn["speaker"] == "system" and turn.get("event") in CALL_EVENTS
+        if not played:
+            continue
+        if ended:
+            raise SimulationError(f"the stored session goes on after it ended ({ended}); it cannot be replayed")
         if turn["speaker"] == "staff":
             last = sim.staff_says(turn["text"], turn.get("behaviors") or [], turn.get("t"))
-        elif turn["speaker"] == "system" and turn.get("event") in CALL_EVENTS:
-            last = sim.call_event(turn["event"], turn.get("t") or 0.0)
         else:
-            continue
+            last = sim.call_event(turn["event"], turn.get("t") or 0.0)
         if last.text:
             said.append(last.text)
-        if last.outcome:
-            raise SimulationError(f"the session had already ended ({last.outcome}) by then; retry from an earlier turn")
+        ended = last.outcome
+    if ended and not allow_end:
+        raise SimulationError(f"the session had already ended ({ended}) by then; retry from an earlier turn")
     stored = [t["text"] for t in turns if t["speaker"] == "customer"]
     if said != stored:
         raise SimulationError(f"the scenario {scenario.id} has changed since this session was practised (the "

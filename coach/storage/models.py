@@ -157,6 +157,8 @@ class TurnRecord(Base):
         _one_of("speaker", SPEAKERS, "speaker"),
         CheckConstraint("event IS NULL OR event IN (%s)" % ", ".join(f"'{e}'" for e in EVENTS), name="event"),
         CheckConstraint("seq >= 0", name="seq"),
+        # a reply sent again with the same client message id is the same turn (NULLs do not collide)
+        Index("uq_turns_session_message", "session_id", "client_message_id", unique=True),
     )
     id = Column(Integer, primary_key=True)
     session_id = Column(Integer, ForeignKey("practice_sessions.id", ondelete="CASCADE"), nullable=False)
@@ -172,6 +174,7 @@ class TurnRecord(Base):
     intent = Column(String(80))
     intent_confidence = Column(Float)
     event = Column(String(10))  # call events: ring, answer, hold, resume, transfer, hangup
+    client_message_id = Column(String(64))  # staff turns: the id the client sent the reply with
 
     session = relationship("PracticeSession", back_populates="turns")
 

@@ -8,6 +8,7 @@ UnknownStandardsVersion with a message naming the field and what would be right.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 import bcrypt
@@ -19,6 +20,8 @@ from coach.storage.models import (CHANNELS, EVENTS, MAX_TEXT, OUTCOMES, REVIEW_S
                                   VERDICTS, AuditEntry, Award, FindingRecord, Person, PracticeSession, Review,
                                   ReviewVerdict, ScorecardRecord, StandardsVersion, Team, TurnRecord, utcnow)
 from coach.transcript import Transcript, Turn
+
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a client's id of one staff reply
 
 MIN_PASSWORD = 8
 REDACTED = "(removed on request)"
@@ -271,9 +274,11 @@ def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: st
 
 def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "", at=None, t: float | None = None,
                 latency_ms: int | None = None, mood_after: float | None = None, behaviors=None, spans=None,
-                intent: str | None = None, intent_confidence: float | None = None, event: str | None = None) -> int:
+                intent: str | None = None, intent_confidence: float | None = None, event: str | None = None,
+                message_id: str | None = None) -> int:
     """Record one turn. Idempotent on (session, seq): a retried write of the same turn returns the stored
-    one; a different turn under a used number is a Conflict. Turns must come in order (0, 1, 2, ...)."""
+    one; a different turn under a used number is a Conflict. Turns must come in order (0, 1, 2, ...).
+    `message_id` is the client's id of a staff reply (see `turn_state`)."""
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
         raise InvalidRecord(f"seq: {seq!r}; expected the turn number, a whole number from 0")
     _one_of(speaker, SPEAKERS, "speaker")
@@ -290,6 +295,8 @@ def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "",
         raise InvalidRecord(f"intent_confidence: {intent_confidence!r}; expected 0 to 1")
     if latency_ms is not None and (isinstance(latency_ms, bool) or not isinstance(latency_ms, int) or latency_ms < 0):
         raise InvalidRecord(f"latency_ms: {latency_ms!r}; expected whole milliseconds >= 0")
+    if message_id is not None and not MESSAGE_ID.fullmatch(str(message_id)):
+        raise InvalidRecord(f"message_id: {str(message_id)[:80]!r}; expected 1 to 64 letters, digits, '-' or '_'")
     session = _get(uow, PracticeSession, session_id, "practice session")
     existing = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
                                                             TurnRecord.seq == seq)).scalar_one_or_none()
@@ -309,7 +316,7 @@ def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "",
     turn = TurnRecord(session_id=session_id, seq=seq, speaker=speaker, text=text, at=when, t=t, latency_ms=latency_ms,
                       mood_after=mood_after, behaviors=list(behaviors) if behaviors is not None else None,
                       spans=list(spans) if spans is not None else None, intent=intent,
-                      intent_confidence=intent_confidence, event=event)
+                      intent_confidence=intent_confidence, event=event, client_message_id=message_id)
     try:
         with uow.session.begin_nested():  # a concurrent retry may win the race for this number
             uow.session.add(turn)
@@ -327,6 +334,25 @@ def _same_turn(existing: TurnRecord, seq, speaker, text, event) -> int:
         raise Conflict(f"turn {seq} of session {existing.session_id} is already recorded as a different "
                        f"{existing.speaker} turn; a retry must send the same turn, a new turn needs the next number")
     return existing.id
+
+
+def turn_state(uow, session_id: int, message_id: str | None = None) -> dict:
+    """Where a session stands in the database: the next turn number, its status, and the staff turn already
+    recorded under the client's `message_id` (None if there is none): a reply sent again after its answer
+    was lost is recognised by it and answered from the record instead of being recorded twice."""
+    s = _get(uow, PracticeSession, session_id, "practice session")
+    last = uow.session.execute(select(func.max(TurnRecord.seq)).where(TurnRecord.session_id == session_id)).scalar()
+    seen = None
+    if message_id:
+        seen = uow.session.execute(select(TurnRecord.seq).where(TurnRecord.session_id == session_id,
+                                                                TurnRecord.client_message_id == message_id)).scalar()
+    return {"next_seq": 0 if last is None else last + 1, "status": s.status, "seen_seq": seen}
+
+
+def session_turns(uow, session_id: int) -> list[dict]:
+    """The stored turns of a session in order, as dicts (seq, speaker, text, t, behaviors, event, ...)."""
+    _get(uow, PracticeSession, session_id, "practice session")
+    return [_turn_dict(t) for t in _session_turns(uow, session_id)]
 
 
 def _session_turns(uow, session_id) -> list[TurnRecord]:

@@ -1,0 +1,52 @@
+"""The action server: `python -m bot.action_server` (the Procfile's `actions`).
+
+Rasa SDK's own server (`python -m rasa_sdk`) listens on every interface and takes any caller. This one is
+the same Sanic app (rasa_sdk.endpoint.create_app) with two differences:
+- it listens on COACH_BIND (127.0.0.1 by default), port COACH_ACTION_PORT (5055);
+- /webhook and /actions require the token Rasa sends (endpoints.yml `token:`, a `?token=` parameter),
+  compared in constant time; /health stays open for health checks.
+Importing bot.actions loads the detector and the standards in the background; a turn that comes first waits.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from sanic import response
+
+from coach import settings
+
+log = logging.getLogger("bot.action_server")
+OPEN_PATHS = {"/health"}
+
+
+def create_app(token: str):
+    from rasa_sdk.endpoint import create_app as sdk_app
+
+    app = sdk_app("bot.actions", cors_origins=[])  # no browser ever calls it: no CORS
+
+    @app.on_request
+    async def require_token(request):
+        if request.path in OPEN_PATHS:
+            return None
+        given = request.args.get("token") or ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            log.warning("refused a call to %s without the right token (from %s)", request.path, request.ip)
+            return response.json({"error": "a valid token is required (COACH_ACTION_TOKEN)"}, status=401)
+        return None
+
+    return app
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(settings.action_token())
+    host, port = settings.bind(), settings.action_port()
+    log.info("action server on http://%s:%s (token required)", host, port)
+    # one worker: the actions are CPU-bound and the resources are per process; scale with more servers
+    app.run(host, port, workers=1, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

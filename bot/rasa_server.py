@@ -1,0 +1,41 @@
+"""The Rasa server: `python -m bot.rasa_server` (the Procfile's `rasa`).
+
+It is `rasa run --enable-api` with the project's files, run inside this process so that the API token
+never appears on a command line (where `ps` would show it to every user of the machine):
+- listens on COACH_BIND (127.0.0.1) port COACH_RASA_PORT (5005); the HTTP API requires COACH_RASA_TOKEN;
+- the model is COACH_MODEL, else the one trained for the current data and configuration (`make train`);
+- endpoints.yml reads the action server, the tracker store and the lock store from the environment,
+  which bot/servers.py prepares (`server_env`).
+Sanic's access log is off: it would write every request's URL, token parameter included, into the log.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from coach import settings
+
+
+def argv(model: str) -> list[str]:
+    return ["rasa", "run", "--enable-api", "--auth-token", settings.rasa_token(), "--model", model,
+            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            "--interface", settings.bind(), "--port", str(settings.rasa_port())]
+
+
+def main():
+    from bot.servers import ROOT, model_file
+
+    model = os.environ.get("COACH_MODEL", "").strip() or str(model_file())
+    if not os.path.exists(model):
+        sys.exit(f"no Rasa model at {model}: train one with `make train` (make run does it for you)")
+    os.chdir(ROOT)
+    os.environ["SANIC_ACCESS_LOG"] = "false"
+    sys.argv = argv(model)
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""`make run` (`coach up`): the whole product with one command, and the Procfile's `ready` process.
+
+coach up:
+  1. checks the settings (coach/settings.py) and generates the two tokens on first run (var/secrets/);
+  2. migrates the database and loads the demo company if the database is empty;
+  3. trains the Rasa model if the training data or the configuration changed (Rasa shows its progress);
+  4. runs the Procfile with honcho: the action server, the Rasa server, the panel and `ready`, which waits
+     for each health check, prints the panel's address and the demo logins, and then keeps watching.
+  Ctrl-C (or SIGTERM) stops everything; a server that exits stops the others (honcho).
+The output is shown and also appended to var/log/run.log.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import requests
+
+from bot.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, warm_up_actions, \
+    warm_up_rasa
+from coach import settings
+
+CHECK_EVERY = 15  # seconds between health checks once everything is up
+
+
+def _say(msg: str):
+    print(msg, flush=True)
+
+
+def environment() -> dict:
+    """The Procfile's environment from the settings (raises SettingsError on a bad value)."""
+    from coach.storage.db import database_url
+
+    env = server_env(database=database_url(), rasa_port=settings.rasa_port(), action_port=settings.action_port(),
+                     panel_port=settings.panel_port(), rasa_url=settings.rasa_url(),
+                     redis_url=os.environ.get("COACH_REDIS_URL", "").strip() or None)
+    env["COACH_MODEL"] = str(model_file())
+    return env
+
+
+def up(*, retrain: bool = False, demo: bool = True) -> int:
+    from coach.cli import main as coach
+
+    fresh = not (settings.SECRETS / "rasa_token").exists() and not os.environ.get("COACH_RASA_TOKEN")
+    try:
+        env = environment()
+    except settings.SettingsError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
+    if fresh:
+        _say("==> generated the API tokens in var/secrets/ (kept for the next runs, never committed)")
+    _say("==> database: migrating to the latest schema")
+    if coach(["db", "upgrade"]) != 0:
+        return 2
+    if demo and coach(["db", "demo", "--if-empty"]) != 0:
+        return 2
+    model = train(force=retrain)  # prints its progress; nothing to do when the model is current
+    env["COACH_MODEL"] = str(model)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    _say(f"==> starting the action server, the Rasa server and the panel (honcho; output also in {LOGS / 'run.log'})")
+    cmd = [str(VENV_BIN / "honcho"), "start", "-f", str(PROCFILE), "-d", str(ROOT)]
+    honcho = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, bufsize=1)
+    # Ctrl-C reaches honcho directly (same terminal); it stops the servers and exits. A SIGTERM sent to this
+    # process (a service manager) is passed on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: honcho.send_signal(signal.SIGTERM))
+    with open(LOGS / "run.log", "a") as log:
+        for line in honcho.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            log.write(line)
+            log.flush()
+    return honcho.wait()
+
+
+def _wait(what: str, url: str, timeout: float, ready=lambda r: r.ok) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            if ready(requests.get(url, timeout=2)):
+                return time.monotonic() - started
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"the {what} did not answer {url.split('?')[0]} within {timeout:.0f} s; its lines above "
+                       f"say why (also in var/log/run.log)")
+
+
+def watch() -> int:
+    """Wait until each server answers its health check, say where the panel is, then keep checking."""
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
+    token, action_token = settings.rasa_token(), settings.action_token()
+    rasa = f"http://127.0.0.1:{settings.rasa_port()}"
+    panel = f"http://{settings.bind()}:{settings.panel_port()}"
+    checks = {"action server": f"http://127.0.0.1:{settings.action_port()}/health",
+              "Rasa server": f"{rasa}/status?token={token}",
+              "panel": f"http://127.0.0.1:{settings.panel_port()}/_stcore/health"}
+    started = time.monotonic()
+    try:
+        took = _wait("action server", checks["action server"], 120)
+        warm_up_actions(settings.action_port(), action_token)
+        _say(f"ready: action server ({took:.0f} s)")
+        took = _wait("Rasa server", checks["Rasa server"], 300, rasa_ready)
+        warm_up_rasa(rasa, token)
+        _say(f"ready: Rasa server ({took:.0f} s)")
+        took = _wait("panel", checks["panel"], 120)
+        _say(f"ready: panel ({took:.0f} s)")
+    except (TimeoutError, requests.RequestException) as exc:
+        print(f"not ready: {exc}", file=sys.stderr)
+        return 1
+    _say(f"\n  The panel: {panel}   (everything up in {time.monotonic() - started:.0f} s)\n"
+         f"  Demo logins: trainee, trainer, manager, admin; password 'practise'\n"
+         f"  Ctrl-C stops everything.\n")
+    down: set[str] = set()
+    while not stopping:
+        for _ in range(CHECK_EVERY * 2):
+            if stopping:
+                return 0
+            time.sleep(0.5)
+        for what, url in checks.items():
+            try:
+                ok = requests.get(url, timeout=5).ok
+            except requests.RequestException:
+                ok = False
+            if not ok and what not in down:
+                down.add(what)
+                print(f"warning: the {what} stopped answering its health check", file=sys.stderr, flush=True)
+            elif ok and what in down:
+                down.discard(what)
+                _say(f"the {what} answers again")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["watch"]:
+        return watch()
+    return up(retrain="--train" in args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
