@@ -34,6 +34,7 @@ class PracticeClient:
         self.conversation_id: str | None = None
         self.last: dict = {}
         self.pending: tuple[str, str] | None = None  # (text, message id) of a reply not answered yet
+        self.last_message_id: str | None = None
         self.retries = retries  # automatic retries of a trainee reply after a server error (same message id)
 
     # -- control messages (server side only) ------------------------------------------------------
@@ -62,6 +63,22 @@ class PracticeClient:
     def end(self) -> dict:
         return self._trigger("end_practice", {})
 
+    def health(self) -> dict:
+        """The Rasa server's status (it answers, accepts the token, has its model loaded) or PracticeError."""
+        try:
+            r = self.http.get(self.rasa_url + "/status", params={"token": self.token}, timeout=min(self.timeout, 5))
+        except requests.ConnectionError:
+            raise PracticeError(f"the practice server is not running at {self.rasa_url}; start it with `make run`") \
+                from None
+        except requests.Timeout:
+            raise PracticeError(f"the practice server at {self.rasa_url} did not answer within 5 s; it may be "
+                                f"overloaded or still starting") from None
+        if r.status_code in (401, 403):
+            raise PracticeError("the practice server refused the token (COACH_RASA_TOKEN must match the server's)")
+        if not r.ok or not (r.json() or {}).get("model_file"):
+            raise PracticeError(f"the practice server at {self.rasa_url} is still loading its model; wait a moment")
+        return r.json()
+
     # -- trainee text -----------------------------------------------------------------------------
     def say(self, text: str, t: float | None = None) -> dict:
         if self.conversation_id is None:
@@ -79,6 +96,7 @@ class PracticeClient:
         for attempt in range(self.retries + 1):
             try:
                 answer = self._answer(self._post("/webhooks/rest/webhook", body))
+                self.last_message_id = self.pending[1]
                 break
             except PracticeError as exc:
                 if attempt == self.retries or not exc.retryable:

@@ -50,6 +50,42 @@ def practice_client():
     return PracticeClient(rasa_url(), token=settings.rasa_token())
 
 
+@st.cache_data(ttl=10, show_spinner=False)
+def practice_server_problem(url: str) -> str | None:
+    """None when the practice server answers with its model loaded, else what is wrong and what to do
+    (checked at most every 10 s per panel process)."""
+    from bot.client import PracticeError
+
+    try:
+        practice_client().health()
+    except PracticeError as exc:
+        return str(exc)
+    return None
+
+
+def practice_server_banner():
+    """A warning at the top of the practice pages when the practice server is not there."""
+    problem = practice_server_problem(rasa_url())
+    if problem:
+        st.warning(f"Practice is not available right now: {problem}. You can still choose a scenario, read "
+                   f"your progress and the standards.", icon=":material/cloud_off:")
+
+
+def audited(action: str, entity: str, entity_id=None, *, subject_id=None, after=None):
+    """A download button's on_click that writes the export to the audit log (who took which personal data)."""
+    def record():
+        from coach.storage import services as sv
+
+        who = st.session_state.get(USER) or {}
+        try:
+            with uow() as u:
+                sv.audit(u, action, entity, entity_id, actor_id=who.get("id"), subject_id=subject_id, after=after)
+                u.commit()
+        except Exception:  # the download itself must not fail; the log says the audit entry is missing
+            log.exception("could not audit %s", action)
+    return record
+
+
 def reader():
     return database().reader()
 

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import runtime
 from bot.channels import restore
+from bot.client import MAX_MESSAGE
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,12 @@ def _payload(session_id, seq, reply, scenario, **extra) -> dict:
             "needs_met": reply.needs_met, "needs": [n.id for n in scenario.needs], **extra}
 
 
-def _slots(sim, **values) -> List[Dict[Text, Any]]:
+def _slots(sim, tracker: Tracker | None = None, **values) -> List[Dict[Text, Any]]:
+    """The simulator's state and `values` as slot events; with `tracker`, also the session's identity
+    (session id, scenario, seed, channel, start), so that a tracker repaired from the database keeps it."""
+    if tracker is not None:
+        for k in ("session_id", "scenario_id", "seed", "channel", "started_at"):
+            values.setdefault(k, tracker.get_slot(k))
     return [SlotSet("sim_state", sim.state.to_dict())] + [SlotSet(k, v) for k, v in values.items()]
 
 
@@ -171,17 +177,36 @@ def start_retry(dispatcher, tracker, c) -> List[Dict[Text, Any]]:
 
 
 def _session(tracker: Tracker):
-    """The scenario and simulator of this conversation's session, or an error message."""
-    from coach.sim import CustomerSimulator
+    """The scenario and simulator of this conversation's session, or an error message.
 
-    sid = tracker.get_slot("session_id")
+    The tracker's slots say which session it is. If the tracker has lost them (Rasa treats a conversation
+    it could not read from its tracker store as a new one), the session is found in the database by the
+    conversation id, and `_in_step` rebuilds the customer from the stored turns."""
+    from coach.sim import CustomerSimulator
+    from coach.storage import StorageError
+    from coach.storage import services as sv
+
+    sid, scenario_id = tracker.get_slot("session_id"), tracker.get_slot("scenario_id")
+    seed, channel = tracker.get_slot("seed") or 0, tracker.get_slot("channel")
+    state = tracker.get_slot("sim_state")
     if sid is None:
-        return None, "no practice session in this conversation; start one first"
-    scenario = runtime.scenarios().get(tracker.get_slot("scenario_id"))
+        try:
+            with runtime.database().reader() as r:
+                found = sv.session_for_conversation(r, tracker.sender_id)
+        except StorageError as exc:
+            return None, f"this reply was not recorded, send it again in a moment: {exc}"
+        if found is None:
+            return None, "no practice session in this conversation; start one first"
+        log.warning("conversation %s: the tracker has no session; found session %s in the database",
+                    tracker.sender_id, found["id"])
+        sid, scenario_id, seed, channel, state = found["id"], found["scenario_id"], found["seed"] or 0, \
+            found["channel"], None
+        tracker.slots.update({"session_id": sid, "scenario_id": scenario_id, "seed": seed, "channel": channel,
+                              "next_seq": None, "started_at": found["started_at"].isoformat()})
+    scenario = runtime.scenarios().get(scenario_id)
     if scenario is None:
-        return None, f"the scenario {tracker.get_slot('scenario_id')!r} of this session is no longer installed"
-    sim = CustomerSimulator(scenario, tracker.get_slot("seed") or 0, tracker.get_slot("sim_state"),
-                            channel=tracker.get_slot("channel"))
+        return None, f"the scenario {scenario_id!r} of this session is no longer installed"
+    sim = CustomerSimulator(scenario, seed, state, channel=channel)
     return (sid, scenario, sim), None
 
 
@@ -214,7 +239,7 @@ def _in_step(tracker: Tracker, sid, scenario, sim, message_id=None) -> dict:
     from coach.sim.customer import replay
     from coach.storage import services as sv
 
-    seq = int(tracker.get_slot("next_seq") or 1)
+    seq = int(tracker.get_slot("next_seq") or 0)  # 0: the tracker does not know (never a staff turn's number)
     with runtime.database().reader() as r:
         state = sv.turn_state(r, sid, message_id)
         turns = sv.session_turns(r, sid) if state["seen_seq"] is not None or state["next_seq"] != seq else None
@@ -256,7 +281,7 @@ def _answer_again(dispatcher, tracker, sid, scenario, step) -> List[Dict[Text, A
     dispatcher.utter_message(text=reply.text, json_message=_payload(
         sid, seen, reply, scenario, behaviors=staff["behaviors"] or [], spans=staff["spans"] or [],
         findings=findings, warnings=[], intent=staff["intent"], scorecard=summary, answered_again=True))
-    return _slots(step["sim"], next_seq=step["seq"], last_customer=step["last_customer"],
+    return _slots(step["sim"], tracker, next_seq=step["seq"], last_customer=step["last_customer"],
                   last_staff_at=step["last_staff_at"])
 
 
@@ -275,6 +300,9 @@ class ActionCustomerTurn(Action):
         text = restore(tracker.latest_message.get("text"))
         if not text.strip():
             return _fail(dispatcher, "an empty message; write what you would say to the customer")
+        if len(text) > MAX_MESSAGE:
+            return _fail(dispatcher, f"the message has {len(text):,} characters; one reply may have at most "
+                                     f"{MAX_MESSAGE:,}. Nothing was recorded")
         t = _seconds_since_start(tracker)
         if tracker.get_slot("channel") == "drill":
             return drill_turn(dispatcher, tracker, text, t)
@@ -318,7 +346,7 @@ class ActionCustomerTurn(Action):
             warnings=det.warnings, intent=intent.get("name"), scorecard=summary,
             entities=[{"entity": e.get("entity"), "value": e.get("value")}
                       for e in tracker.latest_message.get("entities") or []]))
-        return _slots(sim, next_seq=nxt, last_customer=reply.text or step["last_customer"], last_staff_at=t)
+        return _slots(sim, tracker, next_seq=nxt, last_customer=reply.text or step["last_customer"], last_staff_at=t)
 
 
 class ActionCallEvent(Action):
@@ -358,7 +386,7 @@ class ActionCallEvent(Action):
             return _fail(dispatcher, f"the call event could not be recorded: {exc}")
         dispatcher.utter_message(text=reply.text, json_message=_payload(sid, seq, reply, scenario, event=event,
                                                                         scorecard=summary))
-        return _slots(sim, next_seq=nxt, last_customer=reply.text or step["last_customer"])
+        return _slots(sim, tracker, next_seq=nxt, last_customer=reply.text or step["last_customer"])
 
 
 class ActionEndPractice(Action):
@@ -378,8 +406,9 @@ class ActionEndPractice(Action):
             return _fail(dispatcher, error)
         sid, scenario, sim = found
         try:
+            sim = _in_step(tracker, sid, scenario, sim)["sim"]
             reply = sim.end()
-        except SimulationError as exc:
+        except (SimulationError, StorageError) as exc:
             return _fail(dispatcher, str(exc))
         try:
             with runtime.database().uow() as uow:
@@ -388,7 +417,7 @@ class ActionEndPractice(Action):
         except StorageError as exc:
             return _fail(dispatcher, f"the session could not be closed: {exc}")
         dispatcher.utter_message(json_message=_payload(sid, None, reply, scenario, scorecard=summary))
-        return _slots(sim)
+        return _slots(sim, tracker)
 
 
 # -- the phrase drill: the customer side shows a negative staff sentence, the trainee rephrases it -----

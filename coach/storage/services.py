@@ -349,6 +349,13 @@ def turn_state(uow, session_id: int, message_id: str | None = None) -> dict:
     return {"next_seq": 0 if last is None else last + 1, "status": s.status, "seen_seq": seen}
 
 
+def session_for_conversation(uow, conversation_id: str) -> dict | None:
+    """The practice session started in this Rasa conversation, or None."""
+    s = uow.session.execute(select(PracticeSession).where(
+        PracticeSession.rasa_conversation_id == conversation_id)).scalar_one_or_none()
+    return None if s is None else _session_dict(s)
+
+
 def session_turns(uow, session_id: int) -> list[dict]:
     """The stored turns of a session in order, as dicts (seq, speaker, text, t, behaviors, event, ...)."""
     _get(uow, PracticeSession, session_id, "practice session")

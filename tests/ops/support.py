@@ -69,7 +69,7 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop", check=False)
 
     def restart(self):
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60",
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"), "-m", "fast", "-w", "-t", "60",
                   "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "restart")
 
     def close(self):

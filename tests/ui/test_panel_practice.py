@@ -143,9 +143,16 @@ def test_a_drill_round_gives_instant_feedback(ui_db, signed_in):
 
 
 def test_the_practice_server_down_is_explained(ui_db, signed_in, monkeypatch):
+    """The Rasa server is not running when the panel starts: the practice pages say so at once, and how to
+    start it; pressing Start says it again instead of failing."""
     from tests.ui.conftest import free_port
 
     monkeypatch.setenv("COACH_RASA_URL", f"http://127.0.0.1:{free_port()}")
+    for page in ("trainee/practise.py", "trainee/drill.py"):
+        at = signed_in("trainee", page)
+        assert not at.exception
+        banner = " ".join(w.value for w in at.warning)
+        assert "Practice is not available right now" in banner and "not running" in banner and "make run" in banner
     at = signed_in("trainee", "trainee/practise.py")
     pick(at, "kept_waiting")
     at.button(key="start").click()

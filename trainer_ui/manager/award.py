@@ -65,7 +65,9 @@ with ui.errors("the ranking could not be computed"):
             color=alt.Color("part:N", title=None), tooltip=["name", "part", "points"]).properties(
             height=28 * min(10, len(eligible)) + 40), width="stretch")
     st.download_button("Nomination pack for everyone (CSV)", recognition.nomination_csv(candidates),
-                       file_name=f"nominations-{period}.csv", mime="text/csv", key="csv_all")
+                       file_name=f"nominations-{period}.csv", mime="text/csv", key="csv_all",
+                       on_click=ui.audited("nomination.export", "award_period", after={
+                           "period": period, "people": [c.person_id for c in candidates]}))
 
     st.subheader("Candidates")
     for c in eligible[:10]:
@@ -84,7 +86,9 @@ with ui.errors("the ranking could not be computed"):
             cc = st.columns(2)
             cc[0].download_button("Nomination pack (CSV)", recognition.nomination_csv([c]),
                                   file_name=f"nomination-{period}-{c.person_id}.csv", mime="text/csv",
-                                  key=f"csv_{c.person_id}")
+                                  key=f"csv_{c.person_id}", on_click=ui.audited(
+                                      "nomination.export", "person", c.person_id, subject_id=c.person_id,
+                                      after={"period": period}))
             if cc[1].button("Prepare a certificate (PDF)", key=f"pdf_{c.person_id}"):
                 from coach.certificate import certificate_pdf
 

@@ -15,6 +15,7 @@ st.caption("Each prompt is something a colleague said. Say the same thing positi
 
 d = st.session_state.get(KEY)
 if d is None:
+    ui.practice_server_banner()
     if st.button("Start a round of 8", type="primary", key="drill_start"):
         with ui.errors("the drill could not start"):
             client = ui.practice_client()

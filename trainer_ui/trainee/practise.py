@@ -105,6 +105,7 @@ p = st.session_state.get(KEY)
 
 # -- choosing a scenario -------------------------------------------------------------------------
 if p is None:
+    ui.practice_server_banner()
     with ui.errors("the scenarios could not be loaded"):
         all_sc = sorted(ui.scenarios().values(), key=lambda s: (s.track, s.difficulty, s.title))
         c1, c2 = st.columns(2)
