@@ -1,7 +1,8 @@
 """`make run` (`coach up`): the whole product with one command, and the Procfile's `ready` process.
 
 coach up:
-  1. checks the settings (coach/settings.py) and generates the two tokens on first run (var/secrets/);
+  1. reads `.env` if there is one, checks the settings (coach/settings.py) and generates the two tokens on
+     first run (var/secrets/);
   2. migrates the database and loads the demo company if the database is empty;
   3. trains the Rasa model if the training data or the configuration changed (Rasa shows its progress);
   4. runs the Procfile with honcho: the action server, the Rasa server, the panel and `ready`, which waits
@@ -38,13 +39,49 @@ def environment() -> dict:
     env = server_env(database=database_url(), rasa_port=settings.rasa_port(), action_port=settings.action_port(),
                      panel_port=settings.panel_port(), rasa_url=settings.rasa_url(),
                      redis_url=os.environ.get("COACH_REDIS_URL", "").strip() or None)
-    env["COACH_MODEL"] = str(model_file())
+    env["COACH_MODEL"] = os.environ.get("COACH_MODEL", "").strip() or str(model_file())
     return env
 
 
-def up(*, retrain: bool = False, demo: bool = True) -> int:
+def load_dotenv(path=ROOT / ".env") -> dict:
+    """Settings from a `.env` file in the checkout (KEY=value lines, never committed); the environment wins."""
+    from honcho.environ import parse
+
+    if not path.exists():
+        return {}
+    values = {k: v for k, v in parse(path.read_text()).items() if k not in os.environ}
+    os.environ.update(values)
+    return values
+
+
+PROCESSES = ("actions", "rasa", "panel")
+
+
+def _has_demo_logins() -> bool:
+    """Whether the database holds the demo company (its `trainee` login), so the demo logins are worth printing."""
+    from coach.storage import Database, NotFound, StorageError
+    from coach.storage import services as sv
+    from coach.storage.db import database_url
+
+    db = Database(database_url())
+    try:
+        with db.reader() as r:
+            sv.find_person(r, "trainee")
+        return True
+    except (NotFound, StorageError):
+        return False
+    finally:
+        db.dispose()
+
+
+def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = None) -> int:
+    """The whole product; with `only` (some of PROCESSES), just those processes on this host, without
+    migrating or loading the demo (a multi-host deployment migrates once, from one place)."""
     from coach.cli import main as coach
 
+    loaded = load_dotenv()
+    if loaded:
+        _say(f"==> settings from .env: {', '.join(sorted(loaded))}")
     fresh = not (settings.SECRETS / "rasa_token").exists() and not os.environ.get("COACH_RASA_TOKEN")
     try:
         env = environment()
@@ -53,16 +90,25 @@ def up(*, retrain: bool = False, demo: bool = True) -> int:
         return 2
     if fresh:
         _say("==> generated the API tokens in var/secrets/ (kept for the next runs, never committed)")
-    _say("==> database: migrating to the latest schema")
-    if coach(["db", "upgrade"]) != 0:
+    unknown = sorted(set(only or ()) - set(PROCESSES))
+    if unknown:
+        print(f"coach: unknown process {', '.join(unknown)}; choose from {', '.join(PROCESSES)}", file=sys.stderr)
         return 2
-    if demo and coach(["db", "demo", "--if-empty"]) != 0:
-        return 2
-    model = train(force=retrain)  # prints its progress; nothing to do when the model is current
-    env["COACH_MODEL"] = str(model)
+    names = list(only or PROCESSES)
+    env["COACH_CHECK"] = ",".join(names)
+    if not only:
+        _say("==> database: migrating to the latest schema")
+        if coach(["db", "upgrade"]) != 0:
+            return 2
+        if demo and coach(["db", "demo", "--if-empty"]) != 0:
+            return 2
+    env["COACH_DEMO_LOGINS"] = "1" if "panel" in names and _has_demo_logins() else ""
+    if "rasa" in names and not os.environ.get("COACH_MODEL"):
+        env["COACH_MODEL"] = str(train(force=retrain))  # prints its progress; nothing to do when it is current
     LOGS.mkdir(parents=True, exist_ok=True)
-    _say(f"==> starting the action server, the Rasa server and the panel (honcho; output also in {LOGS / 'run.log'})")
-    cmd = [str(VENV_BIN / "honcho"), "start", "-f", str(PROCFILE), "-d", str(ROOT)]
+    _say(f"==> starting {', '.join(names)} (honcho; output also in {LOGS / 'run.log'})")
+    # -e /dev/null: honcho must not read .env again (done above, with the environment winning)
+    cmd = [str(VENV_BIN / "honcho"), "start", "-f", str(PROCFILE), "-d", str(ROOT), "-e", os.devnull, *names, "ready"]
     honcho = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, bufsize=1)
     # Ctrl-C reaches honcho directly (same terminal); it stops the servers and exits. A SIGTERM sent to this
@@ -99,25 +145,35 @@ def watch() -> int:
     token, action_token = settings.rasa_token(), settings.action_token()
     rasa = f"http://127.0.0.1:{settings.rasa_port()}"
     panel = f"http://{settings.bind()}:{settings.panel_port()}"
+    here = (os.environ.get("COACH_CHECK") or ",".join(PROCESSES)).split(",")
     checks = {"action server": f"http://127.0.0.1:{settings.action_port()}/health",
               "Rasa server": f"{rasa}/status?token={token}",
               "panel": f"http://127.0.0.1:{settings.panel_port()}/_stcore/health"}
+    checks = {k: v for k, v in checks.items() if {"action server": "actions", "Rasa server": "rasa",
+                                                  "panel": "panel"}[k] in here}
     started = time.monotonic()
     try:
-        took = _wait("action server", checks["action server"], 120)
-        warm_up_actions(settings.action_port(), action_token)
-        _say(f"ready: action server ({took:.0f} s)")
-        took = _wait("Rasa server", checks["Rasa server"], 300, rasa_ready)
-        warm_up_rasa(rasa, token)
-        _say(f"ready: Rasa server ({took:.0f} s)")
-        took = _wait("panel", checks["panel"], 120)
-        _say(f"ready: panel ({took:.0f} s)")
+        if "action server" in checks:
+            took = _wait("action server", checks["action server"], 120)
+            warm_up_actions(settings.action_port(), action_token)
+            _say(f"ready: action server ({took:.0f} s)")
+        if "Rasa server" in checks:
+            took = _wait("Rasa server", checks["Rasa server"], 300, rasa_ready)
+            warm_up_rasa(rasa, token)
+            _say(f"ready: Rasa server ({took:.0f} s)")
+        if "panel" in checks:
+            took = _wait("panel", checks["panel"], 120)
+            _say(f"ready: panel ({took:.0f} s)")
     except (TimeoutError, requests.RequestException) as exc:
         print(f"not ready: {exc}", file=sys.stderr)
         return 1
-    _say(f"\n  The panel: {panel}   (everything up in {time.monotonic() - started:.0f} s)\n"
-         f"  Demo logins: trainee, trainer, manager, admin; password 'practise'\n"
-         f"  Ctrl-C stops everything.\n")
+    if "panel" in checks:
+        demo = ("  Demo logins: trainee, trainer, manager, admin; password 'practise'\n"
+                if os.environ.get("COACH_DEMO_LOGINS") else "  Sign in with an account an admin created.\n")
+        _say(f"\n  The panel: {panel}   (everything up in {time.monotonic() - started:.0f} s)\n{demo}"
+             f"  Ctrl-C stops everything.\n")
+    else:
+        _say(f"\n  {', '.join(checks)} up in {time.monotonic() - started:.0f} s. Ctrl-C stops them.\n")
     down: set[str] = set()
     while not stopping:
         for _ in range(CHECK_EVERY * 2):
@@ -142,7 +198,7 @@ def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["watch"]:
         return watch()
-    return up(retrain="--train" in args)
+    return up(retrain="--train" in args, demo="--no-demo" not in args)
 
 
 if __name__ == "__main__":

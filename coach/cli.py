@@ -449,7 +449,8 @@ def cmd_serve(args) -> int:
     """`make run`: migrate, load the demo if empty, train if needed, run the Procfile with honcho (bot/run.py)."""
     from bot.run import up
 
-    return up(retrain=args.train, demo=not args.no_demo)
+    only = [p.strip() for p in args.only.split(",") if p.strip()] if args.only else None
+    return up(retrain=args.train, demo=not args.no_demo, only=only)
 
 
 def cmd_practice(args) -> int:
@@ -566,6 +567,9 @@ def build_parser():
                                       "and addresses come from COACH_* variables (README)")
         p.add_argument("--train", action="store_true", help="train again even if nothing changed")
         p.add_argument("--no-demo", action="store_true", help="do not load the demo company into an empty database")
+        p.add_argument("--only", default=None, metavar="actions,rasa,panel",
+                       help="start only these processes on this host (no migration, no demo): one host of a "
+                            "multi-host deployment")
         p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("practice", help="play a practice session from the terminal against the running servers")

@@ -268,8 +268,9 @@ def _answer_again(dispatcher, tracker, sid, scenario, step) -> List[Dict[Text, A
 
     turns, seen = step["turns"], step["seen_seq"]
     staff = next(t for t in turns if t["seq"] == seen)
-    _, reply = replay(scenario, tracker.get_slot("seed") or 0, [t for t in turns if t["seq"] <= seen or t["seq"] == seen + 1 and t["speaker"] == "customer"],
-                      channel=tracker.get_slot("channel"), allow_end=True)
+    upto = [t for t in turns if t["seq"] <= seen or t["seq"] == seen + 1 and t["speaker"] == "customer"]
+    _, reply = replay(scenario, tracker.get_slot("seed") or 0, upto, channel=tracker.get_slot("channel"),
+                      allow_end=True)
     with runtime.database().reader() as r:
         card = runtime.scorer().score(sv.session_transcript(r, sid))
         findings = [f.as_dict() for f in card.findings if f.turn == seen]
@@ -310,6 +311,7 @@ class ActionCustomerTurn(Action):
         if error:
             return _fail(dispatcher, error)
         sid, scenario, sim = found
+        t = _seconds_since_start(tracker)  # again: a tracker repaired by _session knows the start only now
         message_id = _message_id(tracker)
         try:
             step = _in_step(tracker, sid, scenario, sim, message_id)

@@ -1,0 +1,73 @@
+"""`make run` itself: `coach up` started as a user starts it, on free ports and a database of its own;
+it must migrate, start the three servers from the Procfile under honcho, say where the panel is, and stop
+everything on Ctrl-C."""
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import requests
+
+from bot.servers import ROOT, VENV_BIN
+from coach.storage import Database
+from coach.storage import migrate
+from ops.support import free_port
+
+
+def _closed(port) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_coach_up_starts_everything_says_where_and_stops_on_ctrl_c(model, tmp_path):
+    ports = {"COACH_PANEL_PORT": free_port(), "COACH_RASA_PORT": free_port(), "COACH_ACTION_PORT": free_port()}
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "COACH_RASA_URL": "",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([str(VENV_BIN / "coach"), "up", "--no-demo"], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C stops everything" in line:
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert ready.wait(300), "no 'Ctrl-C stops everything' within 300 s:\n" + "".join(lines[-60:])
+        out = "".join(lines)
+        assert f"The panel: http://127.0.0.1:{ports['COACH_PANEL_PORT']}" in out
+        assert "Sign in with an account an admin created" in out  # no demo company: no demo logins offered
+        for what in ("action server", "Rasa server", "panel"):
+            assert f"ready: {what}" in out
+        assert requests.get(f"http://127.0.0.1:{ports['COACH_PANEL_PORT']}/_stcore/health", timeout=5).ok
+        assert requests.get(f"http://127.0.0.1:{ports['COACH_ACTION_PORT']}/health", timeout=5).ok
+        assert requests.get(f"http://127.0.0.1:{ports['COACH_RASA_PORT']}/status", timeout=5).status_code == 401
+        db = Database(env["DATABASE_URL"])
+        assert migrate.current_revision(db) == migrate.head_revision()
+        db.dispose()
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the terminal: the whole foreground group
+        rc = proc.wait(timeout=90)
+        reader.join(timeout=10)
+    out = "".join(lines)
+    assert rc in (0, 130, -signal.SIGINT), out[-3000:]
+    assert "sending SIGTERM to rasa.1" in out and "rasa.1 stopped" in out
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(_closed(p) for p in ports.values()):
+        time.sleep(0.5)
+    assert all(_closed(p) for p in ports.values()), "a server still listens after Ctrl-C"
+
+
+def test_coach_up_refuses_a_bad_setting_with_what_would_be_right(tmp_path):
+    env = {**os.environ, "COACH_RASA_PORT": "fifty", "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}"}
+    out = subprocess.run([str(VENV_BIN / "coach"), "up", "--no-demo"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 2
+    assert "COACH_RASA_PORT='fifty' is not a port; give a number between 1 and 65535" in out.stderr
