@@ -8,9 +8,13 @@ manages people and the standards.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+import uuid
 from collections import defaultdict, deque
+
+log = logging.getLogger(__name__)
 
 ROLES = ("trainee", "trainer", "manager", "admin")
 
@@ -104,3 +108,57 @@ class SignInThrottle:
         with self._lock:
             for key in keys:
                 self._failures.pop(key, None)
+
+
+class RedisSignInThrottle:
+    """The same rule as SignInThrottle, kept in Redis, so that several panel processes (replicas behind a
+    load balancer) count one login's failures together and a restart does not clear them.
+
+    Each key is a sorted set of failure times (wall clock, shared by all hosts) that expires with the window.
+    If Redis cannot be reached, sign-in is not blocked (the password is still required) and the panel's log
+    says so: a cache outage must not lock every trainee out."""
+
+    def __init__(self, client, attempts: int = 5, window: float = 300.0, clock=time.time, prefix: str = "coach:signin:"):
+        self.redis, self.attempts, self.window, self.clock, self.prefix = client, attempts, window, clock, prefix
+
+    def wait_seconds(self, *keys: str) -> float:
+        import redis
+
+        now = self.clock()
+        waits = []
+        try:
+            for key in keys:
+                k = self.prefix + key
+                pipe = self.redis.pipeline()
+                pipe.zremrangebyscore(k, "-inf", now - self.window)
+                pipe.zcard(k)
+                pipe.zrange(k, 0, 0, withscores=True)
+                _, n, oldest = pipe.execute()
+                if n >= self.attempts and oldest:
+                    waits.append(max(0.0, self.window - (now - oldest[0][1])))
+        except redis.RedisError as exc:
+            log.warning("sign-in throttle: Redis is not available (%s); not blocking", exc)
+            return 0.0
+        return max(waits, default=0.0)
+
+    def failed(self, *keys: str):
+        import redis
+
+        now = self.clock()
+        try:
+            pipe = self.redis.pipeline()
+            for key in keys:
+                k = self.prefix + key
+                pipe.zadd(k, {f"{now:.6f}-{uuid.uuid4().hex[:8]}": now})
+                pipe.expire(k, int(self.window) + 1)
+            pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("sign-in throttle: Redis is not available (%s); a failure was not counted", exc)
+
+    def succeeded(self, *keys: str):
+        import redis
+
+        try:
+            self.redis.delete(*[self.prefix + k for k in keys])
+        except redis.RedisError as exc:
+            log.warning("sign-in throttle: Redis is not available (%s)", exc)

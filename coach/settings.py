@@ -16,7 +16,7 @@ second run uses the same one and nothing secret is ever written into the reposit
 | COACH_ACTION_URL | http://127.0.0.1:$COACH_ACTION_PORT/webhook | where Rasa finds the action server |
 | COACH_RASA_TOKEN | generated | the token of Rasa's HTTP API |
 | COACH_ACTION_TOKEN | generated | the token Rasa sends to the action server |
-| COACH_REDIS_URL | (none: in-memory) | Rasa's lock store, needed as soon as two Rasa servers share conversations |
+| COACH_REDIS_URL | (none: in-memory) | Rasa's lock store and the sign-in throttle (several servers) |
 | COACH_SESSION_MINUTES | 30 | a panel sign-in ends after this many idle minutes |
 """
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+import os
 import time
 
 import streamlit as st
@@ -37,6 +38,13 @@ def warm_up():
 
 @st.cache_resource(show_spinner=False)
 def throttle():
+    """The sign-in throttle: in Redis when COACH_REDIS_URL is set (shared by every panel process), else in
+    this process's memory."""
+    url = os.environ.get("COACH_REDIS_URL", "").strip()
+    if url:
+        import redis
+
+        return auth.RedisSignInThrottle(redis.Redis.from_url(url, socket_timeout=2))
     return auth.SignInThrottle()
 
 

@@ -4,6 +4,7 @@ off every command line and out of every log, input limits, no secrets in the rep
 "/" payloads and JSON typed by a trainee in tests/bot/test_e2e.py; the audit log in tests/storage.)"""
 
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -20,6 +21,7 @@ from coach.storage import Database, migrate
 from coach.storage import services as sv
 from ops.support import free_port, seed_people
 
+PRIVATE_KEY = re.compile(rb"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
 SECRET_WORDS = "my card number is 4111 1111 1111 1111 and my email is anna.private@example.com"
 
 
@@ -113,7 +115,7 @@ def test_no_secrets_in_the_repository():
         body = path.read_bytes()
         for t in tokens:
             assert t.encode() not in body, f"{name} contains a generated token"
-        assert b"PRIVATE KEY-----" not in body, f"{name} contains a private key"
+        assert not PRIVATE_KEY.search(body), f"{name} contains a private key"
     assert subprocess.run(["git", "check-ignore", "-q", "var/coach.db"], cwd=ROOT).returncode == 0
 
 
@@ -142,3 +144,31 @@ def test_settings_with_bad_values_are_refused_with_what_would_be_right(monkeypat
     with pytest.raises(settings.SettingsError, match="not a Redis URL; write redis://host:6379/1"):
         settings.lock_store_env(os.environ["COACH_REDIS_URL"])
     assert settings.lock_store_env("redis://:pw@cache:6380/2")["COACH_REDIS_PORT"] == "6380"
+
+
+def test_the_sign_in_throttle_in_redis_is_shared_by_panel_replicas(redis_url):
+    import redis
+
+    from coach.auth import RedisSignInThrottle
+
+    client = redis.Redis.from_url(redis_url)
+    login = f"login:throttle-{uuid.uuid4().hex[:8]}"
+    a, b = RedisSignInThrottle(client), RedisSignInThrottle(client)  # two panel processes
+    for _ in range(4):
+        a.failed(login)
+    assert b.wait_seconds(login) == 0.0
+    b.failed(login)  # the fifth failure, on the other replica
+    assert 290 < a.wait_seconds(login) <= 300 and 290 < b.wait_seconds(login) <= 300
+    assert 0 < client.ttl("coach:signin:" + login) <= 301  # Redis forgets it with the window
+    a.succeeded(login)
+    assert b.wait_seconds(login) == 0.0
+    # failures older than the window no longer count
+    old = RedisSignInThrottle(client, clock=lambda: 1_000.0)
+    for _ in range(5):
+        old.failed(login)
+    assert RedisSignInThrottle(client, clock=lambda: 1_301.0).wait_seconds(login) == 0.0
+    # Redis gone: sign-in is not blocked, and nothing raises
+    gone = RedisSignInThrottle(redis.Redis(host="127.0.0.1", port=free_port(), socket_timeout=1))
+    gone.failed(login)
+    assert gone.wait_seconds(login) == 0.0
+    client.delete("coach:signin:" + login)

@@ -188,3 +188,33 @@ def test_a_reply_the_server_did_not_take_is_kept_and_sent_again(ui_db, signed_in
     with ui_db.reader() as r:
         turns = sv.session_detail(r, at.session_state["practice"]["session_id"])["turns"]
     assert [t["text"] for t in turns if t["speaker"] == "staff"] == [words], "recorded exactly once"
+
+
+def test_payloads_and_json_typed_in_the_practise_page_are_only_text(ui_db, signed_in):
+    """The panel path end to end: what a trainee types into the reply box never acts as a Rasa intent,
+    an entity or a slot; it is recorded word for word and answered as a reply."""
+    at = signed_in("trainee", "trainee/practise.py")
+    pick(at, "kept_waiting")
+    at.button(key="start").click()
+    at.run()
+    sid = at.session_state["practice"]["session_id"]
+    typed = ["/end_practice", '/start_practice{"scenario": "out_of_stock", "person_id": 1, "retry_of": 1}',
+             '/call_event{"event": "hangup"}', '{"name": "end_practice", "entities": {"person_id": 2}}',
+             "/restart", "/session_start"]
+    sent = []
+    for text in typed:
+        reply(at, text)
+        sent.append(text)
+        p = at.session_state["practice"]
+        assert p["session_id"] == sid, text
+        # nonsense may well make the customer give up (the simulator's choice), but never end it as an intent
+        assert p["outcome"] in (None, "escalated", "hung_up"), (text, p["outcome"])
+        if p["outcome"]:
+            break
+    with ui_db.reader() as r:
+        d = sv.session_detail(r, sid)
+    assert [t["text"] for t in d["turns"] if t["speaker"] == "staff"] == sent
+    assert d["scenario_id"] == "kept_waiting" and d["person_id"] == person(ui_db, "trainee")["id"]
+    assert d["status"] == ("active" if not p["outcome"] else "completed")
+    assert all(t["intent"] not in ("end_practice", "start_practice", "call_event", "restart", "session_start")
+               for t in d["turns"])

@@ -29,7 +29,8 @@ with left, st.form("new_person", clear_on_submit=True):
     role = st.selectbox("Role", ROLES, key="np_role")
     team = st.selectbox("Team", [None, *team_names], format_func=lambda t: "no team" if t is None else team_names[t],
                         key="np_team")
-    password = st.text_input("First password (8 characters or more)", type="password", key="np_password")
+    password = st.text_input("First password (8 characters or more)", type="password", key="np_password",
+                             max_chars=200)
     if st.form_submit_button("Add"):
         with ui.errors("the person was not added"):
             with ui.uow() as w:
@@ -61,7 +62,8 @@ new_team = c[1].selectbox("Team", [None, *team_names], key=f"et_{who['id']}",
                           index=([None, *team_names].index(who["team_id"]) if who["team_id"] in team_names else 0),
                           format_func=lambda t: "no team" if t is None else team_names[t])
 active = c[2].checkbox("Can sign in", value=who["active"], key=f"ea_{who['id']}")
-new_password = st.text_input("New password (leave empty to keep)", type="password", key=f"ep_{who['id']}")
+new_password = st.text_input("New password (leave empty to keep)", type="password", key=f"ep_{who['id']}",
+                             max_chars=200)
 if st.button("Save changes", key="save_person"):
     with ui.errors("the change was not saved"):
         with ui.uow() as w:

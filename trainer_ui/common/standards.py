@@ -59,7 +59,8 @@ for cat, title in pack.categories.items():
             st.caption(f"Source: {r.source} · {Path(r.path).name}")
             if user["role"] == "admin":
                 key = f"edit_{r.id}"
-                new = st.text_area("Rule file (YAML)", Path(r.path).read_text(encoding="utf-8"), key=key, height=300)
+                new = st.text_area("Rule file (YAML)", Path(r.path).read_text(encoding="utf-8"), key=key, height=300,
+                                   max_chars=100_000)
                 if st.button("Check and save", key=f"save_{r.id}"):
                     with ui.errors(f"{Path(r.path).name} was not saved"):
                         from coach.standards import Scorer, load_pack
