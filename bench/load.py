@@ -16,6 +16,7 @@ All traffic stays on 127.0.0.1; the run is bounded by --seconds and stops by its
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -30,6 +31,7 @@ from bot import load  # noqa: E402
 from bot.servers import Servers, train  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
+from coach.storage.scratch import scratch_database  # noqa: E402
 
 TARGET_P95_MS = 500
 
@@ -42,51 +44,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fresh_database(url: str | None, folder: Path):
-    """(Database, drop) for a new empty database: a SQLite file, or a new database on a PostgreSQL server."""
-    if not url:
+def fresh_database(url: str | None, folder: Path) -> contextlib.AbstractContextManager:
+    """A new empty database for the run: a SQLite file, or a scratch database on a PostgreSQL server."""
+    if url:
+        return scratch_database(url, "coach_load")
+
+    @contextlib.contextmanager
+    def sqlite():
         db = Database(f"sqlite:///{folder / 'load.db'}")
         migrate.upgrade(db)
-        return db, lambda: db.dispose()
-    from sqlalchemy import create_engine, text
-
-    name = f"coach_load_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(admin.url.set(database=name).render_as_string(hide_password=False))
-    migrate.upgrade(db)
-
-    def drop():
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return db, drop
+        try:
+            yield db
+        finally:
+            db.dispose()
+    return sqlite()
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--trainees", type=int, default=50)
-    ap.add_argument("--seconds", type=float, default=180.0)
-    ap.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"),
-                    help="seconds a trainee takes to write a reply (uniform; default 3 to 8)")
-    ap.add_argument("--replicas", type=int, default=1, help="Rasa servers, each with its own action server")
-    ap.add_argument("--redis", default=None, help="Rasa lock store (needed with --replicas > 1)")
-    ap.add_argument("--database", default=None,
-                    help="a PostgreSQL maintenance URL (postgresql:///postgres); default: a SQLite file")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--json", action="store_true", help="print the figures as one JSON line too")
-    ap.add_argument("--no-latency-target", action="store_true",
-                    help="exit status from errors and the exactly-once check only (the short run in make test)")
-    args = ap.parse_args(argv)
-    if args.replicas > 1 and not args.redis:
-        ap.error("several replicas share conversations only with a Redis lock store: add --redis redis://127.0.0.1:6379/3")
-    if args.trainees < 1 or args.seconds <= 0:
-        ap.error("--trainees must be at least 1 and --seconds above 0")
+def shift(args, db, folder: Path):
+    """Create the trainees, start the servers, run them, check the record; stop the servers."""
+    from sqlalchemy import func, select
 
-    folder = Path(tempfile.mkdtemp(prefix="coach-load-"))
-    db, drop = fresh_database(args.database, folder)
+    from coach.storage.models import TurnRecord
+
     with db.uow() as uow:
         team = sv.create_team(uow, "Load test shift")
         people = [sv.create_person(uow, name=f"Virtual Trainee {i}", login=f"virtual{i}", role="trainee",
@@ -116,14 +95,36 @@ def main(argv=None) -> int:
     finally:
         for s in servers:
             s.stop()
-    fig = tally.summary(took)
     with db.reader() as r:
-        from sqlalchemy import func, select
-
-        from coach.storage.models import TurnRecord
         staff_rows = r.session.execute(select(func.count()).select_from(TurnRecord)
                                        .where(TurnRecord.speaker == "staff")).scalar()
-    drop()
+    return tally, took, problems, staff_rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--trainees", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=180.0)
+    ap.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"),
+                    help="seconds a trainee takes to write a reply (uniform; default 3 to 8)")
+    ap.add_argument("--replicas", type=int, default=1, help="Rasa servers, each with its own action server")
+    ap.add_argument("--redis", default=None, help="Rasa lock store (needed with --replicas > 1)")
+    ap.add_argument("--database", default=None,
+                    help="a PostgreSQL maintenance URL (postgresql:///postgres); default: a SQLite file")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON line too")
+    ap.add_argument("--no-latency-target", action="store_true",
+                    help="exit status from errors and the exactly-once check only (the short run in make test)")
+    args = ap.parse_args(argv)
+    if args.replicas > 1 and not args.redis:
+        ap.error("several replicas share conversations only with a Redis lock store: add --redis redis://127.0.0.1:6379/3")
+    if args.trainees < 1 or args.seconds <= 0:
+        ap.error("--trainees must be at least 1 and --seconds above 0")
+
+    folder = Path(tempfile.mkdtemp(prefix="coach-load-"))
+    with fresh_database(args.database, folder) as db:
+        tally, took, problems, staff_rows = shift(args, db, folder)
+    fig = tally.summary(took)
     sent = sum(len(v) for v in tally.sent.values())
     print(f"\nturns answered        {fig['turns']:,} in {took:.0f} s = {fig['throughput_per_s']:.1f} per second")
     print(f"sessions              {fig['sessions_started']} started, {fig['sessions_finished']} finished")

@@ -65,16 +65,7 @@ class PracticeClient:
 
     def health(self) -> dict:
         """The Rasa server's status (it answers, accepts the token, has its model loaded) or PracticeError."""
-        try:
-            r = self.http.get(self.rasa_url + "/status", params={"token": self.token}, timeout=min(self.timeout, 5))
-        except requests.ConnectionError:
-            raise PracticeError(f"the practice server is not running at {self.rasa_url}; start it with `make run`") \
-                from None
-        except requests.Timeout:
-            raise PracticeError(f"the practice server at {self.rasa_url} did not answer within 5 s; it may be "
-                                f"overloaded or still starting") from None
-        if r.status_code in (401, 403):
-            raise PracticeError("the practice server refused the token (COACH_RASA_TOKEN must match the server's)")
+        r = self._request("get", "/status", params={"token": self.token}, timeout=min(self.timeout, 5))
         if not r.ok or not (r.json() or {}).get("model_file"):
             raise PracticeError(f"the practice server at {self.rasa_url} is still loading its model; wait a moment")
         return r.json()
@@ -113,17 +104,23 @@ class PracticeClient:
                           {"name": intent, "entities": entities}, params={"token": self.token})
         return self._answer(data.get("messages") or [])
 
-    def _post(self, path, body, params=None):
+    def _request(self, method, path, *, timeout=None, **kw) -> requests.Response:
+        """One HTTP call to the Rasa server, its failures said in words (not running, too slow, wrong token)."""
+        timeout = timeout or self.timeout
         try:
-            r = self.http.post(self.rasa_url + path, json=body, params=params, timeout=self.timeout)
+            r = self.http.request(method, self.rasa_url + path, timeout=timeout, **kw)
         except requests.ConnectionError:
             raise PracticeError(f"the practice server is not running at {self.rasa_url}; start it with `make run`") \
                 from None
         except requests.Timeout:
-            raise PracticeError(f"the practice server at {self.rasa_url} did not answer within {self.timeout:.0f} s; "
+            raise PracticeError(f"the practice server at {self.rasa_url} did not answer within {timeout:.0f} s; "
                                 f"it may be overloaded or still loading its model") from None
-        if r.status_code == 401 or r.status_code == 403:
+        if r.status_code in (401, 403):
             raise PracticeError("the practice server refused the token (COACH_RASA_TOKEN must match the server's)")
+        return r
+
+    def _post(self, path, body, params=None):
+        r = self._request("post", path, json=body, params=params)
         if not r.ok:
             raise PracticeError(f"the practice server answered {r.status_code}: {r.text[:300]}",
                                 retryable=r.status_code >= 500)

@@ -7,12 +7,9 @@ servers, the action servers and the panel, each from the Procfile's line (bot/se
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
 
-from coach.storage import Database, migrate
+from coach.storage.scratch import scratch_database
 from ops.support import PG_ADMIN, PG_BIN, REDIS_URL, PrivatePostgres
 
 
@@ -40,21 +37,14 @@ def redis_url():
 @pytest.fixture
 def pg_database():
     """A fresh, migrated PostgreSQL database on the machine's server; dropped afterwards."""
-    name = f"coach_ops_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", future=True)
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        scratch = scratch_database(PG_ADMIN, "coach_ops")
+        db = scratch.__enter__()
     except Exception as exc:
         pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN} ({exc.__class__.__name__}); start it "
                     f"(scripts/ensure-postgres) or set COACH_TEST_POSTGRES", pytrace=False)
-    db = Database(admin.url.set(database=name).render_as_string(hide_password=False))
-    migrate.upgrade(db)
     yield db
-    db.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    scratch.__exit__(None, None, None)
 
 
 @pytest.fixture

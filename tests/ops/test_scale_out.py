@@ -2,6 +2,7 @@
 Rasa's lock store, two Rasa servers, each with its own action server, all on loopback."""
 
 import threading
+import uuid
 
 import pytest
 import redis
@@ -11,43 +12,26 @@ from bot import load
 from bot.client import PracticeClient
 from bot.servers import Servers
 from coach.storage import services as sv
-from ops.support import free_port, seed_people
+from coach.storage.scratch import scratch_database
+from ops.support import PG_ADMIN, free_port, seed_people
 
 
 @pytest.fixture(scope="module")
 def replicas(model, redis_url, tmp_path_factory):
     """Two Rasa replicas + two action servers on one fresh PostgreSQL database and one Redis lock store."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    from coach.storage import Database, migrate
-    from ops.support import PG_ADMIN
-
-    name = f"coach_scale_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(admin.url.set(database=name).render_as_string(hide_password=False))
-    migrate.upgrade(db)
-    people = seed_people(db, 6)
     token = uuid.uuid4().hex
     logs = tmp_path_factory.mktemp("scale-logs")
-    a = Servers(database=db.url, rasa_port=free_port(), action_port=free_port(), token=token, model=model,
-                log_dir=logs, redis_url=redis_url)
-    b = Servers(database=db.url, rasa_port=free_port(), action_port=free_port(), token=token, model=model,
-                log_dir=logs, redis_url=redis_url)
-    try:
-        a.__enter__()  # one after the other: the first creates Rasa's events table
-        b.__enter__()
-        yield a, b, db, people
-    finally:
-        b.stop()
-        a.stop()
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(PG_ADMIN, "coach_scale") as db:
+        people = seed_people(db, 6)
+        a, b = (Servers(database=db.url, rasa_port=free_port(), action_port=free_port(), token=token, model=model,
+                        log_dir=logs, redis_url=redis_url) for _ in range(2))
+        try:
+            a.__enter__()  # one after the other: the first creates Rasa's events table
+            b.__enter__()
+            yield a, b, db, people
+        finally:
+            b.stop()
+            a.stop()
 
 
 def test_both_replicas_use_postgresql_and_the_redis_lock_store(replicas, redis_url):
