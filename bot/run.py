@@ -38,6 +38,7 @@ def environment() -> dict:
 
     env = server_env(database=database_url(), rasa_port=settings.rasa_port(), action_port=settings.action_port(),
                      panel_port=settings.panel_port(), rasa_url=settings.rasa_url(),
+                     action_url=settings.action_url(),
                      redis_url=os.environ.get("COACH_REDIS_URL", "").strip() or None)
     env["COACH_MODEL"] = os.environ.get("COACH_MODEL", "").strip() or str(model_file())
     return env
@@ -143,19 +144,20 @@ def watch() -> int:
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
     token, action_token = settings.rasa_token(), settings.action_token()
-    rasa = f"http://127.0.0.1:{settings.rasa_port()}"
-    panel = f"http://{settings.bind()}:{settings.panel_port()}"
+    host = settings.reach()  # this host's servers, where they listen
+    rasa = f"http://{host}:{settings.rasa_port()}"
+    panel = f"http://{host}:{settings.panel_port()}"
     here = (os.environ.get("COACH_CHECK") or ",".join(PROCESSES)).split(",")
-    checks = {"action server": f"http://127.0.0.1:{settings.action_port()}/health",
+    checks = {"action server": f"http://{host}:{settings.action_port()}/health",
               "Rasa server": f"{rasa}/status?token={token}",
-              "panel": f"http://127.0.0.1:{settings.panel_port()}/_stcore/health"}
+              "panel": f"{panel}/_stcore/health"}
     checks = {k: v for k, v in checks.items() if {"action server": "actions", "Rasa server": "rasa",
                                                   "panel": "panel"}[k] in here}
     started = time.monotonic()
     try:
         if "action server" in checks:
             took = _wait("action server", checks["action server"], 120)
-            warm_up_actions(settings.action_port(), action_token)
+            warm_up_actions(settings.action_port(), action_token, host=host)
             _say(f"ready: action server ({took:.0f} s)")
         if "Rasa server" in checks:
             took = _wait("Rasa server", checks["Rasa server"], 300, rasa_ready)

@@ -99,7 +99,7 @@ def procfile() -> dict[str, str]:
 
 def server_env(*, database: str, rasa_port: int, action_port: int, panel_port: int | None = None,
                rasa_url: str | None = None, redis_url: str | None = None, rasa_token: str | None = None,
-               action_token: str | None = None, bind: str | None = None) -> dict:
+               action_token: str | None = None, bind: str | None = None, action_url: str | None = None) -> dict:
     """The environment of the Procfile's processes: the database (also Rasa's tracker store), the ports,
     where each server finds the next one, the lock store and the two tokens."""
     from coach import settings
@@ -107,7 +107,7 @@ def server_env(*, database: str, rasa_port: int, action_port: int, panel_port: i
     env = {"DATABASE_URL": database, "COACH_BIND": bind or settings.bind(),
            "COACH_RASA_PORT": str(rasa_port), "COACH_ACTION_PORT": str(action_port),
            "COACH_RASA_URL": rasa_url or f"http://127.0.0.1:{rasa_port}",
-           "COACH_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "COACH_ACTION_URL": action_url or f"http://127.0.0.1:{action_port}/webhook",
            "COACH_RASA_TOKEN": rasa_token or settings.rasa_token(),
            "COACH_ACTION_TOKEN": action_token or settings.action_token(),
            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -119,13 +119,13 @@ def server_env(*, database: str, rasa_port: int, action_port: int, panel_port: i
     return _env(env)
 
 
-def warm_up_actions(action_port: int, token: str, timeout: float = 120):
+def warm_up_actions(action_port: int, token: str, timeout: float = 120, host: str = "127.0.0.1"):
     """A first call that waits until the action server has loaded the detector and the standards."""
     warm = {"next_action": "action_customer_turn", "sender_id": "warm-up", "version": "3.6.2", "domain": {},
             "tracker": {"sender_id": "warm-up", "slots": {}, "events": [], "paused": False,
                         "latest_message": {"text": "", "intent": {}, "entities": []},
                         "latest_action_name": "action_listen", "active_loop": {}}}
-    r = requests.post(f"http://127.0.0.1:{action_port}/webhook", params={"token": token}, json=warm,
+    r = requests.post(f"http://{host}:{action_port}/webhook", params={"token": token}, json=warm,
                       timeout=timeout)
     r.raise_for_status()
 

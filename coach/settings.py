@@ -12,8 +12,8 @@ second run uses the same one and nothing secret is ever written into the reposit
 | COACH_PANEL_PORT | 8501 | the panel (the only one a browser talks to) |
 | COACH_RASA_PORT | 5005 | the Rasa server |
 | COACH_ACTION_PORT | 5055 | the action server |
-| COACH_RASA_URL | http://127.0.0.1:$COACH_RASA_PORT | where the panel finds Rasa (a load balancer, with replicas) |
-| COACH_ACTION_URL | http://127.0.0.1:$COACH_ACTION_PORT/webhook | where Rasa finds the action server |
+| COACH_RASA_URL | http://$COACH_BIND:$COACH_RASA_PORT | where the panel finds Rasa (a load balancer, with replicas) |
+| COACH_ACTION_URL | http://$COACH_BIND:$COACH_ACTION_PORT/webhook | where Rasa finds the action server |
 | COACH_RASA_TOKEN | generated | the token of Rasa's HTTP API |
 | COACH_ACTION_TOKEN | generated | the token Rasa sends to the action server |
 | COACH_REDIS_URL | (none: in-memory) | Rasa's lock store and the sign-in throttle (several servers) |
@@ -105,6 +105,12 @@ def bind() -> str:
     return os.environ.get("COACH_BIND", "").strip() or "127.0.0.1"
 
 
+def reach() -> str:
+    """The address this host's own servers are reached at: the bind address, or loopback for 0.0.0.0."""
+    b = bind()
+    return "127.0.0.1" if b in ("0.0.0.0", "::", "*") else b
+
+
 def panel_port() -> int:
     return _port("COACH_PANEL_PORT", 8501)
 
@@ -118,7 +124,11 @@ def action_port() -> int:
 
 
 def rasa_url() -> str:
-    return (os.environ.get("COACH_RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port()}").rstrip("/")
+    return (os.environ.get("COACH_RASA_URL", "").strip() or f"http://{reach()}:{rasa_port()}").rstrip("/")
+
+
+def action_url() -> str:
+    return os.environ.get("COACH_ACTION_URL", "").strip() or f"http://{reach()}:{action_port()}/webhook"
 
 
 def session_minutes() -> int:

@@ -71,3 +71,37 @@ def test_coach_up_refuses_a_bad_setting_with_what_would_be_right(tmp_path):
                          text=True, timeout=120)
     assert out.returncode == 2
     assert "COACH_RASA_PORT='fifty' is not a port; give a number between 1 and 65535" in out.stderr
+
+
+def test_one_host_of_a_deployment_runs_only_its_processes_on_the_address_it_is_given(model, tmp_path):
+    """`coach up --only actions,rasa` with COACH_BIND: the bot half of a multi-host deployment (127.0.0.2
+    stands for the host's private address), health-checked there, nothing on 127.0.0.1, no panel."""
+    ports = {"COACH_PANEL_PORT": free_port(), "COACH_RASA_PORT": free_port(), "COACH_ACTION_PORT": free_port()}
+    db = tmp_path / "coach.db"
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "COACH_BIND": "127.0.0.2", "COACH_RASA_URL": "",
+           "COACH_ACTION_URL": "", "DATABASE_URL": f"sqlite:///{db}", "PYTHONUNBUFFERED": "1"}
+    migrated = Database(env["DATABASE_URL"])
+    migrate.upgrade(migrated)  # a deployment migrates once, from one place
+    migrated.dispose()
+    proc = subprocess.Popen([str(VENV_BIN / "coach"), "up", "--only", "actions,rasa"], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C stops them" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert ready.wait(300), "not up within 300 s:\n" + "".join(lines[-60:])
+        out = "".join(lines)
+        assert "action server, Rasa server up in" in out and "panel.1" not in out and "migrating" not in out
+        assert requests.get(f"http://127.0.0.2:{ports['COACH_ACTION_PORT']}/health", timeout=5).ok
+        assert requests.get(f"http://127.0.0.2:{ports['COACH_RASA_PORT']}/status", timeout=5).status_code == 401
+        assert _closed(ports["COACH_ACTION_PORT"]) and _closed(ports["COACH_RASA_PORT"])  # not on 127.0.0.1
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=90)
