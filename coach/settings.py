@@ -97,7 +97,7 @@ def lock_store_env(redis_url: str | None) -> dict:
         return {"COACH_LOCK_STORE": "in_memory", "COACH_REDIS_HOST": "", "COACH_REDIS_PORT": "6379",
                 "COACH_REDIS_DB": "1", "COACH_REDIS_PASSWORD": ""}
     r = RedisLock.parse(redis_url)
-    return {"COACH_LOCK_STORE": "redis", "COACH_REDIS_HOST": r.host, "COACH_REDIS_PORT": str(r.port),
+    return {"COACH_LOCK_STORE": "bot.lock_store.CoachRedisLockStore", "COACH_REDIS_HOST": r.host, "COACH_REDIS_PORT": str(r.port),
             "COACH_REDIS_DB": str(r.db), "COACH_REDIS_PASSWORD": r.password}
 
 

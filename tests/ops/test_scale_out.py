@@ -38,7 +38,8 @@ def test_both_replicas_use_postgresql_and_the_redis_lock_store(replicas, redis_u
     a, b, db, _ = replicas
     for s in (a, b):
         env = s.env()
-        assert env["COACH_LOCK_STORE"] == "redis" and env["COACH_TRACKER_DIALECT"] == "postgresql"
+        assert env["COACH_LOCK_STORE"] == "bot.lock_store.CoachRedisLockStore"
+        assert env["COACH_TRACKER_DIALECT"] == "postgresql"
         assert requests.get(f"{s.rasa_url}/status", params={"token": s.token}, timeout=5).json()["model_file"]
     # Rasa keeps the lock of a conversation in Redis while it handles a message: watch for one
     r = redis.Redis.from_url(redis_url)
@@ -131,3 +132,30 @@ def test_two_replies_of_one_conversation_at_the_same_moment_on_two_replicas_are_
     assert sorted(staff) == sorted(texts) and len(staff) == 2
     assert [t["seq"] for t in turns] == list(range(len(turns)))
     assert sorted(r["seq"] for r in replies) == [1, 3]
+
+
+def test_tickets_issued_at_the_same_moment_by_two_replicas_are_all_different(redis_url):
+    """The lock store itself: 2 replicas x 16 threads ask for a ticket of one conversation at once. Rasa's
+    own RedisLockStore hands out the same number twice under this (GET, change, SET); ours never does."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.lock_store import CoachRedisLockStore
+    from coach.settings import RedisLock
+
+    r = RedisLock.parse(redis_url)
+    stores = [CoachRedisLockStore(host=r.host, port=r.port, db=r.db, key_prefix="coachtest") for _ in range(2)]
+    conversation = f"race-{uuid.uuid4().hex[:8]}"
+    barrier = threading.Barrier(32)
+
+    def take(i):
+        barrier.wait()
+        return stores[i % 2].issue_ticket(conversation, 60)
+
+    with ThreadPoolExecutor(32) as pool:
+        tickets = list(pool.map(take, range(32)))
+    assert sorted(tickets) == list(range(32))
+    lock = stores[0].get_lock(conversation)
+    assert len(lock.tickets) == 32 and lock.now_serving == 0
+    for t in tickets:  # each finishes; the last one takes the lock away
+        stores[t % 2].cleanup(conversation, t)
+    assert stores[1].get_lock(conversation) is None

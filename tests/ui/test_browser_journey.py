@@ -161,7 +161,8 @@ def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecid
         "Top of the ranking, and the most varied practice of the month.")
     shot(page, "07-manager-ranking")
     page.get_by_role("button", name="Record the decision").click()
-    page.get_by_text("is the employee of the month for").wait_for()
+    # the decided month's message (the "Recorded: ..." of the click may still fade out beside it)
+    page.get_by_text(re.compile(r"is the employee of the month for \d{4}-\d{2}, chosen by")).wait_for()
     shot(page, "08-manager-decided")
     with ui_db.reader() as r:
         assert r.session.execute(select(Award).where(Award.reason.like("Top of the ranking%"))).scalar_one()
