@@ -41,6 +41,7 @@ def environment() -> dict:
                      action_url=settings.action_url(),
                      redis_url=os.environ.get("COACH_REDIS_URL", "").strip() or None)
     env["COACH_MODEL"] = os.environ.get("COACH_MODEL", "").strip() or str(model_file())
+    settings.session_minutes()  # checked here, so a bad value stops the start instead of the panel
     return env
 
 
