@@ -36,11 +36,15 @@ eval: $(STAMP) ## behaviour detector quality (precision, recall, F1 per tag)
 eval-nlu: $(STAMP) ## Rasa intent macro-F1 on the held-out split
 	$(PY) bench/eval_nlu.py
 
-bench: $(STAMP) ## tagging and scoring speed, storage queries and panel pages on 100,000 sessions, turn latency
+bench: $(STAMP) ## tagging and scoring speed, storage queries and panel pages on 100,000 sessions, turn latency, load
 	$(PY) bench/bench_scorer.py
 	$(PY) bench/bench_storage.py
 	$(PY) bench/bench_turns.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/load.py
+
+load: $(STAMP) ## 50 virtual trainees for 3 minutes through the panel's client: throughput, p50/p95/p99, exactly once
+	$(PY) bench/load.py
 
 train: $(STAMP) ## train the Rasa model (only when data or config changed)
 	$(PY) -c "from bot.servers import train; print(train())"
@@ -57,4 +61,4 @@ demo-data: $(STAMP) ## replace the database contents with the demo company
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: help install run demo test validate eval eval-nlu bench train serve db-upgrade demo-data clean
+.PHONY: help install run demo test validate eval eval-nlu bench load train serve db-upgrade demo-data clean
