@@ -28,20 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot import load  # noqa: E402
-from bot.servers import Servers, train  # noqa: E402
+from bot.servers import Servers, free_port, train  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
 from coach.storage.scratch import scratch_database  # noqa: E402
 
 TARGET_P95_MS = 500
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fresh_database(url: str | None, folder: Path) -> contextlib.AbstractContextManager:

@@ -21,8 +21,8 @@ import time
 
 import requests
 
-from bot.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, warm_up_actions, \
-    warm_up_rasa
+from bot.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, wait_healthy, \
+    warm_up_actions, warm_up_rasa
 from coach import settings
 
 CHECK_EVERY = 15  # seconds between health checks once everything is up
@@ -126,19 +126,6 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
     return honcho.wait()
 
 
-def _wait(what: str, url: str, timeout: float, ready=lambda r: r.ok) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            if ready(requests.get(url, timeout=2)):
-                return time.monotonic() - started
-        except (requests.RequestException, ValueError):
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"the {what} did not answer {url.split('?')[0]} within {timeout:.0f} s; its lines above "
-                       f"say why (also in var/log/run.log)")
-
-
 def watch() -> int:
     """Wait until each server answers its health check, say where the panel is, then keep checking."""
     stopping = []
@@ -157,18 +144,18 @@ def watch() -> int:
     started = time.monotonic()
     try:
         if "action server" in checks:
-            took = _wait("action server", checks["action server"], 120)
+            took = wait_healthy(checks["action server"], "action server", 120)
             warm_up_actions(settings.action_port(), action_token, host=host)
             _say(f"ready: action server ({took:.0f} s)")
         if "Rasa server" in checks:
-            took = _wait("Rasa server", checks["Rasa server"], 300, rasa_ready)
+            took = wait_healthy(checks["Rasa server"], "Rasa server", 300, rasa_ready)
             warm_up_rasa(rasa, token)
             _say(f"ready: Rasa server ({took:.0f} s)")
         if "panel" in checks:
-            took = _wait("panel", checks["panel"], 120)
+            took = wait_healthy(checks["panel"], "panel", 120)
             _say(f"ready: panel ({took:.0f} s)")
     except (TimeoutError, requests.RequestException) as exc:
-        print(f"not ready: {exc}", file=sys.stderr)
+        print(f"not ready: {exc}; its lines above say why (also in var/log/run.log)", file=sys.stderr)
         return 1
     if "panel" in checks:
         demo = ("  Demo logins: trainee, trainer, manager, admin; password 'practise'\n"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 
+from coach import settings
 from coach.storage.db import database_url, make_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,11 +29,29 @@ TRAINING_INPUTS = [ROOT / "config.yml", ROOT / "bot" / "domain", ROOT / "data" /
                    ROOT / "bot" / "nlu.py"]
 
 
-def rasa_token() -> str:
-    """The token of Rasa's HTTP API (coach.settings: COACH_RASA_TOKEN, else generated once into var/secrets/)."""
-    from coach import settings
+def free_port() -> int:
+    """A free TCP port on loopback (for the tests and the benchmarks)."""
+    import socket
 
-    return settings.rasa_token()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, what: str, timeout: float, ready=lambda r: r.ok, proc=None) -> float:
+    """Poll `url` until `ready(response)`; returns the seconds it took. Raises TimeoutError after `timeout`,
+    or RuntimeError at once if `proc` (the server's process, when we started it) has exited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the {what} exited with {proc.returncode} while starting; see {proc.log_name}")
+        try:
+            if ready(requests.get(url, timeout=2)):
+                return time.monotonic() - started
+        except (requests.RequestException, ValueError):  # not listening yet, or not answering JSON yet
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"the {what} did not answer {url.split('?')[0]} within {timeout:.0f} s")
 
 
 def training_fingerprint() -> str:
@@ -102,8 +121,6 @@ def server_env(*, database: str, rasa_port: int, action_port: int, panel_port: i
                action_token: str | None = None, bind: str | None = None, action_url: str | None = None) -> dict:
     """The environment of the Procfile's processes: the database (also Rasa's tracker store), the ports,
     where each server finds the next one, the lock store and the two tokens."""
-    from coach import settings
-
     env = {"DATABASE_URL": database, "COACH_BIND": bind or settings.bind(),
            "COACH_RASA_PORT": str(rasa_port), "COACH_ACTION_PORT": str(action_port),
            "COACH_RASA_URL": rasa_url or f"http://127.0.0.1:{rasa_port}",
@@ -155,7 +172,7 @@ class Servers:
                  panel_port: int | None = None, redis_url: str | None = None, panel_rasa_url: str | None = None):
         self.database = database or database_url()
         self.rasa_port, self.action_port = rasa_port, action_port
-        self.token = token or rasa_token()
+        self.token = token or settings.rasa_token()
         self.model = model
         self.log_dir = log_dir
         self.panel_port = panel_port  # None: no panel (the bot tests), else the Streamlit panel on this port
@@ -177,8 +194,6 @@ class Servers:
         return f"http://127.0.0.1:{self.panel_port}"
 
     def env(self) -> dict:
-        from coach import settings
-
         env = server_env(database=self.database, rasa_port=self.rasa_port, action_port=self.action_port,
                          panel_port=self.panel_port, rasa_url=self.panel_rasa_url or self.rasa_url,
                          redis_url=self.redis_url, rasa_token=self.token, action_token=settings.action_token())
@@ -222,17 +237,10 @@ class Servers:
         self.procs.remove(proc)
 
     def _wait(self, url, what, proc, timeout=60, ready=lambda r: r.ok):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the {what} exited with {proc.returncode} while starting; see {proc.log_name}")
-            try:
-                if ready(requests.get(url, timeout=2)):
-                    return
-            except requests.RequestException:  # not listening yet
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"the {what} did not answer {url.split('?')[0]} within {timeout} s; see {proc.log_name}")
+        try:
+            wait_healthy(url, what, timeout, ready, proc)
+        except TimeoutError as exc:
+            raise RuntimeError(f"{exc}; see {proc.log_name}") from None
 
     def __enter__(self):
         try:

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from coach import __version__
+from coach import __version__, settings
 
 MAX_INPUT_BYTES = 50_000_000  # one input file or stdin
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "transcripts"
@@ -456,11 +456,10 @@ def cmd_serve(args) -> int:
 def cmd_practice(args) -> int:
     """Play a session against the running servers: staff lines on stdin, JSON lines out."""
     from bot.client import PracticeClient, PracticeError
-    from bot.servers import rasa_token
 
     with _database(args).reader() as uow:
         pid = _person_id(uow, args.person)
-    client = PracticeClient(args.rasa, token=args.token or rasa_token())
+    client = PracticeClient(args.rasa, token=args.token or settings.rasa_token())
 
     def emit(obj):
         print(json.dumps(obj, ensure_ascii=False), flush=True)

@@ -263,8 +263,6 @@ def _answer_again(dispatcher, tracker, sid, scenario, step) -> List[Dict[Text, A
     """A reply that was recorded already (same message id): send the answer it got then, record nothing."""
     from coach.sim.customer import replay
     from coach.storage import services as sv
-    from coach.storage.models import ScorecardRecord
-    from sqlalchemy import select
 
     turns, seen = step["turns"], step["seen_seq"]
     staff = next(t for t in turns if t["seq"] == seen)
@@ -274,11 +272,8 @@ def _answer_again(dispatcher, tracker, sid, scenario, step) -> List[Dict[Text, A
     with runtime.database().reader() as r:
         card = runtime.scorer().score(sv.session_transcript(r, sid))
         findings = [f.as_dict() for f in card.findings if f.turn == seen]
-        summary = None
-        if step["status"] != "active":
-            card_id = r.session.execute(select(ScorecardRecord.id).where(
-                ScorecardRecord.session_id == sid, ScorecardRecord.is_current.is_(True))).scalar()
-            summary = _card_summary(card_id, r)
+        current = sv.session_detail(r, sid)["scorecard"] if step["status"] != "active" else None
+        summary = _card_summary(current["id"], r) if current else None
     dispatcher.utter_message(text=reply.text, json_message=_payload(
         sid, seen, reply, scenario, behaviors=staff["behaviors"] or [], spans=staff["spans"] or [],
         findings=findings, warnings=[], intent=staff["intent"], scorecard=summary, answered_again=True))
@@ -304,14 +299,13 @@ class ActionCustomerTurn(Action):
         if len(text) > MAX_MESSAGE:
             return _fail(dispatcher, f"the message has {len(text):,} characters; one reply may have at most "
                                      f"{MAX_MESSAGE:,}. Nothing was recorded")
-        t = _seconds_since_start(tracker)
         if tracker.get_slot("channel") == "drill":
-            return drill_turn(dispatcher, tracker, text, t)
+            return drill_turn(dispatcher, tracker, text, _seconds_since_start(tracker))
         found, error = _session(tracker)
         if error:
             return _fail(dispatcher, error)
         sid, scenario, sim = found
-        t = _seconds_since_start(tracker)  # again: a tracker repaired by _session knows the start only now
+        t = _seconds_since_start(tracker)  # after _session: a tracker it repaired knows the start only now
         message_id = _message_id(tracker)
         try:
             step = _in_step(tracker, sid, scenario, sim, message_id)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.storage.scratch import scratch_database
-from ops.support import PG_ADMIN, PG_BIN, REDIS_URL, PrivatePostgres
+from ops.support import PG_BIN, REDIS_URL, PrivatePostgres
 
 
 @pytest.fixture(scope="session")
@@ -32,19 +31,6 @@ def redis_url():
         pytest.fail(f"Redis is not reachable at {REDIS_URL} ({exc}); start it or set COACH_TEST_REDIS", pytrace=False)
     yield REDIS_URL
     client.close()
-
-
-@pytest.fixture
-def pg_database():
-    """A fresh, migrated PostgreSQL database on the machine's server; dropped afterwards."""
-    try:
-        scratch = scratch_database(PG_ADMIN, "coach_ops")
-        db = scratch.__enter__()
-    except Exception as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN} ({exc.__class__.__name__}); start it "
-                    f"(scripts/ensure-postgres) or set COACH_TEST_POSTGRES", pytrace=False)
-    yield db
-    scratch.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 
+from bot.servers import free_port  # noqa: F401  (the tests import it from here)
 from coach.storage import Database
 from coach.storage import services as sv
 
@@ -18,12 +18,6 @@ PG_ADMIN = os.environ.get("COACH_TEST_POSTGRES", "postgresql:///postgres")
 REDIS_URL = os.environ.get("COACH_TEST_REDIS", "redis://127.0.0.1:6379/3")
 PG_BIN = Path(os.environ.get("COACH_PG_BIN") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))),
                                                          Path("/usr/bin")))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed_people(db: Database, trainees: int = 1) -> list[int]:
