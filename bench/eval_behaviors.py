@@ -1,10 +1,17 @@
 """Evaluate the behaviour detector: per-tag precision, recall, F1 and the macro average.
 
 Usage: python bench/eval_behaviors.py [FILE.jsonl ...] [--errors N]
-Default sets: the shared real staff replies (measurement only, never used to build the detector),
-the project's development set and the held-out sets of tricky replies. Macro-F1 is over the tags
-that occur in a set's gold labels or predictions (a tag predicted but never labelled counts as 0);
-tags with 5 or more gold examples are also reported apart (the floor of 0.70 applies to them).
+
+Without files it prints two groups, apart:
+- development figures: the shared real staff replies (never used to build the detector, but looked at) and the
+  project's labelled replies (data/behaviors/, which the detector is built from: for these the figure is the
+  out-of-fold one, printed by `coach data train-detector`, and this one shows how well it fits);
+- FROZEN figures (data/eval/frozen/replies.jsonl): written and labelled by people who never saw the detector, used
+  for measuring only (data/eval/README.md). Printed per writer's brief, beside the agreement of the two labellers
+  with each other, which is the ceiling. Never with items: --errors applies to development sets only.
+
+Macro-F1 is over the tags with 5 or more gold examples in a set (a tag predicted but never labelled counts
+where it has support); all tags seen are also reported.
 """
 
 from __future__ import annotations
@@ -17,46 +24,79 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coach.detect import Detector  # noqa: E402
-from coach.detect.evaluate import evaluate, load_labelled, macro_f1  # noqa: E402
+from coach.detect.evaluate import agreement, evaluate, load_labelled, macro_f1  # noqa: E402
 
-DEFAULT_SETS = [
-    ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl",
-    ROOT / "data" / "behaviors" / "dev.jsonl",
-    ROOT / "data" / "behaviors" / "dev_poor.jsonl",
-    ROOT / "data" / "behaviors" / "dev_good.jsonl",
-    ROOT / "data" / "behaviors" / "holdout.jsonl",
-    ROOT / "data" / "behaviors" / "holdout2.jsonl",
-]
+DEVELOPMENT = [ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl"]
+TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
+FROZEN = ROOT / "data" / "eval" / "frozen" / "replies.jsonl"
 
 
-def report(name, table, n):
+def report(name, table, n, per_tag=True):
     print(f"\n== {name} ({n} replies)")
-    print(f"{'tag':22} {'prec':>6} {'rec':>6} {'F1':>6} {'gold':>5}")
-    for t, s in table.items():
-        flag = "  <0.70" if s.support >= 5 and s.f1 < 0.70 else ""
-        print(f"{t:22} {s.precision:6.2f} {s.recall:6.2f} {s.f1:6.2f} {s.support:5d}{flag}")
-    print(f"macro-F1 (all {len(table)} tags seen): {macro_f1(table):.3f}")
+    if per_tag:
+        print(f"{'tag':22} {'prec':>6} {'rec':>6} {'F1':>6} {'gold':>5}")
+        for t, s in table.items():
+            flag = "  <0.70" if s.support >= 5 and s.f1 < 0.70 else ""
+            print(f"{t:22} {s.precision:6.2f} {s.recall:6.2f} {s.f1:6.2f} {s.support:5d}{flag}")
     big = [s.f1 for s in table.values() if s.support >= 5]
-    if big:
-        print(f"macro-F1 (tags with >=5 gold): {macro_f1(table, 5):.3f}; lowest {min(big):.2f}")
+    print(f"macro-F1 (tags with >=5 gold): {macro_f1(table, 5):.3f}; lowest {min(big) if big else 0:.2f}; "
+          f"(all {len(table)} tags seen: {macro_f1(table):.3f})")
+
+
+def frozen_report(detector, path):
+    rows = load_labelled(path)
+    table, _ = evaluate(detector, rows)
+    report(f"FROZEN {path.resolve().relative_to(ROOT)}: measured only", table, len(rows))
+    if all("labels_a" in r and "labels_b" in r for r in rows):
+        ceiling = agreement(rows)
+        print(f"labellers' agreement (A vs B, macro-F1): {macro_f1(ceiling, 5):.3f}; the engine is "
+              f"{macro_f1(ceiling, 5) - macro_f1(table, 5):+.3f} below it")
+        print(f"{'tag':22} {'engine':>7} {'A vs B':>7}")
+        for t, s in table.items():
+            if s.support >= 5:
+                print(f"{t:22} {s.f1:7.2f} {ceiling[t].f1 if t in ceiling else 0:7.2f}")
+    for writer in sorted({r.get("writer", "") for r in rows} - {""}):
+        part = [r for r in rows if r.get("writer") == writer]
+        wt, _ = evaluate(detector, part)
+        line = f"  writer {writer}: {len(part)} replies, engine {macro_f1(wt, 5):.3f}"
+        if all("labels_a" in r for r in part):
+            line += f", labellers {macro_f1(agreement(part), 5):.3f}"
+        print(line)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
-    ap.add_argument("--errors", type=int, default=0, help="print up to N misclassified replies per set")
+    ap.add_argument("--errors", type=int, default=0, help="print up to N misclassified replies per development set")
     args = ap.parse_args(argv)
-    files = args.files or [p for p in DEFAULT_SETS if p.exists()]
     detector = Detector()
-    for path in files:
+    if args.files:
+        for path in args.files:
+            if path.resolve() == FROZEN.resolve():
+                frozen_report(detector, path)
+                continue
+            rows = load_labelled(path)
+            table, errors = evaluate(detector, rows)
+            report(path.name, table, len(rows))
+            show_errors(errors, args.errors)
+        return
+    print("# development figures (looked at; the detector's own data shows fit, not generalisation)")
+    for path in [p for p in DEVELOPMENT + TRAINING if p.exists()]:
         rows = load_labelled(path)
         table, errors = evaluate(detector, rows)
-        report(path.name, table, len(rows))
-        for row, extra, missing, det in errors[: args.errors]:
-            print(f"  {row['id']}: +{extra} -{missing} | {row['text'][:160]!r}")
-            for e in det.spans:
-                if e.behavior in extra:
-                    print(f"      {e.behavior}: {e.text!r}")
+        report(path.name, table, len(rows), per_tag=path in DEVELOPMENT)
+        show_errors(errors, args.errors)
+    if FROZEN.exists():
+        print("\n# frozen figures (never tuned on)")
+        frozen_report(detector, FROZEN)
+
+
+def show_errors(errors, n):
+    for row, extra, missing, det in errors[:n]:
+        print(f"  {row['id']}: +{extra} -{missing} | {row['text'][:160]!r}")
+        for e in det.spans:
+            if e.behavior in extra:
+                print(f"      {e.behavior}: {e.text!r}")
 
 
 if __name__ == "__main__":

@@ -60,3 +60,20 @@ def evaluate(detector, rows):
 def macro_f1(table, min_support=0):
     scores = [s.f1 for s in table.values() if s.support >= min_support]
     return sum(scores) / len(scores) if scores else 0.0
+
+
+def agreement(rows, a="labels_a", b="labels_b"):
+    """Per-tag scores of one labeller against the other (the ceiling a detector is compared with)."""
+
+    class _Fixed:
+        def detect_many(self, items):
+            for row in rows:
+                yield _Labels(row[b])
+
+    return evaluate(_Fixed(), [{**r, "tags": r[a]} for r in rows])[0]
+
+
+class _Labels:
+    def __init__(self, tags):
+        self.behaviors = list(tags)
+        self.spans = []
