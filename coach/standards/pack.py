@@ -11,17 +11,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import Dict
+
 import yaml
+from pydantic import BaseModel, Field, ValidationError, validator
 
 from coach.behaviors import TAG_SET, TAGS
 
 CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
 SEVERITIES = ("info", "minor", "major", "critical")
-RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "timing", "limit")
-WINDOWS = ("first", "last", "any", "after_complaint", "before_hold", "before_transfer", "after_resume")
+RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "timing", "limit", "offers", "outcome")
+WINDOWS = ("first", "last", "any", "after_complaint", "before_hold", "before_transfer", "after_resume", "in_public",
+           "after_customer")
+APPLIES = ("channel", "complaint", "public", "needs_finding", "customer")
 TIMING_MEASURES = ("answer", "reply", "hold")
 LIMIT_MEASURES = ("words", "repeat", "caps", "exclamations")
 MAX_FILE_BYTES = 1_000_000
+DEFAULT_SEVERITY_FACTORS = {"info": 0.5, "minor": 1.0, "major": 2.0, "critical": 3.0}
 
 DEFAULT_PACK = Path(__file__).resolve().parents[2] / "standards" / "en"
 
@@ -56,11 +62,14 @@ class Pack:
     language: str
     version: str
     rules: list[Rule]
-    caps: dict
     jargon: list[str]
     categories: dict
     path: str
     category_weights: dict = field(default_factory=dict)
+    severity_factors: dict = field(default_factory=lambda: dict(DEFAULT_SEVERITY_FACTORS))
+    repeat_share: float = 0.5
+    repeat_max: float = 3.0
+    half_life: float = 60.0
 
     def rule(self, rule_id):
         for r in self.rules:
@@ -134,6 +143,37 @@ def _read(path: Path) -> YamlDoc:
     return read_yaml(path)
 
 
+class Scoring(BaseModel):
+    """pack.yml `scoring`: how missed standards turn into points lost (engine.py says how)."""
+
+    severity_factors: Dict[str, float] = Field(default_factory=dict)
+    repeat_share: float = Field(0.5, ge=0, le=2)
+    repeat_max: float = Field(3.0, ge=1, le=10)
+    half_life: float = Field(60.0, gt=0, le=1000)
+    category_weights: Dict[str, float] = Field(default_factory=dict)
+
+    class Config:
+        extra = "forbid"
+
+    @validator("severity_factors")
+    def _severities(cls, v):
+        for sev, factor in v.items():
+            if sev not in SEVERITIES:
+                raise ValueError(f"{sev!r} is not a severity ({', '.join(SEVERITIES)})")
+            if not 0 <= factor <= 10:
+                raise ValueError(f"{sev}: expected a factor from 0 to 10, got {factor}")
+        return v
+
+    @validator("category_weights")
+    def _categories(cls, v):
+        for cat, w in v.items():
+            if cat not in CATEGORIES:
+                raise ValueError(f"{cat!r} is not a category ({', '.join(CATEGORIES)})")
+            if w <= 0:
+                raise ValueError(f"{cat}: expected a positive weight, got {w}")
+        return v
+
+
 def _need(doc, data, key, kind, keys=()):
     if key not in data:
         raise doc.error(keys, f"missing required key '{key}' ({kind})")
@@ -153,29 +193,71 @@ def _str(doc, data, key, keys=(), choices=None, required=True):
     return value
 
 
-def _tags(doc, value, keys):
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise doc.error(keys, f"expected a list of behaviour tags, got {value!r}")
-    unknown = [v for v in value if v not in TAG_SET]
-    if unknown:
-        raise doc.error(keys, f"unknown behaviour tag(s) {', '.join(unknown)}; expected any of {', '.join(TAGS)}")
-    return list(value)
+class Names:
+    """What rules may name: behaviour tags and the staff signals of the pack's language (a staff turn's marks),
+    and the customer signals (for `applies.customer`, `after_customer` and `conditional.on: customer`)."""
+
+    def __init__(self, language: str):
+        from coach.detect.signals import signal_names
+
+        signals = signal_names(language)
+        self.staff = TAG_SET | set(signals["staff"])
+        self.customer = set(signals["customer"])
+        self._staff_list = list(TAGS) + list(signals["staff"])
+
+    def check(self, doc, value, keys, side="staff", allow_empty=False):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or (not value and not allow_empty) or not all(isinstance(v, str) for v in value):
+            raise doc.error(keys, f"expected a list of behaviour tags or signals, got {value!r}")
+        known = self.staff if side == "staff" else self.customer
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            listed = self._staff_list if side == "staff" else sorted(self.customer)
+            raise doc.error(keys, f"unknown {'behaviour tag or signal' if side == 'staff' else 'customer signal'}(s) "
+                                  f"{', '.join(unknown)}; expected any of {', '.join(listed)}")
+        return list(value)
 
 
-def _validate_spec(doc, data, rtype):
+def _marks(doc, spec, where, names, required=("behaviors",)):
+    """The parts of a rule that name marks of staff turns: behaviors (one of), together (all of), except."""
+    out = {}
+    for key in ("behaviors", "together", "except"):
+        if key in spec:
+            out[key] = names.check(doc, spec[key], (*where, key))
+        elif key in required:
+            raise doc.error(where, f"missing '{key}' (a list of behaviour tags or signals)")
+    if "customer" in spec:
+        out["customer"] = names.check(doc, spec["customer"], (*where, "customer"), side="customer")
+    window = spec.get("window", "any")
+    if window not in WINDOWS:
+        raise doc.error((*where, "window"), f"{window!r} is not one of {', '.join(WINDOWS)}")
+    if window == "after_customer" and "customer" not in out:
+        raise doc.error(where, "window after_customer needs 'customer': the customer signals it follows")
+    out["window"] = window
+    if "within" in spec:
+        within = spec["within"]
+        if not isinstance(within, int) or isinstance(within, bool) or within < 0:
+            raise doc.error((*where, "within"), f"expected a whole number of staff replies, got {within!r}")
+        out["within"] = within
+    return out
+
+
+def _validate_spec(doc, data, rtype, names):
     """Return the type-specific part of a rule, checked."""
     if rtype == "avoid":
         spec = _need(doc, data, "avoid", "a mapping with behaviors, phrases and/or patterns")
         if not isinstance(spec, dict) or not (set(spec) & {"behaviors", "phrases", "patterns"}):
             raise doc.error(("avoid",), "expected a mapping with at least one of behaviors, phrases, patterns")
-        unknown = set(spec) - {"behaviors", "phrases", "patterns"}
+        allowed = {"behaviors", "phrases", "patterns", "together", "except", "window", "customer", "within", "unless"}
+        unknown = set(spec) - allowed
         if unknown:
-            raise doc.error(("avoid",), f"unknown key(s) {', '.join(sorted(unknown))}; expected behaviors, phrases, patterns")
-        out = {}
-        if "behaviors" in spec:
-            out["behaviors"] = _tags(doc, spec["behaviors"], ("avoid", "behaviors"))
+            raise doc.error(("avoid",), f"unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(allowed))}")
+        out = _marks(doc, spec, ("avoid",), names, required=())
+        if "unless" in spec:
+            if not isinstance(spec["unless"], dict):
+                raise doc.error(("avoid", "unless"), "expected a mapping with behaviors (and together, window)")
+            out["unless"] = _marks(doc, spec["unless"], ("avoid", "unless"), names)
         if "phrases" in spec:
             ph = spec["phrases"]
             if not isinstance(ph, list) or not all(isinstance(p, str) and p.strip() for p in ph):
@@ -191,32 +273,36 @@ def _validate_spec(doc, data, rtype):
         swap = _need(doc, data, "swap", "a mapping: phrase to avoid -> what to say instead")
         if not isinstance(swap, dict) or not swap or not all(isinstance(k, str) and isinstance(v, str) for k, v in swap.items()):
             raise doc.error(("swap",), "expected a mapping of phrase to avoid -> what to say instead (both text)")
-        return {"swap": swap}
+        out = {"swap": swap}
+        if "except" in data:
+            out["except"] = names.check(doc, data["except"], ("except",))
+        return out
     if rtype == "require":
         spec = _need(doc, data, "require", "a mapping with behaviors and window")
         if not isinstance(spec, dict):
             raise doc.error(("require",), "expected a mapping with behaviors and window")
-        tags = _tags(doc, _need(doc, spec, "behaviors", "a list of behaviour tags", ("require",)), ("require", "behaviors"))
-        window = spec.get("window", "any")
-        if window not in WINDOWS:
-            raise doc.error(("require", "window"), f"{window!r} is not one of {', '.join(WINDOWS)}")
-        return {"behaviors": tags, "window": window}
+        return _marks(doc, spec, ("require",), names)
     if rtype == "sequence":
         spec = _need(doc, data, "sequence", "a mapping with steps")
         steps = spec.get("steps") if isinstance(spec, dict) else None
         if not isinstance(steps, list) or len(steps) < 2:
             raise doc.error(("sequence", "steps"), "expected a list of two or more steps, each a list of behaviour tags")
-        return {"steps": [_tags(doc, step, ("sequence", "steps", i)) for i, step in enumerate(steps)]}
+        return {"steps": [names.check(doc, step, ("sequence", "steps", i)) for i, step in enumerate(steps)]}
     if rtype == "conditional":
         spec = _need(doc, data, "conditional", "a mapping with if, then and within")
         if not isinstance(spec, dict):
             raise doc.error(("conditional",), "expected a mapping with if, then and within")
-        cond = _tags(doc, _need(doc, spec, "if", "behaviour tags", ("conditional",)), ("conditional", "if"))
-        then = _tags(doc, _need(doc, spec, "then", "behaviour tags", ("conditional",)), ("conditional", "then"))
+        on = spec.get("by", "staff")
+        if on not in ("staff", "customer"):
+            raise doc.error(("conditional", "by"), f"{on!r}: expected staff (the default) or customer: who shows the `if` marks")
+        cond = names.check(doc, _need(doc, spec, "if", "behaviour tags or signals", ("conditional",)), ("conditional", "if"),
+                           side=on)
+        then = names.check(doc, _need(doc, spec, "then", "behaviour tags or signals", ("conditional",)),
+                           ("conditional", "then"))
         within = spec.get("within", 0)
         if not isinstance(within, int) or isinstance(within, bool) or within < 0:
             raise doc.error(("conditional", "within"), f"expected a whole number of following staff replies (0 = same reply), got {within!r}")
-        return {"if": cond, "then": then, "within": within}
+        return {"if": cond, "then": then, "within": within, "by": on}
     if rtype == "timing":
         spec = _need(doc, data, "timing", "a mapping with measure and max_seconds")
         if not isinstance(spec, dict):
@@ -239,10 +325,21 @@ def _validate_spec(doc, data, rtype):
         if isinstance(mx, bool) or not isinstance(mx, (int, float)) or mx < 0:
             raise doc.error(("limit", "max"), f"expected a number >= 0, got {mx!r}")
         return {"measure": measure, "max": mx}
+    if rtype == "offers":
+        spec = data.get("offers") or {}
+        if not isinstance(spec, dict) or spec:
+            raise doc.error(("offers",), "takes no settings: the limits come from the session's situation")
+        return {}
+    if rtype == "outcome":
+        spec = _need(doc, data, "outcome", "a mapping with unsatisfied: the customer signals of a bad ending")
+        if not isinstance(spec, dict):
+            raise doc.error(("outcome",), "expected a mapping with unsatisfied")
+        return {"unsatisfied": names.check(doc, _need(doc, spec, "unsatisfied", "customer signals", ("outcome",)),
+                                           ("outcome", "unsatisfied"), side="customer")}
     raise AssertionError(rtype)
 
 
-def _load_rule(path: Path) -> Rule:
+def _load_rule(path: Path, names: Names) -> Rule:
     doc = _read(path)
     data = doc.data
     if not isinstance(data, dict):
@@ -262,8 +359,14 @@ def _load_rule(path: Path) -> Rule:
     if rtype not in ("substitution",) and not suggestions:
         raise doc.error(("suggestions",), "missing: give at least one better way to say or do it")
     applies = data.get("applies") or {}
-    if not isinstance(applies, dict) or set(applies) - {"channel", "complaint"}:
-        raise doc.error(("applies",), "expected a mapping with channel (list of chat/phone) and/or complaint (true/false)")
+    if not isinstance(applies, dict) or set(applies) - set(APPLIES):
+        raise doc.error(("applies",), "expected a mapping with channel (list of chat/phone), complaint, public, "
+                                      "needs_finding (true/false) and/or customer (customer signals)")
+    for key in ("public", "needs_finding"):
+        if key in applies and not isinstance(applies[key], bool):
+            raise doc.error(("applies", key), f"expected true or false, got {applies[key]!r}")
+    if "customer" in applies:
+        applies = {**applies, "customer": names.check(doc, applies["customer"], ("applies", "customer"), side="customer")}
     if "channel" in applies:
         ch = applies["channel"]
         ch = [ch] if isinstance(ch, str) else ch
@@ -293,7 +396,7 @@ def _load_rule(path: Path) -> Rule:
         message=_str(doc, data, "message"),
         suggestions=list(suggestions),
         source=_str(doc, data, "source"),
-        spec=_validate_spec(doc, data, rtype),
+        spec=_validate_spec(doc, data, rtype, names),
         applies=applies,
         examples=examples,
         path=str(path),
@@ -327,22 +430,13 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
     name = _str(doc, data, "name")
     language = _str(doc, data, "language")
     scoring = data.get("scoring") or {}
-    caps = scoring.get("caps", {}) if isinstance(scoring, dict) else None
-    if not isinstance(caps, dict):
-        raise doc.error(("scoring", "caps"), "expected a mapping of severity -> highest overall score, e.g. {critical: 40}")
-    for sev, cap in caps.items():
-        if sev not in SEVERITIES:
-            raise doc.error(("scoring", "caps", sev), f"{sev!r} is not a severity ({', '.join(SEVERITIES)})")
-        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 <= cap <= 100:
-            raise doc.error(("scoring", "caps", sev), f"expected a score from 0 to 100, got {cap!r}")
-    weights = scoring.get("category_weights", {}) if isinstance(scoring, dict) else {}
-    if not isinstance(weights, dict):
-        raise doc.error(("scoring", "category_weights"), "expected a mapping of category -> weight, e.g. {telephone: 2}")
-    for cat, w in weights.items():
-        if cat not in CATEGORIES:
-            raise doc.error(("scoring", "category_weights", cat), f"{cat!r} is not a category ({', '.join(CATEGORIES)})")
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
-            raise doc.error(("scoring", "category_weights", cat), f"expected a positive number, got {w!r}")
+    if not isinstance(scoring, dict):
+        raise doc.error(("scoring",), "expected a mapping: severity_factors, repeat_share, repeat_max, category_weights")
+    try:
+        sc = Scoring(**scoring)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise doc.error(("scoring", *first["loc"]), first["msg"]) from None
     jargon = data.get("jargon", [])
     if not isinstance(jargon, list) or not all(isinstance(j, (str, int)) for j in jargon):
         raise doc.error(("jargon",), "expected a list of words or abbreviations")
@@ -351,8 +445,9 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
     if not rule_files:
         raise PackError(f"{root / 'rules'}: no rule files (*.yml); add one rule per file under rules/<category>/")
     rules, seen = [], {}
+    names = Names(language)
     for path in rule_files:
-        rule = _load_rule(path)
+        rule = _load_rule(path, names)
         if rule.id in seen:
             raise PackError(f"{path}:{rule.line}: id: {rule.id} is already used by {seen[rule.id]}; rule ids must be unique")
         seen[rule.id] = path
@@ -363,9 +458,12 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
         language=language,
         version=pack_version(root),
         rules=rules,
-        caps={k: float(v) for k, v in caps.items()},
         jargon=[str(j) for j in jargon],
         categories=categories,
         path=str(root),
-        category_weights={k: float(v) for k, v in weights.items()},
+        category_weights=dict(sc.category_weights),
+        severity_factors={**DEFAULT_SEVERITY_FACTORS, **sc.severity_factors},
+        repeat_share=sc.repeat_share,
+        repeat_max=sc.repeat_max,
+        half_life=sc.half_life,
     )

@@ -42,27 +42,43 @@ def test_good_demo_transcripts_beat_poor_ones(scorer):
     assert score("threatening_shouter_poor.json") <= 40
 
 
-def test_critical_breach_caps_the_score_from_the_pack(scorer, pack):
-    card = scorer.score(one_reply(GOOD + " Obviously you didn't read the confirmation."))
-    assert any(f.severity == "critical" for f in card.findings)
-    assert card.overall <= pack.caps["critical"]
-    assert any(line.startswith(f"capped at {int(pack.caps['critical'])}") for line in card.explanation)
+def test_a_critical_breach_costs_more_than_a_minor_one(scorer, pack):
+    rude = scorer.score(one_reply(GOOD + " Obviously you didn't read the confirmation."))
+    assert any(f.severity == "critical" for f in rude.findings)
+    good = scorer.score(one_reply(GOOD))
+    lost = 100 - rude.overall, 100 - good.overall
+    assert lost[0] >= lost[1] + 25, (rude.overall, good.overall)
 
 
 def test_explanation_arithmetic_adds_up(scorer, pack):
+    """Recompute the score from the findings and the pack's weights, independently of the engine."""
     card = scorer.score(one_reply(REFUSES))
-    weights = {r.id: r.weight for r in pack.rules}
-    cats = {r.id: r.category for r in pack.rules}
+    rules = {r.id: r for r in pack.rules}
+    counts = {}
+    for f in card.findings:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+    total, by_cat = 0.0, {}
+    for rid in card.missed:
+        r = rules[rid]
+        n = counts[rid] if r.type in ("avoid", "substitution", "limit", "offers", "timing") else 1
+        cost = r.weight * pack.severity_factors[r.severity] * min(pack.repeat_max, 1 + pack.repeat_share * (n - 1))
+        cost *= pack.category_weights.get(r.category, 1.0)
+        total += cost
+        by_cat[r.category] = by_cat.get(r.category, 0.0) + cost
+    assert card.missed, "the refusal should miss some standards"
+    assert card.overall == round(100 * 0.5 ** (total / pack.half_life))
     for cat, value in card.categories.items():
-        possible = sum(weights[r] for r in card.met + card.missed if cats[r] == cat)
-        earned = sum(weights[r] for r in card.met if cats[r] == cat)
-        assert value == round(100 * earned / possible)
-        assert f"{cat}: {earned:g}/{possible:g} points = {value}" in card.explanation[list(card.categories).index(cat)]
-    line = next(l for l in card.explanation if l.startswith("overall before caps"))
-    raw = int(line.rsplit("= ", 1)[1])
-    cw = {c: pack.category_weights.get(c, 1.0) for c in card.categories}
-    assert raw == round(sum(v * cw[c] for c, v in card.categories.items()) / sum(cw.values()))
-    assert card.explanation[-1] == f"overall = {card.overall}"
+        assert value == round(100 * 0.5 ** (by_cat.get(cat, 0.0) / pack.half_life))
+    assert card.explanation[-1].endswith(f"= {card.overall}")
+    assert all(rid in " ".join(card.explanation) for rid in card.missed)
+
+
+def test_more_missed_standards_never_score_higher(scorer):
+    """Ties only where sessions are equal: one more finding always lowers the score."""
+    base = scorer.score(one_reply(GOOD)).overall
+    worse = scorer.score(one_reply(GOOD + " Obviously you didn't read the confirmation.")).overall
+    worst = scorer.score(one_reply(GOOD + " Obviously you didn't read the confirmation. Obviously.")).overall
+    assert base > worse >= worst
 
 
 def test_findings_point_at_the_trainees_words(scorer):

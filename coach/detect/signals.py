@@ -1,0 +1,92 @@
+"""Signals: what a staff reply or a customer message does that the session-level standards look at.
+
+The behaviour tags (behaviors.md) say what one reply does; some standards need finer evidence: a time the
+customer can hold the company to, the customer being left to chase, being sent elsewhere, a move to private
+messages, a guess instead of finding out, an open or a closed question, a customer who says they are new to
+this or leaves unhappy. The cues are data (lexicons/<lang>/signals.yml); this module only matches them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.matcher import Matcher, PhraseMatcher
+
+from coach.detect.phrases import expand
+from coach.standards.pack import read_yaml
+
+LEXICONS = Path(__file__).parent / "lexicons"
+SIDES = ("staff", "customer")
+
+
+class SignalError(ValueError):
+    """A signals file that cannot be used; names the file, the key and what is expected."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    signal: str
+    start: int  # character offsets in the text
+    end: int
+    text: str
+
+
+class SignalMatcher:
+    """Matches the signals of one language on parsed texts. Build once; read-only afterwards."""
+
+    def __init__(self, nlp, lang: str = "en", folder: Path = LEXICONS):
+        path = folder / lang / "signals.yml"
+        doc = read_yaml(path, SignalError, what="a signals file")
+        data = doc.data
+        if not isinstance(data, dict) or set(data) - set(SIDES):
+            raise doc.error((), f"expected a mapping with the keys {', '.join(SIDES)}")
+        self.nlp = nlp
+        self.names: dict[str, tuple[str, ...]] = {}
+        self._phrases, self._patterns = {}, {}
+        for side in SIDES:
+            phrases, patterns = PhraseMatcher(nlp.vocab, attr="LOWER"), Matcher(nlp.vocab)
+            entries = data.get(side) or {}
+            if not isinstance(entries, dict):
+                raise doc.error((side,), "expected a mapping from signal names to phrases and patterns")
+            for name, spec in entries.items():
+                self._add(doc, side, name, spec, phrases, patterns)
+            self.names[side] = tuple(entries)
+            self._phrases[side], self._patterns[side] = phrases, patterns
+
+    def _add(self, doc, side, name, spec, phrases, patterns):
+        if not isinstance(spec, dict) or not (set(spec) <= {"phrases", "patterns"}) or not spec:
+            raise doc.error((side, name), "expected 'phrases' (brace templates) and/or 'patterns' (spaCy Matcher)")
+        templates = spec.get("phrases") or []
+        if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
+            raise doc.error((side, name, "phrases"), "expected a list of phrase templates (text)")
+        made = [self.nlp.make_doc(p) for t in templates for p in expand(t.lower())]
+        if made:
+            phrases.add(name, made)
+        for i, pattern in enumerate(spec.get("patterns") or []):
+            try:
+                patterns.add(name, [pattern])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise doc.error((side, name, "patterns", i), f"not a valid spaCy Matcher pattern: {exc}") from None
+
+    def match(self, side: str, doc) -> dict[str, list[Hit]]:
+        """Signal -> hits in a parsed text (the doc must have sentence boundaries for IS_SENT_START)."""
+        strings = self.nlp.vocab.strings
+        out: dict[str, list[Hit]] = {}
+        for match_id, s, e in list(self._phrases[side](doc)) + list(self._patterns[side](doc)):
+            span = doc[s:e]
+            out.setdefault(strings[match_id], []).append(Hit(strings[match_id], span.start_char, span.end_char,
+                                                              span.text))
+        return out
+
+    def customer(self, text: str) -> dict[str, list[Hit]]:
+        return self.match("customer", self.nlp(text)) if text else {}
+
+
+def signal_names(lang: str = "en", folder: Path = LEXICONS) -> dict[str, tuple[str, ...]]:
+    """The signal names of a language by side, read without building any matcher (for validating packs)."""
+    path = folder / lang / "signals.yml"
+    if not path.exists():
+        return {side: () for side in SIDES}
+    data = read_yaml(path, SignalError, what="a signals file").data or {}
+    return {side: tuple((data.get(side) or {}).keys()) for side in SIDES}

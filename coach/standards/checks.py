@@ -1,0 +1,432 @@
+"""One check per rule type. Each returns None (the rule does not apply to this session), [] (met) or findings.
+
+A rule names behaviour tags and signals alike ("marks" of a staff turn); `together` asks for more marks in
+the same turn ("next_steps" together with "time_given": a next step with a time); `except` names marks that
+excuse a finding in the same turn; `unless` names a condition on the whole session that makes an avoid rule
+moot. Windows say which staff turns a rule looks at (standards/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coach.detect.context import straighten_quotes
+from coach.standards.analysis import Analysis
+from coach.standards.situation import amounts
+
+
+@dataclass
+class Context:
+    """What checks share for one session: the pack's own phrase matches per rule, its substitutions, its jargon."""
+
+    phrase_hits: dict
+    swap: dict
+    jargon: set
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    category: str
+    message: str
+    suggestion: str | None = None
+    turn: int | None = None  # index into transcript.turns; None for the session as a whole
+    span: dict | None = None  # {"start", "end", "text"} in that turn's text
+    fix: str | None = None  # the reply with a substitution applied, where one exists
+
+    def as_dict(self):
+        d = {"turn": self.turn, "rule": self.rule, "severity": self.severity, "category": self.category,
+             "span": self.span, "message": self.message, "suggestion": self.suggestion}
+        if self.fix is not None:
+            d["fix"] = self.fix
+        return d
+
+
+def finding(rule, turn=None, span=None, match=None, suggestion=None, fix=None) -> Finding:
+    if match:
+        msg = rule.message.replace("{match}", match)
+    else:
+        msg = rule.message.replace("'{match}' ", "").replace("{match}", "this")
+    return Finding(rule=rule.id, severity=rule.severity, category=rule.category, message=msg,
+                   suggestion=suggestion if suggestion is not None else (rule.suggestions[0] if rule.suggestions else None),
+                   turn=turn, span=span, fix=fix)
+
+
+def span_dict(ev):
+    return {"start": ev[0], "end": ev[1], "text": ev[2]} if ev else None
+
+
+def shows(a: Analysis, i: int, spec: dict, key: str = "behaviors") -> bool:
+    """Staff turn i shows one of spec[key], with all of spec['together'] in the same turn, and none of
+    spec['except']."""
+    marks = a.marks(i)
+    return bool(marks & set(spec[key])) and set(spec.get("together", ())) <= marks \
+        and not (marks & set(spec.get("except", ())))
+
+
+# -- windows ---------------------------------------------------------------------------------------
+def window(name: str, a: Analysis, spec: dict) -> list[int] | None:
+    """Staff-turn indices a rule looks at, or None when the window does not occur in this session.
+    before_hold / before_transfer give one index per event (-1: no staff reply before it)."""
+    staff = a.transcript.staff_turns
+    if name == "any":
+        return staff
+    if name == "first":
+        return staff[:1]
+    if name == "last":
+        return staff[-1:]
+    if name == "after_complaint":
+        if a.complaint_turn is None:
+            return None
+        return [i for i in staff if i > a.complaint_turn][:1] or None
+    if name == "in_public":
+        return [i for i in staff if i in a.public_turns] or None
+    if name == "after_customer":
+        said = a.customer_turns_with(spec.get("customer", ()))
+        if not said:
+            return None
+        return [i for i in staff if i > said[0]][: spec.get("within", 2) or None] or None
+    return _event_window(name, a, staff)
+
+
+def _event_window(name, a, staff):
+    event = {"before_hold": "hold", "before_transfer": "transfer", "after_resume": "resume"}[name]
+    events = [i for i, t in enumerate(a.transcript.turns) if t.event == event]
+    if not events:
+        return None
+    out = []
+    for e in events:
+        if name == "after_resume":
+            nxt = [i for i in staff if i > e]
+            if nxt:
+                out.append(nxt[0])
+        else:
+            prev = [i for i in staff if i < e]
+            out.append(prev[-1] if prev else -1)
+    return out
+
+
+def holds(a: Analysis, cond: dict) -> bool:
+    """A session-wide condition ({behaviors, together, window}) holds somewhere in its window."""
+    turns = window(cond.get("window", "any"), a, cond)
+    return bool(turns) and any(i >= 0 and shows(a, i, cond) for i in turns)
+
+
+# -- checks by type --------------------------------------------------------------------------------
+def check_avoid(rule, a: Analysis, ctx):
+    spec = rule.spec
+    if "unless" in spec and holds(a, spec["unless"]):
+        return []
+    turns = window(spec.get("window", "any"), a, spec)
+    if turns is None:
+        return None
+    out, seen = [], set()
+    names = set(spec.get("behaviors", ()))
+    for i in turns:
+        if names and shows(a, i, spec):
+            for start, end, text in _spans_of(a, i, names):
+                if (i, start) not in seen:
+                    seen.add((i, start))
+                    out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text))
+    allowed = set(turns)
+    for i, start, end, text in ctx.phrase_hits.get(rule.id, []):
+        if i in allowed and (i, start) not in seen:
+            seen.add((i, start))
+            out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text))
+    return out
+
+
+def _spans_of(a: Analysis, i, names):
+    det = a.detections.get(i)
+    spans = [(e.start, e.end, e.text) for e in det.spans if e.behavior in names] if det is not None else []
+    for name in names:
+        spans += [(h.start, h.end, h.text) for h in a.staff_signals.get(i, {}).get(name, ())]
+    return sorted(set(spans))
+
+
+def check_require(rule, a: Analysis, ctx):
+    spec = rule.spec
+    name = spec["window"]
+    turns = window(name, a, spec)
+    if not turns:
+        return None
+    if name in ("before_hold", "before_transfer", "after_resume"):
+        return [finding(rule, i if i >= 0 else None) for i in turns if i < 0 or not shows(a, i, spec)]
+    if any(shows(a, i, spec) for i in turns):
+        return []
+    target = None if name in ("any", "in_public") else (turns[-1] if name == "last" else turns[0])
+    return [finding(rule, target)]
+
+
+def check_sequence(rule, a: Analysis, ctx):
+    steps = rule.spec["steps"]
+    staff = a.transcript.staff_turns
+    firsts = [next((i for i in staff if a.marks(i) & set(step)), None) for step in steps]
+    if all(f is None for f in firsts):
+        return [finding(rule)]
+    out = []
+    missing = [" or ".join(step) for step, f in zip(steps, firsts) if f is None]
+    if missing:
+        out.append(finding(rule))
+        out[-1].message += f" Missing: {'; '.join(missing)}."
+    present = [(f, step) for f, step in zip(firsts, steps) if f is not None]
+    for (f1, s1), (f2, s2) in zip(present, present[1:]):
+        if f2 < f1:
+            fnd = finding(rule, f2)
+            fnd.message += f" Here {' or '.join(s2)} came before {' or '.join(s1)}."
+            out.append(fnd)
+    return out
+
+
+def check_conditional(rule, a: Analysis, ctx):
+    spec = rule.spec
+    cond, then, within = set(spec["if"]), set(spec["then"]), spec["within"]
+    staff = a.transcript.staff_turns
+    if spec.get("by") == "customer":
+        said = a.customer_turns_with(cond)
+        if not said:
+            return None
+        after = [i for i in staff if i > said[0]]
+        if not after:
+            return None
+        if any(a.marks(i) & then for i in after[:within + 1]):
+            return []
+        return [finding(rule, after[min(within, len(after) - 1)])]
+    triggered = [k for k, i in enumerate(staff) if a.marks(i) & cond]
+    if not triggered:
+        return None
+    out = []
+    for k in triggered:
+        if not any(a.marks(i) & then for i in staff[k:k + within + 1]):
+            ev = a.evidence(staff[k], cond)
+            out.append(finding(rule, staff[k], span_dict(ev), ev[2] if ev else None))
+    return out
+
+
+def check_offers(rule, a: Analysis, ctx):
+    """Offers beyond what the situation allows: an amount above an offer's maximum, or a promise it rules out."""
+    sit = a.situation
+    if not sit.offers and not sit.not_allowed:
+        return None
+    out = []
+    for i in a.transcript.staff_turns:
+        text = straighten_quotes(a.transcript.turns[i].text)
+        low = text.lower()
+        explained = [(h.start, h.end) for h in a.staff_signals.get(i, {}).get("not_an_offer", ())]
+        for value, unit, start, end in amounts(text):
+            if _in_sentence_with(a, i, start, explained):
+                continue  # "our 10% volume discount starts at five desks" explains a threshold
+            offer = _offer_near(sit.offers, unit, low, start, end)
+            if offer is not None and value > offer.max:
+                f = finding(rule, i, {"start": start, "end": end, "text": text[start:end]}, text[start:end])
+                f.message += f" (the most this situation allows for a {offer.what} is {_money(offer.max, unit)})"
+                out.append(f)
+    for i, start, end, text in a.not_allowed:
+        out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text))
+    return out
+
+
+# words that make an amount a price or a refund of what was paid, not an offer with a limit (unless a situation
+# lists them among its offers' words)
+PRICE_WORDS = {"refund", "refunded", "price", "priced", "cost", "costs", "pay", "paid", "charge", "charged", "fee",
+               "worth", "total", "deposit", "bill", "instead of", "was", "now", "only", "for"}
+
+
+def _offer_near(offers, unit, low, start, end, reach=40):
+    """The offer named by the word nearest to the amount (within `reach` characters), in the amount's unit:
+    "a refund of £189 and a £15 voucher" reads each amount with its own word."""
+    best_word, best_d = None, reach + 1
+    lo = max(0, start - reach)
+    words = {w for offer in offers for w in offer.words} | PRICE_WORDS
+    for word in words:
+        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", low[lo:end + reach]):
+            pos, stop = lo + m.start(), lo + m.end()
+            d = start - stop if stop <= start else (pos - end if pos >= end else 0)
+            if d < best_d:
+                best_word, best_d = word, d
+    if best_word is None:
+        return None
+    return next((o for o in offers if best_word in o.words and o.unit == unit), None)
+
+
+def _in_sentence_with(a, i, start, spans):
+    det = a.detections.get(i)
+    if not spans or det is None or det.doc is None:
+        return False
+    for sent in det.doc.sents:
+        if sent.start_char <= start < sent.end_char:
+            return any(sent.start_char <= s < sent.end_char for s, _ in spans)
+    return False
+
+
+def _money(x, unit):
+    num = str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+    return f"{num}%" if unit == "%" else f"{unit}{num}"
+
+
+def check_outcome(rule, a: Analysis, ctx):
+    """The customer's last word: a session that ends with the customer giving up, escalating or leaving
+    unhappy missed its purpose, however polite it was. A recorded outcome (escalated, hung_up) counts too."""
+    outcome = a.transcript.meta.get("outcome")
+    if outcome in ("escalated", "hung_up"):
+        return [finding(rule, None, match=outcome.replace("_", " "))]
+    first_staff = a.transcript.staff_turns[0] if a.transcript.staff_turns else 0
+    last_two = [i for i, t in enumerate(a.transcript.turns) if t.speaker == "customer" and i > first_staff][-2:]
+    if not last_two:
+        return None
+    if "satisfied" in a.customer_signals.get(last_two[-1], {}):
+        return []  # "That'll do. Thanks." ends well, whatever came before
+    unhappy = set(rule.spec.get("unsatisfied", ()))
+    for i in reversed(last_two):  # "That'll never arrive by Friday." / "No." ends badly too
+        hits = [h for name in unhappy for h in a.customer_signals.get(i, {}).get(name, ())]
+        if hits:
+            h = hits[0]
+            return [finding(rule, i, {"start": h.start, "end": h.end, "text": h.text}, h.text)]
+    return []
+
+
+def check_substitution(rule, a: Analysis, ctx):
+    out = []
+    excused = set(rule.spec.get("except", ()))
+    for i, start, end, text in ctx.phrase_hits.get(rule.id, []):
+        if excused & a.marks(i):
+            continue  # "I don't know yet, but I'll find out and call you by 4" already does what the swap asks
+        better = ctx.swap.get((rule.id, straighten_quotes(text).lower()))
+        reply = a.transcript.turns[i].text
+        fix = reply[:start] + better + reply[end:] if better else None
+        out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text, suggestion=better, fix=fix))
+    return out
+
+
+def check_timing(rule, a: Analysis, ctx):
+    measure = rule.spec["measure"]
+    if measure == "answer":
+        return _answer_time(rule, a)
+    if measure == "reply":
+        return _reply_times(rule, a)
+    return _hold_times(rule, a)
+
+
+def _answer_time(rule, a):
+    """From the phone ringing to the answer (or the first staff words). A phone transcript without a ring event
+    started ringing at t = 0, so the first staff turn's time is the answer time."""
+    turns, mx = a.transcript.turns, rule.spec["max_seconds"]
+    ring = next((i for i, t in enumerate(turns) if t.event == "ring" and t.t is not None), None)
+    if ring is None:
+        if a.transcript.channel != "phone":
+            return None
+        first = next((i for i, t in enumerate(turns) if t.speaker != "system" or t.event == "answer"), None)
+        if first is None or turns[first].speaker != "staff" and turns[first].event != "answer" or turns[first].t is None:
+            return None
+        start, ans = 0.0, first
+    else:
+        ans = next((i for i in range(ring + 1, len(turns)) if (turns[i].speaker == "staff" or turns[i].event == "answer")
+                    and turns[i].t is not None), None)
+        if ans is None:
+            return [finding(rule, None)]
+        start = turns[ring].t
+    waited = turns[ans].t - start
+    if waited <= mx:
+        return []
+    staff = next((i for i in range(ans, len(turns)) if turns[i].speaker == "staff"), None)
+    f = finding(rule, staff)
+    f.message += f" (answered after {_num(waited)} s; the standard is {_num(mx)} s)"
+    return [f]
+
+
+def _reply_times(rule, a):
+    turns, mx = a.transcript.turns, rule.spec["max_seconds"]
+    pairs = []
+    for i, t in enumerate(turns):
+        if t.speaker == "staff" and t.t is not None:
+            prev = next((j for j in range(i - 1, -1, -1) if turns[j].speaker != "staff"), None)
+            if prev is not None and turns[prev].speaker == "customer" and turns[prev].t is not None:
+                pairs.append((i, t.t - turns[prev].t))
+    if not pairs:
+        return None
+    out = []
+    for i, gap in pairs:
+        if gap > mx:
+            f = finding(rule, i)
+            f.message += f" (this reply came after {_num(gap)} s; the standard is {_num(mx)} s)"
+            out.append(f)
+    return out
+
+
+def _hold_times(rule, a):
+    """From each hold event to the next resume, staff turn or hang-up."""
+    turns, mx = a.transcript.turns, rule.spec["max_seconds"]
+    hold_events = [i for i, t in enumerate(turns) if t.event == "hold" and t.t is not None]
+    if not hold_events:
+        return None
+    out = []
+    for h in hold_events:
+        end = next((j for j in range(h + 1, len(turns)) if turns[j].t is not None and
+                    (turns[j].event in ("resume", "hangup", "transfer") or turns[j].speaker == "staff")), None)
+        if end is None:
+            continue
+        held = turns[end].t - turns[h].t
+        if held > mx:
+            f = finding(rule, end if turns[end].speaker == "staff" else None)
+            f.message += f" (on hold {_num(held)} s; the standard is {_num(mx)} s)"
+            out.append(f)
+    return out
+
+
+def check_limit(rule, a: Analysis, ctx):
+    measure, mx = rule.spec["measure"], rule.spec["max"]
+    if measure == "repeat":
+        return _repeats(rule, a, mx)
+    out = []
+    for i in a.transcript.staff_turns:
+        text = a.transcript.turns[i].text
+        words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text)
+        if measure == "words" and len(words) > mx:
+            f = finding(rule, i)
+            f.message += f" ({len(words)} words; the standard is at most {_num(mx)})"
+            out.append(f)
+        elif measure == "exclamations" and text.count("!") > mx:
+            f = finding(rule, i)
+            f.message += f" ({text.count('!')} exclamation marks; at most {_num(mx)})"
+            out.append(f)
+        elif measure == "caps":
+            long_words = [w for w in words if len(w) > 1]
+            caps = [w for w in long_words if w.isupper() and w not in ctx.jargon]
+            if len(long_words) >= 3 and len(caps) / len(long_words) > mx:
+                m = re.search(r"[A-Z][A-Z' ,!\-]{3,}[A-Z]", text)
+                span = {"start": m.start(), "end": m.end(), "text": m.group(0)} if m else None
+                out.append(finding(rule, i, span, m.group(0) if m else None))
+    return out
+
+
+def _repeats(rule, a, mx):
+    seen_text, seen_open, out = {}, {}, []
+    turns = a.transcript.turns
+    for i in a.transcript.staff_turns:
+        words = re.findall(r"[a-z0-9']+", straighten_quotes(turns[i].text).lower())
+        if not words:
+            continue
+        whole = " ".join(words)
+        seen_text[whole] = seen_text.get(whole, 0) + 1
+        repeated = seen_text[whole] > mx
+        if not repeated and len(words) >= 6:
+            opener = " ".join(words[:5])
+            seen_open[opener] = seen_open.get(opener, 0) + 1
+            repeated = seen_open[opener] > mx
+        if repeated:
+            text = turns[i].text
+            out.append(finding(rule, i, {"start": 0, "end": len(text), "text": text}, None))
+    return out
+
+
+def _num(x):
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+CHECKS = {
+    "avoid": check_avoid, "substitution": check_substitution, "require": check_require,
+    "sequence": check_sequence, "conditional": check_conditional, "timing": check_timing,
+    "limit": check_limit, "offers": check_offers, "outcome": check_outcome,
+}

@@ -1,0 +1,104 @@
+"""The situation of a practice session, as the session-level standards need it: does the conversation start in
+public, must the staff member find out what the customer needs, and what may they offer.
+
+It comes from the scenario file (`situation:`, bot/scenarios/README.md) and can be given or overridden by a
+transcript (`"situation": {...}`), so transcripts of sessions outside the product's scenarios are scored too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from pydantic import BaseModel, Field, ValidationError, validator
+
+UNITS = ("%", "£", "$", "€")
+
+
+class Offer(BaseModel):
+    """The most that may be offered of one kind: an offer of more is a promise the company cannot keep."""
+
+    what: str = Field(..., min_length=1, description="what is offered, in the message: 'discount', 'goodwill credit'")
+    unit: str = Field(..., description="% or a currency sign")
+    max: float = Field(..., ge=0)
+    words: List[str] = Field(..., min_items=1, description="words near the amount that name this kind of offer")
+
+    class Config:
+        extra = "forbid"
+
+    @validator("unit")
+    def _unit(cls, v):
+        if v not in UNITS:
+            raise ValueError(f"{v!r} is not one of {', '.join(UNITS)}")
+        return v
+
+    @validator("words", each_item=True)
+    def _word(cls, v):
+        if not v.strip():
+            raise ValueError("empty word")
+        return v.lower()
+
+
+class Situation(BaseModel):
+    public: bool = Field(False, description="the conversation starts in a public channel (a social-media post)")
+    needs_finding: bool = Field(False, description="the staff member must find out what the customer needs")
+    offers: List[Offer] = Field(default_factory=list)
+    not_allowed: List[str] = Field(default_factory=list, description="promises this situation does not allow "
+                                                                        "(phrase templates)")
+    track: Optional[str] = None
+
+    class Config:
+        extra = "forbid"
+
+
+class SituationError(ValueError):
+    """A situation block that cannot be used: says which key and what is expected."""
+
+
+def parse_situation(data, where: str) -> Situation:
+    if data is None:
+        return Situation()
+    if not isinstance(data, dict):
+        raise SituationError(f"{where}: expected a mapping (public, needs_finding, offers, not_allowed)")
+    try:
+        return Situation(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise SituationError(f"{where}.{loc}: {first['msg']}") from None
+
+
+def merge(base: Situation, override: Situation | None, fields: set[str]) -> Situation:
+    """`override`'s explicitly given fields over `base`."""
+    if override is None:
+        return base
+    return base.copy(update={k: getattr(override, k) for k in fields})
+
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+}
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+_NUM = rf"({_DIGITS}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + ")"
+AMOUNT = re.compile(
+    rf"(?P<cur>[£$€])\s?(?P<n1>{_DIGITS})"
+    rf"|\b(?P<n2>{_NUM})\s?(?P<unit>%|per ?cent\b|pounds?\b|quid\b|euros?\b|dollars?\b|gbp\b|eur\b|usd\b)",
+    re.I,
+)
+_UNIT_OF = {"pound": "£", "pounds": "£", "quid": "£", "gbp": "£", "euro": "€", "euros": "€", "eur": "€",
+            "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%"}
+
+
+def amounts(text: str):
+    """(value, unit, start, end) of every amount of money or percentage in a text."""
+    for m in AMOUNT.finditer(text):
+        if m.group("cur"):
+            unit, raw = m.group("cur"), m.group("n1")
+        else:
+            word = m.group("unit").lower().replace("per cent", "percent").replace("per  cent", "percent")
+            unit, raw = _UNIT_OF.get(word, _UNIT_OF.get(word.rstrip("s"), "%")), m.group("n2")
+        raw = raw.lower()
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
+        yield value, unit, m.start(), m.end()
