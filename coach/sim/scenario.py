@@ -12,6 +12,7 @@ from pathlib import Path
 
 from coach.behaviors import POOR_PRACTICE, TAG_SET, TAGS
 from coach.standards.pack import read_yaml
+from coach.standards.situation import Situation, SituationError, parse_situation
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "bot" / "scenarios"
 TRACKS = ("phrasing", "telephone", "complaint")
@@ -68,6 +69,7 @@ class Scenario:
     mood_lines: dict[str, list[str]]
     outcomes: dict
     phone: dict = field(default_factory=dict)
+    situation: Situation = field(default_factory=Situation)
     path: str = ""
 
     @property
@@ -240,6 +242,12 @@ def load_scenario(path: Path | str) -> Scenario:
              "hold_patience": _number(doc, p, "hold_patience", ("phone",), 5, 1800, required=False,
                                       default=dflt["hold_patience"]),
              "transfer_resolves": bool(p.get("transfer_resolves", channel == "phone"))}
+    try:
+        situation = parse_situation(d.get("situation"), "situation")
+    except SituationError as exc:
+        keys = str(exc).split(":")[0].split(".")
+        raise doc.error(tuple(int(k) if k.isdigit() else k for k in keys if k), str(exc).split(": ", 1)[-1]) from None
+    situation = situation.copy(update={"track": track})
     digest = hashlib.sha256(raw).hexdigest()[:8]
     return Scenario(
         id=sid, version=f"{d['version']}@{digest}", title=_text(doc, d, "title"), track=track,
@@ -248,7 +256,8 @@ def load_scenario(path: Path | str) -> Scenario:
         brief=_text(doc, d, "brief"), persona=persona, start_mood=_number(doc, d, "start_mood", (), -1, 1),
         facts=facts, policy=_mapping(doc, d, "policy", required=False),
         openings=_lines(doc, d.get("openings"), ("openings",)), needs=needs, reactions=reactions,
-        reaction_lines=reaction_lines, mood_lines=mood_lines, outcomes=outcomes, phone=phone, path=str(path))
+        reaction_lines=reaction_lines, mood_lines=mood_lines, outcomes=outcomes, phone=phone,
+        situation=situation, path=str(path))
 
 
 def load_scenarios(folder: Path | str = SCENARIOS) -> dict[str, Scenario]:
