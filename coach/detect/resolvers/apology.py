@@ -1,0 +1,16 @@
+"""apology: the reply apologises or expresses regret."""
+
+from coach.detect.context import near, next_lower, words_before
+
+
+def resolve(ctx):
+    """Apologises ("Sorry to hear that"); traps: "no need to apologise", "sorry?", a "sorry" taking a promise back."""
+    takebacks = ctx.cue("x-takeback")
+    spans = []
+    for span in ctx.cue("apology"):
+        if near(span, takebacks, after=8):
+            continue  # a correction, not an apology
+        if words_before(span, 3) & {"not", "n't", "no", "need"} or next_lower(span) == "?":
+            continue  # "no need to apologise", "I'm not sorry", "sorry?"
+        spans.append(span)
+    return spans

@@ -1,0 +1,6 @@
+"""closing: the reply closes warmly or wishes the customer well."""
+
+
+def resolve(ctx):
+    """Closes warmly ("Have a great day", "Hope this helps"); the phrases need no judgement of context."""
+    return list(ctx.cue("closing"))
