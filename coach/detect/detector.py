@@ -1,7 +1,7 @@
 """Behaviour detector: one staff reply -> behaviour tags, each with the character spans that show why.
 
-spaCy does the linguistics: the blank English tokenizer and sentencizer, the English lemma lookup
-table, a PhraseMatcher for fixed phrases and token patterns in spaCy's Matcher format (both from the
+spaCy does the linguistics: the language's blank tokenizer and sentencizer, its lemma lookup table,
+a PhraseMatcher for fixed phrases and token patterns in spaCy's Matcher format (both from the
 language's lexicon, lexicons/<code>/, matched through a first-word index, patterns.py). One resolver
 per tag (resolvers/) then judges what the cue words do in context: a negation's scope ("no problem"
 is not a refusal), who is blamed, whether a promise is taken back, whether a question asks the
@@ -35,6 +35,7 @@ MAX_CHARS = 20_000  # one reply; longer input is refused by the callers with a c
 # that support a question or a hand-over; dismissive counts "wait longer" only when no solution or hand-over
 # was found; jargon skips sentences that rude found shouted; negative_phrasing lets a way forward (solution,
 # next_steps, hold_or_transfer) excuse a stock-out; and the way out after a refusal is a solution.
+# The spans of one tag keep the order they were found in (_evidence sorts them by start, stably).
 RESOLVERS = (
     ("greeting", greeting.resolve),
     ("self_identification", self_identification.resolve),
