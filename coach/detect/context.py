@@ -10,6 +10,7 @@ is a run of capitals shouting. Judgements that belong to one tag live in that ta
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from spacy.tokens import Doc, Span
 
@@ -50,10 +51,10 @@ class Context:
 
     __slots__ = ("doc", "view", "cues", "found", "customer", "lexicon", "words", "jargon", "lemmas", "_shouting")
 
-    def __init__(self, doc: Doc, view: View, cues: dict, customer: str, lexicon: Lexicon, jargon, lemmas: dict):
+    def __init__(self, doc: Doc, view: View, cues: defaultdict, customer: str, lexicon: Lexicon, jargon, lemmas: dict):
         self.doc = doc
         self.view = view
-        self.cues = cues  # label -> [Span] from the phrase and token patterns
+        self.cues = cues  # label -> [Span] from the phrase and token patterns; [] for a label not found
         self.found: dict[str, list[Span]] = {}  # tag -> [Span] found by the resolvers that ran before
         self.customer = customer  # the customer's message before the reply ("" when unknown)
         self.lexicon = lexicon
@@ -61,10 +62,6 @@ class Context:
         self.jargon = jargon  # the lexicon's jargon and the standards pack's
         self.lemmas = lemmas  # form -> lemma
         self._shouting = _NOT_YET
-
-    def cue(self, label) -> list[Span]:
-        """The cues of a label (a shared empty list when there are none: do not append to it)."""
-        return self.cues.get(label, _NO_CUES)
 
     @property
     def shouting(self) -> Span | None:
@@ -75,7 +72,6 @@ class Context:
 
 
 _NOT_YET = object()
-_NO_CUES: list = []
 
 
 def opens(span):
@@ -161,8 +157,10 @@ def shouting(doc, jargon, common_acronyms, view=None):
     run = []
     best = None
     for tok in doc:
+        # a capitalised word that is not an abbreviation, or "I" / "A" inside a run ("WHY DID I SAY")
         if tok.is_alpha and tok.is_upper and (len(tok.text) > 1 or tok.text in ("I", "A")) and tok.text not in jargon \
-                and tok.text not in common_acronyms or (run and tok.is_alpha and tok.is_upper and tok.text in ("I", "A")):
+                and tok.text not in common_acronyms \
+                or (run and tok.is_alpha and tok.is_upper and tok.text in ("I", "A")):
             run.append(tok)
             continue
         if tok.is_punct and run and tok.text in (",", "'", "-"):

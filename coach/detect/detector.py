@@ -11,6 +11,7 @@ customer for something or offers something.
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,14 +159,14 @@ class Detector:
             yield self._resolve(original, doc, customer or "")
 
     # -- resolution ---------------------------------------------------------------------------
-    def _cues(self, doc: Doc, view: View) -> dict[str, list[Span]]:
-        """Phrase and token-pattern matches by label, phrases first."""
+    def _cues(self, doc: Doc, view: View) -> defaultdict[str, list[Span]]:
+        """Phrase and token-pattern matches by label, phrases first; a label not found reads as []."""
         vocab_strings = self.nlp.vocab.strings
-        cues: dict[str, list[Span]] = {}
+        cues: defaultdict[str, list[Span]] = defaultdict(list)
         for match_id, start, end in self.phrases(doc):
-            cues.setdefault(vocab_strings[match_id], []).append(doc[start:end])
+            cues[vocab_strings[match_id]].append(doc[start:end])
         for label, start, end in self.patterns(view):
-            cues.setdefault(label, []).append(doc[start:end])
+            cues[label].append(doc[start:end])
         return cues
 
     def _resolve(self, original: str, doc: Doc, customer: str) -> Detection:

@@ -5,9 +5,9 @@ from coach.detect.context import near, next_lower, words_before
 
 def resolve(ctx):
     """Apologises ("Sorry to hear that"); traps: "no need to apologise", "sorry?", a "sorry" taking a promise back."""
-    takebacks = ctx.cue("x-takeback")
+    takebacks = ctx.cues["x-takeback"]
     spans = []
-    for span in ctx.cue("apology"):
+    for span in ctx.cues["apology"]:
         if near(span, takebacks, after=8):
             continue  # a correction, not an apology
         if words_before(span, 3) & {"not", "n't", "no", "need"} or next_lower(span) == "?":

@@ -4,9 +4,9 @@ from coach.detect.context import next_lower, overlaps
 
 def resolve(ctx):
     """Puts the fault elsewhere ("You entered the wrong address"); traps: "we lost it", "that's why I refunded you"."""
-    owned = ctx.cue("x-blame-owned")
+    owned = ctx.cues["x-blame-owned"]
     spans = []
-    for span in ctx.cue("blame") + ctx.cue("x-blame-you-did"):
+    for span in ctx.cues["blame"] + ctx.cues["x-blame-you-did"]:
         if any(overlaps(span, o) for o in owned):
             continue  # "our mistake", "not your fault"
         if _explains_or_owns(ctx, span):
@@ -32,7 +32,7 @@ def _explains_or_owns(ctx, span):
     if (first in ("messed", "screwed", "mucked", "cocked", "dropped") or first == "blame") and subj in ("we", "i"):
         return True
     # "we should have told you" owns the mistake
-    return first not in ("you", "your", "if", "had", "the", "that", "well", "look", "but", "and") and subj in ("we", "i")
+    return subj in ("we", "i") and first not in ("you", "your", "if", "had", "the", "that", "well", "look", "but", "and")
 
 
 def subject_before(span, doers):
@@ -75,6 +75,7 @@ def third_party_fault(ctx):
     """'The courier left it out in the rain', 'my colleague didn't update your address', 'the warehouse
     picked it wrong': a third party (or a colleague) named as the cause. 'We' and 'I' own it instead."""
     doc, view, w = ctx.doc, ctx.view, ctx.words
+    parties, fault_words, duty_verbs = w.third_parties, w.fault_words, w.duty_verbs
     out = []
     for s0, s1 in view.sents:
         toks = view.toks[s0:s1]
@@ -82,12 +83,12 @@ def third_party_fault(ctx):
         if any(x in ("if", "unless", "whether", "in case") for x in words):
             continue
         for k, party in enumerate(words):
-            if party not in w.third_parties:
+            if party not in parties:
                 continue
             if k > 0 and words[k - 1] in ("to", "with", "for", "from", "by", "at", "call", "ask", "contact"):
                 continue  # the party is an object ("passed to the warehouse"), not the doer
-            j = next((j for j in range(k + 1, min(len(words), k + 9)) if _fault_at(words, j, w.fault_words,
-                                                                                      w.duty_verbs)), None)
+            j = next((j for j in range(k + 1, min(len(words), k + 9))
+                      if _fault_at(words, j, fault_words, duty_verbs)), None)
             if j is None:
                 continue
             if not any(x in ("we", "i") for x in words[max(0, k - 2):k]):

@@ -9,7 +9,7 @@ from coach.detect.context import covered
 def resolve(ctx):
     """Checks the fix worked ("Does that help?"); traps: "if ..., call our team", "if ..., send us your number"."""
     spans = []
-    for span in ctx.cue("check_resolution"):
+    for span in ctx.cues["check_resolution"]:
         if span[0].lower_ in ("if", "should") and (
                 covered(span.sent, ctx.found, ("hold_or_transfer",)) or asks_for_details(span.sent, ctx.words)):
             continue
@@ -30,6 +30,6 @@ def asks_for_details(sent, words):
 def conditional_detail_requests(ctx):
     """Starts of the sentences where "if you need help, send us your account number" asks for details:
     not a check of resolution, and information_request keeps its request."""
-    return {span.sent.start for span in ctx.cue("check_resolution")
+    return {span.sent.start for span in ctx.cues["check_resolution"]
             if span[0].lower_ in ("if", "should") and not covered(span.sent, ctx.found, ("hold_or_transfer",))
             and asks_for_details(span.sent, ctx.words)}

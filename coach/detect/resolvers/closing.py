@@ -3,4 +3,4 @@
 
 def resolve(ctx):
     """Closes warmly ("Have a great day", "Hope this helps"); the phrases need no judgement of context."""
-    return list(ctx.cue("closing"))
+    return list(ctx.cues["closing"])

@@ -11,8 +11,8 @@ def resolve(ctx):
     spans = []
     if ctx.customer and waited_long(ctx.customer, ctx.words.waited_long_cues) \
             and not (set(ctx.found) & {"solution", "hold_or_transfer"}):
-        spans += ctx.cue("x-wait")  # more waiting, with nothing done, for a customer who has waited long
-    for span in ctx.cue("dismissive"):
+        spans += ctx.cues["x-wait"]  # more waiting, with nothing done, for a customer who has waited long
+    for span in ctx.cues["dismissive"]:
         if span[0].lower_ in ("that", "it") and span[-1].lower_ == "happens" \
                 and next_lower(span) not in (".", "!", ",", ""):
             continue  # "that happens when the card expires" explains; "That happens." shrugs

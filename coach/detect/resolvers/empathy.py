@@ -5,7 +5,7 @@ from coach.detect.context import next_lower, words_before
 
 def resolve(ctx):
     """Acknowledges feelings ("I understand how frustrating"); traps: "make sure I understand", "if I understand"."""
-    spans = [span for span in ctx.cue("empathy") if not _checks_understanding(span)]
+    spans = [span for span in ctx.cues["empathy"] if not _checks_understanding(span)]
     return spans + evaluative_empathy(ctx)
 
 

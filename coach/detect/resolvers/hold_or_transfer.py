@@ -3,7 +3,7 @@
 
 def resolve(ctx):
     """A hold or a hand-over ("I'll connect you with returns"); traps: a bare "our team", "I'm Felix from the team"."""
-    return list(ctx.cue("hold_or_transfer")) + team_handover(ctx)
+    return list(ctx.cues["hold_or_transfer"]) + team_handover(ctx)
 
 
 def _qualified_team(words, k):
@@ -24,12 +24,13 @@ def team_handover(ctx):
     """'I'm passing your case to our claims team', 'Laura from our billing team will call you':
     another team or person takes over."""
     doc, view, w = ctx.doc, ctx.view, ctx.words
+    team_nouns = w.team_nouns
     out = []
     for s0, s1 in view.sents:
         toks = view.toks[s0:s1]
         words = view.lower[s0:s1]
         for k, word in enumerate(words):
-            if word not in w.team_nouns:
+            if word not in team_nouns:
                 continue
             det = _qualified_team(words, k)
             if det is None or _introduces(words, det):

@@ -16,7 +16,7 @@ def asking_phrases(ctx):
     doc = ctx.doc
     detail_requests = conditional_detail_requests(ctx)
     spans = []
-    for span in ctx.cue("information_request"):
+    for span in ctx.cues["information_request"]:
         sent = span.sent
         if is_conditional(span) and not any(t.lower_ in ("could", "would") for t in doc[sent.start:span.start]):
             continue  # "if they send us a tweet, ..." describes, it does not ask
@@ -29,7 +29,7 @@ def asking_phrases(ctx):
 def questions_to_customer(ctx):
     """Questions that ask the customer something: they open like a question or speak to "you"."""
     doc = ctx.doc
-    offers = {"offer": ctx.cue("x-question-offer")}
+    offers = {"offer": ctx.cues["x-question-offer"]}
     openers = ctx.words.question_openers
     spans = []
     for a, b in ctx.view.sents:

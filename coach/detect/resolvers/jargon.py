@@ -6,8 +6,8 @@ Runs after rude: a sentence shouted in capitals is not a row of abbreviations.
 
 def resolve(ctx):
     """Internal terms ("WMS", "soft decline"); traps: explained "SLA (our reply time)", sign-offs "-JD", shouting."""
-    doc, view = ctx.doc, ctx.view
-    spans = [span for span in ctx.cue("jargon") if not explained(span[-1])]
+    doc, view, known, common = ctx.doc, ctx.view, ctx.jargon, ctx.words.common_acronyms
+    spans = [span for span in ctx.cues["jargon"] if not explained(span[-1])]
     unknown = []
     for i, text in enumerate(view.text if ctx.shouting is None else ()):
         if len(text) < 2 or text.islower() or (text[0].isupper() and text[1:].islower()):
@@ -15,9 +15,9 @@ def resolve(ctx):
         tok = view.toks[i]
         if explained(tok) or is_signoff(tok):
             continue
-        if text in ctx.jargon:
+        if text in known:
             spans.append(doc[i:i + 1])
-        elif looks_like_abbreviation(tok) and text.upper() not in ctx.words.common_acronyms:
+        elif looks_like_abbreviation(tok) and text.upper() not in common:
             unknown.append(doc[i:i + 1])
     # one unknown abbreviation may be a product name; two, or one beside known jargon, are jargon
     if len({u.text for u in unknown}) >= 2 or (unknown and spans):

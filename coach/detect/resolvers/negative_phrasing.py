@@ -19,7 +19,7 @@ _CLAUSE_ENDS = _CLAUSE_BREAKS + (".", "!", "?")
 
 def resolve(ctx):
     """What cannot be done ("We can't do that", "No."); traps: "no problem", "can't wait", "you can't miss it"."""
-    return refusals(ctx) + list(ctx.cue("x-negative"))
+    return refusals(ctx) + list(ctx.cues["x-negative"])
 
 
 def refusals(ctx):
@@ -37,7 +37,7 @@ def refusals(ctx):
     return spans
 
 
-@dataclass
+@dataclass(slots=True)
 class _Negation:
     """One negation and its scope: the clause around it and the word it is about (its head)."""
 
@@ -139,7 +139,8 @@ class _Judge:
         if low in ("not", "n't", "nt") and i > 0 and lw[i - 1] == "do" and (
                 i - 1 == s0 or lw[i - 2] in ("please", ",", "and", "just", "so", "then", "but", "now")):
             return None  # an instruction ("please do not reply to that e-mail"), not a refusal
-        head_i = next((k for k in range(i + 1, cend) if lw[k] not in w.negation_fillers and not self.is_punct[k]), None)
+        fillers, is_punct = w.negation_fillers, self.is_punct
+        head_i = next((k for k in range(i + 1, cend) if lw[k] not in fillers and not is_punct[k]), None)
         head_low = lw[head_i] if head_i is not None else ""
         head_lemma = self.lemmas.get(head_low, head_low)
         if head_low in w.favourable_negated or head_lemma in w.favourable_negated:

@@ -4,7 +4,7 @@ from coach.detect.context import has_future, next_lower
 
 def resolve(ctx):
     """What happens next ("You'll get an email within 24 hours"); traps: "look forward", "in 3 days" with no future."""
-    spans = [span for span in ctx.cue("next_steps") if not _not_a_next_step(ctx, span)]
+    spans = [span for span in ctx.cues["next_steps"] if not _not_a_next_step(ctx, span)]
     return spans + scheduled_future(ctx)
 
 
@@ -28,13 +28,14 @@ def scheduled_future(ctx):
     what happens next, with a time."""
     doc, view, w = ctx.doc, ctx.view, ctx.words
     time_words, durations, time_prepositions = w.time_words, w.duration_words, w.time_prepositions
+    future, scheduled = w.future_markers, w.scheduled_verbs
     out = []
     for s0, s1 in view.sents:
         toks = view.toks[s0:s1]
         words = view.lower[s0:s1]
         if words and words[-1] == "?" or any(x in ("if", "unless") for x in words[:3]):
             continue
-        marker = next((k for k, x in enumerate(words) if x in w.future_markers or x in w.scheduled_verbs), None)
+        marker = next((k for k, x in enumerate(words) if x in future or x in scheduled), None)
         if marker is None:
             continue
         for k in range(marker + 1, len(words)):

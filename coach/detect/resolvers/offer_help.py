@@ -5,4 +5,4 @@ from coach.detect.context import in_question_of
 
 def resolve(ctx):
     """Offers help in general ("How can I help?"); trap: "anything else I can help with?" checks resolution."""
-    return [span for span in ctx.cue("offer_help") if not in_question_of(span, ("anything", "else"))]
+    return [span for span in ctx.cues["offer_help"] if not in_question_of(span, ("anything", "else"))]

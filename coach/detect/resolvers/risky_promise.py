@@ -5,10 +5,10 @@ from coach.detect.context import has_future, in_question, is_conditional, near, 
 
 def resolve(ctx):
     """An absolute promise ("I guarantee it'll arrive"); traps: "I can't promise", taken back, "I'll pass it on"."""
-    takebacks = ctx.cue("x-takeback")
-    softeners = ctx.cue("x-promise-not")
+    takebacks = ctx.cues["x-takeback"]
+    softeners = ctx.cues["x-promise-not"]
     spans = []
-    for span in ctx.cue("risky_promise"):
+    for span in ctx.cues["risky_promise"]:
         if any(overlaps(span, n) or (n.end <= span.start and span.start - n.end <= 2) for n in softeners):
             continue  # "I can't promise it will definitely ..."
         if near(span, takebacks, after=10):

@@ -5,7 +5,7 @@ def resolve(ctx):
     """Insults, shouting, a closing "obviously"; traps: abbreviations in capitals, "you should have read" (blame)."""
     doc = ctx.doc
     spans = []
-    for span in ctx.cue("rude"):
+    for span in ctx.cues["rude"]:
         if span[0].lower_ == "read" and span.start > 0 \
                 and doc[span.start - 1].lower_ in ("have", "'ve", "you", "to", "'d", "had"):
             continue  # "you should have read the terms" blames; the bare order "Read the banner." is rude

@@ -6,12 +6,12 @@ def resolve(ctx):
     doc = ctx.doc
     name_stop = ctx.words.name_stop_words
     spans = []
-    for span in ctx.cue("x-name-here"):  # "Sam here from Billing", "Anna speaking"
+    for span in ctx.cues["x-name-here"]:  # "Sam here from Billing", "Anna speaking"
         if span.start > 0:
             name = doc[span.start - 1]
             if name.is_title and name.text not in name_stop and name.is_alpha:
                 spans.append(doc[span.start - 1:span.end])
-    for span in ctx.cue("self_identification"):
+    for span in ctx.cues["self_identification"]:
         if span[0].lower_ == "this" and span.sent.start != span.start \
                 and doc[span.start - 1].text not in (",", "-", "!", "."):
             continue  # "... and this is Amazon's policy" is not an introduction

@@ -8,8 +8,8 @@ from coach.detect.context import covered, next_lower
 
 def resolve(ctx):
     """A fix ("I'll send a replacement", "Try restarting"); traps: "we'll get back to you", "sent to our team"."""
-    spans = list(ctx.cue("x-solution"))
-    spans += [span for span in ctx.cue("solution") if not _not_a_fix(ctx, span)]
+    spans = list(ctx.cues["x-solution"])
+    spans += [span for span in ctx.cues["solution"] if not _not_a_fix(ctx, span)]
     return spans + helpful_links(ctx)
 
 
