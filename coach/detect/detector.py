@@ -58,6 +58,7 @@ RESOLVERS = (
     ("negative_phrasing", negative_phrasing.resolve),
     ("solution", solution.alternatives_after_refusals),
 )
+_PLAN = tuple((tag, resolve, getattr(resolve, "cue_labels", None)) for tag, resolve in RESOLVERS)
 
 
 @dataclass(frozen=True)
@@ -171,8 +172,12 @@ class Detector:
 
     def _resolve(self, original: str, doc: Doc, customer: str) -> Detection:
         view = View(doc)
-        ctx = Context(doc, view, self._cues(doc, view), customer, self.lexicon, self.jargon, self.lemmas)
-        for tag, resolve in RESOLVERS:
+        cues = self._cues(doc, view)
+        matched = frozenset(cues)  # before the resolvers read (and so add) labels without cues
+        ctx = Context(doc, view, cues, customer, self.lexicon, self.jargon, self.lemmas)
+        for tag, resolve, cue_labels in _PLAN:
+            if cue_labels is not None and cue_labels.isdisjoint(matched):
+                continue  # a resolver that only judges these cues has nothing to judge
             spans = resolve(ctx)
             if spans:
                 ctx.found.setdefault(tag, []).extend(spans)

@@ -1,8 +1,10 @@
 """apology: the reply apologises or expresses regret."""
 
 from coach.detect.context import near, next_lower, words_before
+from coach.detect.resolvers import only_with_cues
 
 
+@only_with_cues("apology")
 def resolve(ctx):
     """Apologises ("Sorry to hear that"); traps: "no need to apologise", "sorry?", a "sorry" taking a promise back."""
     takebacks = ctx.cues["x-takeback"]

@@ -4,8 +4,10 @@ Runs after hold_or_transfer: "if you need help, call 0800 ..." hands over rather
 """
 
 from coach.detect.context import covered
+from coach.detect.resolvers import only_with_cues
 
 
+@only_with_cues("check_resolution")
 def resolve(ctx):
     """Checks the fix worked ("Does that help?"); traps: "if ..., call our team", "if ..., send us your number"."""
     spans = []

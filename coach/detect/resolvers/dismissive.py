@@ -4,8 +4,10 @@ Runs after solution and hold_or_transfer: "please wait a few more days" is dismi
 """
 
 from coach.detect.context import next_lower, straighten_quotes
+from coach.detect.resolvers import only_with_cues
 
 
+@only_with_cues("x-wait", "dismissive")
 def resolve(ctx):
     """Brushes off ("Calm down", "wait a bit longer" to a customer already late); trap: "that happens when ..."."""
     spans = []

@@ -14,14 +14,17 @@ def resolve(ctx):
 def asking_phrases(ctx):
     """Asking phrases ("could you confirm", "please DM us"), unless a condition describes rather than asks."""
     doc = ctx.doc
-    detail_requests = conditional_detail_requests(ctx)
+    detail_requests = None  # computed when first needed
     spans = []
     for span in ctx.cues["information_request"]:
         sent = span.sent
         if is_conditional(span) and not any(t.lower_ in ("could", "would") for t in doc[sent.start:span.start]):
             continue  # "if they send us a tweet, ..." describes, it does not ask
-        if covered(sent, ctx.found, ("check_resolution",)) and sent.start not in detail_requests:
-            continue  # "should you have other concerns, send us a message" invites, it does not ask
+        if covered(sent, ctx.found, ("check_resolution",)):
+            if detail_requests is None:
+                detail_requests = conditional_detail_requests(ctx)
+            if sent.start not in detail_requests:
+                continue  # "should you have other concerns, send us a message" invites, it does not ask
         spans.append(span)
     return spans
 

@@ -1,8 +1,10 @@
 """risky_promise: the reply gives an absolute promise or guarantee the staff member cannot be sure of."""
 
 from coach.detect.context import has_future, in_question, is_conditional, near, next_lower, overlaps
+from coach.detect.resolvers import only_with_cues
 
 
+@only_with_cues("risky_promise")
 def resolve(ctx):
     """An absolute promise ("I guarantee it'll arrive"); traps: "I can't promise", taken back, "I'll pass it on"."""
     takebacks = ctx.cues["x-takeback"]

@@ -1,6 +1,9 @@
 """self_identification: the reply names the staff member, their team or the company."""
 
+from coach.detect.resolvers import only_with_cues
 
+
+@only_with_cues("x-name-here", "self_identification")
 def resolve(ctx):
     """Names the speaker, team or company ("This is Anna"); traps: "Sorry here", mid-sentence "this is our policy"."""
     doc = ctx.doc

@@ -1,8 +1,10 @@
 """thanks: the reply thanks the customer."""
 
 from coach.detect.context import next_lower, overlaps
+from coach.detect.resolvers import only_with_cues
 
 
+@only_with_cues("thanks")
 def resolve(ctx):
     """Thanks the customer ("Thanks for waiting"); traps: "thanks to the update", "no thanks", "appreciate how hard"."""
     not_thanks = ctx.cues["x-thanks-not"]
