@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import spacy
@@ -199,11 +200,18 @@ def inflector(lemmas):
     return forms
 
 
+_START_CHAR = attrgetter("start_char")
+
+
 def _evidence(original, found):
+    """Evidence in TAGS order; a tag's spans by start (stable: ties keep the order found), duplicates dropped."""
     out = []
     for tag in TAGS:
+        spans = found.get(tag)
+        if not spans:
+            continue  # most tags: nothing to sort
         seen = set()
-        for span in sorted(found.get(tag, []), key=lambda s: s.start_char):
+        for span in sorted(spans, key=_START_CHAR):
             key = (span.start_char, span.end_char)
             if key in seen:
                 continue
