@@ -1,119 +1,329 @@
-"""Word lists the detector's resolution step consults (kept apart from the phrase templates)."""
+"""The detector's cue data for one language, read from coach/detect/lexicons/<code>/ and checked at load.
 
-# Negated words that make a negation good news, not a refusal: "no problem", "no charge",
-# "don't worry", "can't wait", "won't need to pay", "never hesitate", "couldn't agree more".
-FAVOURABLE_NEGATED = frozenset(
-    """
-    worry worries worried worrying hesitate hesitating problem problems trouble troubles charge charges
-    charged cost costs fee fees extra need needs needed rush hurry pressure obligation wait agree
-    happier better thank stress emphasize emphasise issue issues hassle doubt fault risk risks penalty
-    catch harm bother mind pay paying questions question longer-needed surprise wonder wrong forget
-    miss matter big deal cause reason stop stopping sweat
-    """.split()
+A language folder holds words.yml (named word lists), phrases.yml (label -> brace templates),
+patterns.yml (label -> token patterns in spaCy's Matcher format) and customer.yml (complaint templates),
+and language.yml (the language's name). Adding a language needs only a new folder. A mistake in a file
+stops the load with the file, the key and what would be right, e.g.
+"lexicons/en/patterns.yml: solution[3][0].LOWER.IN: unknown word list $solution_verb; known: ...".
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Literal, Optional, Union
+
+import yaml
+from pydantic import BaseModel, StrictBool, StrictStr, ValidationError, root_validator
+
+from coach.behaviors import TAG_SET
+
+LEXICONS = Path(__file__).parent / "lexicons"
+FILES = ("language.yml", "words.yml", "phrases.yml", "patterns.yml", "customer.yml")
+
+# The word lists the resolvers and helpers read by name (words.<name>); every language must define them.
+WORD_LISTS = (
+    "negation_cues", "negation_triggers", "favourable_negated", "not_a_refusal", "unavailable_heads",
+    "refusal_auxiliaries", "staff_subjects", "known_subjects", "negation_fillers", "subject_adverbs",
+    "no_heads", "relative_heads", "alternative_openers", "regret_words", "contact_verbs", "help_content_words",
+    "time_words", "duration_words", "future_markers", "scheduled_verbs", "time_prepositions", "own_actions",
+    "question_openers", "lead_in_words", "detail_words", "team_nouns", "handover_verbs", "team_follow_verbs",
+    "customer_fault_verbs", "third_parties", "fault_words", "damage_verbs", "doers", "duty_verbs",
+    "evaluative_words", "evaluative_leads", "name_stop_words", "common_acronyms", "jargon", "common_words",
+    "waited_long_cues",
 )
 
-# Words after a negation that make it about something other than what the company will do.
-NOT_A_REFUSAL = frozenset(
-    """
-    think believe want wanted like liked mean meant see seeing intend experience way kind level
-    happen happened promise guarantee legitimate authentic genuine real affiliated one
-    related spam only just always yet
-    """.split()
-)
+_BRACES = re.compile(r"\{([^{}]*)\}")
 
-# After "it/that/this is not ...": the words that turn it into "that cannot be done".
-UNAVAILABLE_HEADS = frozenset(
-    """
-    possible available option options something allowed permitted covered included eligible refundable
-    returnable valid applicable supported offered doable feasible stock policy able free refunded somewhere
-    refundable open enabled work
-    """.split()
-)
 
-# Auxiliaries whose negation states what someone can/will/does do (not past events).
-REFUSAL_AUX = frozenset(
-    "ca can could wo will would do does am are 'm 're is 's may might must shall should".split()
-)
+class LexiconError(ValueError):
+    """A language folder that cannot be used; the message names the file and the key."""
 
-NEGATION_CUES = frozenset("n't not nt never cannot unable impossible".split())
 
-SUBJECTS_STAFF = frozenset("i we company team store shop staff department they it that this".split())
+def expand(template):
+    """All phrases a brace template stands for, in order (braces may nest):
+    "how {can|may} {i|we} help" gives four phrases; "{so |}sorry" gives "so sorry" and "sorry"."""
+    m = _BRACES.search(template)  # an innermost group: no braces inside it
+    if not m:
+        phrase = " ".join(template.split())
+        return [phrase] if phrase else []
+    out = []
+    for alt in m.group(1).split("|"):
+        out.extend(expand(template[: m.start()] + alt + template[m.end():]))
+    return list(dict.fromkeys(out))
 
-# Verbs that, committed to by the staff ("I'll send", "we can refund"), are a concrete fix.
-SOLUTION_VERBS = frozenset(
-    """
-    send resend refund replace reship arrange issue credit process book rebook reserve ship dispatch
-    upgrade waive apply add cancel change update fix reset reactivate unlock restore organise organize
-    schedule expedite order extend offer exchange swap repair collect deliver courier compensate give
-    provide cover honour honor match reimburse void remove correct amend adjust post sort resolve
-    recommend suggest advise set put hold email e-mail waive discount price-match pick refund upgrade
-    activate enable disable unblock release rush prioritise prioritize transfer-funds mail text move remix
-    remake bring push cut pause end switch include reverse freeze unfreeze keep leave rebook downgrade mend
-    reinstate reopen top lock protect get make pay refit replace-it
-    """.split()
-)
 
-# Imperatives that tell the customer how to fix or find something.
-ACTION_IMPERATIVES = frozenset(
-    """
-    try restart reboot visit check click select use open tap update reset clear install uninstall
-    reinstall follow head go navigate log sign enable disable turn switch hold store forward download
-    redownload remove delete stream see find unplug plug press connect disconnect charge keep change
-    power toggle refresh access look make set adjust browse scroll type enter choose pick read review
-    give double-check verify swipe drag save upload insert place pop bring take return drop dial tick
-    right-click double-click write add skip leave wipe tighten loosen unscrew screw fill wash rinse soak apply
-    attach detach reconnect pair unpair long-press scan print export import paste copy rename mute unmute
-    allow accept disable
-    """.split()
-)
+# -- file schemas -------------------------------------------------------------------------------------
 
-# Verbs of "you can ..." that are a way out for the customer, not a request to contact us.
-YOU_CAN_ACTIONS = ACTION_IMPERATIVES | frozenset(
-    "learn find track manage cancel book redeem claim collect apply request exchange return get place upgrade "
-    "downgrade pay switch move pick order pause".split()
-)
+Words = Union[StrictStr, List[StrictStr]]  # "$name" of a word list, or words and "$name"s to include
 
-# Follow-up verbs of next steps ("we'll call you", "you'll receive").
-FOLLOW_UP_VERBS = frozenset(
-    """
-    call ring phone email e-mail text contact reach get follow update let keep touch look investigate check
-    review hear receive arrive come visit collect escalate confirm notify inform process mail
-    message dm chase expedite
-    """.split()
-)
 
-TIME_WORDS = frozenset(
-    """
-    today tomorrow tonight monday tuesday wednesday thursday friday saturday sunday morning afternoon
-    evening hour hours minute minutes day days week weeks month business working asap shortly
-    noon midday eod
-    """.split()
-)
+class WordSet(BaseModel):
+    """The value of LOWER / ORTH / TEXT when it is not one word: exactly one of IN, NOT_IN, FORMS."""
 
-CONTACT_VERBS = frozenset(
-    "contact call phone ring dm message email e-mail send submit reach tweet chat write text".split()
-)
+    IN: Optional[Words]
+    NOT_IN: Optional[Words]
+    FORMS: Optional[Words]  # every inflected form of these lemmas (LOWER only)
 
-# All-caps words that customers generally know; everything in the jargon lexicon is flagged.
-COMMON_ACRONYMS = frozenset(
-    """
-    OK ID PIN PDF USA US UK EU TV PC FAQ FAQS URL DM DMS SMS MMS ASAP AM PM PT ET EST CET GMT UTC
-    ZIP USB HDMI WIFI VPN IT IOS VAT CEO HR NHS BBC ATM CV DIY ETA GPS LED LCD CD DVD APP PS PS4 PS5
-    FYI NB RSVP UPS DHL USPS CVV CVC SIM 4G 5G LTE HD UHD 4K AC DC MR MRS MS DR LOL BTW AI QR NY LA USD
-    EUR GBP SEK NOK DKK CAD AUD RRP VIP I A TGIF COVID OMG TBH IMO BT EE
-    YT PS3 XBOX HP LG IBM HBO CNN NBA NFL TNT BMW HSBC GP DVLA HMRC IRS SSN DOB PO AMEX NO YES EV PST PDT CST
-    """.split()
-)
+    class Config:
+        extra = "forbid"
 
-# Internal words and abbreviations customers do not know (a pack can add its own).
-JARGON = frozenset(
-    """
-    WMS ASN SKU SKUS RMA SO SOS SLA SLAS EOL PSP KYC AML CRM ERP OMS TMS POD BOL GRN NDR 3PL P1 P2 P3
-    P4 L1 L2 L3 T1 T2 T3 MTU ONT NTE OTDR APN DNS SMTP IMAP MX TTL BGP VLAN QOS RCA MTTR FCR AHT CSAT
-    NPS CES IVR ACD WFM QA QC BAU EOD COB ETD ATD FOB DDP DAP EXW MOQ OOS SOP SOW RFQ ACH BACS
-    MCC AVS 3DS EMV TID MID ARN OOB JWT WLAN CDN OLCI FTTP FTTC FTTH SOGEA SPF DKIM DMARC SMETS1 SMETS2 DCC
-    RFS LTL FTL PPPOE PPPoE RADIUS RTS NDR NDRs PNR MAC DSLAM CRC IPsec NAT-T BO CVM CVV2 SIP VoIP VOIP ONU OLT
-    GPON ADSL VDSL SNR DHCP ETL API APIs SDK SSO SAML LDAP VPC TLS SSL CNAME PSTN MNP PAC STAC
-    IMEI ICCID PUK MSISDN EORI CMR AWB ATA VAS KPI OTIF WIP FIFO KYB
-    """.split()
-)
+    @root_validator(skip_on_failure=True)
+    def one_key(cls, values):
+        given = [k for k, v in values.items() if v is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of IN, NOT_IN, FORMS (got {', '.join(given) or 'none'})")
+        return values
+
+
+class TokenSpec(BaseModel):
+    """One token of a pattern, as spaCy's Matcher has it (the attributes coach/detect/patterns.py supports)."""
+
+    LOWER: Optional[Union[StrictStr, WordSet]]
+    ORTH: Optional[Union[StrictStr, WordSet]]
+    TEXT: Optional[Union[StrictStr, WordSet]]
+    IS_ALPHA: Optional[StrictBool]
+    IS_DIGIT: Optional[StrictBool]
+    IS_TITLE: Optional[StrictBool]
+    IS_PUNCT: Optional[StrictBool]
+    IS_UPPER: Optional[StrictBool]
+    IS_SENT_START: Optional[StrictBool]
+    LIKE_NUM: Optional[StrictBool]
+    LIKE_URL: Optional[StrictBool]
+    OP: Optional[Literal["?", "*", "+", "!"]]
+
+    class Config:
+        extra = "forbid"
+
+
+class LanguageFile(BaseModel):
+    name: StrictStr
+
+    class Config:
+        extra = "forbid"
+
+
+class WordsFile(BaseModel):
+    __root__: Dict[StrictStr, List[StrictStr]]
+
+
+class PhrasesFile(BaseModel):
+    __root__: Dict[StrictStr, List[StrictStr]]
+
+
+class PatternsFile(BaseModel):
+    __root__: Dict[StrictStr, List[List[TokenSpec]]]
+
+
+class CustomerFile(BaseModel):
+    complaint: List[StrictStr]
+
+    class Config:
+        extra = "forbid"
+
+
+# -- the loaded lexicon -------------------------------------------------------------------------------
+
+class WordLists:
+    """Named word lists as attributes (words.team_nouns); only the names in WORD_LISTS exist."""
+
+    __slots__ = WORD_LISTS
+
+    def __init__(self, lists):
+        for name in WORD_LISTS:
+            setattr(self, name, lists[name])
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    code: str
+    name: str
+    words: WordLists
+    lists: dict  # every named word list, frozenset by name (words.yml may define more than WORD_LISTS)
+    phrases: dict  # label -> tuple of templates
+    patterns: dict  # label -> tuple of patterns; word lists resolved, FORMS still to expand
+    complaints: tuple  # customer complaint templates
+    files: tuple  # the files read, for the detector's version hash
+
+    def expanded(self, label):
+        """Phrases of one label with every template expanded."""
+        out = []
+        for template in self.phrases.get(label, ()):
+            out.extend(expand(template))
+        return out
+
+    def token_patterns(self, forms=lambda lemmas: lemmas):
+        """Patterns in spaCy's Matcher format; forms(lemmas) gives every inflected form of the lemmas."""
+        return {label: [[_matcher_token(spec, forms) for spec in pattern] for pattern in patterns]
+                for label, patterns in self.patterns.items()}
+
+
+def _matcher_token(spec, forms):
+    out = {}
+    for key, value in spec.items():
+        if isinstance(value, dict) and "FORMS" in value:
+            out[key] = {"IN": sorted(forms(value["FORMS"]))}
+        elif isinstance(value, dict):
+            out[key] = {op: sorted(words) for op, words in value.items()}
+        else:
+            out[key] = value
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def load_lexicon(code: str = "en") -> Lexicon:
+    """Read and check the language folder lexicons/<code>/; LexiconError says what is wrong where."""
+    folder = LEXICONS / code
+    if not folder.is_dir():
+        known = sorted(p.name for p in LEXICONS.iterdir() if p.is_dir())
+        raise LexiconError(f"lexicons/{code}: no such language folder; known: {', '.join(known)}")
+    language = _parse(folder, "language.yml", LanguageFile)
+    lists = _word_lists(folder, _parse(folder, "words.yml", WordsFile).__root__)
+    phrases = _phrases(folder, _parse(folder, "phrases.yml", PhrasesFile).__root__)
+    patterns = _patterns(folder, _parse(folder, "patterns.yml", PatternsFile).__root__, lists)
+    complaints = _parse(folder, "customer.yml", CustomerFile).complaint
+    _check_templates(_where(folder, "customer.yml"), {"complaint": complaints})
+    return Lexicon(code=code, name=language.name, words=WordLists(lists), lists=lists, phrases=phrases,
+                   patterns=patterns, complaints=tuple(complaints), files=tuple(folder / f for f in FILES))
+
+
+def _where(folder, filename):
+    return f"lexicons/{folder.name}/{filename}"
+
+
+def _parse(folder, filename, model):
+    """One YAML file through its pydantic model; errors name the file and the key."""
+    where = _where(folder, filename)
+    path = folder / filename
+    if not path.is_file():
+        raise LexiconError(f"{where}: missing; a language folder needs {', '.join(FILES)}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise LexiconError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    try:
+        return model.parse_obj(data if data is not None else {})
+    except ValidationError as exc:
+        problems = [f"{_key(e['loc'])}: {_explain(e)}" for e in exc.errors()]
+        raise LexiconError(f"{where}: " + f"\n{where}: ".join(dict.fromkeys(problems))) from None
+
+
+def _key(loc):
+    """('__root__', 'solution', 3, 0, 'LOWER') -> 'solution[3][0].LOWER'."""
+    out = ""
+    for part in loc:
+        if part == "__root__":
+            continue
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _explain(error):
+    msg = error["msg"]
+    if error["type"] == "type_error.str":
+        msg += " (YAML reads no, yes, on, off, true, false and numbers as other types: put the word in quotes)"
+    elif error["type"] == "value_error.extra":
+        msg = "unknown key"
+    return msg
+
+
+def _unknown_list(where, key, name, lists):
+    close = difflib.get_close_matches(name, list(lists), n=1)
+    hint = f" (did you mean ${close[0]}?)" if close else ""
+    raise LexiconError(f"{where}: {key}: unknown word list ${name}{hint}; known: "
+                       + ", ".join(f"${n}" for n in sorted(lists)))
+
+
+def _word_lists(folder, raw):
+    """Resolve "$name" entries (a list included in another) and check the detector's lists are there."""
+    where = _where(folder, "words.yml")
+    resolved = {}
+
+    def resolve(name, path):
+        if name in resolved:
+            return resolved[name]
+        if name in path:
+            raise LexiconError(f"{where}: {name}: includes itself through " + " -> ".join(path + (name,)))
+        words = []
+        for k, word in enumerate(raw[name]):
+            if word.startswith("$") and len(word) > 1:
+                if word[1:] not in raw:
+                    _unknown_list(where, f"{name}[{k}]", word[1:], raw)
+                words.extend(resolve(word[1:], path + (name,)))
+            else:
+                words.append(word)
+        resolved[name] = list(dict.fromkeys(words))
+        return resolved[name]
+
+    for name in raw:
+        resolve(name, ())
+    missing = [n for n in WORD_LISTS if n not in raw]
+    if missing:
+        raise LexiconError(f"{where}: missing word list(s) {', '.join(missing)}; the detector reads them by name")
+    return {name: frozenset(words) for name, words in resolved.items()}
+
+
+def _check_label(where, label):
+    if label not in TAG_SET and not label.startswith("x-"):
+        raise LexiconError(f"{where}: {label}: not a behaviour tag nor an auxiliary cue (x-...); tags: "
+                           + ", ".join(sorted(TAG_SET)))
+
+
+def _check_templates(where, templates):
+    for label, items in templates.items():
+        for k, template in enumerate(items):
+            if template.count("{") != template.count("}") or not expand(template):
+                raise LexiconError(f"{where}: {label}[{k}]: {template!r} has unbalanced braces or no words")
+
+
+def _phrases(folder, raw):
+    where = _where(folder, "phrases.yml")
+    for label in raw:
+        _check_label(where, label)
+    _check_templates(where, raw)
+    return {label: tuple(templates) for label, templates in raw.items()}
+
+
+def _patterns(folder, raw, lists):
+    """Token specs as plain dicts, with every "$name" replaced by the words of that list."""
+    where = _where(folder, "patterns.yml")
+    out = {}
+    for label, patterns in raw.items():
+        _check_label(where, label)
+        out[label] = []
+        for p, pattern in enumerate(patterns):
+            if not pattern:
+                raise LexiconError(f"{where}: {label}[{p}]: an empty pattern matches nothing")
+            specs = []
+            for t, token in enumerate(pattern):
+                spec = token.dict(exclude_none=True)
+                for attr, value in spec.items():
+                    if isinstance(value, dict):
+                        (op, words), = value.items()
+                        if op == "FORMS" and attr != "LOWER":
+                            raise LexiconError(f"{where}: {label}[{p}][{t}].{attr}: FORMS works on LOWER only")
+                        spec[attr] = {op: _words(words, lists, where, f"{label}[{p}][{t}].{attr}.{op}")}
+                specs.append(spec)
+            out[label].append(specs)
+    return {label: tuple(patterns) for label, patterns in out.items()}
+
+
+def _words(value, lists, where, key):
+    """A pattern's word list: "$name", or words with "$name"s spliced in; literal order and repeats kept."""
+    items = [value] if isinstance(value, str) else value
+    if isinstance(value, str) and not value.startswith("$"):
+        raise LexiconError(f"{where}: {key}: give a list of words or a word list's $name, not {value!r}")
+    words = []
+    for item in items:
+        if item.startswith("$") and len(item) > 1:
+            if item[1:] not in lists:
+                _unknown_list(where, key, item[1:], lists)
+            words.extend(sorted(lists[item[1:]]))
+        else:
+            words.append(item)
+    return words

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from coach.behaviors import POOR_PRACTICE
-from coach.detect.lexicon import TIME_WORDS
+from coach.detect.lexicon import load_lexicon
 from coach.sim.scenario import Scenario, band_of
 
 DECAY = 0.5  # the second apology is worth half the first, the third a quarter
@@ -32,8 +32,8 @@ def names_a_time(text: str) -> bool:
     if _TIME.search(text):
         return True
     words = set(re.findall(r"[a-z]+", text.lower()))
-    return bool(words & (TIME_WORDS - {"day", "days", "hour", "hours", "week", "weeks", "month", "minute",
-                                       "minutes", "business", "working", "shortly"}))
+    lists = load_lexicon("en").words
+    return bool(words & (lists.time_words - lists.duration_words - {"shortly"}))  # a moment, not a length
 
 
 @dataclass

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from spacy.matcher import Matcher
 
-from coach.detect.token_patterns import token_patterns
+from coach.detect.lexicon import load_lexicon
 from coach.detect.patterns import TokenPatterns, View
 
 DEV = Path(__file__).resolve().parents[2] / "data" / "behaviors" / "dev.jsonl"
@@ -20,7 +20,7 @@ def _longest(matches):
 
 def test_same_matches_as_spacy_matcher(detector):
     nlp = detector.nlp
-    patterns = token_patterns()
+    patterns = load_lexicon("en").token_patterns()
     spacy_matcher, ours = Matcher(nlp.vocab), TokenPatterns()
     for label, pats in patterns.items():
         spacy_matcher.add(label, pats)

@@ -1,0 +1,18 @@
+"""rude: the reply is insulting, sarcastic, condescending, profane or shouting."""
+
+
+def resolve(ctx):
+    """Insults, shouting, a closing "obviously"; traps: abbreviations in capitals, "you should have read" (blame)."""
+    doc = ctx.doc
+    spans = []
+    for span in ctx.cues["rude"]:
+        if span[0].lower_ == "read" and span.start > 0 \
+                and doc[span.start - 1].lower_ in ("have", "'ve", "you", "to", "'d", "had"):
+            continue  # "you should have read the terms" blames; the bare order "Read the banner." is rude
+        spans.append(span)
+    if ctx.shouting is not None:
+        spans.append(ctx.shouting)
+    last_word = next((t for t in reversed(doc) if not t.is_punct and not t.is_space), None)
+    if last_word is not None and last_word.lower_ == "obviously":
+        spans.append(doc[last_word.i:last_word.i + 1])  # "cuz it's better obviously"
+    return spans

@@ -1,0 +1,25 @@
+"""Named pass and fail cases per behaviour, one file per tag (detect_fixtures/<tag>.yml): a `pass` reply must
+get the tag, a `fail` reply must not. Each fail case is a trap the tag's resolver handles."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from coach.behaviors import TAGS
+
+FIXTURES = Path(__file__).parent / "detect_fixtures"
+FILES = {tag: yaml.safe_load((FIXTURES / f"{tag}.yml").read_text(encoding="utf-8")) for tag in TAGS}
+CASES = [pytest.param(tag, kind, case, id=f"{tag}-{kind}-{name}")
+         for tag, data in FILES.items() for kind in ("pass", "fail") for name, case in data[kind].items()]
+
+
+def test_every_tag_has_eight_pass_and_eight_fail_cases():
+    for tag, data in FILES.items():
+        assert data["tag"] == tag and len(data["pass"]) >= 8 and len(data["fail"]) >= 8, tag
+
+
+@pytest.mark.parametrize("tag, kind, case", CASES)
+def test_fixture(detector, tag, kind, case):
+    got = detector.detect(case["text"], case.get("customer")).behaviors
+    assert (tag in got) == (kind == "pass"), f"{case['text']!r} -> {got}"
