@@ -13,7 +13,7 @@ from pathlib import Path
 
 from spacy.matcher import Matcher, PhraseMatcher
 
-from coach.detect.phrases import expand
+from coach.detect.lexicon import expand
 from coach.standards.pack import read_yaml
 
 LEXICONS = Path(__file__).parent / "lexicons"

@@ -23,7 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from coach.detect import detector_version, shared_detector
 from coach.detect.context import straighten_quotes
 from coach.detect.customer import ComplaintDetector
-from coach.detect.phrases import expand
+from coach.detect.lexicon import expand
 from coach.detect.signals import SignalMatcher
 from coach.standards import checks
 from coach.standards.analysis import Analysis, public_staff_turns
