@@ -277,6 +277,19 @@ def test_control_characters_are_refused_with_a_message(stack):
     assert c.say("Line one\nline two, with a\ttab, is fine.")["session_id"] == sid
 
 
+def test_security_md_gives_the_proxy_headers_and_names_only_tests_that_exist():
+    """SECURITY.md is the deployment's checklist: the reverse proxy's framing and content policy and the
+    websocket's origin check must be there, and every test it names as proof must exist."""
+    doc = (ROOT / "SECURITY.md").read_text()
+    for needed in ("Content-Security-Policy", "frame-ancestors 'none'", "X-Frame-Options", "$http_origin",
+                   "server.enableCORS", "server.corsAllowedOrigins", "Accepted as they are"):
+        assert needed in doc, f"SECURITY.md does not mention {needed}"
+    named = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", doc)
+    assert len(named) >= 20
+    for path, name in named:
+        assert re.search(rf"^def {name}\(", (ROOT / path).read_text(), re.M), f"{path}::{name} does not exist"
+
+
 def test_settings_with_bad_values_are_refused_with_what_would_be_right(monkeypatch):
     monkeypatch.setenv("COACH_RASA_PORT", "fifty")
     with pytest.raises(settings.SettingsError, match="COACH_RASA_PORT='fifty' is not a port; give a number"):
