@@ -92,7 +92,7 @@ LOGIN_ATTEMPTS = 5  # per login in the window
 @dataclass(frozen=True)
 class Attempt:
     """The result of counting one sign-in attempt: `wait` is 0 when the password may be checked now, else the
-    seconds until it may; `entries` identifies what was counted (a success takes its own back)."""
+    seconds until it may; `keys` and `entry` say what was counted (a success takes its own entry back)."""
     wait: float
     keys: tuple = ()
     entry: str = ""

@@ -165,6 +165,12 @@ def errors(what: str = "", *, stop: bool = False):
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&\"'=^@%])")
 
 
+# marks for show(): text symbols the page's own fonts have (emoji need a font many machines lack)
+MET = '<span style="color:#2e7d32">✓</span>'
+MISSED = '<span style="color:#c62828">✗</span>'
+WARN = '<span style="color:#b26a00">⚠</span>'
+
+
 def typed(text, *, label: bool = False) -> str:
     """`text` made safe to show exactly as typed. By default escaped HTML for show() (line breaks kept); with
     `label=True` escaped Markdown for the places that take Markdown only (expander labels), every ASCII
@@ -222,8 +228,8 @@ def highlighted(text: str, findings: list[dict]) -> str:
 def finding_line(f: dict) -> str:
     """A finding and the better phrasing, for show(): both may quote the trainee's words."""
     better = f.get("fix") or f.get("suggestion")
-    return (f"⚠️ <b>{typed(f['rule'])}</b>: {typed(f['message'])}"
-            + (f"<br>💡 <i>Better:</i> {typed(better)}" if better else ""))
+    return (f"{WARN} <b>{typed(f['rule'])}</b>: {typed(f['message'])}"
+            + (f"<br><i>Better:</i> {typed(better)}" if better else ""))
 
 
 def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | None = None):
@@ -279,12 +285,12 @@ def scorecard(detail: dict):
         st.markdown(f"**Standards met** ({len(met)})")
         if not met:
             st.markdown("_none_")
-        standards_by_category(met, "✅", expanded=False)
+        standards_by_category(met, MET, expanded=False)
     with c2:
         st.markdown(f"**Standards missed** ({len(missed)})")
         if not missed:
             st.markdown("_none: well done_")
-        standards_by_category(missed, "❌", expanded=True)
+        standards_by_category(missed, MISSED, expanded=True)
     general = [f for f in detail.get("findings", []) if f.get("turn_seq") is None]
     if general:
         st.warning("About the session as a whole:")

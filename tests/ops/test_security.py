@@ -1,7 +1,10 @@
-"""What SECURITY.md promises, checked against the real servers: loopback only, tokens required, the token
-off every command line and out of every log, input limits, no secrets in the repository.
-(Sign-in throttling, session expiry and the role check of every page are in tests/ui/test_panel_pages.py;
-"/" payloads and JSON typed by a trainee in tests/bot/test_e2e.py; the audit log in tests/storage.)"""
+"""What SECURITY.md promises, checked against the real servers: loopback only (read from the kernel's
+socket tables), tokens required, the token off every command line and out of every log, only the panel
+speaking for a trainee, input limits before NLU, control characters refused, private files, the sign-in
+throttle (counted before bcrypt, outside Streamlit's caches), no secrets in the repository, and SECURITY.md
+itself. (Session expiry and the role check of every page are in tests/ui/test_panel_pages.py; the browser
+checks in tests/ui/test_browser_security.py; "/" payloads in tests/bot/test_e2e.py; the audit log in
+tests/storage.)"""
 
 import os
 import re

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from coach.storage import services as sv
 from coach.storage.models import PracticeSession
 from tests.ui.conftest import person
-from tests.ui.test_browser_journey import WAIT, browser, choose, settle, sign_in  # noqa: F401 (fixture)
+from tests.ui.test_browser_journey import WAIT, browser, choose, settle, shot, sign_in  # noqa: F401 (fixture)
 
 
 def clear_caches(panel_url: str):
@@ -126,7 +126,7 @@ def test_what_a_trainee_types_reaches_the_trainer_as_literal_text(browser, ui_se
     assert main.locator(".katex, math").count() == 0, "no LaTeX"
     assert main.locator("[data-testid='stMarkdownColoredText'], span[style*='color']", has_text="alarm").count() == 0
     assert not fetched, f"the trainer's browser fetched {fetched}"
-    page.screenshot(path="test-output/e2e/09-trainer-sees-typed-text-literally.png", full_page=True)
+    shot(page, "09-trainer-sees-typed-text-literally")
     ctx.close()
 
 

@@ -37,7 +37,7 @@ with left, st.form("new_person", clear_on_submit=True):
                 sv.create_person(w, name=name, login=login, role=role, team_id=team, password=password,
                                  actor_id=user["id"])
                 w.commit()
-            ui.show(f"✅ {ui.typed(name)} can now sign in as {ui.typed(login.strip().lower())}.")
+            ui.show(f"{ui.MET} {ui.typed(name)} can now sign in as {ui.typed(login.strip().lower())}.")
             st.rerun()
 with right, st.form("new_team", clear_on_submit=True):
     st.markdown("**Add a team**")

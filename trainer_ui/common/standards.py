@@ -51,7 +51,7 @@ for cat, title in pack.categories.items():
             st.markdown(r.message)
             if r.suggestions:
                 ui.show("<b>Say instead:</b> " + " / ".join(f"<i>{ui.typed(s)}</i>" for s in r.suggestions[:3]))
-            for kind, icon in (("pass", "✅"), ("fail", "❌")):
+            for kind, icon in (("pass", ui.MET), ("fail", ui.MISSED)):
                 for ex in (r.examples or {}).get(kind, [])[:3]:
                     text = ex if isinstance(ex, str) else " → ".join(
                         f"{t['speaker']}: {t.get('text', t.get('event', ''))}" for t in ex.get("turns", []))

@@ -27,7 +27,7 @@ if d is None:
 st.progress(d["k"] / d["of"], text=f"{d['k']} of {d['of']} done · {d['passed']} rephrased well")
 for r in d["results"]:
     res = r["result"]
-    icon = "✅" if res["passed"] else "❌"
+    icon = ui.MET if res["passed"] else ui.MISSED
     with st.container(border=True):
         ui.show(f"{icon} <s>{ui.typed(r['prompt'])}</s><br><b>You:</b> {ui.typed(r['answer'])}")
         if res["feedback"]:

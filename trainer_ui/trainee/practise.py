@@ -246,7 +246,7 @@ if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
     st.info("Hint: your last reply missed a standard.", icon=":material/lightbulb:")
     for f in p["hint"]:
         better = f.get("fix") or f.get("suggestion")
-        ui.show(f"💡 {ui.typed(f['message'])}" + (f" Try: <i>{ui.typed(better)}</i>" if better else ""))
+        ui.show(f"{ui.typed(f['message'])}" + (f" Try: <i>{ui.typed(better)}</i>" if better else ""))
 
 if not p["outcome"]:
     if p.get("needs"):

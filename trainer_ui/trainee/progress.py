@@ -68,7 +68,7 @@ with ui.errors("your progress could not be loaded"):
             if ex.get("span_text"):
                 ui.show(f"Last time you said: “{ui.typed(ex['span_text'])}”")
             if ex.get("suggestion"):
-                ui.show(f"💡 Better: <i>{ui.typed(ex['suggestion'])}</i>")
+                ui.show(f"Better: <i>{ui.typed(ex['suggestion'])}</i>")
 
     st.subheader("Your sessions")
     for s in reversed(sessions[-30:]):
