@@ -40,6 +40,7 @@ def create_app(token: str):
 
 
 def main():
+    settings.private_files()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(settings.action_token())
     host, port = settings.bind(), settings.action_port()

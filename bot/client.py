@@ -1,18 +1,44 @@
 """Talking to the running practice servers, as the panel and `coach practice` do.
 
-Trainee text goes through the REST input channel (bot/channels.py, which neutralises "/" payloads);
-control messages (start, call events, end) go through Rasa's token-protected HTTP API. Every answer
-is the customer's reply as a dict: customer text, mood, behaviours, findings, outcome.
+Trainee text goes through the REST input channel (bot/channels.py), signed with the Rasa token so that only
+the panel can speak for a trainee; control messages (start, call events, end) go through Rasa's
+token-protected HTTP API. Every answer is the customer's reply as a dict: customer text, mood, behaviours,
+findings, outcome. One message is in flight per client at a time (a lock): the panel's overlapping page runs
+share one client per session.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import threading
 import time
 import uuid
 
 import requests
 
+from coach.plaintext import unshowable
+
 MAX_MESSAGE = 2_000  # characters in one trainee message
+SIGNATURE_HEADER = "X-Coach-Signature"
+
+
+def sign(sender: str, token: str) -> str:
+    """The signature the channel expects for a conversation id: only holders of the Rasa token can make it."""
+    return hmac.new(token.encode(), sender.encode(), hashlib.sha256).hexdigest()
+
+
+def refusal(text) -> tuple[int, str] | None:
+    """(status, reason) when a trainee message must not reach NLU, else None. Used before anything is sent."""
+    if not isinstance(text, str) or not text.strip():
+        return 400, "the message is empty; write what you would say to the customer"
+    if len(text) > MAX_MESSAGE:
+        return 413, (f"the message has {len(text):,} characters; one reply may have at most {MAX_MESSAGE:,}. "
+                     f"Nothing was recorded")
+    problem = unshowable(text)
+    if problem:
+        return 422, f"the message {problem}. Nothing was recorded"
+    return None
 
 
 class PracticeError(RuntimeError):
@@ -36,32 +62,42 @@ class PracticeClient:
         self.pending: tuple[str, str] | None = None  # (text, message id) of a reply not answered yet
         self.last_message_id: str | None = None
         self.retries = retries  # automatic retries of a trainee reply after a server error (same message id)
+        self._lock = threading.RLock()  # one message in flight: the panel's page runs may overlap
 
     # -- control messages (server side only) ------------------------------------------------------
     def start(self, *, person_id: int, scenario: str, seed: int = 0, channel: str | None = None,
-              hostile: bool = False, conversation_id: str | None = None) -> dict:
-        self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
-        self.pending = None
-        entities = {"scenario": scenario, "seed": seed, "person_id": person_id, "hostile": hostile}
-        if channel:
-            entities["channel"] = channel
-        return self._trigger("start_practice", entities)
+              hostile: bool = False, conversation_id: str | None = None, scripted: bool = False) -> dict:
+        """A new session. `scripted`: its turns' times come from the script (`t` of say() and event(); a
+        replayed or scripted conversation, `coach practice`); otherwise, as in the panel, from the server's clock."""
+        with self._lock:
+            self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
+            self.pending = None
+            entities = {"scenario": scenario, "seed": seed, "person_id": person_id, "hostile": hostile}
+            if channel:
+                entities["channel"] = channel
+            if scripted:
+                entities["clock"] = "script"
+            return self._trigger("start_practice", entities)
 
     def retry(self, *, person_id: int, session_id: int, from_turn: int, conversation_id: str | None = None) -> dict:
         """Restart `session_id` before the trainee's turn `from_turn`, the customer as it was then."""
-        self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
-        self.pending = None
-        return self._trigger("start_practice", {"person_id": person_id, "retry_of": session_id,
-                                                "from_turn": from_turn})
+        with self._lock:
+            self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
+            self.pending = None
+            return self._trigger("start_practice", {"person_id": person_id, "retry_of": session_id,
+                                                    "from_turn": from_turn})
 
     def event(self, event: str, t: float | None = None) -> dict:
+        """A call event; `t` counts only in a scripted session (start(scripted=True))."""
         entities = {"event": event}
         if t is not None:
             entities["t"] = t
-        return self._trigger("call_event", entities)
+        with self._lock:
+            return self._trigger("call_event", entities)
 
     def end(self) -> dict:
-        return self._trigger("end_practice", {})
+        with self._lock:
+            return self._trigger("end_practice", {})
 
     def health(self) -> dict:
         """The Rasa server's status (it answers, accepts the token, has its model loaded) or PracticeError."""
@@ -71,30 +107,36 @@ class PracticeClient:
         return r.json()
 
     # -- trainee text -----------------------------------------------------------------------------
-    def say(self, text: str, t: float | None = None) -> dict:
+    def say(self, text: str, t: float | None = None, message_id: str | None = None) -> dict:
+        """A trainee reply. `t` counts only in a scripted session; `message_id` (letters, digits, - and _):
+        the caller's id of this reply, kept when it is sent again, so that it is recorded once."""
         if self.conversation_id is None:
             raise PracticeError("no practice session yet: start one first")
-        if not isinstance(text, str) or not text.strip():
-            raise PracticeError("the message is empty; write what you would say to the customer")
-        if len(text) > MAX_MESSAGE:
-            raise PracticeError(f"the message has {len(text):,} characters; one reply may have at most {MAX_MESSAGE:,}")
-        # A reply sent again after a failure keeps its message id: if the first try was recorded after all
-        # (its answer was lost), the action server answers from the record instead of recording it twice.
-        if self.pending is None or self.pending[0] != text:
-            self.pending = (text, uuid.uuid4().hex)
-        meta = {"message_id": self.pending[1], **({} if t is None else {"t": t})}
-        body = {"sender": self.conversation_id, "message": text, "metadata": meta}
-        for attempt in range(self.retries + 1):
-            try:
-                answer = self._answer(self._post("/webhooks/rest/webhook", body))
-                self.last_message_id = self.pending[1]
-                break
-            except PracticeError as exc:
-                if attempt == self.retries or not exc.retryable:
-                    raise
-                time.sleep(0.5 * (attempt + 1))
-        self.pending = None
-        return answer
+        refused = refusal(text)
+        if refused:
+            raise PracticeError(refused[1].replace(". Nothing was recorded", ""))
+        with self._lock:
+            # A reply sent again after a failure keeps its message id: if the first try was recorded after all
+            # (its answer was lost), the action server answers from the record instead of recording it twice.
+            if message_id:
+                self.pending = (text, message_id)
+            elif self.pending is None or self.pending[0] != text:
+                self.pending = (text, uuid.uuid4().hex)
+            mid = self.pending[1]
+            meta = {"message_id": mid, **({} if t is None else {"t": t})}
+            body = {"sender": self.conversation_id, "message": text, "metadata": meta}
+            headers = {SIGNATURE_HEADER: sign(self.conversation_id, self.token or "")}
+            for attempt in range(self.retries + 1):
+                try:
+                    answer = self._answer(self._post("/webhooks/rest/webhook", body, headers=headers))
+                    self.last_message_id = mid
+                    break
+                except PracticeError as exc:
+                    if attempt == self.retries or not exc.retryable:
+                        raise
+                    time.sleep(0.5 * (attempt + 1))
+            self.pending = None
+            return answer
 
     # -- internals --------------------------------------------------------------------------------
     def _trigger(self, intent: str, entities: dict) -> dict:
@@ -119,10 +161,14 @@ class PracticeClient:
             raise PracticeError("the practice server refused the token (COACH_RASA_TOKEN must match the server's)")
         return r
 
-    def _post(self, path, body, params=None):
-        r = self._request("post", path, json=body, params=params)
+    def _post(self, path, body, params=None, headers=None):
+        r = self._request("post", path, json=body, params=params, headers=headers)
         if not r.ok:
-            raise PracticeError(f"the practice server answered {r.status_code}: {r.text[:300]}",
+            try:
+                reason = (r.json() or {}).get("error")
+            except ValueError:
+                reason = None
+            raise PracticeError(reason or f"the practice server answered {r.status_code}: {r.text[:300]}",
                                 retryable=r.status_code >= 500)
         return r.json()
 

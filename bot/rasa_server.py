@@ -7,6 +7,9 @@ never appears on a command line (where `ps` would show it to every user of the m
 - endpoints.yml reads the action server, the tracker store and the lock store from the environment,
   which bot/servers.py prepares (`server_env`).
 Sanic's access log is off: it would write every request's URL, token parameter included, into the log.
+Requests are capped at 64 KB (Sanic's REQUEST_MAX_SIZE; 413 beyond): the panel's largest is a 2,000-character
+reply, and an oversized body must never reach NLU. The input channel (bot/channels.py) refuses longer
+replies, unsigned ones and control characters before NLU.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import os
 import sys
 
 from coach import settings
+
+REQUEST_MAX_SIZE = 64 * 1024  # bytes
 
 
 def argv(model: str) -> list[str]:
@@ -26,11 +31,13 @@ def argv(model: str) -> list[str]:
 def main():
     from bot.servers import ROOT, model_file
 
+    settings.private_files()
     model = os.environ.get("COACH_MODEL", "").strip() or str(model_file())
     if not os.path.exists(model):
         sys.exit(f"no Rasa model at {model}: train one with `make train` (make run does it for you)")
     os.chdir(ROOT)
     os.environ["SANIC_ACCESS_LOG"] = "false"
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(REQUEST_MAX_SIZE)
     sys.argv = argv(model)
     from rasa.__main__ import main as rasa_main
 

@@ -107,7 +107,7 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
     env["COACH_DEMO_LOGINS"] = "1" if "panel" in names and _has_demo_logins() else ""
     if "rasa" in names and not os.environ.get("COACH_MODEL"):
         env["COACH_MODEL"] = str(train(force=retrain))  # prints its progress; nothing to do when it is current
-    LOGS.mkdir(parents=True, exist_ok=True)
+    settings.private_dir(LOGS)
     _say(f"==> starting {', '.join(names)} (honcho; output also in {LOGS / 'run.log'})")
     # -e /dev/null: honcho must not read .env again (done above, with the environment winning)
     cmd = [str(VENV_BIN / "honcho"), "start", "-f", str(PROCFILE), "-d", str(ROOT), "-e", os.devnull, *names, "ready"]
@@ -186,6 +186,7 @@ def watch() -> int:
 
 def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    settings.private_files()
     if args[:1] == ["watch"]:
         return watch()
     return up(retrain="--train" in args, demo="--no-demo" not in args)

@@ -465,8 +465,9 @@ def cmd_practice(args) -> int:
         print(json.dumps(obj, ensure_ascii=False), flush=True)
 
     try:
+        # scripted: the "t" of timed JSON lines counts (lines without one are timed by the server's clock)
         emit(client.start(person_id=pid, scenario=args.scenario, seed=args.seed, channel=args.channel,
-                          hostile=args.hostile))
+                          hostile=args.hostile, scripted=True))
     except PracticeError as exc:
         _err(str(exc))
         return 2
@@ -594,6 +595,7 @@ def build_parser():
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    settings.private_files(getattr(args, "database", None))  # var/, the database and the logs: owner only
     from coach.sim import ScenarioError, SimulationError
     from coach.standards import PackError
     from coach.storage.errors import StorageError

@@ -18,6 +18,11 @@ second run uses the same one and nothing secret is ever written into the reposit
 | COACH_ACTION_TOKEN | generated | the token Rasa sends to the action server |
 | COACH_REDIS_URL | (none: in-memory) | Rasa's lock store and the sign-in throttle (several servers) |
 | COACH_SESSION_MINUTES | 30 | a panel sign-in ends after this many idle minutes |
+| COACH_BCRYPT_ROUNDS | 12 | the bcrypt cost of every password hash (and of the check for unknown logins) |
+| COACH_SIGNIN_ADDRESS_LIMIT | 0 (off) | failed sign-ins per browser address in 5 minutes, whatever the login |
+
+Everything under `var/` (the SQLite database and its -wal/-shm files, the logs, the secrets) is readable by
+its owner only: each process starts with `private_files()` (umask 077, var/ 0700, files tightened to 0600).
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRETS = ROOT / "var" / "secrets"
+VAR = ROOT / "var"
+SECRETS = VAR / "secrets"
+LOGS = VAR / "log"
 
 
 class SettingsError(ValueError):
@@ -46,8 +53,7 @@ def secret(name: str, env: str) -> str:
         value = path.read_text().strip()
         if value:
             return value
-    SECRETS.mkdir(parents=True, exist_ok=True)
-    os.chmod(SECRETS, 0o700)
+    private_dir(SECRETS)
     value = secrets.token_urlsafe(32)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -136,3 +142,65 @@ def session_minutes() -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"COACH_SESSION_MINUTES={raw!r}; give a whole number of minutes, e.g. 30")
     return int(raw)
+
+
+def password_rounds() -> int:
+    """The bcrypt cost of new password hashes, of rehashing weaker ones at sign-in, and of the check made for
+    a login that does not exist (so both take the same time)."""
+    raw = os.environ.get("COACH_BCRYPT_ROUNDS", "").strip() or "12"
+    if not raw.isdigit() or not 10 <= int(raw) <= 16:
+        raise SettingsError(f"COACH_BCRYPT_ROUNDS={raw!r}; give the bcrypt cost, a whole number from 10 to 16, e.g. 12")
+    return int(raw)
+
+
+def sign_in_address_limit() -> int:
+    """Failed sign-ins allowed per browser address in the throttle's window, whatever the login; 0: no such limit.
+    Off by default: behind a reverse proxy on another host every browser has the proxy's address."""
+    raw = os.environ.get("COACH_SIGNIN_ADDRESS_LIMIT", "").strip() or "0"
+    if not raw.isdigit():
+        raise SettingsError(f"COACH_SIGNIN_ADDRESS_LIMIT={raw!r}; give a whole number of failed sign-ins, e.g. 30, "
+                            f"or 0 for no limit per address")
+    return int(raw)
+
+
+# -- files only their owner can read ---------------------------------------------------------------------
+
+def private_dir(path: Path) -> Path:
+    """`path` made (with its parents inside var/) and closed to everyone but its owner (0700)."""
+    path = Path(path)
+    for d in [*reversed(path.parents), path]:
+        if d == VAR or VAR in d.parents:
+            d.mkdir(exist_ok=True, mode=0o700)
+            _chmod(d, 0o700)
+    if not (path == VAR or VAR in path.parents):
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _chmod(path: Path, mode: int):
+    try:
+        if path.stat().st_uid == os.geteuid():
+            os.chmod(path, mode)
+    except FileNotFoundError:
+        pass
+
+
+def private_file(path: Path) -> Path:
+    """An existing file closed to everyone but its owner (0600)."""
+    _chmod(Path(path), 0o600)
+    return Path(path)
+
+
+def private_files(database_url: str | None = None):
+    """Called first by every process of the product: new files are readable by their owner only (umask 077),
+    and what an earlier version left open is closed: var/ and its folders 0700; the SQLite database with its
+    -wal and -shm files, and the logs, 0600. Transcripts, conversation ids and password hashes live there."""
+    os.umask(0o077)
+    private_dir(VAR)
+    for d in VAR.rglob("*"):
+        _chmod(d, 0o700 if d.is_dir() else 0o600)
+    url = database_url or os.environ.get("DATABASE_URL", "").strip()
+    if url.startswith("sqlite:///"):
+        db = Path(url[len("sqlite:///"):].split("?")[0])
+        for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), db.with_name(db.name + "-journal")):
+            private_file(f)

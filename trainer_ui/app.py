@@ -44,25 +44,12 @@ def sign_in_page():
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
-    from coach.storage import services as sv
-
-    login = (login or "").strip().lower()
-    if not login or not password:
-        st.error("Enter your login and password.")
-        return
-    wait = ui.throttle().wait_seconds("login:" + login)
-    if wait > 0:
-        st.error(f"Too many failed sign-ins for {login}; try again in {wait / 60:.0f} minutes "
-                 f"or ask an admin to reset your password.")
-        return
     with ui.errors("signing in"):
-        with ui.reader() as r:
-            user = sv.check_password(r, login, password)
+        # counted before the password is checked, in the process-wide throttle (coach.auth)
+        user, problem = auth.sign_in(ui.database(), login, password, address=st.context.ip_address)
         if user is None:
-            ui.throttle().failed("login:" + login)
-            st.error("That login and password do not match.")
+            st.error(problem)
             return
-        ui.throttle().succeeded("login:" + login)
         ui.sign_in(user)
         st.rerun()
 

@@ -22,6 +22,8 @@ SAFE_FLAGS = ("--server.headless", "true", "--browser.gatherUsageStats", "false"
 def main():
     sys.path.insert(0, str(APP.parent.parent))
     from coach import settings
+
+    settings.private_files()
     from trainer_ui import ui
 
     ui.warm_up()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
-import os
+import re
 import time
 
 import streamlit as st
@@ -34,18 +34,6 @@ def warm_up():
     import pandas  # noqa: F401
 
     resources.warm_up()
-
-
-@st.cache_resource(show_spinner=False)
-def throttle():
-    """The sign-in throttle: in Redis when COACH_REDIS_URL is set (shared by every panel process), else in
-    this process's memory."""
-    url = os.environ.get("COACH_REDIS_URL", "").strip()
-    if url:
-        import redis
-
-        return auth.RedisSignInThrottle(redis.Redis.from_url(url, socket_timeout=2))
-    return auth.SignInThrottle()
 
 
 def rasa_url() -> str:
@@ -156,13 +144,49 @@ def explain(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def errors(what: str = ""):
-    """Show a failure in plain words instead of a traceback; the traceback goes to the log."""
+def errors(what: str = "", *, stop: bool = False):
+    """Show a failure in plain words instead of a traceback; the traceback goes to the log. `stop`: the rest
+    of the page needs what the block makes, so the page stops after the message."""
     try:
         yield
     except Exception as exc:  # st.stop / st.rerun are BaseExceptions and pass through
         log.exception("panel error %s", what)
         st.error((what + ": " if what else "") + explain(exc))
+        if stop:
+            st.stop()
+
+
+# -- what people typed, shown as typed ----------------------------------------------------------------
+#
+# Everything a person typed (trainees' replies, trainers' comments and reasons, names, award reasons, and the
+# findings that quote a reply) is shown literally: never as Markdown (links, images, coloured text, LaTeX)
+# and never as HTML. `typed()` is the one helper; `show()` renders a fragment built with it.
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&\"'=^@%])")
+
+
+# marks for show(): text symbols the page's own fonts have (emoji need a font many machines lack)
+MET = '<span style="color:#2e7d32">✓</span>'
+MISSED = '<span style="color:#c62828">✗</span>'
+WARN = '<span style="color:#b26a00">⚠</span>'
+
+
+def typed(text, *, label: bool = False) -> str:
+    """`text` made safe to show exactly as typed. By default escaped HTML for show() (line breaks kept); with
+    `label=True` escaped Markdown for the places that take Markdown only (expander labels), every ASCII
+    punctuation character backslash-escaped and line breaks turned into spaces."""
+    text = "" if text is None else str(text)
+    if label:
+        return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def show(fragment: str, where=None):
+    """Show HTML built with typed(). It goes out as one HTML block (it starts with <div> and has no line
+    break), inside which Markdown is not applied: the text of a link, an image, :red[...] or $...$ stays text."""
+    fragment = fragment.replace("\r", " ").replace("\n", " ")
+    (where or st).markdown(f'<div class="coach-typed">{fragment}</div>', unsafe_allow_html=True)
 
 
 # -- small formatting helpers -------------------------------------------------------------------------
@@ -184,7 +208,8 @@ def mood_meter(mood: float | None, band: str | None):
 
 
 def highlighted(text: str, findings: list[dict]) -> str:
-    """The reply as HTML with the phrases that broke a standard marked (escaped; titles give the rule)."""
+    """The reply as HTML for show(), with the phrases that broke a standard marked (escaped with typed();
+    titles give the rule)."""
     spans = sorted((f for f in findings if f.get("span") and f["span"].get("start") is not None),
                    key=lambda f: f["span"]["start"])
     out, pos = [], 0
@@ -192,12 +217,19 @@ def highlighted(text: str, findings: list[dict]) -> str:
         a, b = f["span"]["start"], f["span"]["end"]
         if a < pos or b > len(text) or a >= b:
             continue  # overlapping or stale span: the finding is still listed below the turn
-        out.append(html.escape(text[pos:a]))
-        out.append(f'<mark title="{html.escape(f["rule"])}: {html.escape(f["message"])}" '
-                   f'style="background:#ffd6d6;border-radius:3px;padding:0 2px">{html.escape(text[a:b])}</mark>')
+        out.append(typed(text[pos:a]))
+        out.append(f'<mark title="{typed(f["rule"])}: {typed(f["message"])}" '
+                   f'style="background:#ffd6d6;border-radius:3px;padding:0 2px">{typed(text[a:b])}</mark>')
         pos = b
-    out.append(html.escape(text[pos:]))
+    out.append(typed(text[pos:]))
     return "".join(out)
+
+
+def finding_line(f: dict) -> str:
+    """A finding and the better phrasing, for show(): both may quote the trainee's words."""
+    better = f.get("fix") or f.get("suggestion")
+    return (f"{WARN} <b>{typed(f['rule'])}</b>: {typed(f['message'])}"
+            + (f"<br><i>Better:</i> {typed(better)}" if better else ""))
 
 
 def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | None = None):
@@ -216,11 +248,9 @@ def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | 
         role = "assistant" if t["speaker"] == "customer" else "user"
         with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
             fs = by_turn.get(t["seq"], [])
-            st.markdown(f"<small>turn {t['seq']}</small> " + highlighted(t["text"], fs), unsafe_allow_html=True)
+            show(f"<small>turn {t['seq']}</small> " + highlighted(t["text"], fs))
             for f in fs:
-                better = f.get("fix") or f.get("suggestion")
-                st.markdown(f":material/warning: **{html.escape(f['rule'])}**: {html.escape(f['message'])}"
-                            + (f"  \n:material/lightbulb: *Better:* {html.escape(better)}" if better else ""), unsafe_allow_html=True)
+                show(finding_line(f))
 
 
 def scorecard(detail: dict):
@@ -252,18 +282,43 @@ def scorecard(detail: dict):
     met, missed = card.get("met") or [], card.get("missed") or []
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown("**Standards met**")
-        st.markdown("\n".join(f"- :material/check_circle: {html.escape(m)}" for m in met) or "_none_")
+        st.markdown(f"**Standards met** ({len(met)})")
+        if not met:
+            st.markdown("_none_")
+        standards_by_category(met, MET, expanded=False)
     with c2:
-        st.markdown("**Standards missed**")
-        st.markdown("\n".join(f"- :material/cancel: {html.escape(m)}" for m in missed) or "_none: well done_")
+        st.markdown(f"**Standards missed** ({len(missed)})")
+        if not missed:
+            st.markdown("_none: well done_")
+        standards_by_category(missed, MISSED, expanded=True)
     general = [f for f in detail.get("findings", []) if f.get("turn_seq") is None]
+    if general:
+        st.warning("About the session as a whole:")
     for f in general:
-        st.warning(f"**{f['rule']}**: {f['message']}" + (f"  \n:material/lightbulb: {f['suggestion']}" if f.get("suggestion") else ""))
+        show(finding_line(f))
     with st.expander("How the score was worked out"):
         st.text("\n".join(card.get("explanation") or []))
         st.caption(f"Standards {card['standards']['pack']} {card['standards']['version']}, "
                    f"detector {card['standards']['detector']}")
+
+
+def standards_by_category(ids: list[str], mark: str, *, expanded: bool):
+    """Standards by their titles, grouped by category (one expander each, in the pack's order); the id is
+    only a detail beside each title. Ids the pack no longer has are listed under "other"."""
+    pack = scorer().pack
+    rules = {r.id: r for r in pack.rules}
+    groups: dict[str, list] = {}
+    for rid in ids:
+        r = rules.get(rid)
+        groups.setdefault(r.category if r else "other", []).append((r.title if r else rid, rid))
+    titles = {**pack.categories, "other": "Other"}
+    for cat in [*pack.categories, "other"]:
+        items = groups.get(cat)
+        if not items:
+            continue
+        with st.expander(f"{typed(titles.get(cat, cat), label=True)} ({len(items)})", expanded=expanded):
+            show("<br>".join(f'{mark} {typed(title)} <small style="color:#888">{typed(rid)}</small>'
+                             for title, rid in sorted(items)))
 
 
 def empty(message: str):

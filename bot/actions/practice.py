@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import runtime
 from bot.channels import restore
-from bot.client import MAX_MESSAGE
+from bot.client import refusal
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,19 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _seconds_since_start(tracker: Tracker) -> float:
-    """The turn's time in seconds since the session started: from the client (metadata "t") when it
-    sends one (scripted and replayed sessions), otherwise the wall clock."""
-    meta = tracker.latest_message.get("metadata") or {}
-    t = meta.get("t")
-    if isinstance(t, (int, float)) and not isinstance(t, bool) and t >= 0:
-        return float(t)
+def _seconds_since_start(tracker: Tracker, clock: str = "server", given=None) -> float:
+    """The turn's time in seconds since the session started, on the server's clock. Only a session started
+    as scripted (clock "script", through the token-protected API) takes the time its script gives (`given`,
+    else the message's metadata "t"): what a trainee's client sends never sets a time or a latency."""
+    if clock == "script":
+        t = given if given is not None else (tracker.latest_message.get("metadata") or {}).get("t")
+        if isinstance(t, str):
+            try:
+                t = float(t)
+            except ValueError:
+                t = None
+        if isinstance(t, (int, float)) and not isinstance(t, bool) and t >= 0:
+            return float(t)
     started = tracker.get_slot("started_at")
     if not started:
         return 0.0
@@ -113,7 +119,8 @@ class ActionStartPractice(Action):
                 sid = sv.start_session(uow, person_id=person_id, scenario_id=scenario.id,
                                        scenario_version=scenario.version, channel=sim.channel,
                                        track=scenario.track, difficulty=scenario.difficulty, seed=seed,
-                                       rasa_conversation_id=tracker.sender_id, started_at=started)
+                                       rasa_conversation_id=tracker.sender_id, started_at=started,
+                                       clock="script" if c.get("clock") == "script" else "server")
                 if sim.channel == "phone":
                     sv.append_turn(uow, sid, 0, speaker="system", event="ring", t=0.0, at=started)
                 else:
@@ -244,6 +251,7 @@ def _in_step(tracker: Tracker, sid, scenario, sim, message_id=None) -> dict:
         state = sv.turn_state(r, sid, message_id)
         turns = sv.session_turns(r, sid) if state["seen_seq"] is not None or state["next_seq"] != seq else None
     step = {"sim": sim, "seq": seq, "seen_seq": state["seen_seq"], "status": state["status"], "turns": turns,
+            "clock": state.get("clock", "server"),
             "last_customer": tracker.get_slot("last_customer") or "",
             "last_staff_at": float(tracker.get_slot("last_staff_at") or 0.0)}
     if turns is not None:
@@ -294,18 +302,15 @@ class ActionCustomerTurn(Action):
 
         runtime.scorer()  # waits for the warm-up if it is still running
         text = restore(tracker.latest_message.get("text"))
-        if not text.strip():
-            return _fail(dispatcher, "an empty message; write what you would say to the customer")
-        if len(text) > MAX_MESSAGE:
-            return _fail(dispatcher, f"the message has {len(text):,} characters; one reply may have at most "
-                                     f"{MAX_MESSAGE:,}. Nothing was recorded")
+        refused = refusal(text)  # the input channel refused it already; this is for anything that bypassed it
+        if refused:
+            return _fail(dispatcher, refused[1])
         if tracker.get_slot("channel") == "drill":
             return drill_turn(dispatcher, tracker, text, _seconds_since_start(tracker))
         found, error = _session(tracker)
         if error:
             return _fail(dispatcher, error)
         sid, scenario, sim = found
-        t = _seconds_since_start(tracker)  # after _session: a tracker it repaired knows the start only now
         message_id = _message_id(tracker)
         try:
             step = _in_step(tracker, sid, scenario, sim, message_id)
@@ -313,6 +318,8 @@ class ActionCustomerTurn(Action):
                 return _answer_again(dispatcher, tracker, sid, scenario, step)
         except (StorageError, SimulationError) as exc:
             return _fail(dispatcher, f"the session could not be read back, nothing was lost: {exc}")
+        # after _session (a tracker it repaired knows the start only now) and _in_step (which clock)
+        t = _seconds_since_start(tracker, step["clock"])
         sim, seq = step["sim"], step["seq"]
         intent = tracker.latest_message.get("intent") or {}
         det = runtime.detector().detect(text, step["last_customer"])
@@ -365,7 +372,7 @@ class ActionCallEvent(Action):
         try:
             step = _in_step(tracker, sid, scenario, sim)
             sim, seq = step["sim"], step["seq"]
-            t = float(c["t"]) if c.get("t") is not None else _seconds_since_start(tracker)
+            t = _seconds_since_start(tracker, step["clock"], given=c.get("t"))
             reply = sim.call_event(event, t)
         except (SimulationError, StorageError, ValueError) as exc:
             return _fail(dispatcher, str(exc))

@@ -45,6 +45,19 @@ def safe_url(url: str) -> str:
         return re.sub(r"//[^@/]*@", "//***@", url)
 
 
+def _private_sqlite_file(path: Path):
+    """The SQLite file created readable by its owner only (0600), or made so: it holds transcripts and password
+    hashes. SQLite gives its -wal and -shm files the database file's mode."""
+    from coach import settings
+
+    settings.private_dir(path.parent) if settings.VAR in path.parents else path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:  # a read-only place: SQLite says so in words when it is used
+        return
+    settings.private_file(path)
+
+
 def _sqlite_pragmas(busy_seconds):
     def on_connect(dbapi_conn, _record):
         cur = dbapi_conn.cursor()
@@ -70,7 +83,7 @@ def make_engine(url: str | None = None, *, sqlite_busy_seconds: float = SQLITE_B
                                   f"sqlite:///var/coach.db or postgresql://user@localhost/coach") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(parsed.database))
         engine = create_engine(url, future=True, connect_args={"timeout": sqlite_busy_seconds}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas(sqlite_busy_seconds))
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves so a unit of work is one

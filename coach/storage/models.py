@@ -28,10 +28,11 @@ Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
 ROLES = ("trainee", "trainer", "manager", "admin")
 CHANNELS = ("chat", "phone", "drill")
 SESSION_STATUSES = ("active", "completed", "abandoned")
+CLOCKS = ("server", "script")  # where a session's turn times come from
 OUTCOMES = ("resolved", "escalated", "hung_up", "ended_by_trainee", "passed", "failed")
 SPEAKERS = ("customer", "staff", "system")
 EVENTS = ("ring", "answer", "hold", "resume", "transfer", "hangup")
-REVIEW_STATUSES = ("pending", "approved", "disputed")
+REVIEW_STATUSES = ("pending", "approved", "disputed", "awaiting")  # awaiting: a second approver (four eyes)
 VERDICTS = ("agree", "reject", "add")
 SEVERITIES = ("info", "minor", "major", "critical")
 
@@ -117,6 +118,7 @@ class PracticeSession(Base):
         _one_of("status", SESSION_STATUSES, "status"),
         CheckConstraint("outcome IS NULL OR outcome IN (%s)" % ", ".join(f"'{o}'" for o in OUTCOMES), name="outcome"),
         CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 1 AND 3", name="difficulty"),
+        _one_of("clock", CLOCKS, "clock"),
         # a person's progress over time; leaderboards and the review queue by period (completed sessions),
         # by scenario, or all; idle sessions to sweep (bench/bench_storage.py measures each of these)
         Index("ix_sessions_person_started", "person_id", "started_at"),
@@ -145,6 +147,10 @@ class PracticeSession(Base):
     # in exactly the state it was (turns 0..N-1 are copied). Retries are for learning; awards leave them out.
     retry_of_id = Column(Integer, ForeignKey("practice_sessions.id", ondelete="SET NULL"), index=True)
     retry_from_seq = Column(Integer)
+    # Turn times come from the server's clock ("server": every session the panel starts), or from the script
+    # that plays the session ("script": `coach practice` with timed lines, replays, tests), chosen at the start
+    # through the token-protected API; a trainee's client can never set a time.
+    clock = Column(String(6), nullable=False, default="server", server_default="server")
 
     person = relationship("Person")
     turns = relationship("TurnRecord", back_populates="session", order_by="TurnRecord.seq")
@@ -249,6 +255,9 @@ class Review(Base):
     comment = Column(Text)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # four eyes (company setting review.four_eyes): who approved another reviewer's changed score, and when
+    approved_by = Column(Integer, ForeignKey("people.id", ondelete="RESTRICT"))
+    approved_at = Column(UTCDateTime)
 
     verdicts = relationship("ReviewVerdict", back_populates="review", order_by="ReviewVerdict.id",
                             cascade="all, delete-orphan")
@@ -286,6 +295,17 @@ class Award(Base):
     decided_by = Column(Integer, ForeignKey("people.id", ondelete="RESTRICT"), nullable=False)
     reason = Column(Text, nullable=False)
     decided_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CompanySetting(Base):
+    """A company-wide setting that admins change in the panel (typed and checked in coach.storage.services,
+    SETTINGS); a missing row means the default."""
+
+    __tablename__ = "company_settings"
+    key = Column(String(60), primary_key=True)  # e.g. "review.four_eyes"
+    value = Column(JSONDoc, nullable=False)
+    updated_by = Column(Integer, ForeignKey("people.id", ondelete="SET NULL"))
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class AuditEntry(Base):

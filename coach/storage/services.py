@@ -9,21 +9,25 @@ UnknownStandardsVersion with a message naming the field and what would be right.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 
 import bcrypt
 from sqlalchemy import and_, bindparam, exists, func, inspect, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from coach import settings
+from coach.plaintext import unshowable
 from coach.storage.errors import Conflict, InvalidRecord, NotFound, UnknownStandardsVersion
-from coach.storage.models import (CHANNELS, EVENTS, MAX_TEXT, OUTCOMES, REVIEW_STATUSES, ROLES, SEVERITIES, SPEAKERS,
-                                  VERDICTS, AuditEntry, Award, FindingRecord, Person, PracticeSession, Review,
+from coach.storage.models import (CHANNELS, CLOCKS, EVENTS, MAX_TEXT, OUTCOMES, REVIEW_STATUSES, ROLES, SEVERITIES, SPEAKERS,
+                                  VERDICTS, AuditEntry, Award, CompanySetting, FindingRecord, Person, PracticeSession, Review,
                                   ReviewVerdict, ScorecardRecord, StandardsVersion, Team, TurnRecord, utcnow)
 from coach.transcript import Transcript, Turn
 
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a client's id of one staff reply
 
 MIN_PASSWORD = 8
+MAX_ID = 2**31 - 1  # the largest id a table can hold (PostgreSQL integer); bigger ones are refused, not looked up
 REDACTED = "(removed on request)"
 
 
@@ -55,6 +59,9 @@ def _text(value, field: str, *, required=True, limit=MAX_TEXT) -> str:
         raise InvalidRecord(f"{field}: expected text, got {type(value).__name__}")
     if "\x00" in value:
         raise InvalidRecord(f"{field}: contains a NUL character (binary data?); expected plain text")
+    problem = unshowable(value)
+    if problem:
+        raise InvalidRecord(f"{field}: {problem}")
     if required and not value.strip():
         raise InvalidRecord(f"{field}: is empty; expected some text")
     if len(value) > limit:
@@ -71,6 +78,8 @@ def _one_of(value, allowed, field: str):
 def _get(uow, model, ident, what: str):
     if isinstance(ident, bool) or not isinstance(ident, int):
         raise InvalidRecord(f"{what} id must be a whole number, got {ident!r}")
+    if not 1 <= ident <= MAX_ID:  # 40 digits overflowed SQLite's driver; nothing that large exists
+        raise NotFound(f"there is no {what} with id {ident}")
     obj = uow.session.get(model, ident)
     if obj is None:
         raise NotFound(f"there is no {what} with id {ident}")
@@ -96,16 +105,18 @@ def create_team(uow, name: str, *, actor_id=None) -> int:
     return team.id
 
 
-def hash_password(password: str, rounds: int = 12) -> str:
+def hash_password(password: str, rounds: int | None = None) -> str:
+    """A bcrypt hash at the configured cost (COACH_BCRYPT_ROUNDS), or at `rounds` (the tests' fast hashes)."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise InvalidRecord(f"password: at least {MIN_PASSWORD} characters are needed")
     if len(password.encode()) > 72:
         raise InvalidRecord("password: at most 72 bytes (bcrypt ignores the rest)")
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds or settings.password_rounds())).decode()
 
 
 def create_person(uow, *, name: str, login: str, role: str, team_id: int | None = None, password: str | None = None,
-                  active: bool = True, actor_id=None, password_rounds: int = 12) -> int:
+                  active: bool = True, actor_id=None, password_rounds: int | None = None,
+                  password_hash: str | None = None) -> int:
     name = _text(name, "name", limit=200).strip()
     login = _text(login, "login", limit=120).strip().lower()
     if any(c.isspace() for c in login):
@@ -116,7 +127,7 @@ def create_person(uow, *, name: str, login: str, role: str, team_id: int | None 
     if uow.session.execute(select(Person.id).where(Person.login == login)).first():
         raise Conflict(f"the login {login!r} is already taken; choose another (logins are unique, case-insensitive)")
     person = Person(name=name, login=login, role=role, team_id=team_id, active=active, created_at=utcnow(),
-                    password_hash=hash_password(password, password_rounds) if password is not None else None)
+                    password_hash=hash_password(password, password_rounds) if password is not None else password_hash)
     uow.session.add(person)
     try:
         uow.session.flush()
@@ -128,7 +139,7 @@ def create_person(uow, *, name: str, login: str, role: str, team_id: int | None 
 
 
 def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None, team_id=..., active: bool | None = None,
-                  password: str | None = None, password_rounds: int = 12) -> dict:
+                  password: str | None = None, password_rounds: int | None = None) -> dict:
     """Change a person's role, team (None: no team), active flag or password; audited (never the password)."""
     p = _get(uow, Person, person_id, "person")
     if p.deleted_at is not None:
@@ -171,24 +182,44 @@ def find_person(uow, login: str) -> dict:
     return _person_dict(p)
 
 
-_DUMMY = []
+_DUMMY: dict[int, bytes] = {}
 
 
-def _dummy_hash() -> bytes:
-    if not _DUMMY:
-        _DUMMY.append(bcrypt.hashpw(b"dummy password", bcrypt.gensalt(12)))
-    return _DUMMY[0]
+def _dummy_hash(rounds: int) -> bytes:
+    if rounds not in _DUMMY:
+        _DUMMY[rounds] = bcrypt.hashpw(b"dummy password", bcrypt.gensalt(rounds))
+    return _DUMMY[rounds]
+
+
+def _cost(password_hash: str) -> int:
+    """The cost of a bcrypt hash ($2b$12$...)."""
+    try:
+        return int(password_hash.split("$")[2])
+    except (IndexError, ValueError):
+        return 0
 
 
 def check_password(uow, login: str, password: str) -> dict | None:
-    """The person when the login and password match an active account, else None (no hint which was wrong)."""
+    """The person when the login and password match an active account, else None (no hint which was wrong).
+
+    Every path costs one bcrypt check at the configured cost, so the time taken says nothing about whether a
+    login exists: an unknown login is checked against a dummy hash of that cost, and a hash stored at a lower
+    cost (an older account, the demo company) is checked and then padded to it, and rehashed at the configured
+    cost once the right password is given (the caller commits)."""
+    rounds = settings.password_rounds()
     p = uow.session.execute(select(Person).where(Person.login == str(login).strip().lower())).scalar_one_or_none()
     if p is None or not p.active or not p.password_hash or not isinstance(password, str):
-        bcrypt.checkpw(b"not the password", _dummy_hash())  # the same time either way: no hint which logins exist
+        bcrypt.checkpw(b"not the password", _dummy_hash(rounds))
         return None
-    if not bcrypt.checkpw(password.encode()[:72], p.password_hash.encode()):
-        return None
-    return _person_dict(p)
+    stored = p.password_hash
+    ok = bcrypt.checkpw(password.encode()[:72], stored.encode())
+    if _cost(stored) < rounds:
+        if ok and len(password.encode()) <= 72:
+            p.password_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()  # costs as much
+            uow.session.flush()
+        else:
+            bcrypt.checkpw(b"not the password", _dummy_hash(rounds))
+    return _person_dict(p) if ok else None
 
 
 def list_people(uow, *, team_id=None, role=None, include_deleted=False) -> list[dict]:
@@ -247,13 +278,14 @@ def _standards_version(uow, standards) -> StandardsVersion:
 def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: str, channel: str, language: str = "en",
                   track: str | None = None, difficulty: int | None = None, seed: int | None = None,
                   rasa_conversation_id: str | None = None, started_at=None, retry_of_id: int | None = None,
-                  retry_from_seq: int | None = None) -> int:
+                  retry_from_seq: int | None = None, clock: str = "server") -> int:
     person = _get(uow, Person, person_id, "person")
     if person.deleted_at is not None or not person.active:
         raise Conflict(f"person {person_id} is not active; an inactive person cannot start a practice session")
     scenario_id = _text(scenario_id, "scenario_id", limit=80)
     scenario_version = _text(scenario_version, "scenario_version", limit=40)
     _one_of(channel, CHANNELS, "channel")
+    _one_of(clock, CLOCKS, "clock")
     if difficulty is not None and (isinstance(difficulty, bool) or difficulty not in (1, 2, 3)):
         raise InvalidRecord(f"difficulty: {difficulty!r}; expected 1, 2 or 3")
     if rasa_conversation_id is not None:
@@ -266,7 +298,7 @@ def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: st
     s = PracticeSession(person_id=person_id, scenario_id=scenario_id, scenario_version=scenario_version, channel=channel,
                         language=language, track=track, difficulty=difficulty, seed=seed,
                         rasa_conversation_id=rasa_conversation_id, started_at=started, last_activity_at=started,
-                        status="active", retry_of_id=retry_of_id, retry_from_seq=retry_from_seq)
+                        status="active", retry_of_id=retry_of_id, retry_from_seq=retry_from_seq, clock=clock)
     uow.session.add(s)
     uow.session.flush()
     return s.id
@@ -346,7 +378,7 @@ def turn_state(uow, session_id: int, message_id: str | None = None) -> dict:
     if message_id:
         seen = uow.session.execute(select(TurnRecord.seq).where(TurnRecord.session_id == session_id,
                                                                 TurnRecord.client_message_id == message_id)).scalar()
-    return {"next_seq": 0 if last is None else last + 1, "status": s.status, "seen_seq": seen}
+    return {"next_seq": 0 if last is None else last + 1, "status": s.status, "seen_seq": seen, "clock": s.clock}
 
 
 def session_for_conversation(uow, conversation_id: str) -> dict | None:
@@ -489,7 +521,7 @@ def _session_dict(s: PracticeSession) -> dict:
             "track": s.track, "difficulty": s.difficulty, "channel": s.channel, "language": s.language, "seed": s.seed,
             "started_at": s.started_at, "ended_at": s.ended_at, "status": s.status, "outcome": s.outcome,
             "final_mood": s.final_mood, "rasa_conversation_id": s.rasa_conversation_id,
-            "retry_of_id": s.retry_of_id, "retry_from_seq": s.retry_from_seq}
+            "retry_of_id": s.retry_of_id, "retry_from_seq": s.retry_from_seq, "clock": s.clock}
 
 
 def retry_prefix(uow, session_id: int, from_seq: int, *, person_id: int) -> dict:
@@ -552,12 +584,13 @@ def session_detail(uow, session_id: int) -> dict:
 def _review_dict(r: Review) -> dict:
     return {"id": r.id, "scorecard_id": r.scorecard_id, "reviewer_id": r.reviewer_id, "status": r.status,
             "overall_override": r.overall_override, "overall_reason": r.overall_reason, "comment": r.comment,
-            "created_at": r.created_at, "updated_at": r.updated_at,
+            "created_at": r.created_at, "updated_at": r.updated_at, "approved_by": r.approved_by,
+            "approved_at": r.approved_at,
             "verdicts": [{"finding_id": v.finding_id, "rule": v.rule_id, "turn_seq": v.turn_seq, "verdict": v.verdict,
                           "reason": v.reason} for v in r.verdicts]}
 
 
-REVIEW_FILTERS = ("unreviewed", "pending", "approved", "disputed")
+REVIEW_FILTERS = ("unreviewed", "pending", "approved", "disputed", "awaiting")
 
 
 def list_sessions(uow, *, person_id=None, team_id=None, scenario_id=None, status=None, review_status=None,
@@ -600,6 +633,64 @@ def list_sessions(uow, *, person_id=None, team_id=None, scenario_id=None, status
     return [dict(row._mapping) for row in uow.session.execute(q)]
 
 
+# -- company settings ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FourEyes:
+    """review.four_eyes: a changed score that moves the machine's by more than `min_change` points counts only
+    once a second person (another trainer of the team, a manager or an admin) approves it."""
+    enabled: bool = True
+    min_change: int = 10
+
+    def check(self):
+        if not isinstance(self.enabled, bool):
+            raise InvalidRecord(f"review.four_eyes.enabled: {self.enabled!r}; expected true or false")
+        if isinstance(self.min_change, bool) or not isinstance(self.min_change, int) or not 0 <= self.min_change <= 100:
+            raise InvalidRecord(f"review.four_eyes.min_change: {self.min_change!r}; expected points from 0 to 100")
+
+
+SETTINGS = {"review.four_eyes": FourEyes}  # key -> its type, with the defaults
+
+
+def get_setting(uow, key: str):
+    """The company's value of a setting (its default until an admin changes it)."""
+    kind = SETTINGS.get(key)
+    if kind is None:
+        raise NotFound(f"there is no company setting {key!r}; known: {', '.join(SETTINGS)}")
+    row = uow.session.get(CompanySetting, key)
+    names = {f.name for f in fields(kind)}
+    return kind(**{k: v for k, v in (row.value if row else {}).items() if k in names})
+
+
+def set_setting(uow, key: str, *, actor_id: int, **values):
+    """Change a company setting (admins); checked against its type and audited with before and after."""
+    actor = _get(uow, Person, actor_id, "person")
+    if actor.role != "admin":
+        raise Conflict(f"{actor.name} is a {actor.role}; only admins change company settings")
+    before = get_setting(uow, key)
+    unknown = set(values) - {f.name for f in fields(before)}
+    if unknown:
+        raise InvalidRecord(f"{key}: no setting {', '.join(sorted(unknown))}; known: "
+                            f"{', '.join(f.name for f in fields(before))}")
+    after = type(before)(**{**asdict(before), **values})
+    after.check()
+    row = uow.session.get(CompanySetting, key)
+    if row is None:
+        row = CompanySetting(key=key, value={})
+        uow.session.add(row)
+    row.value, row.updated_by, row.updated_at = asdict(after), actor_id, utcnow()
+    uow.session.flush()
+    audit(uow, "setting.change", "company_setting", None, actor_id=actor_id, before={key: asdict(before)},
+          after={key: asdict(after)})
+    return after
+
+
+def needs_second_approver(uow, machine: int, override: int | None) -> bool:
+    """Whether approving this changed score needs a second person (review.four_eyes)."""
+    rule = get_setting(uow, "review.four_eyes")
+    return rule.enabled and override is not None and abs(override - machine) > rule.min_change
+
+
 # -- reviews ---------------------------------------------------------------------------------------
 
 def record_review(uow, *, session_id: int, reviewer_id: int, verdicts=(), overall_override: int | None = None,
@@ -607,7 +698,11 @@ def record_review(uow, *, session_id: int, reviewer_id: int, verdicts=(), overal
     """A trainer's review of the session's current scorecard: a verdict per finding (agree / reject, or
     'add' for a finding the machine missed), an optional overall score with its reason, a comment and a
     status. Saving again updates the same review. Every change is written to the audit log; the machine's
-    scorecard is never changed."""
+    scorecard is never changed.
+
+    Four eyes (company setting review.four_eyes, on by default): approving a score that moves the machine's
+    by more than the setting's points saves the review as 'awaiting' until a second person approves it
+    (approve_review); only approved scores count in progress, leaderboards and awards."""
     reviewer = _get(uow, Person, reviewer_id, "person")
     if reviewer.role not in ("trainer", "manager", "admin"):
         raise Conflict(f"{reviewer.name} is a {reviewer.role}; only trainers, managers and admins review sessions")
@@ -615,6 +710,8 @@ def record_review(uow, *, session_id: int, reviewer_id: int, verdicts=(), overal
     if session.person_id == reviewer_id:
         raise Conflict("nobody reviews their own practice session; ask another trainer")
     _one_of(status, REVIEW_STATUSES, "status")
+    overall_reason = _text(overall_reason, "overall_reason", required=False, limit=2000) or None
+    comment = _text(comment, "comment", required=False, limit=4000) or None
     card = uow.session.execute(select(ScorecardRecord).where(ScorecardRecord.session_id == session_id,
                                                              ScorecardRecord.is_current.is_(True))).scalar_one_or_none()
     if card is None:
@@ -630,6 +727,7 @@ def record_review(uow, *, session_id: int, reviewer_id: int, verdicts=(), overal
     for n, v in enumerate(verdicts):
         where = f"verdicts[{n}]"
         verdict = _one_of(v.get("verdict"), VERDICTS, f"{where}.verdict")
+        v = {**v, "reason": _text(v.get("reason"), f"{where}.reason", required=False, limit=1000) or None}
         fid = v.get("finding_id")
         if verdict == "add":
             rule = v.get("rule")
@@ -650,17 +748,49 @@ def record_review(uow, *, session_id: int, reviewer_id: int, verdicts=(), overal
     if review is None:
         review = Review(session_id=session_id, scorecard_id=card.id, reviewer_id=reviewer_id, created_at=now)
         uow.session.add(review)
+    if status == "approved" and needs_second_approver(uow, card.overall, overall_override):
+        status = "awaiting"
     review.status, review.overall_override, review.overall_reason = status, overall_override, overall_reason
+    review.approved_by = review.approved_at = None  # a change by its author needs approving again
     review.comment, review.updated_at = comment, now
     review.verdicts = rows
     uow.session.flush()
     after = _review_dict(review)
     for d in (before, after):
         if d:
-            d.pop("created_at"), d.pop("updated_at")
+            d.pop("created_at"), d.pop("updated_at"), d.pop("approved_at", None)
     audit(uow, "review.save", "review", review.id, actor_id=reviewer_id, subject_id=session.person_id,
           before=before, after={**after, "machine_overall": card.overall})
     return review.id
+
+
+def approve_review(uow, review_id: int, *, approver_id: int) -> dict:
+    """The second pair of eyes: another trainer of the trainee's team, a manager or an admin approves a review
+    that waits for it. Audited with the approver; the review keeps its author."""
+    review = _get(uow, Review, review_id, "review")
+    approver = _get(uow, Person, approver_id, "person")
+    session = _get(uow, PracticeSession, review.session_id, "practice session")
+    if approver.role not in ("trainer", "manager", "admin"):
+        raise Conflict(f"{approver.name} is a {approver.role}; only trainers, managers and admins approve reviews")
+    if review.status != "awaiting":
+        raise Conflict(f"review {review_id} is {review.status}; only a review waiting for a second approver can be "
+                       f"approved this way")
+    if approver_id == review.reviewer_id:
+        raise Conflict("a changed score needs a second person: ask another trainer or a manager to approve it")
+    if approver_id == session.person_id:
+        raise Conflict("nobody approves a review of their own practice session")
+    if approver.role == "trainer" and (approver.team_id is None or approver.team_id != session.person.team_id):
+        raise Conflict(f"{approver.name} is a trainer of another team; a trainer of the trainee's team or a manager "
+                       f"approves it")
+    before = _review_dict(review)
+    review.status, review.approved_by, review.approved_at = "approved", approver_id, utcnow()
+    uow.session.flush()
+    after = _review_dict(review)
+    for d in (before, after):
+        d.pop("created_at"), d.pop("updated_at"), d.pop("approved_at", None)
+    audit(uow, "review.approve", "review", review.id, actor_id=approver_id, subject_id=session.person_id,
+          before=before, after={**after, "reviewer_id": review.reviewer_id})
+    return after
 
 
 # -- progress and leaderboards ---------------------------------------------------------------------

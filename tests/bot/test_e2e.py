@@ -20,7 +20,7 @@ SCENARIOS = load_scenarios()
 
 def play(client, scenario_id, which, seed=1):
     sc = SCENARIOS[scenario_id]
-    first = client.start(person_id=1, scenario=scenario_id, seed=seed, hostile=sc.hostility >= 2)
+    first = client.start(person_id=1, scenario=scenario_id, seed=seed, hostile=sc.hostility >= 2, scripted=True)
     moods, reply = [first["mood"]], first
     clock = 0.0
     for item in load_script(scenario_id, which):

@@ -39,9 +39,12 @@ def review(db, sid, reviewer, *, status="approved", reject=None, add=(), agree_a
                 verdicts.append({"finding_id": f["id"], "verdict": "agree"})
         verdicts += [{"verdict": "add", "rule": r, "turn_seq": 1, "reason": "missed"} for r in add]
         machine = sv.session_detail(uow, sid)["scorecard"]["overall"]
-        sv.record_review(uow, session_id=sid, reviewer_id=reviewer, status=status, verdicts=verdicts,
-                         overall_override=None if override is None else machine + override,
-                         overall_reason="checked on review" if override is not None else None)
+        rid = sv.record_review(uow, session_id=sid, reviewer_id=reviewer, status=status, verdicts=verdicts,
+                               overall_override=None if override is None else machine + override,
+                               overall_reason="checked on review" if override is not None else None)
+        if status == "approved" and sv.needs_second_approver(uow, machine, None if override is None else machine + override):
+            # four eyes: a change of more than 10 points counts once a manager approves it too
+            sv.approve_review(uow, rid, approver_id=sv.list_people(uow, role="manager")[0]["id"])
         uow.commit()
 
 

@@ -37,7 +37,7 @@ with left, st.form("new_person", clear_on_submit=True):
                 sv.create_person(w, name=name, login=login, role=role, team_id=team, password=password,
                                  actor_id=user["id"])
                 w.commit()
-            st.success(f"{name} can now sign in as {login.strip().lower()}.")
+            ui.show(f"{ui.MET} {ui.typed(name)} can now sign in as {ui.typed(login.strip().lower())}.")
             st.rerun()
 with right, st.form("new_team", clear_on_submit=True):
     st.markdown("**Add a team**")
@@ -73,6 +73,21 @@ if st.button("Save changes", key="save_person"):
         st.success("Saved.")
         st.rerun()
 
+with st.expander("Company settings"):
+    with ui.reader() as r:
+        four = sv.get_setting(r, "review.four_eyes")
+    st.markdown("**Four eyes on changed scores**: a trainer's score that moves the machine's by more than this many "
+                "points counts only once a second trainer or a manager approves it.")
+    c = st.columns([1, 1, 2])
+    on = c[0].checkbox("Required", value=four.enabled, key="four_eyes_on")
+    points = c[1].number_input("More than (points)", 0, 100, value=four.min_change, key="four_eyes_points")
+    if c[2].button("Save the setting", key="four_eyes_save"):
+        with ui.errors("the setting was not saved"):
+            with ui.uow() as w:
+                sv.set_setting(w, "review.four_eyes", actor_id=user["id"], enabled=bool(on), min_change=int(points))
+                w.commit()
+            st.success("Saved.")
+
 with st.expander("Data requests (export, erase)"):
     if st.button("Prepare an export of everything stored about this person", key="export"):
         with ui.errors("the export failed"):
@@ -94,4 +109,5 @@ with st.expander("Data requests (export, erase)"):
             with ui.uow() as w:
                 done = sv.delete_person(w, who["id"], actor_id=user["id"])
                 w.commit()
-            st.success(f"Erased: {done}")
+            st.success("Erased.")
+            ui.show(ui.typed(done))

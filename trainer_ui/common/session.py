@@ -23,11 +23,11 @@ if raw is None:
                          query_params={"id": row["id"]})
     st.stop()
 
-try:
-    session_id = int(raw)
-except ValueError:
-    st.error(f"'{raw}' is not a session number; open a session from a list, or use ?id= and a number.")
+# a number that fits a database id, whatever the address says (40 digits overflowed the driver)
+if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= sv.MAX_ID):
+    st.error("That is not a session number; open a session from a list, or use ?id= and a number.")
     st.stop()
+session_id = int(raw)
 
 with ui.reader() as r:
     try:
@@ -39,23 +39,25 @@ if detail is None or not auth.can_see_session(user, detail):
     st.error(f"Session {session_id} is not among the sessions you can see.")
     st.stop()
 
-st.markdown(f"**{detail['person']}** · {detail['scenario_id']} ({detail['track']}, "
-            f"{'★' * (detail['difficulty'] or 1)}) · {detail['channel']} · "
-            f"{detail['started_at']:%Y-%m-%d %H:%M} · {detail['status']}")
+ui.show(f"<b>{ui.typed(detail['person'])}</b> · {ui.typed(detail['scenario_id'])} ({ui.typed(detail['track'])}, "
+        f"{'★' * (detail['difficulty'] or 1)}) · {detail['channel']} · "
+        f"{detail['started_at']:%Y-%m-%d %H:%M} · {detail['status']}")
 if detail.get("retry_of_id"):
     st.page_link("common/session.py", label=f"Retry of session {detail['retry_of_id']} from turn "
                  f"{detail['retry_from_seq']}", query_params={"id": detail["retry_of_id"]})
 ui.scorecard(detail)
 for rv in detail["reviews"]:
     with st.container(border=True):
-        st.markdown(f"**Trainer review** ({rv['status']})"
-                    + (f": score set to **{rv['overall_override']}** because {rv['overall_reason']}"
-                       if rv.get("overall_override") is not None else ""))
+        status = "waits for a second approver" if rv["status"] == "awaiting" else rv["status"]
+        ui.show(f"<b>Trainer review</b> ({status})"
+                + (f": score set to <b>{rv['overall_override']}</b> because {ui.typed(rv['overall_reason'])}"
+                   if rv.get("overall_override") is not None else ""))
         if rv.get("comment"):
-            st.markdown(f"> {rv['comment']}")
+            ui.show(f'<blockquote>{ui.typed(rv["comment"])}</blockquote>')
         for v in rv["verdicts"]:
             if v["verdict"] != "agree":
-                st.caption(f"{v['verdict']} {v['rule']} (turn {v['turn_seq']}): {v.get('reason') or ''}")
+                ui.show(f"<small>{v['verdict']} {ui.typed(v['rule'])} (turn {v['turn_seq']}): "
+                        f"{ui.typed(v.get('reason') or '')}</small>")
 st.subheader("Transcript")
 ui.transcript(detail)
 

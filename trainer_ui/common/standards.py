@@ -2,7 +2,6 @@
 and a phrase checker that tags and scores any sentence. Admins can edit a rule; the edit is checked
 by the same loader the scorer uses before it is saved."""
 
-import html
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,13 +33,14 @@ if sentence.strip():
         st.markdown("**What the coach hears:** " + (", ".join(f"`{b}`" for b in det.behaviors) or "nothing it knows"))
         findings = [{"rule": f.rule, "message": f.message, "span": f.span} for f in card.findings
                     if f.turn == len(turns) - 1 and f.span]
-        st.markdown(ui.highlighted(sentence, findings), unsafe_allow_html=True)
+        ui.show(ui.highlighted(sentence, findings))
         turn_findings = [f for f in card.findings if f.turn == len(turns) - 1]
         if not turn_findings:
             st.success("No standard broken in this sentence.")
+        else:
+            st.error(f"{len(turn_findings)} standard(s) broken in this sentence:")
         for f in turn_findings:
-            better = f.fix or f.suggestion
-            st.error(f"**{f.rule}**: {f.message}" + (f"  \n:material/lightbulb: Better: *{better}*" if better else ""))
+            ui.show(ui.finding_line({"rule": f.rule, "message": f.message, "fix": f.fix, "suggestion": f.suggestion}))
 
 st.subheader(f"{pack.name} (version {pack.version})")
 for cat, title in pack.categories.items():
@@ -50,12 +50,12 @@ for cat, title in pack.categories.items():
         with st.expander(f"{r.id} · {r.title} · {r.severity}"):
             st.markdown(r.message)
             if r.suggestions:
-                st.markdown("**Say instead:** " + " / ".join(f"*{html.escape(s)}*" for s in r.suggestions[:3]))
-            for kind, icon in (("pass", ":material/check_circle:"), ("fail", ":material/cancel:")):
+                ui.show("<b>Say instead:</b> " + " / ".join(f"<i>{ui.typed(s)}</i>" for s in r.suggestions[:3]))
+            for kind, icon in (("pass", ui.MET), ("fail", ui.MISSED)):
                 for ex in (r.examples or {}).get(kind, [])[:3]:
                     text = ex if isinstance(ex, str) else " → ".join(
                         f"{t['speaker']}: {t.get('text', t.get('event', ''))}" for t in ex.get("turns", []))
-                    st.markdown(f"{icon} {html.escape(text)}")
+                    ui.show(f"{icon} {ui.typed(text)}")
             st.caption(f"Source: {r.source} · {Path(r.path).name}")
             if user["role"] == "admin":
                 key = f"edit_{r.id}"

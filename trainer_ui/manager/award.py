@@ -31,7 +31,7 @@ def months(n=6):
     return [f"{date.today():%Y-%m}"] + out  # this month so far, then the finished months, newest first
 
 
-with ui.errors("the formula could not be loaded"):
+with ui.errors("the formula could not be loaded", stop=True):
     f = formula()
 period = st.selectbox("Month", months(), index=1, key="award_period",
                       format_func=lambda p: p + (" (so far)" if p == f"{date.today():%Y-%m}" else ""))
@@ -40,7 +40,7 @@ with st.expander(f"How the ranking works ({f.version})", expanded=False):
         st.markdown(f"- {line}")
     st.caption("The ranking only proposes: the manager decides, with a reason, and the decision is audited.")
 
-with ui.errors("the ranking could not be computed"):
+with ui.errors("the ranking could not be computed", stop=True):
     with ui.reader() as r:
         candidates = recognition.rank(r, period, f)
         history = recognition.winners(r)
@@ -71,13 +71,15 @@ with ui.errors("the ranking could not be computed"):
 
     st.subheader("Candidates")
     for c in eligible[:10]:
-        with st.expander(f"#{c.rank} {c.name} ({c.team or 'no team'}): {c.final}"):
+        with st.expander(f"#{c.rank} {ui.typed(c.name, label=True)} ({ui.typed(c.team or 'no team', label=True)}): "
+                         f"{c.final}"):
             fig = c.figures()
             st.markdown(f"{c.sessions} sessions in {', '.join(c.tracks)}; mean {c.mean_raw}, adjusted "
                         f"{c.mean_adjusted}, corrected {c.shrunk} (company mean {c.prior}); improvement "
                         f"{c.improvement:+}" + (f" ({c.improvement_note})" if c.improvement_note else ""))
             if c.farming:
-                st.caption(f"Most practised: {c.farming.get('scenario')} ({c.farming.get('share', 0):.0%} of sessions)")
+                ui.show(f"<small>Most practised: {ui.typed(c.farming.get('scenario'))} "
+                        f"({c.farming.get('share', 0):.0%} of sessions)</small>")
             links = st.columns(6)
             for i, sid in enumerate(c.session_ids[:18]):
                 links[i % 6].page_link("common/session.py", label=f"#{sid}", query_params={"id": sid})
@@ -101,8 +103,9 @@ with ui.errors("the ranking could not be computed"):
 
     st.subheader("Decision")
     if decided:
-        st.success(f"{decided['name']} is the employee of the month for {period}, chosen by {decided['decided_by']}: "
-                   f"{decided['reason']}")
+        st.success(f"Decided: the person below is the employee of the month for {period}.")
+        ui.show(f"<b>{ui.typed(decided['name'])}</b> is the employee of the month for {period}, chosen by "
+                f"{ui.typed(decided['decided_by'])}: {ui.typed(decided['reason'])}")
         if st.button("Winner's certificate (PDF)", key="winner_pdf"):
             from coach.certificate import certificate_pdf
 
@@ -122,8 +125,8 @@ with ui.errors("the ranking could not be computed"):
         reason = st.text_area("Reason (shown to the team and kept with the figures)", key="award_reason",
                               max_chars=4000)
         if choice.rank != 1:
-            st.warning(f"You are choosing #{choice.rank} over #{eligible[0].rank} {eligible[0].name}; "
-                       "say why in the reason.")
+            st.warning(f"You are choosing #{choice.rank} over #{eligible[0].rank} "
+                       f"{ui.typed(eligible[0].name, label=True)}; say why in the reason.")
         if st.button("Record the decision", key="award_decide", type="primary"):
             with ui.errors("the decision was not recorded"):
                 if not reason.strip():
@@ -132,7 +135,7 @@ with ui.errors("the ranking could not be computed"):
                     sv.record_award(w, period=period, person_id=choice.person_id, decided_by=user["id"],
                                     reason=reason, formula_version=f.version, figures=choice.figures())
                     w.commit()
-                st.success(f"Recorded: {choice.name} is the employee of the month for {period}.")
+                st.success(f"Recorded: the employee of the month for {period}.")
                 st.rerun()
 
 st.subheader("Winners so far")

@@ -1,7 +1,6 @@
 """Phrase drill: quick rounds of turning a negative sentence into a positive one, with instant feedback.
 The round runs on the practice server like any session, so it is recorded and counts in progress."""
 
-import html
 import random
 
 import streamlit as st
@@ -28,12 +27,12 @@ if d is None:
 st.progress(d["k"] / d["of"], text=f"{d['k']} of {d['of']} done · {d['passed']} rephrased well")
 for r in d["results"]:
     res = r["result"]
-    icon = ":material/check_circle:" if res["passed"] else ":material/cancel:"
+    icon = ui.MET if res["passed"] else ui.MISSED
     with st.container(border=True):
-        st.markdown(f"{icon} ~~{html.escape(r['prompt'])}~~  \n**You:** {html.escape(r['answer'])}")
-        for line in res["feedback"]:
-            st.markdown(f"- {html.escape(line)}")
-        st.caption(f"A model answer: {res['model']}")
+        ui.show(f"{icon} <s>{ui.typed(r['prompt'])}</s><br><b>You:</b> {ui.typed(r['answer'])}")
+        if res["feedback"]:
+            ui.show("<ul>" + "".join(f"<li>{ui.typed(line)}</li>" for line in res["feedback"]) + "</ul>")
+        st.caption(f"A model answer: {ui.typed(res['model'], label=True)}")
 
 if d["done"]:
     ok = d["passed"] >= 0.75 * d["of"]
@@ -44,7 +43,8 @@ if d["done"]:
         st.rerun()
     st.stop()
 
-st.markdown(f"### Say it positively\n> {html.escape(d['prompt'])}")
+st.markdown("### Say it positively")
+ui.show(f"<blockquote>{ui.typed(d['prompt'])}</blockquote>")
 answer = st.chat_input("Your positive version", key="drill_answer", max_chars=2000)
 if answer:
     with ui.errors("the answer was not checked"):

@@ -1,8 +1,16 @@
 """Practise: pick a scenario, talk to the difficult customer (chat or phone), see the scorecard, and
-retry from any of your replies with the customer exactly as it was then."""
+retry from any of your replies with the customer exactly as it was then.
+
+One reply is in flight per session: a reply goes into the session's outbox the moment it is typed (the chat
+box's on_submit, before the page runs), the box is disabled while the outbox is not empty, and one page run
+at a time (a lock per session) sends the outbox in order. Streamlit starts a new run for every submission
+while the last one is still waiting for the customer, so without this replies overlapped on one client and
+most were lost without a word; now every reply is sent, in order, or kept on the page with the reason."""
 
 import random
+import threading
 import time
+import uuid
 
 import streamlit as st
 
@@ -22,7 +30,7 @@ NEXT_CALL = {"answer": "connected", "hold": "on_hold", "resume": "connected"}
 def _new_state(client, reply, scenario, channel, **extra):
     p = {"client": client, "session_id": reply["session_id"], "scenario": scenario.id, "channel": channel,
          "title": scenario.title, "turns": [], "outcome": None, "call": None,
-         "hint": None, **extra}
+         "hint": None, "outbox": [], "failed": False, "sending": threading.Lock(), **extra}
     for h in reply.get("history") or []:
         p["turns"].append({"speaker": h["speaker"], "text": h["text"], "seq": h["seq"], "event": h.get("event")})
     if not reply.get("history") and reply.get("customer"):
@@ -72,9 +80,9 @@ def _scenario_of(session_id):
         return sv.session_detail(r, session_id)["scenario_id"]
 
 
-def say(p, text):
+def say(p, text, message_id=None):
     t0 = time.perf_counter()
-    reply = p["client"].say(text)
+    reply = p["client"].say(text, message_id=message_id)
     p["client_ms"] = (time.perf_counter() - t0) * 1000
     p["turns"].append({"speaker": "staff", "text": text, "seq": reply["seq"], "findings": reply.get("findings") or []})
     _take(p, reply)
@@ -134,23 +142,67 @@ if p is None:
     st.stop()
 
 # -- the conversation ----------------------------------------------------------------------------
-# The reply box is pinned to the bottom of the page wherever it is called; reading it first lets this
-# run send the reply and draw the answer at once, instead of a second run for every turn.
-if not p["outcome"]:
-    text = st.chat_input("Your reply to the customer", key="reply", max_chars=2000)
-    if text:
-        p["unsent"] = text  # kept until the customer has answered: a server that fails loses no words
-        with ui.errors("the reply was not delivered"):
-            say(p, text)
-            p["unsent"] = None
-    if p.get("unsent"):
-        st.warning("Not delivered yet (copy it, or send it again once the practice server is back):")
-        st.code(p["unsent"], language=None, wrap_lines=True)
-        if st.button("Send it again", key="resend", type="primary"):
+
+
+def queue_reply():
+    """The chat box's on_submit: runs before the page, in the run this submission started. The reply goes
+    into the outbox at once, so a run that is still sending the one before cannot lose it."""
+    from bot.client import refusal
+
+    text = st.session_state.get("reply")
+    q = st.session_state.get(KEY)
+    if not text or q is None or q.get("outcome"):
+        return
+    refused = refusal(text)
+    if refused:
+        q["refused"] = refused[1].replace(". Nothing was recorded", "")
+        q["refused_text"] = text
+        return
+    q.setdefault("outbox", []).append({"text": text, "id": uuid.uuid4().hex})
+
+
+def send_outbox(p):
+    """Send the queued replies in order, one at a time for this session (its lock), until one fails; a failed
+    one stays in the outbox with its message id, so sending it again cannot record it twice."""
+    lock = p.setdefault("sending", threading.Lock())
+    if not lock.acquire(timeout=90):
+        st.warning("The reply before is still waiting for the customer's answer; yours is queued.")
+        return
+    try:
+        while p.get("outbox") and not p.get("failed") and not p["outcome"]:
+            item = p["outbox"][0]
             with ui.errors("the reply was not delivered"):
-                say(p, p["unsent"])
-                p["unsent"] = None
+                try:
+                    say(p, item["text"], message_id=item["id"])
+                except Exception:
+                    p["failed"] = True
+                    raise
+                p["outbox"].pop(0)
+    finally:
+        lock.release()
+
+
+if not p["outcome"]:
+    busy = bool(p.get("outbox"))  # a reply is on its way, or waits to be sent again
+    # the box is pinned to the bottom of the page wherever it is called; disabled while a reply is in flight
+    st.chat_input("Wait for the customer's answer..." if busy else "Your reply to the customer", key="reply",
+                  max_chars=2000, disabled=busy, on_submit=queue_reply)
+    if p.get("refused"):
+        st.error(f"That reply was not sent: {p.pop('refused')}. Your words:")
+        st.code(p.pop("refused_text", ""), language=None, wrap_lines=True)
+    if p.get("outbox") and not p.get("failed"):
+        send_outbox(p)
+    if p.get("outbox") and p.get("failed"):
+        st.warning("Not delivered yet (copy it, or send it again once the practice server is back):")
+        for item in p["outbox"]:
+            st.code(item["text"], language=None, wrap_lines=True)
+        if st.button("Send it again", key="resend", type="primary"):
+            p["failed"] = False
+            send_outbox(p)
+            if not p.get("outbox"):
                 st.rerun()
+    elif busy and not p.get("outbox"):
+        st.rerun()  # everything went: draw the reply box enabled again
 head = st.columns([3, 2])
 with head[0]:
     label = f"**{p['title']}** · {p['channel']}"
@@ -188,12 +240,13 @@ for t in p["turns"]:
         continue
     role = "user" if t["speaker"] == "staff" else "assistant"
     with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
-        st.markdown(ui.highlighted(t["text"], t.get("findings") or []), unsafe_allow_html=True)
+        ui.show(ui.highlighted(t["text"], t.get("findings") or []))
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
+    st.info("Hint: your last reply missed a standard.", icon=":material/lightbulb:")
     for f in p["hint"]:
         better = f.get("fix") or f.get("suggestion")
-        st.info(f":material/lightbulb: {f['message']}" + (f" Try: *{better}*" if better else ""))
+        ui.show(f"{ui.typed(f['message'])}" + (f" Try: <i>{ui.typed(better)}</i>" if better else ""))
 
 if not p["outcome"]:
     if p.get("needs"):
@@ -208,6 +261,10 @@ if not p["outcome"]:
 from coach.storage import services as sv  # noqa: E402
 
 st.success(f"Session over: {p['outcome'].replace('_', ' ')}.")
+if p.get("outbox"):  # typed after the customer had already ended it: said, not dropped
+    st.warning("The session ended before these replies of yours were sent; they were not recorded:")
+    for item in p["outbox"]:
+        st.code(item["text"], language=None, wrap_lines=True)
 with ui.errors("the scorecard could not be loaded"):
     with ui.reader() as r:
         detail = sv.session_detail(r, p["session_id"])

@@ -63,11 +63,12 @@ with ui.errors("your progress could not be loaded"):
     for mb in summary["most_broken"]:
         ex = mb.get("last_example") or {}
         with st.container(border=True):
-            st.markdown(f"**{mb['title'] or mb['rule_id']}** broken {mb['count']} times in {mb['sessions']} sessions")
+            ui.show(f"<b>{ui.typed(mb['title'] or mb['rule_id'])}</b> broken {mb['count']} times in "
+                    f"{mb['sessions']} sessions")
             if ex.get("span_text"):
-                st.markdown(f"Last time you said: “{ex['span_text']}”")
+                ui.show(f"Last time you said: “{ui.typed(ex['span_text'])}”")
             if ex.get("suggestion"):
-                st.markdown(f":material/lightbulb: Better: *{ex['suggestion']}*")
+                ui.show(f"Better: <i>{ui.typed(ex['suggestion'])}</i>")
 
     st.subheader("Your sessions")
     for s in reversed(sessions[-30:]):

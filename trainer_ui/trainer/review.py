@@ -36,8 +36,9 @@ with st.expander("Filters", expanded=True):
     scenario = c[2].selectbox("Scenario", [None, *sorted(ui.scenarios())], key="f_scenario",
                               format_func=lambda s: "all scenarios" if s is None else s)
     c = st.columns(3)
-    status = c[0].selectbox("Review status", ["unreviewed", "pending", "disputed", "approved", None], key="f_status",
-                            format_func=lambda s: "any" if s is None else s)
+    status = c[0].selectbox("Review status", ["unreviewed", "pending", "awaiting", "disputed", "approved", None],
+                            key="f_status", format_func=lambda s: {None: "any", "awaiting": "awaiting a second approver"}
+                            .get(s, s))
     lo, hi = c[1].slider("Score", 0, 100, (0, 100), key="f_score")
     today = date.today()
     period = c[2].date_input("Practised between", (today - timedelta(days=90), today), key="f_dates")
@@ -47,7 +48,7 @@ if isinstance(period, (tuple, list)) and len(period) == 2:
     since = datetime.combine(period[0], time(), tzinfo=timezone.utc)
     until = datetime.combine(period[1] + timedelta(days=1), time(), tzinfo=timezone.utc)
 
-with ui.errors("the queue could not be loaded"):
+with ui.errors("the queue could not be loaded", stop=True):
     with ui.reader() as r:
         rows = sv.list_sessions(r, team_id=team_id, person_id=person_id, scenario_id=scenario,
                                 status="completed", review_status=status, min_score=lo if lo > 0 else None,
@@ -63,7 +64,9 @@ with ui.errors("the queue could not be loaded"):
     st.caption(f"{len(rows)} sessions (newest first). Select one to review it.")
     event = st.dataframe(df, hide_index=True, on_select="rerun", selection_mode="single-row", key="queue",
                          width="stretch", height=min(400, 38 + 35 * len(df)))
-    picked = event.selection.rows if event is not None else []
+    # the selection comes from the browser: a row that is not in the list is ignored, never looked up
+    picked = [i for i in (event.selection.rows if event is not None else [])
+              if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(rows)]
     # the same choice without the grid, for the keyboard (and screen readers)
     labels = {x["id"]: f"#{x['id']} {x['name']}, {x['scenario_id']}, score {x['overall']}" for x in rows}
     typed = st.selectbox("Or choose the session to review", [None, *labels], key="review_pick",
@@ -73,9 +76,11 @@ with ui.errors("the queue could not be loaded"):
         st.stop()
     st.session_state["review_session"] = chosen
 
-with ui.reader() as r:
-    detail = sv.session_detail(r, chosen)
-if not auth.can_see_session(user, detail) or detail["person_id"] == user["id"]:
+detail = None
+with ui.errors(f"session {chosen} could not be opened", stop=True):
+    with ui.reader() as r:
+        detail = sv.session_detail(r, chosen)
+if detail is None or not auth.can_see_session(user, detail) or detail["person_id"] == user["id"]:
     st.error(f"Session {chosen} is not one you can review.")
     st.stop()
 card = detail["scorecard"]
@@ -84,18 +89,37 @@ mine = next((rv for rv in detail["reviews"] if rv["reviewer_id"] == user["id"] a
 earlier = {v["finding_id"]: v for v in (mine or {}).get("verdicts", []) if v.get("finding_id")}
 
 st.divider()
-st.subheader(f"Session {chosen}: {detail['person']}, {detail['scenario_id']}")
+st.subheader(f"Session {chosen}")
+ui.show(f"<b>{ui.typed(detail['person'])}</b>, {ui.typed(detail['scenario_id'])}")
 ui.scorecard(detail)
 ui.transcript(detail)
+
+# four eyes: another reviewer's changed score waits for a second person (company setting review.four_eyes)
+waiting = [rv for rv in detail["reviews"] if rv["status"] == "awaiting" and rv["reviewer_id"] != user["id"]
+           and rv["scorecard_id"] == card["id"]]
+if waiting:
+    with ui.reader() as r:
+        names = {p["id"]: p["name"] for p in sv.list_people(r)}
+for rv in waiting:
+    with st.container(border=True):
+        ui.show(f"<b>{ui.typed(names.get(rv['reviewer_id'], 'A trainer'))}</b> changed the score from "
+                f"{card['overall']} to <b>{rv['overall_override']}</b> because {ui.typed(rv['overall_reason'])}. "
+                f"A change this large counts once a second trainer or a manager approves it.")
+        if st.button("Approve this change", key=f"approve_second_{rv['id']}", type="primary"):
+            with ui.errors("the change was not approved"):
+                with ui.uow() as w:
+                    sv.approve_review(w, rv["id"], approver_id=user["id"])
+                    w.commit()
+                st.success("Approved: the changed score now counts.")
 
 st.subheader("Your review")
 verdicts = []
 for f in detail["findings"]:
     prev = earlier.get(f["id"], {})
     where = f"turn {f['turn_seq']}" if f["turn_seq"] is not None else "whole session"
-    quote = f" “{f['span']['text']}”" if f.get("span") else ""
+    quote = f" “{ui.typed(f['span']['text'])}”" if f.get("span") else ""
     cols = st.columns([3, 1, 3])
-    cols[0].markdown(f"**{f['rule']}** ({where}){quote}  \n{f['message']}")
+    ui.show(f"<b>{ui.typed(f['rule'])}</b> ({where}){quote}<br>{ui.typed(f['message'])}", where=cols[0])
     choice = cols[1].radio("Verdict", ["agree", "reject"], key=f"v_{f['id']}", horizontal=True,
                            index=1 if prev.get("verdict") == "reject" else 0, label_visibility="collapsed")
     reason = cols[2].text_input("Reason", value=prev.get("reason") or "", key=f"r_{f['id']}",
@@ -130,9 +154,16 @@ for col, status_, label in ((buttons[0], "approved", ":material/check_circle: Ap
     if col.button(label, key=f"save_{status_}", type="primary" if status_ == "approved" else "secondary"):
         with ui.errors("the review was not saved"):
             with ui.uow() as w:
-                sv.record_review(w, session_id=chosen, reviewer_id=user["id"], verdicts=verdicts,
-                                 overall_override=int(override) if int(override) != card["overall"] else None,
-                                 overall_reason=override_reason or None, comment=comment or None, status=status_)
+                review_id = sv.record_review(w, session_id=chosen, reviewer_id=user["id"], verdicts=verdicts,
+                                             overall_override=int(override) if int(override) != card["overall"] else None,
+                                             overall_reason=override_reason or None, comment=comment or None,
+                                             status=status_)
                 w.commit()
-            st.success(f"Review saved ({status_}).")
+            with ui.reader() as r:
+                saved = next(rv["status"] for rv in sv.session_detail(r, chosen)["reviews"] if rv["id"] == review_id)
+            if saved == "awaiting":
+                st.success("Review saved. The score changed by more than the company allows one person to approve: "
+                           "it counts once another trainer or a manager approves it (four eyes).")
+            else:
+                st.success(f"Review saved ({saved}).")
             st.session_state.pop("review_session", None)
