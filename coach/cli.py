@@ -443,6 +443,35 @@ def cmd_scenarios(args) -> int:
     return 0
 
 
+# -- coach data ----------------------------------------------------------------------------------
+
+def cmd_data(args) -> int:
+    """The detector's data: export trainers' corrections as labelled replies; train the learned half."""
+    if args.action == "export-reviews":
+        from coach.standards import load_pack
+        from coach.storage.corrections import export_corrections
+
+        with _database(args).reader() as uow:
+            rows = export_corrections(uow, load_pack(args.pack))
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+        try:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        finally:
+            if args.output:
+                out.close()
+        changed = sum(1 for r in rows if r["tags"] != r["machine"])
+        _err(f"{len(rows)} reviewed replies from approved reviews ({changed} with tags the trainers corrected)"
+             + (f" written to {args.output}" if args.output else ""))
+        return 0
+    from coach.detect.build import train_and_save
+
+    report = train_and_save(extra=args.extra, progress=True)
+    _err(f"trained on {report['rows']:,} replies from {len(report['files'])} files: {report['features']:,} features; "
+         f"out-of-fold macro-F1 {report['oof_macro_f1']:.3f}; written to {report['path']}")
+    return 0
+
+
 # -- coach serve / practice -----------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
@@ -582,6 +611,15 @@ def build_parser():
     p.add_argument("--token", default=None, help="Rasa API token (default: $COACH_RASA_TOKEN or var/secrets/rasa_token)")
     p.add_argument("--database", default=None, help=db_help)
     p.set_defaults(func=cmd_practice)
+
+    p = sub.add_parser("data", help="the detector's data: export trainers' corrections, train the learned model")
+    p.add_argument("action", choices=("export-reviews", "train-detector"))
+    p.add_argument("-o", "--output", default=None, help="export-reviews: write to this file instead of stdout")
+    p.add_argument("--extra", nargs="*", default=(), type=Path,
+                   help="train-detector: more labelled files beside data/behaviors/*.jsonl (e.g. exported reviews)")
+    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.add_argument("--database", default=None, help=db_help)
+    p.set_defaults(func=cmd_data)
 
     p = sub.add_parser("person", help="export or delete everything about one person (data-protection requests)")
     p.add_argument("action", choices=("export", "delete"))

@@ -11,10 +11,11 @@ _HERE = Path(__file__).parent
 
 
 def detector_version() -> str:
-    """Content hash of the detector's code and cue data (every .py and every lexicon .yml below this folder):
+    """Content hash of the detector's code, cue data and learned models (every .py, lexicon .yml and model below
+    this folder):
     a scorecard depends on the detector as much as on the standards pack, so both versions are stored with it."""
     h = hashlib.sha256()
-    files = [*_HERE.rglob("*.py"), *_HERE.glob("lexicons/*/*.yml")]
+    files = [*_HERE.rglob("*.py"), *_HERE.glob("lexicons/*/*.yml"), *_HERE.glob("models/*.npz")]
     for path in sorted(files, key=lambda p: p.relative_to(_HERE).as_posix()):
         h.update(path.relative_to(_HERE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:12]

@@ -22,6 +22,8 @@ from spacy.tokens import Doc, Span
 
 from coach.behaviors import TAGS
 from coach.detect.context import Context, looks_like_language, normalise
+from coach.detect.customer import ComplaintDetector
+from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.patterns import TokenPatterns, View
 from coach.detect.resolvers import (
@@ -60,6 +62,9 @@ RESOLVERS = (
     ("solution", solution.alternatives_after_refusals),
 )
 _PLAN = tuple((tag, resolve, getattr(resolve, "cue_labels", None)) for tag, resolve in RESOLVERS)
+_VETO = {tag: frozenset((tag, *(cues or ()))) for tag, _, cues in _PLAN}
+# word lists whose every occurrence a resolver judges: present and judged harmless, the model may not add the tag
+_JUDGED_WORDS = {"negative_phrasing": "negation_cues"}
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,9 @@ def build_nlp(language="en"):
 class Detector:
     """Tags staff replies. One instance is shared (the pipeline and matchers are read-only once built)."""
 
-    def __init__(self, extra_jargon=(), language="en"):
+    def __init__(self, extra_jargon=(), language="en", model=True):
+        """model: use the learned half (coach/detect/models/<language>.npz) beside the rules; False gives the
+        rules alone (what the model is trained on top of, and what the resolver fixtures test)."""
         self.nlp = build_nlp(language)
         self.lemmas = load_lemmas(language)
         self.lexicon = load_lexicon(language)
@@ -145,6 +152,9 @@ class Detector:
         multi = [j for j in extra_jargon if j and " " in j]
         if multi:
             self.phrases.add("jargon", [make(j) for j in multi])
+        self.complaints = ComplaintDetector(self.nlp, language)
+        path = MODEL_DIR / f"{language}.npz"
+        self.model = LinearTagger.load(path) if model and path.exists() else None
         self._lock = threading.Lock()
 
     # -- public API ---------------------------------------------------------------------------
@@ -171,7 +181,9 @@ class Detector:
             cues[label].append(doc[start:end])
         return cues
 
-    def _resolve(self, original: str, doc: Doc, customer: str) -> Detection:
+    def _rules(self, doc: Doc, customer: str) -> tuple[Context, frozenset]:
+        """The rules' pass: every resolver in order; returns the context (ctx.found: tag -> spans) and the
+        cue labels that matched."""
         view = View(doc)
         cues = self._cues(doc, view)
         matched = frozenset(cues)  # before the resolvers read (and so add) labels without cues
@@ -182,7 +194,79 @@ class Detector:
             spans = resolve(ctx)
             if spans:
                 ctx.found.setdefault(tag, []).extend(spans)
+        return ctx, matched
+
+    def _blocks(self, ctx: Context, matched, tokens=None) -> Blocks:
+        """The learned model's input: the reply's words (or a part of them), the rules' tags and cues, and the
+        customer's message before it."""
+        view = ctx.view
+        keep = [i for i in (tokens if tokens is not None else range(len(view.text))) if not view.text[i].isspace()]
+        starts = {a for a, _ in view.sents}
+        flags = ("complaint",) if ctx.customer and self.complaints.is_complaint(ctx.customer) else ()
+        return reply_blocks([view.lower[i] for i in keep], [view.text[i] for i in keep],
+                            {k for k, i in enumerate(keep) if i in starts}, ctx.found.keys(), matched,
+                            ctx.customer, flags)
+
+    def model_blocks(self, text: str, customer: str | None = None) -> Blocks:
+        """What the learned model sees of a reply (training uses exactly this)."""
+        with self._lock:
+            doc = self.nlp(normalise(text))
+        ctx, matched = self._rules(doc, customer or "")
+        return self._blocks(ctx, matched)
+
+    def _resolve(self, original: str, doc: Doc, customer: str) -> Detection:
+        ctx, matched = self._rules(doc, customer)
+        if self.model is not None and any(not t.isspace() for t in ctx.view.text) \
+                and looks_like_language(original, self.lexicon.words.common_words):
+            self._decide(ctx, matched)  # not for another language: the model has learned English replies
         return Detection(original, _evidence(original, ctx.found), doc, self.lexicon)
+
+    def veto_labels(self, tag: str) -> frozenset:
+        """The cue labels of a tag: when one matched and the tag's resolver rejected it ("no need to apologise",
+        "thanks to the update"), the rules have judged that wording and the model may not overrule them."""
+        return _VETO.get(tag, frozenset((tag,)))
+
+    def vetoed(self, tag: str, matched, lower) -> bool:
+        """Whether the rules judged this reply for the tag and found it not there: a cue of the tag matched, or
+        (negative_phrasing) the reply has a negation, every one of which the resolver weighed."""
+        if self.veto_labels(tag) & matched:
+            return True
+        judged = _JUDGED_WORDS.get(tag)
+        return judged is not None and not getattr(self.lexicon.words, judged).isdisjoint(lower)
+
+    def _decide(self, ctx: Context, matched) -> None:
+        """The rules' tags stand; the learned model adds the tags it is confident of where the rules found
+        nothing and vetoed nothing, and only for a reply with words it knows. An added tag's span is the
+        sentence the model scores highest for it."""
+        blocks = self._blocks(ctx, matched)
+        if not self.model.knows(blocks):
+            return  # "xxxxxxxx", a string of emoji: nothing the model learned from
+        tags, _ = self.model.decide(blocks)
+        lower = ctx.view.lower
+        added = [t for t in tags if t not in ctx.found and not self.vetoed(t, matched, lower)]
+        if not added:
+            return
+        sents = ctx.view.sents
+        if len(sents) == 1:
+            whole = _trim(ctx.doc[sents[0][0]:sents[0][1]])
+            for tag in added:
+                ctx.found[tag] = [whole]
+            return
+        scored = [(a, b, self.model.logits(self._blocks(ctx, matched, range(a, b)))) for a, b in sents]
+        for tag in added:
+            j = self.model.tags.index(tag)
+            a, b, _ = max(scored, key=lambda s: s[2][j])
+            ctx.found[tag] = [_trim(ctx.doc[a:b])]
+
+
+def _trim(span: Span) -> Span:
+    """A sentence without its surrounding spaces and closing punctuation."""
+    a, b = span.start, span.end
+    while b > a + 1 and (span.doc[b - 1].is_space or span.doc[b - 1].is_punct):
+        b -= 1
+    while a < b - 1 and span.doc[a].is_space:
+        a += 1
+    return span.doc[a:b]
 
 
 def inflector(lemmas):

@@ -1,0 +1,220 @@
+"""The learned half of the behaviour detector: a linear model per tag over the reply's words, word pieces,
+the rules' findings and the customer's message, for the wordings no rule lists.
+
+The rules (resolvers) are precise but only know the wordings someone wrote down; the model, trained on
+thousands of labelled replies from many writers, adds recall. The rules' tags and cues are features of
+the model, so it learns when to trust them; the model decides every tag, with a threshold per tag chosen
+on out-of-fold predictions of its training data (`coach/detect/training.py`). Every tag it emits still
+comes with a span: the rule's span where a rule found the tag, otherwise the sentence the model scores
+highest for it.
+
+Inference is plain Python and NumPy (no scikit-learn at run time). Features come in blocks, each block's
+features sharing one value (1/sqrt of the block's size, so a long reply does not outweigh a short one);
+a score is the bias plus, per block, that value times the sum of the weight rows of the block's features.
+The rows a word contributes (its unigram and its character n-grams) are looked up once per process and
+cached, which keeps a reply's model cost to a few dozen dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+MODEL_DIR = Path(__file__).parent / "models"
+_CUSTOMER_WORD = re.compile(r"[a-z][a-z']*|\d+|[?!]")
+_CACHE_LIMIT = 200_000
+_DIGIT = re.compile(r"\d")
+
+
+def norm_token(text: str) -> str:
+    """The model's view of one token: lower case, numbers, links and addresses collapsed to a class."""
+    low = text.lower()
+    if low.isalpha():
+        return low
+    if "://" in low or low.startswith("www.") or low.startswith("bit.ly"):
+        return "<url>"
+    if "@" in low and "." in low and len(low) > 4:
+        return "<email>"
+    if _DIGIT.search(low):
+        return "<num>"
+    return low
+
+
+def char_grams(word: str) -> list[str]:
+    """Character 3-5 grams of one lower-case word, with a space marking its edges."""
+    if not word.isalpha() or len(word) > 20:
+        return []
+    padded = f" {word} "
+    return ["c:" + padded[k:k + n] for n in (3, 4, 5) for k in range(len(padded) - n + 1)]
+
+
+def _shape(texts: list[str], n_words: int) -> list[str]:
+    caps = sum(1 for t in texts if len(t) > 1 and t.isalpha() and t.isupper())
+    out = ["s:caps"] if caps >= 2 else []
+    out.append("s:len" + ("1" if n_words <= 3 else "2" if n_words <= 8 else "3" if n_words <= 20
+                          else "4" if n_words <= 45 else "5"))
+    return out
+
+
+def customer_words(customer: str) -> list[str]:
+    words = _CUSTOMER_WORD.findall(customer.lower()) if customer else []
+    return list(dict.fromkeys("k:" + ("<num>" if w[0].isdigit() else w) for w in words))
+
+
+@dataclass
+class Blocks:
+    """A reply's features, by block: the model's input. `words`, `chars` and `customer` are scaled to unit
+    length; `context` (the rules' tags and cues, the shape, the customer's flags) counts 1 each."""
+
+    words: list[str] = field(default_factory=list)
+    customer: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+
+    def distinct_words(self):
+        return list(dict.fromkeys(name[2:] for name in self.words if name[0] == "w"))
+
+    def chars(self) -> list[str]:
+        """Character n-grams of the distinct words (a gram in two words counts twice)."""
+        return [g for word in self.distinct_words() for g in char_grams(word)]
+
+    def weighted(self) -> list[tuple[str, float]]:
+        """(feature, value) pairs, as the training matrix holds them (a repeated character n-gram adds up)."""
+        out = []
+        for names in (self.words, self.chars(), self.customer):
+            if names:
+                v = 1.0 / math.sqrt(len(names))
+                out.extend((n, v) for n in names)
+        out.extend((n, 1.0) for n in self.context)
+        return out
+
+
+def reply_blocks(lower: list[str], texts: list[str], sent_starts, rule_tags, cue_labels, customer: str,
+                 customer_flags=()) -> Blocks:
+    """The features of one reply. `lower`/`texts`: its tokens (spaces excluded), lower case and as written;
+    `sent_starts`: indices of tokens that start a sentence; the rules' tags and cue labels; the customer's
+    message before it and what was recognised in it (e.g. "complaint")."""
+    words = []
+    prev = "<s>"
+    for i, low in enumerate(lower):
+        if i in sent_starts:
+            prev = "<s>"
+        norm = norm_token(low)
+        words.append("w:" + norm)
+        words.append("b:" + prev + " " + norm)
+        prev = norm
+    words = list(dict.fromkeys(words))
+    context = ["r:" + t for t in sorted(set(rule_tags))] + ["q:" + c for c in sorted(set(cue_labels))]
+    context += _shape(texts, len(lower))
+    context += ["k!" + f for f in customer_flags] + ([] if customer else ["k!none"])
+    return Blocks(words, customer_words(customer), context)
+
+
+@dataclass
+class LinearTagger:
+    """Per-tag linear scores over a fixed vocabulary; `thresholds` turn probabilities into tags."""
+
+    tags: tuple[str, ...]
+    vocab: dict[str, int]
+    weights: np.ndarray  # (n_features, n_tags), float32
+    bias: np.ndarray  # (n_tags,)
+    thresholds: np.ndarray  # (n_tags,), probabilities
+    meta: dict
+    _word_rows: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, path: Path) -> "LinearTagger":
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(bytes(z["meta"]).decode("utf-8"))
+            names = bytes(z["vocab"]).decode("utf-8").split("\n")
+            return cls(
+                tags=tuple(meta["tags"]),
+                vocab={name: i for i, name in enumerate(names)},
+                weights=z["weights"].astype(np.float32) * z["scale"].astype(np.float32),
+                bias=z["bias"].astype(np.float32),
+                thresholds=z["thresholds"].astype(np.float32),
+                meta=meta,
+            )
+
+    def save(self, path: Path) -> None:
+        """Weights are stored as 8-bit integers per tag (with a scale per tag): the artefact stays small enough
+        to commit, and no score moves by more than a few thousandths."""
+        names = sorted(self.vocab, key=self.vocab.get)
+        scale = np.maximum(np.abs(self.weights).max(axis=0), 1e-9) / 127.0
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            meta=np.frombuffer(json.dumps(self.meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
+            vocab=np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8),
+            weights=np.round(self.weights / scale).astype(np.int8),
+            scale=scale.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+            thresholds=self.thresholds.astype(np.float32),
+        )
+        path.write_bytes(buf.getvalue())
+
+    # -- scoring -------------------------------------------------------------------------------
+    def _rows(self, names) -> list[int]:
+        get = self.vocab.get
+        return [i for i in map(get, names) if i is not None]
+
+    def _char_rows(self, word: str) -> tuple[list[int], int]:
+        """The vocabulary rows of a word's character n-grams and how many n-grams it has (cached)."""
+        hit = self._word_rows.get(word)
+        if hit is None:
+            if len(self._word_rows) > _CACHE_LIMIT:
+                self._word_rows.clear()
+            grams = char_grams(word)
+            hit = self._word_rows[word] = (self._rows(grams), len(grams))
+        return hit
+
+    def logits(self, blocks: Blocks) -> np.ndarray:
+        out = self.bias.copy()
+        w = self.weights
+        if blocks.words:
+            rows = self._rows(blocks.words)
+            if rows:
+                out += w[rows].sum(axis=0) / math.sqrt(len(blocks.words))
+        if blocks.words:
+            # the same grams as Blocks.chars(), from the per-word cache
+            rows, n = [], 0
+            for word in blocks.distinct_words():
+                r, k = self._char_rows(word)
+                rows.extend(r)
+                n += k
+            if rows and n:
+                out += w[rows].sum(axis=0) / math.sqrt(n)
+        if blocks.customer:
+            rows = self._rows(blocks.customer)
+            if rows:
+                out += w[rows].sum(axis=0) / math.sqrt(len(blocks.customer))
+        rows = self._rows(blocks.context)
+        if rows:
+            out += w[rows].sum(axis=0)
+        return out
+
+    def knows(self, blocks: Blocks) -> bool:
+        """Whether the reply has a word the model was trained on (otherwise its scores are its prior alone)."""
+        get = self.vocab.get
+        return any(get(name) is not None for name in blocks.words if name[0] == "w" and name[2:].isalpha())
+
+    def probabilities(self, blocks: Blocks) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logits(blocks)))
+
+    def decide(self, blocks: Blocks) -> tuple[set[str], np.ndarray]:
+        p = self.probabilities(blocks)
+        return {t for t, pi, th in zip(self.tags, p, self.thresholds) if pi >= th}, p
+
+
+def file_digest(paths) -> str:
+    """Content hash of the training files, recorded in the model so a test can tell it is stale."""
+    h = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
