@@ -10,6 +10,7 @@ customer for something or offers something.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -63,8 +64,8 @@ RESOLVERS = (
 )
 _PLAN = tuple((tag, resolve, getattr(resolve, "cue_labels", None)) for tag, resolve in RESOLVERS)
 _VETO = {tag: frozenset((tag, *(cues or ()))) for tag, _, cues in _PLAN}
-# word lists whose every occurrence a resolver judges: present and judged harmless, the model may not add the tag
-_JUDGED_WORDS = {"negative_phrasing": "negation_cues"}
+# tags the model may not add to a reply whose negations the rules all judged harmless
+_JUDGED_BY_NEGATION = frozenset(("negative_phrasing", "dismissive"))
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ class Detector:
 
     def __init__(self, extra_jargon=(), language="en", model=True):
         """model: use the learned half (coach/detect/models/<language>.npz) beside the rules; False gives the
-        rules alone (what the model is trained on top of, and what the resolver fixtures test)."""
+        rules alone (what the model is trained on top of, and what the resolver fixtures test); a LinearTagger
+        uses that one."""
         self.nlp = build_nlp(language)
         self.lemmas = load_lemmas(language)
         self.lexicon = load_lexicon(language)
@@ -154,7 +156,10 @@ class Detector:
             self.phrases.add("jargon", [make(j) for j in multi])
         self.complaints = ComplaintDetector(self.nlp, language)
         path = MODEL_DIR / f"{language}.npz"
-        self.model = LinearTagger.load(path) if model and path.exists() else None
+        if isinstance(model, LinearTagger):
+            self.model = model  # a model trained in this process (bench/review_impact.py)
+        else:
+            self.model = LinearTagger.load(path) if model and path.exists() else None
         self._lock = threading.Lock()
 
     # -- public API ---------------------------------------------------------------------------
@@ -202,10 +207,14 @@ class Detector:
         view = ctx.view
         keep = [i for i in (tokens if tokens is not None else range(len(view.text))) if not view.text[i].isspace()]
         starts = {a for a, _ in view.sents}
-        flags = ("complaint",) if ctx.customer and self.complaints.is_complaint(ctx.customer) else ()
+        flags = self._customer_flags(ctx.customer)
         return reply_blocks([view.lower[i] for i in keep], [view.text[i] for i in keep],
                             {k for k, i in enumerate(keep) if i in starts}, ctx.found.keys(), matched,
                             ctx.customer, flags)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one detector per process; the cache is bounded)
+    def _customer_flags(self, customer: str) -> tuple[str, ...]:
+        return ("complaint",) if customer and self.complaints.is_complaint(customer) else ()
 
     def model_blocks(self, text: str, customer: str | None = None) -> Blocks:
         """What the learned model sees of a reply (training uses exactly this)."""
@@ -226,24 +235,31 @@ class Detector:
         "thanks to the update"), the rules have judged that wording and the model may not overrule them."""
         return _VETO.get(tag, frozenset((tag,)))
 
-    def vetoed(self, tag: str, matched, lower) -> bool:
-        """Whether the rules judged this reply for the tag and found it not there: a cue of the tag matched, or
-        (negative_phrasing) the reply has a negation, every one of which the resolver weighed."""
+    def vetoed(self, tag: str, matched, lower, found) -> bool:
+        """Whether the rules judged this reply for the tag and found it not there: a cue of the tag matched; or
+        the reply has a negation, every one of which the negative_phrasing resolver weighed and found harmless
+        ("You won't need to pay anything"), which is then neither a refusal nor a brush-off."""
         if self.veto_labels(tag) & matched:
             return True
-        judged = _JUDGED_WORDS.get(tag)
-        return judged is not None and not getattr(self.lexicon.words, judged).isdisjoint(lower)
+        if tag in _JUDGED_BY_NEGATION and "negative_phrasing" not in found:
+            return not self.lexicon.words.negation_cues.isdisjoint(lower)
+        return False
 
     def _decide(self, ctx: Context, matched) -> None:
-        """The rules' tags stand; the learned model adds the tags it is confident of where the rules found
-        nothing and vetoed nothing, and only for a reply with words it knows. An added tag's span is the
-        sentence the model scores highest for it."""
+        """Per tag, as training chose on out-of-fold predictions: the rules' tag stands and the learned model
+        adds the tag where the rules found nothing and vetoed nothing ("add"); or, for a tag whose rules
+        over-fire, the model may also drop the rules' tag ("decide"). It never adds a tag the rules vetoed. Only
+        for a reply with words the model knows. An added tag's span is the sentence the model scores highest
+        for it; a kept tag keeps the rules' spans."""
         blocks = self._blocks(ctx, matched)
         if not self.model.knows(blocks):
             return  # "xxxxxxxx", a string of emoji: nothing the model learned from
         tags, _ = self.model.decide(blocks)
         lower = ctx.view.lower
-        added = [t for t in tags if t not in ctx.found and not self.vetoed(t, matched, lower)]
+        rules_found = set(ctx.found)
+        for tag in [t for t in rules_found if t not in tags and self.model.policy(t) == "decide"]:
+            del ctx.found[tag]  # a tag whose rules over-fire: the model may drop it
+        added = [t for t in tags if t not in rules_found and not self.vetoed(t, matched, lower, rules_found)]
         if not added:
             return
         sents = ctx.view.sents
@@ -252,10 +268,10 @@ class Detector:
             for tag in added:
                 ctx.found[tag] = [whole]
             return
-        scored = [(a, b, self.model.logits(self._blocks(ctx, matched, range(a, b)))) for a, b in sents]
+        parts = [(a, b, self._blocks(ctx, matched, range(a, b))) for a, b in sents]
         for tag in added:
             j = self.model.tags.index(tag)
-            a, b, _ = max(scored, key=lambda s: s[2][j])
+            a, b, _ = max(parts, key=lambda s: self.model.word_scores(s[2], j))
             ctx.found[tag] = [_trim(ctx.doc[a:b])]
 
 

@@ -17,6 +17,7 @@ cached, which keeps a reply's model cost to a few dozen dictionary look-ups.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -63,9 +64,11 @@ def _shape(texts: list[str], n_words: int) -> list[str]:
     return out
 
 
-def customer_words(customer: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def customer_words(customer: str) -> tuple[str, ...]:
+    """The customer's message as model features (cached: a session's replies often answer the same message)."""
     words = _CUSTOMER_WORD.findall(customer.lower()) if customer else []
-    return list(dict.fromkeys("k:" + ("<num>" if w[0].isdigit() else w) for w in words))
+    return tuple(dict.fromkeys("k:" + ("<num>" if w[0].isdigit() else w) for w in words))
 
 
 @dataclass
@@ -113,7 +116,7 @@ def reply_blocks(lower: list[str], texts: list[str], sent_starts, rule_tags, cue
     context = ["r:" + t for t in sorted(set(rule_tags))] + ["q:" + c for c in sorted(set(cue_labels))]
     context += _shape(texts, len(lower))
     context += ["k!" + f for f in customer_flags] + ([] if customer else ["k!none"])
-    return Blocks(words, customer_words(customer), context)
+    return Blocks(words, list(customer_words(customer)), context)
 
 
 @dataclass
@@ -164,40 +167,60 @@ class LinearTagger:
         get = self.vocab.get
         return [i for i in map(get, names) if i is not None]
 
-    def _char_rows(self, word: str) -> tuple[list[int], int]:
-        """The vocabulary rows of a word's character n-grams and how many n-grams it has (cached)."""
+    def _word_vectors(self, word: str):
+        """A word's unigram weights and the sum of its character n-grams' weights, with its number of n-grams
+        (cached per process: a reply's words are looked up once, not per feature)."""
         hit = self._word_rows.get(word)
         if hit is None:
             if len(self._word_rows) > _CACHE_LIMIT:
                 self._word_rows.clear()
+            zero = np.zeros(len(self.tags), np.float32)
+            row = self.vocab.get("w:" + word)
             grams = char_grams(word)
-            hit = self._word_rows[word] = (self._rows(grams), len(grams))
+            rows = self._rows(grams)
+            hit = self._word_rows[word] = (self.weights[row] if row is not None else zero,
+                                           self.weights[rows].sum(axis=0) if rows else zero, len(grams))
         return hit
 
+    def _words_part(self, blocks: Blocks) -> np.ndarray:
+        """What the word and word-piece blocks add to every tag's score."""
+        out = np.zeros(len(self.tags), np.float32)
+        if not blocks.words:
+            return out
+        unigrams, pieces, n = [], [], 0
+        for word in blocks.distinct_words():
+            u, c, k = self._word_vectors(word)
+            unigrams.append(u)
+            pieces.append(c)
+            n += k
+        bigrams = self._rows([name for name in blocks.words if name[0] == "b"])
+        words = np.add.reduce(unigrams) if unigrams else out
+        if bigrams:
+            words = words + self.weights[bigrams].sum(axis=0)
+        out = words / math.sqrt(len(blocks.words))
+        if n:
+            out = out + np.add.reduce(pieces) / math.sqrt(n)
+        return out
+
     def logits(self, blocks: Blocks) -> np.ndarray:
-        out = self.bias.copy()
-        w = self.weights
-        if blocks.words:
-            rows = self._rows(blocks.words)
-            if rows:
-                out += w[rows].sum(axis=0) / math.sqrt(len(blocks.words))
-        if blocks.words:
-            # the same grams as Blocks.chars(), from the per-word cache
-            rows, n = [], 0
-            for word in blocks.distinct_words():
-                r, k = self._char_rows(word)
-                rows.extend(r)
-                n += k
-            if rows and n:
-                out += w[rows].sum(axis=0) / math.sqrt(n)
+        out = self.bias + self._words_part(blocks)
         if blocks.customer:
             rows = self._rows(blocks.customer)
             if rows:
-                out += w[rows].sum(axis=0) / math.sqrt(len(blocks.customer))
+                out = out + self.weights[rows].sum(axis=0) / math.sqrt(len(blocks.customer))
         rows = self._rows(blocks.context)
         if rows:
-            out += w[rows].sum(axis=0)
+            out = out + self.weights[rows].sum(axis=0)
         return out
+
+    def word_scores(self, blocks: Blocks, tag: int) -> float:
+        """One tag's score from the words alone: enough to compare the sentences of one reply, whose other
+        features are the same."""
+        return float(self._words_part(blocks)[tag])
+
+    def policy(self, tag: str) -> str:
+        """How the model and the rules decide a tag, as training chose: "add" or "decide"."""
+        return self.meta.get("policies", {}).get(tag, "add")
 
     def knows(self, blocks: Blocks) -> bool:
         """Whether the reply has a word the model was trained on (otherwise its scores are its prior alone)."""

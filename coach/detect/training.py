@@ -2,9 +2,11 @@
 
 Steps: the rules tag every training reply (their tags and cues become features); the vocabulary keeps
 features seen in at least `min_df` replies; one L2-regularised logistic regression per tag (scikit-learn's
-liblinear, deterministic); out-of-fold probabilities from k-fold cross-validation on the training data choose
-each tag's threshold for the combined decision the detector makes (the rules' tag, or the model's above the
-threshold unless the rules vetoed it), the one that maximises F1 there, never on a measurement set; the final
+liblinear, deterministic); out-of-fold probabilities (one fold per training file, that is per writer's brief, so each is predicted by a
+model that never saw its writer) choose
+each tag's threshold and policy for the decision the detector makes: "add" (the rules' tag stands, the model
+adds it above the threshold unless the rules vetoed it) or "decide" (the model alone, for tags whose rules
+over-fire), whichever maximises F1 there, never on a measurement set; the final
 model is fit on all the data and written, quantised, to coach/detect/models/<lang>.npz with the hashes of its
 inputs.
 """
@@ -37,7 +39,7 @@ def load_rows(paths):
                 unknown = set(row["tags"]) - set(TAGS)
                 if unknown:
                     raise ValueError(f"{path}:{n}: unknown tag(s) {', '.join(sorted(unknown))}")
-                rows.append(row)
+                rows.append({**row, "_file": Path(path).name})
     return rows
 
 
@@ -52,7 +54,7 @@ def featurise(detector, rows):
         cues = {c[2:] for c in blocks.context if c.startswith("q:")}
         found.append(rules)
         lower = [w[2:] for w in blocks.words if w.startswith("w:")]
-        vetoed.append({t for t in TAGS if t not in rules and detector.vetoed(t, cues, lower)})
+        vetoed.append({t for t in TAGS if t not in rules and detector.vetoed(t, cues, lower, rules)})
     return feats, found, vetoed
 
 
@@ -91,61 +93,119 @@ def _fit(X, y, C):
     return m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
 
-def _best_threshold(y, p, rules, vetoed):
-    """The probability cut that maximises F1 on out-of-fold predictions of the combined decision (the rules'
-    tag, or the model above the cut where the rules did not veto it); 0.5 when a tag is too rare."""
+POLICY_MARGIN = 0.02  # out-of-fold F1 a policy must gain over the one that keeps more of the rules
+# the model adds a tag only when it is at least this sure: the rules already catch the clear wordings, and a
+# finding a trainee did not deserve ("you blamed the customer") costs more trust than a miss
+MIN_THRESHOLD = 0.3
+
+
+def _f1(y, pred):
+    tp = float((pred & (y == 1)).sum())
+    fp = float((pred & (y == 0)).sum())
+    fn = float((~pred & (y == 1)).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _best_policy(y, p, rules, vetoed):
+    """(policy, threshold, F1) for one tag on out-of-fold predictions. Policy "add": the rules' tag stands and
+    the model adds it above the threshold where the rules did not veto it; "decide": the model decides (it may
+    drop a rules' tag, for tags whose rules over-fire) but never adds one the rules vetoed: the traps the rules
+    judge ("No problem!" is not a refusal) stay the rules' call. The threshold and the policy with the best F1
+    win; 0.5 and "add" when a tag is too rare to tell."""
     if y.sum() < 3:
-        return 0.5
-    best, best_f = 0.5, -1.0
-    for th in np.arange(0.15, 0.86, 0.025):
-        pred = rules | ((p >= th) & ~vetoed)
-        tp = float((pred & (y == 1)).sum())
-        fp = float((pred & (y == 0)).sum())
-        fn = float((~pred & (y == 1)).sum())
-        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f > best_f + 1e-9:
-            best, best_f = float(th), f
-    return best
+        return "add", 0.5, _f1(y, rules)
+    best = {}
+    for th in np.arange(MIN_THRESHOLD, 0.86, 0.025):
+        above = p >= th
+        for policy, pred in (("add", rules | (above & ~vetoed)), ("decide", above & ~vetoed)):
+            f = _f1(y, pred)
+            if f > best.get(policy, (0.0, -1.0))[1] + 1e-9:
+                best[policy] = (float(th), f)
+    # the rules were written from real replies and handle traps the training files have few of: the model
+    # takes over more of a tag only where that is clearly better out of fold
+    chosen = "add"
+    if best["decide"][1] >= best["add"][1] + POLICY_MARGIN:
+        chosen = "decide"
+    return chosen, best[chosen][0], best[chosen][1]
 
 
-def train(detector, paths, C=4.0, min_df=2, folds=5, seed=13, progress=None):
+def _own_rules_only(vocab, tag):
+    """A column mask for one tag's model: the rules' verdicts on the other tags are left out, so the model
+    learns from the reply's words and its own tag's rule and cues, not from which tags tend to come
+    together ("Good morning, how can I help?" does not name anybody, however often greetings and names
+    are seen together)."""
+    mask = np.ones(len(vocab), np.float32)
+    for name, i in vocab.items():
+        if name.startswith("r:") and name[2:] != tag:
+            mask[i] = 0.0
+    return mask
+
+
+def _masked(X, mask):
+    from scipy.sparse import diags
+
+    return X @ diags(mask)
+
+
+def _column_mask(vocab, tag, own_rules_only):
+    return _own_rules_only(vocab, tag) if own_rules_only else np.ones(len(vocab), np.float32)
+
+
+def _out_of_fold(feats, Y, fold_of, C, min_df, own_rules_only, tick):
+    """Each row's probabilities from models that never saw its file."""
+    oof = np.zeros(Y.shape, np.float32)
+    for k in range(int(fold_of.max()) + 1):
+        tr, te = fold_of != k, fold_of == k
+        vocab = _vocab([f for f, m in zip(feats, tr) if m], min_df)
+        Xtr = _matrix([f for f, m in zip(feats, tr) if m], vocab)
+        Xte = _matrix([f for f, m in zip(feats, te) if m], vocab)
+        for j in range(len(TAGS)):
+            mask = _column_mask(vocab, TAGS[j], own_rules_only)
+            w, b = _fit(_masked(Xtr, mask), Y[tr, j], C)
+            oof[te, j] = 1.0 / (1.0 + np.exp(-(Xte @ (w * mask) + b)))
+            tick()
+    return oof
+
+
+def _fit_all(feats, Y, C, min_df, own_rules_only, tick):
+    """The final weights on every row; features whose every weight is tiny are dropped (they change no
+    decision) to keep the artefact small. Returns (feature names, W, bias)."""
+    vocab = _vocab(feats, min_df)
+    X = _matrix(feats, vocab)
+    W = np.zeros((len(vocab), len(TAGS)), np.float32)
+    bias = np.zeros(len(TAGS), np.float32)
+    for j in range(len(TAGS)):
+        mask = _column_mask(vocab, TAGS[j], own_rules_only)
+        w, bias[j] = _fit(_masked(X, mask), Y[:, j], C)
+        W[:, j] = w * mask
+        tick()
+    keep = np.abs(W).max(axis=1) >= 0.01
+    names = [n for n, i in sorted(vocab.items(), key=lambda kv: kv[1]) if keep[i]]
+    return names, W[keep], bias
+
+
+def train(detector, paths, C=4.0, min_df=2, progress=None, own_rules_only=True):
     """Fit the per-tag models on the rows of `paths`; returns a LinearTagger and a report dict."""
     rows = load_rows(paths)
     feats, found, vetoed = featurise(detector, rows)
     Y = np.array([[1 if t in r["tags"] else 0 for t in TAGS] for r in rows], dtype=np.int8)
     R = np.array([[t in f for t in TAGS] for f in found], dtype=bool)
     V = np.array([[t in v for t in TAGS] for v in vetoed], dtype=bool)
-    rng = np.random.RandomState(seed)
-    fold_of = rng.randint(0, folds, size=len(rows))
-    oof = np.zeros(Y.shape, np.float32)
-    steps = folds * len(TAGS) + len(TAGS)
-    done = 0
-    for k in range(folds):
-        tr, te = fold_of != k, fold_of == k
-        vocab = _vocab([f for f, m in zip(feats, tr) if m], min_df)
-        Xtr = _matrix([f for f, m in zip(feats, tr) if m], vocab)
-        Xte = _matrix([f for f, m in zip(feats, te) if m], vocab)
-        for j in range(len(TAGS)):
-            w, b = _fit(Xtr, Y[tr, j], C)
-            oof[te, j] = 1.0 / (1.0 + np.exp(-(Xte @ w + b)))
-            done += 1
-            if progress:
-                progress(done, steps)
-    thresholds = np.array([_best_threshold(Y[:, j], oof[:, j], R[:, j], V[:, j]) for j in range(len(TAGS))],
-                          np.float32)
-    vocab = _vocab(feats, min_df)
-    X = _matrix(feats, vocab)
-    W = np.zeros((len(vocab), len(TAGS)), np.float32)
-    bias = np.zeros(len(TAGS), np.float32)
-    for j in range(len(TAGS)):
-        W[:, j], bias[j] = _fit(X, Y[:, j], C)
-        done += 1
+    # one fold per training file: each file is one writer's brief, so its out-of-fold predictions come from a
+    # model that never saw that writer, as the product will meet writers it never saw
+    files = sorted({r["_file"] for r in rows})
+    fold_of = np.array([files.index(r["_file"]) for r in rows])
+    steps, done = (len(files) + 1) * len(TAGS), [0]
+
+    def tick():
+        done[0] += 1
         if progress:
-            progress(done, steps)
-    # features whose every weight is tiny change no decision: drop them to keep the artefact small
-    keep = np.abs(W).max(axis=1) >= 0.01
-    names = [n for n, i in sorted(vocab.items(), key=lambda kv: kv[1]) if keep[i]]
-    W = W[keep]
+            progress(done[0], steps)
+
+    oof = _out_of_fold(feats, Y, fold_of, C, min_df, own_rules_only, tick)
+    chosen = [_best_policy(Y[:, j], oof[:, j], R[:, j], V[:, j]) for j in range(len(TAGS))]
+    thresholds = np.array([c[1] for c in chosen], np.float32)
+    names, W, bias = _fit_all(feats, Y, C, min_df, own_rules_only, tick)
     meta = {
         "tags": list(TAGS),
         "trained_on": sorted(str(Path(p).name) for p in paths),
@@ -153,16 +213,14 @@ def train(detector, paths, C=4.0, min_df=2, folds=5, seed=13, progress=None):
         "rows": len(rows),
         "C": C,
         "min_df": min_df,
-        "folds": folds,
+        "folds": len(files),
         "features": len(names),
+        "policies": {t: c[0] for t, c in zip(TAGS, chosen)},
     }
     tagger = LinearTagger(tuple(TAGS), {n: i for i, n in enumerate(names)}, W, bias, thresholds, meta)
     report = {"rows": len(rows), "features": len(names), "oof_f1": {}}
     for j, t in enumerate(TAGS):
-        y, pred = Y[:, j], R[:, j] | ((oof[:, j] >= thresholds[j]) & ~V[:, j])
-        tp = int((pred & (y == 1)).sum())
-        fp = int((pred & (y == 0)).sum())
-        fn = int((~pred & (y == 1)).sum())
-        report["oof_f1"][t] = {"f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp else 0.0, "support": int(y.sum()),
-                               "threshold": round(float(thresholds[j]), 3)}
+        report["oof_f1"][t] = {"f1": round(chosen[j][2], 3), "support": int(Y[:, j].sum()),
+                               "threshold": round(float(thresholds[j]), 3), "policy": chosen[j][0],
+                               "rules_alone": round(_f1(Y[:, j], R[:, j]), 3)}
     return tagger, report

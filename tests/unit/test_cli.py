@@ -26,7 +26,7 @@ def test_tag_reads_stdin_and_writes_json_lines():
     out = [json.loads(l) for l in proc.stdout.decode().splitlines()]
     assert [o["id"] for o in out] == ["a", "b"]
     assert {"greeting", "offer_help"} <= set(out[0]["behaviors"])
-    assert out[1]["behaviors"] == ["blame"]
+    assert "blame" in out[1]["behaviors"] and not {"solution", "empathy", "apology"} & set(out[1]["behaviors"])
     for o in out:
         assert {s["behavior"] for s in o["spans"]} == set(o["behaviors"])
 

@@ -2,8 +2,8 @@
 get the tag, a `fail` reply must not. Each fail case is a trap the tag's resolver handles.
 
 The resolvers (the rules) must get every case right. The whole detector (rules and the learned model) keeps
-every tag the rules found: the model only adds tags, and never one whose cue the rules saw and rejected
-(the traps' figures for the whole detector are in bench/eval_behaviors.py)."""
+every tag the rules found, except for the few tags where training found the rules over-fire and gave the
+model the last word (its figures are in bench/eval_behaviors.py)."""
 
 from pathlib import Path
 
@@ -37,6 +37,9 @@ def test_fixture(rules, tag, kind, case):
 
 
 @pytest.mark.parametrize("tag, kind, case", [c for c in CASES if c.values[1] == "pass"])
-def test_the_learned_model_never_removes_what_the_rules_found(detector, tag, kind, case):
+def test_the_learned_model_keeps_what_the_rules_found(detector, tag, kind, case):
+    """Except for the tags training found the rules over-fire on (policy "decide" or "overrule")."""
+    if detector.model is not None and detector.model.policy(tag) != "add":
+        pytest.skip(f"the model has the last word on {tag}")
     got = detector.detect(case["text"], case.get("customer")).behaviors
     assert tag in got, f"{case['text']!r} -> {got}"

@@ -1,0 +1,86 @@
+"""The learned half of the detector: the committed model matches its data, scores are computed at run time
+exactly as in training, and every tag it adds points at words of the reply."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.detect import Detector
+from coach.detect.build import is_current, model_path, training_files
+from coach.detect.learned import LinearTagger, file_digest, reply_blocks
+
+ROOT = Path(__file__).resolve().parents[2]
+REPLIES = [
+    "Hi Sam, so sorry about the wait! I've refunded the duplicate charge; you'll see it within 3 working days.",
+    "ok",
+    "Look, the courier lost it, not us. Take it up with them.",
+    "Please hold while I check with our returns team. Thanks for your patience.",
+    "Your SO is pending ASN in WMS.",
+    "I promise it'll be there tomorrow, 100%.",
+    "Could you DM us your order number? We'll look into it straight away.",
+    "We can't change the fare once booked, but you can add flexibility for £15. Does that help?",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return LinearTagger.load(model_path())
+
+
+def test_the_committed_model_was_trained_on_the_current_data(model):
+    assert is_current(), ("data/behaviors changed since coach/detect/models/en.npz was trained; "
+                          "run `.venv/bin/coach data train-detector` and commit the model")
+    assert model.meta["data_digest"] == file_digest(training_files())
+    assert set(model.meta["policies"]) == set(model.tags)
+
+
+def test_run_time_scores_equal_the_training_features_times_the_weights(detector, model):
+    """The cached per-word path (learned.py) and the plain (feature, value) list training uses agree."""
+    for text in REPLIES:
+        blocks = detector.model_blocks(text, "Where is my order? It's late.")
+        by_training = model.bias.astype(np.float64).copy()
+        for name, value in blocks.weighted():
+            i = model.vocab.get(name)
+            if i is not None:
+                by_training += value * model.weights[i]
+        assert np.allclose(model.logits(blocks), by_training, atol=1e-4), text
+
+
+def test_blocks_are_scaled_to_unit_length():
+    blocks = reply_blocks(["we", "can", "help", "we"], ["We", "can", "help", "we"], {0}, ["offer_help"], [], "")
+    words = [v for n, v in blocks.weighted() if n[:2] in ("w:", "b:")]
+    assert math.isclose(sum(v * v for v in words), 1.0, rel_tol=1e-6)
+    assert "r:offer_help" in blocks.context and "k!none" in blocks.context
+
+
+def test_every_tag_the_model_adds_points_at_words_of_the_reply(detector):
+    rules = Detector(model=False)
+    added = 0
+    for path in sorted((ROOT / "data" / "noise").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:150]:
+            row = json.loads(line)
+            text = row["text"]
+            det = detector.detect(text, row.get("customer"))
+            ruled = set(rules.detect(text, row.get("customer")).behaviors)
+            for tag in det.behaviors:
+                spans = det.spans_of(tag)
+                assert spans, (tag, text)
+                for e in spans:
+                    assert text[e.start:e.end] == e.text and e.text.strip()
+                added += tag not in ruled
+    assert added > 0, "the model added no tag at all to 150 model replies: is it loaded?"
+
+
+def test_a_saved_model_loads_back_to_the_same_scores(tmp_path, model):
+    small = LinearTagger(model.tags, {"w:hello": 0, "r:greeting": 1},
+                         np.array([[0.5] * len(model.tags), [-0.25] * len(model.tags)], np.float32),
+                         np.zeros(len(model.tags), np.float32), np.full(len(model.tags), 0.5, np.float32),
+                         {"tags": list(model.tags), "policies": {}})
+    path = tmp_path / "m.npz"
+    small.save(path)
+    back = LinearTagger.load(path)
+    blocks = reply_blocks(["hello"], ["Hello"], {0}, ["greeting"], [], "")
+    assert np.allclose(back.logits(blocks), small.logits(blocks), atol=0.01)
