@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap
@@ -30,8 +30,15 @@ validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data
 	$(VENV)/bin/coach scenarios check
 	$(VENV)/bin/rasa data validate --domain bot/domain --data data/nlu data/rules --config config.yml
 
-eval: $(STAMP) ## behaviour detector quality (precision, recall, F1 per tag)
+eval: $(STAMP) ## detector quality per tag and session-score ordering: development and frozen sets apart
 	$(PY) bench/eval_behaviors.py
+	$(PY) bench/eval_sessions.py
+
+eval-sessions: $(STAMP) ## pairs of sessions ordered as a trainer did, and the demo company's score distribution
+	$(PY) bench/eval_sessions.py
+
+detector-model: $(STAMP) ## retrain the learned half of the detector on data/behaviors (after adding labelled replies)
+	$(VENV)/bin/coach data train-detector
 
 eval-nlu: $(STAMP) ## Rasa intent macro-F1 on the held-out split
 	$(PY) bench/eval_nlu.py
@@ -61,4 +68,4 @@ demo-data: $(STAMP) ## replace the database contents with the demo company
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: help install run demo test validate eval eval-nlu bench load train serve db-upgrade demo-data clean
+.PHONY: help install run demo test validate eval eval-sessions detector-model eval-nlu bench load train serve db-upgrade demo-data clean

@@ -14,7 +14,6 @@ from pathlib import Path
 from spacy.matcher import Matcher, PhraseMatcher
 
 from coach.detect.lexicon import expand
-from coach.standards.pack import read_yaml
 
 LEXICONS = Path(__file__).parent / "lexicons"
 SIDES = ("staff", "customer")
@@ -32,12 +31,19 @@ class Hit:
     text: str
 
 
+def _read(path: Path):
+    # imported here: coach.standards imports this module, so importing it first must not start there
+    from coach.standards.pack import read_yaml
+
+    return read_yaml(path, SignalError, what="a signals file")
+
+
 class SignalMatcher:
     """Matches the signals of one language on parsed texts. Build once; read-only afterwards."""
 
     def __init__(self, nlp, lang: str = "en", folder: Path = LEXICONS):
         path = folder / lang / "signals.yml"
-        doc = read_yaml(path, SignalError, what="a signals file")
+        doc = _read(path)
         data = doc.data
         if not isinstance(data, dict) or set(data) - set(SIDES):
             raise doc.error((), f"expected a mapping with the keys {', '.join(SIDES)}")
@@ -88,5 +94,5 @@ def signal_names(lang: str = "en", folder: Path = LEXICONS) -> dict[str, tuple[s
     path = folder / lang / "signals.yml"
     if not path.exists():
         return {side: () for side in SIDES}
-    data = read_yaml(path, SignalError, what="a signals file").data or {}
+    data = _read(path).data or {}
     return {side: tuple((data.get(side) or {}).keys()) for side in SIDES}

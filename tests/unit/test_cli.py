@@ -106,3 +106,11 @@ def test_demo_runs():
     proc = coach("demo")
     assert proc.returncode == 0
     assert proc.stdout.decode().count("Overall") == len(list(EXAMPLES.glob("*.json")))
+
+
+@pytest.mark.parametrize("module", ["coach.detect.signals", "coach.standards.engine", "coach.detect.training"])
+def test_core_modules_import_on_their_own(module):
+    """Each core module imports first in a fresh process (the signals module once only imported after
+    coach.standards, which imports it)."""
+    proc = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-500:]
