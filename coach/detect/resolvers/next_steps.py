@@ -5,18 +5,25 @@ from coach.detect.context import has_future, next_lower
 def resolve(ctx):
     """What happens next ("You'll get an email within 24 hours"); traps: "look forward", "in 3 days" with no future."""
     spans = [span for span in ctx.cues["next_steps"] if not _not_a_next_step(ctx, span)]
-    return spans + scheduled_future(ctx)
+    return spans + [span for span in scheduled_future(ctx) if not _looks_after_you(span.doc[span.start:span.end + 2])]
 
 
 def _not_a_next_step(ctx, span):
     first, last = span[0].lower_, span[-1].lower_
     if last == "look" and next_lower(span) in ("out", "forward"):
         return True  # "we look forward to", "look out for"
+    if _looks_after_you(span.doc[span.start:span.end + 2]):
+        return True  # "I'll be looking after you today" offers help; it plans nothing
     if last in ("be", "is", "are", "been") and not has_time(span.sent, ctx.words.time_words):
         return True  # "someone will be ..." with no time says nothing concrete
     if first in ("within", "in", "takes", "take", "allow") and not has_future(span.sent):
         return True  # "it was delivered in 3 days" looks back
     return first == "once" and not has_future(span.sent)
+
+
+def _looks_after_you(span):
+    words = [t.lower_ for t in span]
+    return any(words[k:k + 3] in (["look", "after", "you"], ["looking", "after", "you"]) for k in range(len(words)))
 
 
 def has_time(sent, time_words):
