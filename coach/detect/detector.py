@@ -247,18 +247,19 @@ class Detector:
 
     def _decide(self, ctx: Context, matched) -> None:
         """Per tag, as training chose on out-of-fold predictions: the rules' tag stands and the learned model
-        adds the tag where the rules found nothing and vetoed nothing ("add"); or, for a tag whose rules
-        over-fire, the model may also drop the rules' tag ("decide"). It never adds a tag the rules vetoed. Only
-        for a reply with words the model knows. An added tag's span is the sentence the model scores highest
+        adds the tag where the rules found nothing and vetoed nothing ("add"); for a tag whose rules over-fire,
+        the model also drops the rules' tag when it is nearly sure they are wrong ("decide"). It never adds a tag
+        the rules vetoed. Only for a reply with words the model knows. An added tag's span is the sentence the model scores highest
         for it; a kept tag keeps the rules' spans."""
         blocks = self._blocks(ctx, matched)
         if not self.model.knows(blocks):
             return  # "xxxxxxxx", a string of emoji: nothing the model learned from
-        tags, _ = self.model.decide(blocks)
+        tags, p = self.model.decide(blocks)
         lower = ctx.view.lower
         rules_found = set(ctx.found)
-        for tag in [t for t in rules_found if t not in tags and self.model.policy(t) == "decide"]:
-            del ctx.found[tag]  # a tag whose rules over-fire: the model may drop it
+        index = self.model.tags.index
+        for tag in [t for t in rules_found if p[index(t)] < self.model.drop_below(t)]:
+            del ctx.found[tag]  # a tag whose rules over-fire, and the model is nearly sure they did here
         added = [t for t in tags if t not in rules_found and not self.vetoed(t, matched, lower, rules_found)]
         if not added:
             return

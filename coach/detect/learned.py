@@ -222,6 +222,10 @@ class LinearTagger:
         """How the model and the rules decide a tag, as training chose: "add" or "decide"."""
         return self.meta.get("policies", {}).get(tag, "add")
 
+    def drop_below(self, tag: str) -> float:
+        """For a "decide" tag, the probability under which the model drops the rules' tag (0: never)."""
+        return float(self.meta.get("drop_below", {}).get(tag, 0.0))
+
     def knows(self, blocks: Blocks) -> bool:
         """Whether the reply has a word the model was trained on (otherwise its scores are its prior alone)."""
         get = self.vocab.get

@@ -4,9 +4,10 @@ Steps: the rules tag every training reply (their tags and cues become features);
 features seen in at least `min_df` replies; one L2-regularised logistic regression per tag (scikit-learn's
 liblinear, deterministic); out-of-fold probabilities (one fold per training file, that is per writer's brief, so each is predicted by a
 model that never saw its writer) choose
-each tag's threshold and policy for the decision the detector makes: "add" (the rules' tag stands, the model
-adds it above the threshold unless the rules vetoed it) or "decide" (the model alone, for tags whose rules
-over-fire), whichever maximises F1 there, never on a measurement set; the final
+each tag's thresholds and policy for the decision the detector makes: "add" (the rules' tag stands, the model
+adds it above the threshold unless the rules vetoed it) or "decide" (for tags whose rules over-fire, the model
+also drops a rules' tag it gives a probability below a low drop threshold), whichever maximises F1 there,
+never on a measurement set; the final
 model is fit on all the data and written, quantised, to coach/detect/models/<lang>.npz with the hashes of its
 inputs.
 """
@@ -106,27 +107,31 @@ def _f1(y, pred):
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+DROP_GRID = (0.05, 0.1, 0.15, 0.2, 0.25)
+
+
 def _best_policy(y, p, rules, vetoed):
-    """(policy, threshold, F1) for one tag on out-of-fold predictions. Policy "add": the rules' tag stands and
-    the model adds it above the threshold where the rules did not veto it; "decide": the model decides (it may
-    drop a rules' tag, for tags whose rules over-fire) but never adds one the rules vetoed: the traps the rules
-    judge ("No problem!" is not a refusal) stay the rules' call. The threshold and the policy with the best F1
-    win; 0.5 and "add" when a tag is too rare to tell."""
+    """(policy, add threshold, drop threshold, F1) for one tag on out-of-fold predictions. The rules' tag stands
+    and the model adds the tag at or above the add threshold where the rules found nothing and vetoed nothing
+    (policy "add"); for a tag whose rules over-fire, the model may also drop a rules' tag it is clearly against,
+    below the drop threshold (policy "decide"). The traps the rules judge ("No problem!" is not a refusal) stay
+    the rules' call, and a wording the rules caught is dropped only when the model is nearly sure it is wrong.
+    The thresholds with the best F1 win; 0.5 and "add" when a tag is too rare to tell."""
     if y.sum() < 3:
-        return "add", 0.5, _f1(y, rules)
+        return "add", 0.5, 0.0, _f1(y, rules)
     best = {}
     for th in np.arange(MIN_THRESHOLD, 0.86, 0.025):
-        above = p >= th
-        for policy, pred in (("add", rules | (above & ~vetoed)), ("decide", above & ~vetoed)):
+        added = rules | ((p >= th) & ~vetoed)
+        for drop in (0.0,) + DROP_GRID:
+            pred = added & ~(rules & (p < drop)) if drop else added
+            policy = "decide" if drop else "add"
             f = _f1(y, pred)
-            if f > best.get(policy, (0.0, -1.0))[1] + 1e-9:
-                best[policy] = (float(th), f)
+            if f > best.get(policy, (0.0, 0.0, -1.0))[2] + 1e-9:
+                best[policy] = (float(th), drop, f)
     # the rules were written from real replies and handle traps the training files have few of: the model
-    # takes over more of a tag only where that is clearly better out of fold
-    chosen = "add"
-    if best["decide"][1] >= best["add"][1] + POLICY_MARGIN:
-        chosen = "decide"
-    return chosen, best[chosen][0], best[chosen][1]
+    # drops their tags only where that is clearly better out of fold
+    chosen = "decide" if best["decide"][2] >= best["add"][2] + POLICY_MARGIN else "add"
+    return (chosen,) + best[chosen]
 
 
 def _own_rules_only(vocab, tag):
@@ -216,11 +221,13 @@ def train(detector, paths, C=4.0, min_df=2, progress=None, own_rules_only=True):
         "folds": len(files),
         "features": len(names),
         "policies": {t: c[0] for t, c in zip(TAGS, chosen)},
+        "drop_below": {t: c[2] for t, c in zip(TAGS, chosen)},
     }
     tagger = LinearTagger(tuple(TAGS), {n: i for i, n in enumerate(names)}, W, bias, thresholds, meta)
     report = {"rows": len(rows), "features": len(names), "oof_f1": {}}
     for j, t in enumerate(TAGS):
-        report["oof_f1"][t] = {"f1": round(chosen[j][2], 3), "support": int(Y[:, j].sum()),
+        report["oof_f1"][t] = {"f1": round(chosen[j][3], 3), "support": int(Y[:, j].sum()),
                                "threshold": round(float(thresholds[j]), 3), "policy": chosen[j][0],
+                               "drop_below": chosen[j][2],
                                "rules_alone": round(_f1(Y[:, j], R[:, j]), 3)}
     return tagger, report
