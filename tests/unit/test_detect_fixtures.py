@@ -38,7 +38,8 @@ def test_fixture(rules, tag, kind, case):
 
 @pytest.mark.parametrize("tag, kind, case", [c for c in CASES if c.values[1] == "pass"])
 def test_the_learned_model_keeps_what_the_rules_found(detector, tag, kind, case):
-    """Except for the tags training found the rules over-fire on (policy "decide" or "overrule")."""
+    """Except for the tags training found the rules over-fire on (policy "decide": the model may drop a rules' tag
+    it is nearly sure of)."""
     if detector.model is not None and detector.model.policy(tag) != "add":
         pytest.skip(f"the model has the last word on {tag}")
     got = detector.detect(case["text"], case.get("customer")).behaviors
