@@ -15,9 +15,10 @@ def _qualified_team(words, k):
 
 
 def _introduces(words, det):
-    """"I'm Felix from the support team": an introduction, not a hand-over."""
-    return any(x in ("i'm", "i", "from") for x in words[max(0, det - 3):det]) and "from" in words[max(0, det - 2):det] \
-        and any(x in ("i", "'m", "am", "this", "is", "name") for x in words[:det])
+    """"I'm Felix from the support team": an introduction, not a hand-over ("I've booked a callback, and Laura
+    from our billing team will call you" is one)."""
+    near = words[max(0, det - 5):det]
+    return "from" in words[max(0, det - 2):det] and any(x in ("i'm", "'m", "am", "this", "name") for x in near)
 
 
 def team_handover(ctx):
