@@ -220,6 +220,14 @@ def cmd_standards(args) -> int:
 
     pack = load_pack(args.pack)
     if args.action == "check":
+        from coach.standards import Scorer
+        from coach.standards.suggestions import pack_suggestion_problems
+
+        problems = pack_suggestion_problems(Scorer(pack, situations={}))
+        for problem in problems:
+            _err(f"standards pack error: {problem}")
+        if problems:
+            return 2
         print(f"{pack.path}: {len(pack.rules)} rules, version {pack.version}: ok")
         return 0
     for rule in pack.rules:
@@ -418,6 +426,11 @@ def cmd_scenarios(args) -> int:
                 print(f"{sc.id:<28} {sc.track:<10} {sc.channel:<6} difficulty {sc.difficulty}  hostility {sc.hostility}"
                       f"  {sc.title}")
         if args.action == "check":
+            problems = _scenario_suggestion_problems(scenarios, args.pack)
+            for problem in problems:
+                _err(problem)
+            if problems:
+                return 2
             tracks = sorted({sc.track for sc in scenarios.values()})
             print(f"{args.folder}: {len(scenarios)} scenarios ({', '.join(tracks)}): ok")
         return 0
@@ -441,6 +454,18 @@ def cmd_scenarios(args) -> int:
     print(f"outcome: {result['outcome'] or 'still going'}; mood {result['mood']:+.2f}; needs met: "
           f"{', '.join(result['needs_met']) or 'none'} of {', '.join(n.id for n in scenario.needs)}")
     return 0
+
+
+def _scenario_suggestion_problems(scenarios, pack_path):
+    """The scenarios' own suggestions (situation.suggestions) that name no rule of the pack or that the rule
+    itself would flag; the pack is loaded only when a scenario has suggestions."""
+    if not any(sc.situation.suggestions for sc in scenarios.values()):
+        return []
+    from coach.standards import Scorer, load_pack
+    from coach.standards.suggestions import scenario_suggestion_problems
+
+    scorer = Scorer(load_pack(pack_path), situations={})
+    return [p for sc in scenarios.values() for p in scenario_suggestion_problems(scorer, sc)]
 
 
 # -- coach data ----------------------------------------------------------------------------------
@@ -587,6 +612,8 @@ def build_parser():
     p.add_argument("--script", choices=("good", "poor"), default="good", help="play: tests/bot/scripts/<id>.yml")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--folder", type=Path, default=SCENARIOS)
+    p.add_argument("--pack", type=Path, default=DEFAULT_PACK,
+                   help="check: the standards pack the scenarios' suggestions are checked against")
     p.set_defaults(func=cmd_scenarios)
 
     for name in ("up", "serve"):

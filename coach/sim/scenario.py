@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coach.behaviors import POOR_PRACTICE, TAG_SET, TAGS
 from coach.standards.pack import read_yaml
-from coach.standards.situation import Situation, SituationError, parse_situation
+from coach.standards.situation import Situation, SituationError, parse_situation, suggestion_problems
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "bot" / "scenarios"
 TRACKS = ("phrasing", "telephone", "complaint")
@@ -242,8 +242,12 @@ def load_scenario(path: Path | str) -> Scenario:
              "hold_patience": _number(doc, p, "hold_patience", ("phone",), 5, 1800, required=False,
                                       default=dflt["hold_patience"]),
              "transfer_resolves": bool(p.get("transfer_resolves", channel == "phone"))}
+    raw_situation = d.get("situation")
+    if isinstance(raw_situation, dict):
+        for keys, msg in suggestion_problems(raw_situation.get("suggestions"))[:1]:
+            raise doc.error(("situation", "suggestions", *keys), msg)
     try:
-        situation = parse_situation(d.get("situation"), "situation")
+        situation = parse_situation(raw_situation, "situation")
     except SituationError as exc:
         keys = str(exc).split(":")[0].split(".")
         raise doc.error(tuple(int(k) if k.isdigit() else k for k in keys if k), str(exc).split(": ", 1)[-1]) from None

@@ -189,16 +189,25 @@ class Scorer:
         return checks.CHECKS[rule.type](rule, a, ctx)
 
     def _choose_suggestions(self, findings, a):
-        """Of a rule's suggestions, show the one closest to what the trainee was saying, so the better
-        phrasing reads as a rewrite of their reply rather than a stock line."""
+        """The better phrasing shown with each finding. The situation's own suggestions for a rule (the
+        scenario's, naming its real limits and options) come before the rule's, which fit any conversation;
+        of these, the one closest to what the trainee was saying is shown, so it reads as a rewrite of their
+        reply rather than a stock line. A substitution keeps its fix (the reply with the swap applied)."""
         rules = {r.id: r for r in self.pack.rules}
+        own = a.situation.suggestions
         for f in findings:
-            rule = rules[f.rule]
-            if f.fix is not None or f.turn is None or len(rule.suggestions) < 2:
+            options = own.get(f.rule)
+            if not options:
+                if f.fix is not None:
+                    continue  # the swap's own wording, which the fix applies
+                options = rules[f.rule].suggestions
+            if not options:
                 continue
-            said = _content_words(a.transcript.turns[f.turn].text)
-            if said:
-                f.suggestion = max(rule.suggestions, key=lambda sug: len(said & _content_words(sug)))
+            said = _content_words(a.transcript.turns[f.turn].text) if f.turn is not None else set()
+            if said and len(options) > 1:
+                f.suggestion = max(options, key=lambda sug: len(said & _content_words(sug)))
+            else:
+                f.suggestion = options[0]
 
     def _phrase_hits(self, a: Analysis):
         """Matches of the pack's own phrases and patterns, per rule: (turn, start, end, text)."""

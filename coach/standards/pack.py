@@ -358,6 +358,12 @@ def _load_rule(path: Path, names: Names) -> Rule:
         raise doc.error(("suggestions",), "expected a list of better phrasings (text)")
     if rtype not in ("substitution",) and not suggestions:
         raise doc.error(("suggestions",), "missing: give at least one better way to say or do it")
+    for n, text in enumerate(suggestions):
+        placeholder = re.search(r"\[[^\]]*\]", text)
+        if placeholder:
+            raise doc.error(("suggestions", n), f"{placeholder.group(0)!r} is a placeholder; write the phrasing as "
+                                                f"a trainee would say it in any conversation (\"your reference "
+                                                f"number\"), standards/README.md: Suggestions")
     applies = data.get("applies") or {}
     if not isinstance(applies, dict) or set(applies) - set(APPLIES):
         raise doc.error(("applies",), "expected a mapping with channel (list of chat/phone), complaint, public, "

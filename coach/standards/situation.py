@@ -1,5 +1,7 @@
 """The situation of a practice session, as the session-level standards need it: does the conversation start in
-public, must the staff member find out what the customer needs, and what may they offer.
+public, must the staff member find out what the customer needs, and what may they offer; and the better
+phrasings a scorecard shows for this situation (`suggestions`, rule id -> phrasings), which name its real
+limits and options where the pack's own suggestions must fit any conversation.
 
 It comes from the scenario file (`situation:`, bot/scenarios/README.md) and can be given or overridden by a
 transcript (`"situation": {...}`), so transcripts of sessions outside the product's scenarios are scored too.
@@ -8,11 +10,13 @@ transcript (`"situation": {...}`), so transcripts of sessions outside the produc
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Field, ValidationError, validator
 
 UNITS = ("%", "£", "$", "€")
+RULE_ID = re.compile(r"[A-Z]{2}[0-9]{3}")
+PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 
 
 class Offer(BaseModel):
@@ -45,10 +49,53 @@ class Situation(BaseModel):
     offers: List[Offer] = Field(default_factory=list)
     not_allowed: List[str] = Field(default_factory=list, description="promises this situation does not allow "
                                                                         "(phrase templates)")
+    suggestions: Dict[str, List[str]] = Field(default_factory=dict, description="rule id -> better phrasings for "
+                                                                               "this situation")
     track: Optional[str] = None
 
     class Config:
         extra = "forbid"
+
+    @validator("suggestions", pre=True)
+    def _suggestions(cls, v):
+        if v is None:
+            return {}
+        problems = suggestion_problems(v)
+        if problems:
+            keys, msg = problems[0]
+            raise ValueError(f"{'.'.join(str(k) for k in keys)}: {msg}" if keys else msg)
+        return {rid: [lines] if isinstance(lines, str) else list(lines) for rid, lines in v.items()}
+
+
+def suggestion_problems(value) -> list[tuple[tuple, str]]:
+    """What is wrong with a `suggestions` map (rule id -> list of phrasings): (key path, message) per problem.
+    Whether each id names a rule of the pack, and whether each phrasing passes that rule, needs the pack and
+    the scorer: coach.standards.suggestions checks that."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [((), f"expected a mapping of rule ids to lists of phrasings (CO017: [\"...\"]), "
+                     f"got {type(value).__name__}")]
+    out = []
+    for rid, lines in value.items():
+        if not isinstance(rid, str) or not RULE_ID.fullmatch(rid):
+            out.append(((rid,), f"{rid!r} is not a standard's id; expected two capital letters and three digits, "
+                                f"as in CO017 (coach standards list shows them all)"))
+            continue
+        if isinstance(lines, str):
+            lines = [lines]
+        if not isinstance(lines, list) or not lines:
+            out.append(((rid,), f"expected a list of one or more phrasings (text), got {lines!r}"))
+            continue
+        for n, line in enumerate(lines):
+            if not isinstance(line, str) or not line.strip():
+                out.append(((rid, n), f"expected a phrasing (text), got {line!r}"))
+            elif PLACEHOLDER.search(line):
+                out.append(((rid, n), f"{PLACEHOLDER.search(line).group(0)!r} is a placeholder; write the "
+                                      f"phrasing as the trainee would say it, with the situation's real details"))
+        if len(set(map(str, lines))) != len(lines):
+            out.append(((rid,), "the same phrasing is listed twice"))
+    return out
 
 
 class SituationError(ValueError):

@@ -147,6 +147,6 @@ def test_suggestion_is_the_one_closest_to_the_reply(scorer, pack):
     card = scorer.score(one_reply("Hold on."))
     finding = next(f for f in card.findings if f.rule == "CT012")
     assert "hold" in finding.suggestion.lower()
-    card = scorer.score(one_reply("Send me your order number."))
+    card = scorer.score(one_reply("Send me your reference number."))
     finding = next(f for f in card.findings if f.rule == "CT012")
-    assert "order number" in finding.suggestion
+    assert "send me your reference number" in finding.suggestion
