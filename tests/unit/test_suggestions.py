@@ -230,3 +230,28 @@ def test_a_rule_suggestion_with_a_placeholder_fails_at_load_time(tmp_path):
     path.write_text(path.read_text().replace(json.dumps(first), json.dumps("Could you send me your [order number]?")))
     with pytest.raises(PackError, match=re.escape(f"{path}:16: suggestions.0: '[order number]' is a placeholder")):
         load_pack(pack)
+
+
+WEAK_REPLIES = ["No.", "That's not possible, it's policy.", "You should have checked before ordering.",
+                "Someone will get back to you at some point.", "Bye."]
+
+
+@pytest.mark.parametrize("sid", sorted(SCENARIO_SET))
+def test_a_weak_session_of_every_scenario_is_shown_only_its_own_or_neutral_suggestions(scorer, sid):
+    """Every standard a weak trainee misses in a scenario gets a better phrasing that is the scenario's own
+    for that standard or the rule's own (which fits any conversation): nothing from another story."""
+    sc = SCENARIO_SET[sid]
+    turns = [{"speaker": "customer", "text": sc.openings[0]}]
+    for reply in WEAK_REPLIES:
+        turns += [{"speaker": "staff", "text": reply}, {"speaker": "customer", "text": "That doesn't help me."}]
+    card = scorer.score(parse_transcript({"channel": sc.channel, "scenario": sid, "turns": turns}))
+    rules = {r.id: r for r in PACK.rules}
+    assert len(card.findings) >= 5, f"{sid}: a weak session misses standards"
+    for f in card.findings:
+        if not f.suggestion or f.fix is not None:
+            continue
+        own = sc.situation.suggestions.get(f.rule, ())
+        allowed = set(own) if own else set(_rule_phrasings(rules[f.rule]))
+        assert f.suggestion in allowed, f"{sid} {f.rule}: {f.suggestion!r} is neither the scenario's nor the rule's"
+        if not own:
+            assert not STORY_WORDS.search(f.suggestion), f"{sid} {f.rule}: {f.suggestion!r}"
