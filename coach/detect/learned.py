@@ -219,8 +219,9 @@ class LinearTagger:
         return float(self._words_part(blocks)[tag])
 
     def policy(self, tag: str) -> str:
-        """How the model and the rules decide a tag, as training chose: "add" or "decide"."""
-        return self.meta.get("policies", {}).get(tag, "add")
+        """How the model and the rules decide a tag, as training chose: "decide" when the model may drop the
+        rules' tag (it has a drop threshold), else "add"."""
+        return "decide" if self.drop_below(tag) > 0 else "add"
 
     def drop_below(self, tag: str) -> float:
         """For a "decide" tag, the probability under which the model drops the rules' tag (0: never)."""

@@ -2,14 +2,13 @@
 
 Steps: the rules tag every training reply (their tags and cues become features); the vocabulary keeps
 features seen in at least `min_df` replies; one L2-regularised logistic regression per tag (scikit-learn's
-liblinear, deterministic); out-of-fold probabilities (one fold per training file, that is per writer's brief, so each is predicted by a
-model that never saw its writer) choose
-each tag's thresholds and policy for the decision the detector makes: "add" (the rules' tag stands, the model
-adds it above the threshold unless the rules vetoed it) or "decide" (for tags whose rules over-fire, the model
-also drops a rules' tag it gives a probability below a low drop threshold), whichever maximises F1 there,
-never on a measurement set; the final
-model is fit on all the data and written, quantised, to coach/detect/models/<lang>.npz with the hashes of its
-inputs.
+liblinear, deterministic); out-of-fold probabilities (one fold per training file, that is per writer's
+brief, so each row is predicted by a model that never saw its writer) choose each tag's thresholds and policy
+for the decision the detector makes: "add" (the rules' tag stands, the model adds it above the threshold
+unless the rules vetoed it) or "decide" (for tags whose rules over-fire, the model also drops a rules' tag it
+gives a probability below a low drop threshold), whichever maximises F-beta there, never on a measurement
+set; the final model is fit on all the data and written, quantised, to coach/detect/models/<lang>.npz with
+the hashes of its inputs.
 """
 
 from __future__ import annotations
@@ -144,15 +143,16 @@ def _best_policy(y, p, rules, vetoed, beta=1.0):
     return (chosen,) + best[chosen]
 
 
-def _own_rules_only(vocab, tag):
-    """A column mask for one tag's model: the rules' verdicts on the other tags are left out, so the model
-    learns from the reply's words and its own tag's rule and cues, not from which tags tend to come
-    together ("Good morning, how can I help?" does not name anybody, however often greetings and names
-    are seen together)."""
+def _column_mask(vocab, tag, own_rules_only):
+    """A column mask for one tag's model. With `own_rules_only`, the rules' verdicts on the other tags are left
+    out, so the model learns from the reply's words and its own tag's rule and cues, not from which tags tend
+    to come together ("Good morning, how can I help?" does not name anybody, however often greetings and
+    names are seen together)."""
     mask = np.ones(len(vocab), np.float32)
-    for name, i in vocab.items():
-        if name.startswith("r:") and name[2:] != tag:
-            mask[i] = 0.0
+    if own_rules_only:
+        for name, i in vocab.items():
+            if name.startswith("r:") and name[2:] != tag:
+                mask[i] = 0.0
     return mask
 
 
@@ -160,10 +160,6 @@ def _masked(X, mask):
     from scipy.sparse import diags
 
     return X @ diags(mask)
-
-
-def _column_mask(vocab, tag, own_rules_only):
-    return _own_rules_only(vocab, tag) if own_rules_only else np.ones(len(vocab), np.float32)
 
 
 def _out_of_fold(feats, Y, fold_of, C, min_df, own_rules_only, tick):

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, validator
 
 from coach.behaviors import TAG_SET, TAGS
+from coach.standards.situation import PLACEHOLDER
 
 CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
 SEVERITIES = ("info", "minor", "major", "critical")
@@ -359,7 +360,7 @@ def _load_rule(path: Path, names: Names) -> Rule:
     if rtype not in ("substitution",) and not suggestions:
         raise doc.error(("suggestions",), "missing: give at least one better way to say or do it")
     for n, text in enumerate(suggestions):
-        placeholder = re.search(r"\[[^\]]*\]", text)
+        placeholder = PLACEHOLDER.search(text)
         if placeholder:
             raise doc.error(("suggestions", n), f"{placeholder.group(0)!r} is a placeholder; write the phrasing as "
                                                 f"a trainee would say it in any conversation (\"your reference "
