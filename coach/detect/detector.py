@@ -27,6 +27,7 @@ from coach.detect.customer import ComplaintDetector
 from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.patterns import TokenPatterns, View
+from coach.detect.spellings import apply_spellings
 from coach.detect.resolvers import (
     apology, blame, check_resolution, closing, dismissive, empathy, greeting, hold_or_transfer, information_request,
     jargon, negative_phrasing, next_steps, offer_help, rude, risky_promise, self_identification, solution, thanks,
@@ -128,6 +129,9 @@ def build_nlp(language="en"):
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     nlp.add_pipe("sentencizer")
+    spellings = load_lexicon(language).spellings
+    if spellings:
+        apply_spellings(nlp, **spellings)
     return nlp
 
 

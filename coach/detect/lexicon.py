@@ -2,7 +2,8 @@
 
 A language folder holds words.yml (named word lists), phrases.yml (label -> brace templates),
 patterns.yml (label -> token patterns in spaCy's Matcher format) and customer.yml (complaint templates),
-and language.yml (the language's name). Adding a language needs only a new folder. A mistake in a file
+and language.yml (the language's name); spellings.yml (optional) says how hurried spellings read ("u" as
+"you"). Adding a language needs only a new folder. A mistake in a file
 stops the load with the file, the key and what would be right, e.g.
 "lexicons/en/patterns.yml: solution[3][0].LOWER.IN: unknown word list $solution_verb; known: ...".
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Literal, Optional, Union
 
@@ -20,9 +21,11 @@ import yaml
 from pydantic import BaseModel, StrictBool, StrictStr, ValidationError, root_validator
 
 from coach.behaviors import TAG_SET
+from coach.detect.spellings import SpellingsFile
 
 LEXICONS = Path(__file__).parent / "lexicons"
 FILES = ("language.yml", "words.yml", "phrases.yml", "patterns.yml", "customer.yml")
+OPTIONAL_FILES = ("spellings.yml",)  # hurried spellings read as words (coach/detect/spellings.py)
 
 # The word lists the resolvers and helpers read by name (words.<name>); every language must define them.
 WORD_LISTS = (
@@ -147,6 +150,7 @@ class Lexicon:
     patterns: dict  # label -> tuple of patterns; word lists resolved, FORMS still to expand
     complaints: tuple  # customer complaint templates
     files: tuple  # the files read, for the detector's version hash
+    spellings: dict = field(default_factory=dict)  # words, clitics, splits (split "before" lists resolved)
 
     def expanded(self, label):
         """Phrases of one label with every template expanded."""
@@ -186,8 +190,26 @@ def load_lexicon(code: str = "en") -> Lexicon:
     patterns = _patterns(folder, _parse(folder, "patterns.yml", PatternsFile).__root__, lists)
     complaints = _parse(folder, "customer.yml", CustomerFile).complaint
     _check_templates(_where(folder, "customer.yml"), {"complaint": complaints})
+    spellings = _spellings(folder, lists)
+    files = [folder / f for f in FILES] + [folder / f for f in OPTIONAL_FILES if (folder / f).is_file()]
     return Lexicon(code=code, name=language.name, words=WordLists(lists), lists=lists, phrases=phrases,
-                   patterns=patterns, complaints=tuple(complaints), files=tuple(folder / f for f in FILES))
+                   patterns=patterns, complaints=tuple(complaints), files=tuple(files), spellings=spellings)
+
+
+def _spellings(folder, lists):
+    """spellings.yml, if the language has one, with each split's parts checked and its $lists resolved."""
+    if not (folder / "spellings.yml").is_file():
+        return {}
+    where = _where(folder, "spellings.yml")
+    parsed = _parse(folder, "spellings.yml", SpellingsFile)
+    splits = {}
+    for typed, split in parsed.splits.items():
+        if "".join(split.into) != typed.lower() or len(split.into) < 2:
+            raise LexiconError(f"{where}: splits.{typed}.into: the parts {split.into} must spell {typed.lower()!r} "
+                               "in order, in two or more parts")
+        splits[typed.lower()] = {"into": split.into,
+                                 "before": _words(split.before, lists, where, f"splits.{typed}.before")}
+    return {"words": parsed.words, "clitics": parsed.clitics, "splits": splits}
 
 
 def _where(folder, filename):
