@@ -492,6 +492,10 @@ def cmd_data(args) -> int:
     from coach.detect.build import train_and_save
 
     report = train_and_save(extra=args.extra, progress=True)
+    _err(f"{'tag':<22} {'support':>7} {'rules':>6} {'+model':>6}  how (out of fold, one training file held out at a time)")
+    for tag, v in report["oof_f1"].items():
+        how = f"adds at p >= {v['threshold']:.2f}" + (f", drops below {v['drop_below']:.2f}" if v["drop_below"] else "")
+        _err(f"{tag:<22} {v['support']:>7} {v['rules_alone']:>6.3f} {v['f1']:>6.3f}  {how}")
     _err(f"trained on {report['rows']:,} replies from {len(report['files'])} files: {report['features']:,} features; "
          f"out-of-fold macro-F1 {report['oof_macro_f1']:.3f}; written to {report['path']}")
     return 0
