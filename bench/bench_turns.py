@@ -2,7 +2,7 @@
 
 Starts the Rasa server and the action server (a fresh SQLite database under var/bench, or DATABASE_URL
 with --database), then runs N concurrent virtual trainees for a fixed time. Each plays scenario scripts
-(tests/bot/scripts, well and poorly served in turn) through the same path as the panel, thinking
+(coach/sim/scripts, well and poorly served in turn) through the same path as the panel, thinking
 --think seconds between replies (5 s by default: a trainee reads the customer and types a sentence;
 --think 1 is a stress test far beyond what people type). A turn is measured from the staff message sent to the customer's reply
 received, which is after the turn has been committed to the database.

@@ -609,7 +609,7 @@ def build_parser():
     p = sub.add_parser("scenarios", help="check, list or play the customer scenarios (bot/scenarios)")
     p.add_argument("action", choices=("check", "list", "play"))
     p.add_argument("id", nargs="?", help="play: the scenario id")
-    p.add_argument("--script", choices=("good", "poor"), default="good", help="play: tests/bot/scripts/<id>.yml")
+    p.add_argument("--script", choices=("good", "poor"), default="good", help="play: coach/sim/scripts/<id>.yml")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--folder", type=Path, default=SCENARIOS)
     p.add_argument("--pack", type=Path, default=DEFAULT_PACK,
