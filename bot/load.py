@@ -1,4 +1,4 @@
-"""Virtual trainees for the load test (bench/load.py) and its short form in the tests (tests/ops).
+"""Virtual trainees for the load test (bench/load.py) and its short form in the tests (tests/system).
 
 A virtual trainee does what a trainee does in the panel, through the panel's own client
 (bot.client.PracticeClient): picks a scenario, plays one of its scripted conversations (coach/sim/scripts)

@@ -14,7 +14,7 @@ import requests
 from bot.servers import ROOT, VENV_BIN
 from coach.storage import Database
 from coach.storage import migrate
-from ops.support import free_port
+from system.support import free_port
 
 
 def _closed(port) -> bool:

@@ -13,7 +13,7 @@ from bot.client import PracticeClient
 from bot.servers import Servers
 from coach.storage import services as sv
 from coach.storage.scratch import scratch_database
-from ops.support import PG_ADMIN, free_port, seed_people
+from system.support import PG_ADMIN, free_port, seed_people
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Helpers of the ops tests: free ports, people, a private PostgreSQL server."""
+"""Helpers of the system tests: free ports, people, a private PostgreSQL server."""
 from __future__ import annotations
 
 import os

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.support import PG_BIN, REDIS_URL, PrivatePostgres
+from system.support import PG_BIN, REDIS_URL, PrivatePostgres
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from bot.servers import ROOT, Servers
 from coach import settings
 from coach.storage import Database, migrate
 from coach.storage import services as sv
-from ops.support import free_port, seed_people
+from system.support import free_port, seed_people
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
 SECRET_WORDS = "my card number is 4111 1111 1111 1111 and my email is anna.private@example.com"

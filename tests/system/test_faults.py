@@ -15,7 +15,7 @@ from coach.sim.customer import replay
 from coach.sim import load_scenarios
 from coach.storage import Database, migrate
 from coach.storage import services as sv
-from ops.support import free_port, seed_people
+from system.support import free_port, seed_people
 
 GOOD = [t if isinstance(t, str) else t["text"] for t in load.load_script("kept_waiting", "good")]
 
