@@ -151,7 +151,7 @@ def practice_overhead(db, who, turns=12):
     """What the practice page adds to a turn: the page run minus the practice server's answer time."""
     from streamlit.testing.v1 import AppTest
 
-    from bot.servers import Servers
+    from ops.servers import Servers
     from coach.sim.play import load_script
 
     token = uuid.uuid4().hex

@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.client import PracticeClient, PracticeError  # noqa: E402
-from bot.servers import Servers  # noqa: E402
 from coach.sim import load_scenarios  # noqa: E402
 from coach.sim.play import load_script  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
+from ops.servers import Servers  # noqa: E402
 
 
 def prepare(url: str, users: int) -> list[int]:

@@ -500,8 +500,8 @@ def cmd_data(args) -> int:
 # -- coach serve / practice -----------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
-    """`make run`: migrate, load the demo if empty, train if needed, run the Procfile with honcho (bot/run.py)."""
-    from bot.run import up
+    """`make run`: migrate, load the demo if empty, train if needed, run the Procfile with honcho (ops/run.py)."""
+    from ops.run import up
 
     only = [p.strip() for p in args.only.split(",") if p.strip()] if args.only else None
     return up(retrain=args.train, demo=not args.no_demo, only=only)

@@ -33,7 +33,7 @@ def bot_db(tmp_path_factory):
 @pytest.fixture(scope="session")
 def servers(bot_db):
     """The Rasa server and the action server, started for real on free loopback ports."""
-    from bot.servers import Servers
+    from ops.servers import Servers
 
     with Servers(database=bot_db.url, rasa_port=free_port(), action_port=free_port(),
                  token=uuid.uuid4().hex) as s:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 
-from bot.servers import free_port  # noqa: F401  (the tests import it from here)
+from ops.servers import free_port  # noqa: F401  (the tests import it from here)
 from coach.storage import Database
 from coach.storage import services as sv
 

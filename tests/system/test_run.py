@@ -11,9 +11,9 @@ import time
 
 import requests
 
-from bot.servers import ROOT, VENV_BIN
 from coach.storage import Database
 from coach.storage import migrate
+from ops.servers import ROOT, VENV_BIN
 from system.support import free_port
 
 

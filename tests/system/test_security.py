@@ -19,10 +19,10 @@ import pytest
 import requests
 
 from bot.client import MAX_MESSAGE, SIGNATURE_HEADER, PracticeClient, PracticeError, sign
-from bot.servers import ROOT, Servers
 from coach import settings
 from coach.storage import Database, migrate
 from coach.storage import services as sv
+from ops.servers import ROOT, Servers
 from system.support import free_port, seed_people
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")

@@ -42,7 +42,7 @@ def ui_db(tmp_path_factory, scorer):
 def ui_servers(ui_db):
     """The practice servers and the panel (a real Streamlit server, for the browser tests) on free loopback
     ports, on the demo database; the AppTest panel in this process is told where they are."""
-    from bot.servers import Servers
+    from ops.servers import Servers
 
     token = uuid.uuid4().hex
     with Servers(database=ui_db.url, rasa_port=free_port(), action_port=free_port(), token=token,

@@ -21,9 +21,9 @@ import time
 
 import requests
 
-from bot.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, wait_healthy, \
-    warm_up_actions, warm_up_rasa
 from coach import settings
+from ops.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, wait_healthy, \
+    warm_up_actions, warm_up_rasa
 
 CHECK_EVERY = 15  # seconds between health checks once everything is up
 

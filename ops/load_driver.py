@@ -1,4 +1,5 @@
-"""Virtual trainees for the load test (bench/load.py) and its short form in the tests (tests/system).
+"""The load driver: virtual trainees for the load test (bench/load.py) and its short form in the tests
+(tests/system/test_load.py, tests/system/test_scale_out.py).
 
 A virtual trainee does what a trainee does in the panel, through the panel's own client
 (bot.client.PracticeClient): picks a scenario, plays one of its scripted conversations (coach/sim/scripts)
