@@ -31,7 +31,8 @@ from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
 from ops import load_driver  # noqa: E402
 from ops.scratch import scratch_database  # noqa: E402
-from ops.servers import Servers, free_port, train  # noqa: E402
+from ops.servers import Servers, train  # noqa: E402
+from ops.wait import free_port  # noqa: E402
 
 TARGET_P95_MS = 500
 

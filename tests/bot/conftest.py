@@ -1,19 +1,13 @@
 """Bot tests: the actions with trackers from JSON against a real database, and the real servers."""
 
 import os
-import socket
 import uuid
 
 import pytest
 
 from coach.storage import Database, migrate
 from coach.storage import services as sv
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from ops.wait import free_port
 
 
 @pytest.fixture(scope="session")

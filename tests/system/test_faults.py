@@ -15,7 +15,8 @@ from coach.sim.play import load_script
 from coach.storage import Database, migrate
 from coach.storage import services as sv
 from ops.servers import Servers
-from system.support import free_port, seed_people
+from ops.wait import free_port
+from system.support import seed_people
 
 GOOD = [t if isinstance(t, str) else t["text"] for t in load_script("kept_waiting", "good")]
 

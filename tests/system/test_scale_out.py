@@ -14,7 +14,8 @@ from coach.storage import services as sv
 from ops import load_driver
 from ops.scratch import scratch_database
 from ops.servers import Servers
-from system.support import PG_ADMIN, free_port, seed_people
+from ops.wait import free_port
+from system.support import PG_ADMIN, seed_people
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,8 @@ from coach import settings
 from coach.storage import Database, migrate
 from coach.storage import services as sv
 from ops.servers import ROOT, Servers
-from system.support import free_port, seed_people
+from ops.wait import free_port
+from system.support import seed_people
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
 SECRET_WORDS = "my card number is 4111 1111 1111 1111 and my email is anna.private@example.com"

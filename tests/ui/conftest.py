@@ -2,7 +2,6 @@
 holding the demo company; the practice tests also start the real Rasa and action servers."""
 
 import os
-import socket
 import time
 import uuid
 from datetime import datetime, timezone
@@ -11,6 +10,7 @@ import pytest
 
 from coach.storage import Database, migrate
 from coach.storage import services as sv
+from ops.wait import free_port
 
 APP = "trainer_ui/app.py"
 
@@ -50,12 +50,6 @@ def ui_servers(ui_db):
         os.environ["COACH_RASA_URL"], os.environ["COACH_RASA_TOKEN"] = s.rasa_url, token
         yield s
         os.environ.pop("COACH_RASA_URL"), os.environ.pop("COACH_RASA_TOKEN")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def person(db, login) -> dict:
