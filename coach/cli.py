@@ -266,12 +266,7 @@ def cmd_db(args) -> int:
     db = _database(args)
     try:
         if args.action == "upgrade":
-            before = migrate.current_revision(db)
-            migrate.upgrade(db, args.revision or "head")
-            migrate.refresh_statistics(db)
-            after = migrate.current_revision(db)
-            print(f"{db!r}: schema {before or 'empty'} -> {after}" if before != after else
-                  f"{db!r}: schema already at {after}")
+            print(migrate.upgrade_and_report(db, args.revision or "head"))
         elif args.action == "downgrade":
             target = args.revision or "base"
             if target == "base" and not args.yes:
@@ -302,39 +297,12 @@ def cmd_db(args) -> int:
 
 
 def _demo_data(db, args):
-    import time
     from datetime import date
 
-    from coach.demo import load_demo
-    from coach.standards import Scorer, load_pack
-    from coach.storage import migrate
+    from coach.demo.install import install_demo
 
-    if args.reset:
-        migrate.downgrade(db, "base")
-    migrate.upgrade(db)
-    if args.if_empty:
-        from sqlalchemy import func, select
-
-        from coach.storage.models import Person
-
-        with db.reader() as uow:
-            people = uow.session.execute(select(func.count()).select_from(Person)).scalar()
-        if people:
-            print(f"{db!r} already holds {people} people; the demo company is not loaded again")
-            return 0
     anchor = date.fromisoformat(args.anchor) if args.anchor else None
-    scorer = Scorer(load_pack(args.pack))
-    started = time.monotonic()
-    print(f"loading the demo company into {db!r} ...", file=sys.stderr)
-    with _bar(None, "demo sessions") as bar:
-        counts = load_demo(db, scorer, seed=args.seed, anchor=anchor, on_progress=bar.update)
-    logins = counts.pop("logins")
-    migrate.refresh_statistics(db)
-    print(f"demo company loaded in {time.monotonic() - started:.1f} s: " +
-          ", ".join(f"{v} {k}" for k, v in counts.items()))
-    print("sign in as " + ", ".join(f"{logins[r]} ({r})" for r in ("trainee", "trainer", "manager", "admin")) +
-          f"; every demo password is {logins['password']!r}")
-    return 0
+    return install_demo(db, pack=args.pack, seed=args.seed, anchor=anchor, reset=args.reset, if_empty=args.if_empty)
 
 
 def _date_arg(value, name):
