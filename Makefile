@@ -54,7 +54,7 @@ load: $(STAMP) ## 50 virtual trainees for 3 minutes through the panel's client: 
 	$(PY) bench/load.py
 
 train: $(STAMP) ## train the Rasa model (only when data or config changed)
-	$(PY) -c "from bot.servers import train; print(train())"
+	$(PY) -c "from ops.servers import train; print(train())"
 
 serve: $(STAMP) ## like run, without loading the demo company
 	$(VENV)/bin/coach up --no-demo

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -31,16 +30,11 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
 from coach.storage.models import PracticeSession  # noqa: E402
+from ops.wait import free_port  # noqa: E402
 
 APP = str(ROOT / "trainer_ui" / "app.py")
 TARGET_PAGE_S = 1.5
 TARGET_TURN_MS = 100
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_db(kind: str, n: int, tmp: Path):
@@ -151,7 +145,7 @@ def practice_overhead(db, who, turns=12):
     """What the practice page adds to a turn: the page run minus the practice server's answer time."""
     from streamlit.testing.v1 import AppTest
 
-    from bot.servers import Servers
+    from ops.servers import Servers
     from coach.sim.play import load_script
 
     token = uuid.uuid4().hex

@@ -2,7 +2,7 @@
 
 Starts the Rasa server and the action server (a fresh SQLite database under var/bench, or DATABASE_URL
 with --database), then runs N concurrent virtual trainees for a fixed time. Each plays scenario scripts
-(tests/bot/scripts, well and poorly served in turn) through the same path as the panel, thinking
+(coach/sim/scripts, well and poorly served in turn) through the same path as the panel, thinking
 --think seconds between replies (5 s by default: a trainee reads the customer and types a sentence;
 --think 1 is a stress test far beyond what people type). A turn is measured from the staff message sent to the customer's reply
 received, which is after the turn has been committed to the database.
@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.client import PracticeClient, PracticeError  # noqa: E402
-from bot.servers import Servers  # noqa: E402
 from coach.sim import load_scenarios  # noqa: E402
 from coach.sim.play import load_script  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
+from ops.servers import Servers  # noqa: E402
 
 
 def prepare(url: str, users: int) -> list[int]:

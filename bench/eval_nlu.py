@@ -39,7 +39,7 @@ def main():
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from bot.servers import train
+    from ops.servers import train
     from coach.detect import shared_detector
 
     model = args.model or str(train(quiet=True))

@@ -6,8 +6,8 @@
 
 It starts the servers for real on loopback ports (a fresh database in a temporary folder unless
 --database is given; PostgreSQL URLs name a maintenance database in which a fresh one is created and
-dropped), creates the trainees, runs them (bot/load.py: scripted conversations with a think time between
-replies, as the panel sends them), prints progress every few seconds, then the figures: throughput,
+dropped), creates the trainees, runs them (the load driver, ops/load_driver.py: scripted conversations with
+a think time between replies, as the panel sends them), prints progress every few seconds, then the figures: throughput,
 turn latency p50/p95/p99, errors, and the exactly-once check of every turn against the database.
 Exit status 1 when the target is missed: no errors, nothing lost or duplicated, p95 under 500 ms.
 All traffic stays on 127.0.0.1; the run is bounded by --seconds and stops by itself.
@@ -27,11 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import load  # noqa: E402
-from bot.servers import Servers, free_port, train  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
-from coach.storage.scratch import scratch_database  # noqa: E402
+from ops import load_driver  # noqa: E402
+from ops.scratch import scratch_database  # noqa: E402
+from ops.servers import Servers, train  # noqa: E402
+from ops.wait import free_port  # noqa: E402
 
 TARGET_P95_MS = 500
 
@@ -80,10 +81,10 @@ def shift(args, db, folder: Path):
                 print(f"  {elapsed:5.0f} s  {len(tally.latencies_ms):6d} turns  {len(tally.errors):3d} errors",
                       flush=True)
 
-        tally, took = load.run([s.rasa_url for s in servers], token, people, args.seconds,
+        tally, took = load_driver.run([s.rasa_url for s in servers], token, people, args.seconds,
                                think=tuple(args.think), seed=args.seed, progress=progress)
         time.sleep(0.5)
-        problems = load.verify(db, tally)
+        problems = load_driver.verify(db, tally)
     finally:
         for s in servers:
             s.stop()

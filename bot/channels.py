@@ -10,7 +10,8 @@ a trainee, and what it sends is checked before Rasa's NLU sees it.
 - Rasa reads a message starting with "/" as an intent with entities ("/end_practice", '/start{"seed": 1}').
   Trainee text must never do that: control messages come only from the server side, through Rasa's
   token-protected HTTP API. The channel puts an invisible word joiner (U+2060) in front of such a message,
-  so NLU sees ordinary text; the actions take the mark off again before anything is stored or scored.
+  so NLU sees ordinary text; the actions take the mark off again before anything is stored or scored
+  (bot/payload_guard.py).
 - Times are the server's: the action takes each turn's time from its own clock (bot/actions/practice.py).
 """
 
@@ -18,28 +19,17 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.client import MAX_MESSAGE, SIGNATURE_HEADER, refusal, sign  # noqa: F401 (one definition, no Rasa)
+from bot.payload_guard import neutralise
 
 log = logging.getLogger(__name__)
-PAYLOAD_GUARD = "\u2060"
 MAX_SENDER = 120
-
-
-def neutralise(text: Optional[Text]) -> Optional[Text]:
-    if isinstance(text, str) and text.strip().startswith("/"):
-        return PAYLOAD_GUARD + text
-    return text
-
-
-def restore(text: Optional[Text]) -> Text:
-    text = text or ""
-    return text[len(PAYLOAD_GUARD):] if text.startswith(PAYLOAD_GUARD) else text
 
 
 def _error(status: int, message: str):

@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-import time
 import uuid
 
 import requests
 
 from coach.plaintext import unshowable
+from ops.wait import call_again
 
 MAX_MESSAGE = 2_000  # characters in one trainee message
 SIGNATURE_HEADER = "X-Coach-Signature"
@@ -126,15 +126,10 @@ class PracticeClient:
             meta = {"message_id": mid, **({} if t is None else {"t": t})}
             body = {"sender": self.conversation_id, "message": text, "metadata": meta}
             headers = {SIGNATURE_HEADER: sign(self.conversation_id, self.token or "")}
-            for attempt in range(self.retries + 1):
-                try:
-                    answer = self._answer(self._post("/webhooks/rest/webhook", body, headers=headers))
-                    self.last_message_id = mid
-                    break
-                except PracticeError as exc:
-                    if attempt == self.retries or not exc.retryable:
-                        raise
-                    time.sleep(0.5 * (attempt + 1))
+            answer = call_again(lambda: self._answer(self._post("/webhooks/rest/webhook", body, headers=headers)),
+                                retries=self.retries,
+                                worth_retrying=lambda exc: isinstance(exc, PracticeError) and exc.retryable)
+            self.last_message_id = mid
             self.pending = None
             return answer
 

@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.channels import restore
+from bot.payload_guard import restore
 from coach.behaviors import TAGS
 
 INDEX = {t: i for i, t in enumerate(TAGS)}

@@ -5,7 +5,7 @@ never appears on a command line (where `ps` would show it to every user of the m
 - listens on COACH_BIND (127.0.0.1) port COACH_RASA_PORT (5005); the HTTP API requires COACH_RASA_TOKEN;
 - the model is COACH_MODEL, else the one trained for the current data and configuration (`make train`);
 - endpoints.yml reads the action server, the tracker store and the lock store from the environment,
-  which bot/servers.py prepares (`server_env`).
+  which ops/servers.py prepares (`server_env`).
 Sanic's access log is off: it would write every request's URL, token parameter included, into the log.
 Requests are capped at 64 KB (Sanic's REQUEST_MAX_SIZE; 413 beyond): the panel's largest is a 2,000-character
 reply, and an oversized body must never reach NLU. The input channel (bot/channels.py) refuses longer
@@ -29,7 +29,7 @@ def argv(model: str) -> list[str]:
 
 
 def main():
-    from bot.servers import ROOT, model_file
+    from ops.servers import ROOT, model_file
 
     settings.private_files()
     model = os.environ.get("COACH_MODEL", "").strip() or str(model_file())

@@ -266,12 +266,7 @@ def cmd_db(args) -> int:
     db = _database(args)
     try:
         if args.action == "upgrade":
-            before = migrate.current_revision(db)
-            migrate.upgrade(db, args.revision or "head")
-            migrate.refresh_statistics(db)
-            after = migrate.current_revision(db)
-            print(f"{db!r}: schema {before or 'empty'} -> {after}" if before != after else
-                  f"{db!r}: schema already at {after}")
+            print(migrate.upgrade_and_report(db, args.revision or "head"))
         elif args.action == "downgrade":
             target = args.revision or "base"
             if target == "base" and not args.yes:
@@ -302,39 +297,12 @@ def cmd_db(args) -> int:
 
 
 def _demo_data(db, args):
-    import time
     from datetime import date
 
-    from coach.demo import load_demo
-    from coach.standards import Scorer, load_pack
-    from coach.storage import migrate
+    from coach.demo.install import install_demo
 
-    if args.reset:
-        migrate.downgrade(db, "base")
-    migrate.upgrade(db)
-    if args.if_empty:
-        from sqlalchemy import func, select
-
-        from coach.storage.models import Person
-
-        with db.reader() as uow:
-            people = uow.session.execute(select(func.count()).select_from(Person)).scalar()
-        if people:
-            print(f"{db!r} already holds {people} people; the demo company is not loaded again")
-            return 0
     anchor = date.fromisoformat(args.anchor) if args.anchor else None
-    scorer = Scorer(load_pack(args.pack))
-    started = time.monotonic()
-    print(f"loading the demo company into {db!r} ...", file=sys.stderr)
-    with _bar(None, "demo sessions") as bar:
-        counts = load_demo(db, scorer, seed=args.seed, anchor=anchor, on_progress=bar.update)
-    logins = counts.pop("logins")
-    migrate.refresh_statistics(db)
-    print(f"demo company loaded in {time.monotonic() - started:.1f} s: " +
-          ", ".join(f"{v} {k}" for k, v in counts.items()))
-    print("sign in as " + ", ".join(f"{logins[r]} ({r})" for r in ("trainee", "trainer", "manager", "admin")) +
-          f"; every demo password is {logins['password']!r}")
-    return 0
+    return install_demo(db, pack=args.pack, seed=args.seed, anchor=anchor, reset=args.reset, if_empty=args.if_empty)
 
 
 def _date_arg(value, name):
@@ -504,8 +472,8 @@ def cmd_data(args) -> int:
 # -- coach serve / practice -----------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
-    """`make run`: migrate, load the demo if empty, train if needed, run the Procfile with honcho (bot/run.py)."""
-    from bot.run import up
+    """`make run`: migrate, load the demo if empty, train if needed, run the Procfile with honcho (ops/run.py)."""
+    from ops.run import up
 
     only = [p.strip() for p in args.only.split(",") if p.strip()] if args.only else None
     return up(retrain=args.train, demo=not args.no_demo, only=only)
@@ -613,7 +581,7 @@ def build_parser():
     p = sub.add_parser("scenarios", help="check, list or play the customer scenarios (bot/scenarios)")
     p.add_argument("action", choices=("check", "list", "play"))
     p.add_argument("id", nargs="?", help="play: the scenario id")
-    p.add_argument("--script", choices=("good", "poor"), default="good", help="play: tests/bot/scripts/<id>.yml")
+    p.add_argument("--script", choices=("good", "poor"), default="good", help="play: coach/sim/scripts/<id>.yml")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--folder", type=Path, default=SCENARIOS)
     p.add_argument("--pack", type=Path, default=DEFAULT_PACK,

@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import runtime
-from bot.channels import restore
+from bot.payload_guard import restore
 from bot.client import refusal
 
 log = logging.getLogger(__name__)

@@ -14,13 +14,15 @@ import yaml
 from coach.sim.customer import CustomerSimulator
 from coach.sim.scenario import Scenario, ScenarioError
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "tests" / "bot" / "scripts"
+# each scenario's scripted sessions, a well-served and a poorly served one: the product plays them
+# (`coach scenarios play`, the load driver) and the tests use the same files
+SCRIPTS = Path(__file__).resolve().parent / "scripts"
 
 
 def load_script(scenario_id: str, which: str, folder: Path = SCRIPTS) -> list:
     path = folder / f"{scenario_id}.yml"
     if not path.exists():
-        raise ScenarioError(f"{path}: no test script for scenario {scenario_id!r}")
+        raise ScenarioError(f"{path}: no script for scenario {scenario_id!r}")
     with open(path, encoding="utf-8") as fh:
         doc = yaml.safe_load(fh)
     if not isinstance(doc, dict) or which not in doc or not isinstance(doc[which], list):

@@ -71,6 +71,18 @@ def upgrade(db: Database, revision: str = "head"):
     _run(db, command.upgrade, revision)
 
 
+def upgrade_and_report(db: Database, revision: str = "head") -> str:
+    """`coach db upgrade` (and `coach up`): migrate to `revision`, refresh the planner's statistics, and say
+    what changed."""
+    before = current_revision(db)
+    upgrade(db, revision)
+    refresh_statistics(db)
+    after = current_revision(db)
+    if before == after:
+        return f"{db!r}: schema already at {after}"
+    return f"{db!r}: schema {before or 'empty'} -> {after}"
+
+
 def refresh_statistics(db: Database):
     """Let the query planner know the table sizes (ANALYZE), so it picks the indexes the panel's queries
     need; PostgreSQL's autovacuum does this by itself later, SQLite never does."""

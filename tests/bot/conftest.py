@@ -1,19 +1,13 @@
 """Bot tests: the actions with trackers from JSON against a real database, and the real servers."""
 
 import os
-import socket
 import uuid
 
 import pytest
 
 from coach.storage import Database, migrate
 from coach.storage import services as sv
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from ops.wait import free_port
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +27,7 @@ def bot_db(tmp_path_factory):
 @pytest.fixture(scope="session")
 def servers(bot_db):
     """The Rasa server and the action server, started for real on free loopback ports."""
-    from bot.servers import Servers
+    from ops.servers import Servers
 
     with Servers(database=bot_db.url, rasa_port=free_port(), action_port=free_port(),
                  token=uuid.uuid4().hex) as s:

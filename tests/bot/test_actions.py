@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.practice import ActionCustomerTurn, ActionEndPractice, ActionStartPractice
-from bot.channels import PAYLOAD_GUARD, neutralise, restore
+from bot.payload_guard import PAYLOAD_GUARD, neutralise, restore
 from coach.storage import services as sv
 
 TRACKERS = Path(__file__).parent / "trackers"

@@ -4,7 +4,7 @@ must stay: the control intents have no NLU examples on purpose (trainee text mus
 import re
 import subprocess
 
-from bot.servers import ROOT, VENV_BIN, _env
+from ops.servers import ROOT, VENV_BIN, _env
 
 CONTROL = {"start_practice", "call_event", "end_practice"}
 

@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 
-from bot.servers import ROOT, VENV_BIN, _env, train
+from ops.servers import ROOT, VENV_BIN, _env, train
 
 
 def test_rasa_conversation_tests_pass(tmp_path):

@@ -2,7 +2,6 @@
 holding the demo company; the practice tests also start the real Rasa and action servers."""
 
 import os
-import socket
 import time
 import uuid
 from datetime import datetime, timezone
@@ -11,6 +10,7 @@ import pytest
 
 from coach.storage import Database, migrate
 from coach.storage import services as sv
+from ops.wait import free_port
 
 APP = "trainer_ui/app.py"
 
@@ -42,7 +42,7 @@ def ui_db(tmp_path_factory, scorer):
 def ui_servers(ui_db):
     """The practice servers and the panel (a real Streamlit server, for the browser tests) on free loopback
     ports, on the demo database; the AppTest panel in this process is told where they are."""
-    from bot.servers import Servers
+    from ops.servers import Servers
 
     token = uuid.uuid4().hex
     with Servers(database=ui_db.url, rasa_port=free_port(), action_port=free_port(), token=token,
@@ -50,12 +50,6 @@ def ui_servers(ui_db):
         os.environ["COACH_RASA_URL"], os.environ["COACH_RASA_TOKEN"] = s.rasa_url, token
         yield s
         os.environ.pop("COACH_RASA_URL"), os.environ.pop("COACH_RASA_TOKEN")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def person(db, login) -> dict:

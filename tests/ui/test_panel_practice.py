@@ -145,7 +145,7 @@ def test_a_drill_round_gives_instant_feedback(ui_db, signed_in):
 def test_the_practice_server_down_is_explained(ui_db, signed_in, monkeypatch):
     """The Rasa server is not running when the panel starts: the practice pages say so at once, and how to
     start it; pressing Start says it again instead of failing."""
-    from tests.ui.conftest import free_port
+    from ops.wait import free_port
 
     monkeypatch.setenv("COACH_RASA_URL", f"http://127.0.0.1:{free_port()}")
     for page in ("trainee/practise.py", "trainee/drill.py"):
@@ -163,7 +163,7 @@ def test_the_practice_server_down_is_explained(ui_db, signed_in, monkeypatch):
 
 
 def test_a_reply_the_server_did_not_take_is_kept_and_sent_again(ui_db, signed_in):
-    from tests.ui.conftest import free_port
+    from ops.wait import free_port
 
     at = signed_in("trainee", "trainee/practise.py")
     pick(at, "kept_waiting")

@@ -7,14 +7,14 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 
+import pytest
 import requests
 
-from bot.servers import ROOT, VENV_BIN
 from coach.storage import Database
 from coach.storage import migrate
-from ops.support import free_port
+from ops.servers import ROOT, VENV_BIN
+from ops.wait import free_port, wait_until
 
 
 def _closed(port) -> bool:
@@ -75,10 +75,10 @@ def test_coach_up_starts_everything_says_where_and_stops_on_ctrl_c(model, tmp_pa
     out = run.out
     assert rc in (0, 130, -signal.SIGINT), out[-3000:]
     assert "sending SIGTERM to rasa.1" in out and "rasa.1 stopped" in out
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not all(_closed(p) for p in ports.values()):
-        time.sleep(0.5)
-    assert all(_closed(p) for p in ports.values()), "a server still listens after Ctrl-C"
+    try:
+        wait_until(lambda: all(_closed(p) for p in ports.values()), timeout=30)
+    except TimeoutError:
+        pytest.fail("a server still listens after Ctrl-C")
 
 
 def test_coach_up_refuses_a_bad_setting_with_what_would_be_right(tmp_path):

@@ -2,20 +2,20 @@
 
 Everything is started for real on loopback: PostgreSQL (the machine's server, or a private one of the
 test's own for the restart test), Redis (the machine's, on a database number of its own), the Rasa
-servers, the action servers and the panel, each from the Procfile's line (bot/servers.py).
+servers, the action servers and the panel, each from the Procfile's line (ops/servers.py).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from ops.support import PG_BIN, REDIS_URL, PrivatePostgres
+from system.support import PG_BIN, REDIS_URL, PrivatePostgres
 
 
 @pytest.fixture(scope="session")
 def model():
     """The Rasa model for the current data (trained once if it is missing)."""
-    from bot.servers import train
+    from ops.servers import train
 
     return train(quiet=True)
 

@@ -5,7 +5,7 @@ assertion here."""
 import subprocess
 import sys
 
-from bot.servers import ROOT
+from ops.servers import ROOT
 
 
 def test_a_short_load_run_has_no_errors_and_records_every_turn_exactly_once(model):

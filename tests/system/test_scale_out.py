@@ -8,12 +8,14 @@ import pytest
 import redis
 import requests
 
-from bot import load
 from bot.client import PracticeClient
-from bot.servers import Servers
+from coach.sim.play import load_script
 from coach.storage import services as sv
-from coach.storage.scratch import scratch_database
-from ops.support import PG_ADMIN, free_port, seed_people
+from ops import load_driver
+from ops.scratch import scratch_database
+from ops.servers import Servers
+from ops.wait import free_port
+from system.support import PG_ADMIN, seed_people
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +68,7 @@ def test_a_conversation_moved_between_replicas_keeps_its_state_and_loses_no_turn
     urls = [a.rasa_url, b.rasa_url]
     c = PracticeClient(a.rasa_url, token=a.token)
     first = c.start(person_id=people[1], scenario="kept_waiting", seed=11)
-    script = load.load_script("kept_waiting", "good")
+    script = load_script("kept_waiting", "good")
     moods, sent = [first["mood"]], []
     for i, item in enumerate(script):
         text = item if isinstance(item, str) else item["text"]
@@ -97,10 +99,10 @@ def test_a_conversation_moved_between_replicas_keeps_its_state_and_loses_no_turn
 
 def test_many_conversations_spread_over_both_replicas_at_once_are_recorded_exactly_once(replicas):
     a, b, db, people = replicas
-    tally, took = load.run([a.rasa_url, b.rasa_url], a.token, people, seconds=25, think=(0.2, 1.0), seed=5)
+    tally, took = load_driver.run([a.rasa_url, b.rasa_url], a.token, people, seconds=25, think=(0.2, 1.0), seed=5)
     assert tally.errors == []
     assert len(tally.sent) >= len(people) and len(tally.latencies_ms) >= 40
-    assert load.verify(db, tally) == []
+    assert load_driver.verify(db, tally) == []
 
 
 def test_two_replies_of_one_conversation_at_the_same_moment_on_two_replicas_are_both_kept(replicas):

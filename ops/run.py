@@ -21,9 +21,10 @@ import time
 
 import requests
 
-from bot.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, wait_healthy, \
-    warm_up_actions, warm_up_rasa
 from coach import settings
+from ops.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, warm_up_actions, \
+    warm_up_rasa
+from ops.wait import wait_healthy
 
 CHECK_EVERY = 15  # seconds between health checks once everything is up
 
@@ -76,11 +77,36 @@ def _has_demo_logins() -> bool:
         db.dispose()
 
 
+def prepare_database(demo: bool) -> int:
+    """Migrate the database to the latest schema and, with `demo`, load the demo company if it is empty;
+    2, with the reason on stderr, when that cannot be done, as `coach db` would say it."""
+    from coach.demo.install import install_demo
+    from coach.sim import ScenarioError, SimulationError
+    from coach.standards import PackError
+    from coach.storage import Database, migrate
+    from coach.storage.errors import StorageError
+
+    _say("==> database: migrating to the latest schema")
+    db = None
+    try:
+        db = Database()
+        print(migrate.upgrade_and_report(db), flush=True)
+        if demo:
+            install_demo(db, if_empty=True)
+        return 0
+    except PackError as exc:
+        print(f"coach: standards pack error: {exc}", file=sys.stderr)
+    except (StorageError, ScenarioError, SimulationError) as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+    finally:
+        if db is not None:
+            db.dispose()
+    return 2
+
+
 def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = None) -> int:
     """The whole product; with `only` (some of PROCESSES), just those processes on this host, without
     migrating or loading the demo (a multi-host deployment migrates once, from one place)."""
-    from coach.cli import main as coach
-
     loaded = load_dotenv()
     if loaded:
         _say(f"==> settings from .env: {', '.join(sorted(loaded))}")
@@ -98,12 +124,8 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
         return 2
     names = list(only or PROCESSES)
     env["COACH_CHECK"] = ",".join(names)
-    if not only:
-        _say("==> database: migrating to the latest schema")
-        if coach(["db", "upgrade"]) != 0:
-            return 2
-        if demo and coach(["db", "demo", "--if-empty"]) != 0:
-            return 2
+    if not only and prepare_database(demo) != 0:
+        return 2
     env["COACH_DEMO_LOGINS"] = "1" if "panel" in names and _has_demo_logins() else ""
     if "rasa" in names and not os.environ.get("COACH_MODEL"):
         env["COACH_MODEL"] = str(train(force=retrain))  # prints its progress; nothing to do when it is current

@@ -19,11 +19,12 @@ import pytest
 import requests
 
 from bot.client import MAX_MESSAGE, SIGNATURE_HEADER, PracticeClient, PracticeError, sign
-from bot.servers import ROOT, Servers
 from coach import settings
 from coach.storage import Database, migrate
 from coach.storage import services as sv
-from ops.support import free_port, seed_people
+from ops.servers import ROOT, Servers
+from ops.wait import free_port
+from system.support import seed_people
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
 SECRET_WORDS = "my card number is 4111 1111 1111 1111 and my email is anna.private@example.com"

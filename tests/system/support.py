@@ -1,4 +1,4 @@
-"""Helpers of the ops tests: free ports, people, a private PostgreSQL server."""
+"""Helpers of the system tests: people, a private PostgreSQL server."""
 from __future__ import annotations
 
 import os
@@ -6,13 +6,11 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-
-from bot.servers import free_port  # noqa: F401  (the tests import it from here)
 from coach.storage import Database
 from coach.storage import services as sv
+from ops.wait import free_port
 
 PG_ADMIN = os.environ.get("COACH_TEST_POSTGRES", "postgresql:///postgres")
 REDIS_URL = os.environ.get("COACH_TEST_REDIS", "redis://127.0.0.1:6379/3")
@@ -70,11 +68,3 @@ class PrivatePostgres:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-
-def wait_for(predicate, timeout=30.0, every=0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return False

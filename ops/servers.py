@@ -19,6 +19,7 @@ import requests
 
 from coach import settings
 from coach.storage.db import database_url, make_url
+from ops.wait import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -27,31 +28,6 @@ LOGS = ROOT / "var" / "log"
 # what the model is made from: the configuration, the domain, the training data and the featurizer code
 TRAINING_INPUTS = [ROOT / "config.yml", ROOT / "bot" / "domain", ROOT / "data" / "nlu", ROOT / "data" / "rules",
                    ROOT / "bot" / "nlu.py"]
-
-
-def free_port() -> int:
-    """A free TCP port on loopback (for the tests and the benchmarks)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, what: str, timeout: float, ready=lambda r: r.ok, proc=None) -> float:
-    """Poll `url` until `ready(response)`; returns the seconds it took. Raises TimeoutError after `timeout`,
-    or RuntimeError at once if `proc` (the server's process, when we started it) has exited."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the {what} exited with {proc.returncode} while starting; see {proc.log_name}")
-        try:
-            if ready(requests.get(url, timeout=2)):
-                return time.monotonic() - started
-        except (requests.RequestException, ValueError):  # not listening yet, or not answering JSON yet
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"the {what} did not answer {url.split('?')[0]} within {timeout:.0f} s")
 
 
 def training_fingerprint() -> str:

@@ -1,7 +1,8 @@
-"""Virtual trainees for the load test (bench/load.py) and its short form in the tests (tests/ops).
+"""The load driver: virtual trainees for the load test (bench/load.py) and its short form in the tests
+(tests/system/test_load.py, tests/system/test_scale_out.py).
 
 A virtual trainee does what a trainee does in the panel, through the panel's own client
-(bot.client.PracticeClient): picks a scenario, plays one of its scripted conversations (tests/bot/scripts)
+(bot.client.PracticeClient): picks a scenario, plays one of its scripted conversations (coach/sim/scripts)
 reply by reply with a think time between replies, ends the session when the customer has not ended it,
 and starts the next, until the deadline. Every reply's latency, every error and every text sent is kept,
 so that afterwards `verify` can check the database: each reply sent and answered is recorded exactly once,

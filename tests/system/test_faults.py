@@ -8,16 +8,17 @@ import uuid
 
 import pytest
 
-from bot import load
 from bot.client import PracticeClient, PracticeError
-from bot.servers import Servers
 from coach.sim.customer import replay
 from coach.sim import load_scenarios
+from coach.sim.play import load_script
 from coach.storage import Database, migrate
 from coach.storage import services as sv
-from ops.support import free_port, seed_people
+from ops.servers import Servers
+from ops.wait import free_port
+from system.support import seed_people
 
-GOOD = [t if isinstance(t, str) else t["text"] for t in load.load_script("kept_waiting", "good")]
+GOOD = [t if isinstance(t, str) else t["text"] for t in load_script("kept_waiting", "good")]
 
 
 def recorded(db, sid):
