@@ -64,7 +64,7 @@ RESOLVERS = (
     ("solution", solution.alternatives_after_refusals),
 )
 _PLAN = tuple((tag, resolve, getattr(resolve, "cue_labels", None)) for tag, resolve in RESOLVERS)
-_VETO = {tag: frozenset((tag, *(cues or ()))) for tag, _, cues in _PLAN}
+_VETO = {tag: frozenset((tag, f"x-not-{tag}", *(cues or ()))) for tag, _, cues in _PLAN}
 # tags the model may not add to a reply whose negations the rules all judged harmless
 _JUDGED_BY_NEGATION = frozenset(("negative_phrasing", "dismissive"))
 
@@ -236,8 +236,9 @@ class Detector:
 
     def veto_labels(self, tag: str) -> frozenset:
         """The cue labels of a tag: when one matched and the tag's resolver rejected it ("no need to apologise",
-        "thanks to the update"), the rules have judged that wording and the model may not overrule them."""
-        return _VETO.get(tag, frozenset((tag,)))
+        "thanks to the update"), the rules have judged that wording and the model may not overrule them. A cue
+        labelled x-not-<tag> in the lexicon vetoes the tag outright ("that's our mistake" is not blame)."""
+        return _VETO.get(tag) or frozenset((tag, f"x-not-{tag}"))
 
     def vetoed(self, tag: str, matched, lower, found) -> bool:
         """Whether the rules judged this reply for the tag and found it not there: a cue of the tag matched; or

@@ -131,3 +131,13 @@ def test_other_languages_are_flagged_not_guessed(detector):
     assert det.behaviors == []
     assert det.warnings and "English" in det.warnings[0]
     assert detector.detect("No problem at all, I'll send it today.").warnings == []
+
+
+@pytest.mark.parametrize("text", [
+    "You should have been told about the price rise when you ordered. That's our mistake.",
+    "You shouldn't have had to chase us three times for this; I've booked the engineer for Monday.",
+])
+def test_owning_the_fault_is_never_read_as_blame_by_the_model_either(detector, text):
+    """An x-not-<tag> cue in the lexicon (here "you should have been told", "our mistake") vetoes the tag for the
+    learned model too, whatever its n-grams suggest."""
+    assert "blame" not in detector.detect(text).behaviors

@@ -4,7 +4,7 @@ from coach.detect.context import next_lower, overlaps
 
 def resolve(ctx):
     """Puts the fault elsewhere ("You entered the wrong address"); traps: "we lost it", "that's why I refunded you"."""
-    owned = ctx.cues["x-blame-owned"]
+    owned = ctx.cues["x-not-blame"]
     spans = []
     for span in ctx.cues["blame"] + ctx.cues["x-blame-you-did"]:
         if any(overlaps(span, o) for o in owned):
