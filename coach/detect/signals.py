@@ -17,6 +17,7 @@ from coach.detect.lexicon import expand
 
 LEXICONS = Path(__file__).parent / "lexicons"
 SIDES = ("staff", "customer")
+NOT_WITHIN = "!not_within"  # the matcher label of a signal's not_within phrases
 
 
 class SignalError(ValueError):
@@ -61,14 +62,17 @@ class SignalMatcher:
             self._phrases[side], self._patterns[side] = phrases, patterns
 
     def _add(self, doc, side, name, spec, phrases, patterns):
-        if not isinstance(spec, dict) or not (set(spec) <= {"phrases", "patterns"}) or not spec:
-            raise doc.error((side, name), "expected 'phrases' (brace templates) and/or 'patterns' (spaCy Matcher)")
-        templates = spec.get("phrases") or []
-        if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
-            raise doc.error((side, name, "phrases"), "expected a list of phrase templates (text)")
-        made = [self.nlp.make_doc(p) for t in templates for p in expand(t.lower())]
-        if made:
-            phrases.add(name, made)
+        if not isinstance(spec, dict) or not (set(spec) <= {"phrases", "patterns", "not_within"}) \
+                or not set(spec) & {"phrases", "patterns"}:
+            raise doc.error((side, name), "expected 'phrases' (brace templates) and/or 'patterns' (spaCy Matcher), "
+                                          "and optionally 'not_within' (phrases a hit inside of does not count)")
+        for key, label in (("phrases", name), ("not_within", name + NOT_WITHIN)):
+            templates = spec.get(key) or []
+            if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
+                raise doc.error((side, name, key), "expected a list of phrase templates (text)")
+            made = [self.nlp.make_doc(p) for t in templates for p in expand(t.lower())]
+            if made:
+                phrases.add(label, made)
         for i, pattern in enumerate(spec.get("patterns") or []):
             try:
                 patterns.add(name, [pattern])
@@ -79,10 +83,17 @@ class SignalMatcher:
         """Signal -> hits in a parsed text (the doc must have sentence boundaries for IS_SENT_START)."""
         strings = self.nlp.vocab.strings
         out: dict[str, list[Hit]] = {}
-        for match_id, s, e in list(self._phrases[side](doc)) + list(self._patterns[side](doc)):
+        found = [m for matcher in (self._phrases[side], self._patterns[side]) if len(matcher) for m in matcher(doc)]
+        matches = [(strings[m], s, e) for m, s, e in found]
+        excluded = {}
+        for name, s, e in matches:
+            if name.endswith(NOT_WITHIN):
+                excluded.setdefault(name[:-len(NOT_WITHIN)], []).append((s, e))
+        for name, s, e in matches:
+            if name.endswith(NOT_WITHIN) or any(a <= s and e <= b for a, b in excluded.get(name, ())):
+                continue  # "today" in "anything else I can help with today?" is no time to hold anyone to
             span = doc[s:e]
-            out.setdefault(strings[match_id], []).append(Hit(strings[match_id], span.start_char, span.end_char,
-                                                              span.text))
+            out.setdefault(name, []).append(Hit(name, span.start_char, span.end_char, span.text))
         return out
 
     def customer(self, text: str) -> dict[str, list[Hit]]:

@@ -1,0 +1,46 @@
+"""Signals as data: a signal's not_within phrases take back hits inside them, and a malformed spec is named."""
+
+import pytest
+
+from coach.detect import build_nlp
+from coach.detect.signals import SignalError, SignalMatcher
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp("en")
+
+
+@pytest.fixture(scope="module")
+def signals(nlp):
+    return SignalMatcher(nlp)
+
+
+def hits(signals, nlp, text, name, side="staff"):
+    return [h.text for h in signals.match(side, nlp(text)).get(name, [])]
+
+
+@pytest.mark.parametrize("text, times", [
+    ("Is there anything else I can help you with today?", []),
+    ("Thanks for calling us today, and enjoy your weekend!", []),
+    ("I'll ring you today before 4pm.", ["today", "4pm"]),
+    ("Anything else I can help with today? The engineer comes on Friday.", ["Friday"]),
+])
+def test_a_day_in_a_stock_phrase_is_no_time_given(signals, nlp, text, times):
+    assert hits(signals, nlp, text, "time_given") == times
+
+
+def test_not_within_is_data(tmp_path, nlp):
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "signals.yml").write_text(
+        "staff:\n  asap:\n    phrases: [soon]\n    not_within: ['see you soon']\ncustomer: {}\n", encoding="utf-8")
+    matcher = SignalMatcher(nlp, "xx", tmp_path)
+    assert hits(matcher, nlp, "It will be fixed soon.", "asap") == ["soon"]
+    assert hits(matcher, nlp, "See you soon!", "asap") == []
+
+
+def test_a_signal_with_only_not_within_is_refused(tmp_path, nlp):
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "signals.yml").write_text("staff:\n  asap:\n    not_within: [soon]\n", encoding="utf-8")
+    with pytest.raises(SignalError, match=r"staff.asap.*'phrases'.*'not_within'"):
+        SignalMatcher(nlp, "xx", tmp_path)
