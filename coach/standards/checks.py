@@ -276,9 +276,12 @@ def check_outcome(rule, a: Analysis, ctx):
     last_two = [i for i, t in enumerate(a.transcript.turns) if t.speaker == "customer" and i > first_staff][-2:]
     if not last_two:
         return None
-    if "satisfied" in a.customer_signals.get(last_two[-1], {}):
-        return []  # "That'll do. Thanks." ends well, whatever came before
     unhappy = set(rule.spec.get("unsatisfied", ()))
+    last = a.customer_signals.get(last_two[-1], {})
+    if "satisfied" in last:
+        happy_at = max(h.start for h in last["satisfied"])
+        if not any(h.start > happy_at for name in unhappy for h in last.get(name, ())):
+            return []  # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not
     for i in reversed(last_two):  # "That'll never arrive by Friday." / "No." ends badly too
         hits = [h for name in unhappy for h in a.customer_signals.get(i, {}).get(name, ())]
         if hits:
