@@ -101,7 +101,7 @@ class YamlDoc:
         for key in keys:
             if isinstance(node, yaml.MappingNode):
                 for k, v in node.value:
-                    if k.value == key:
+                    if k.value == str(key):
                         line = k.start_mark.line + 1
                         node = v
                         break

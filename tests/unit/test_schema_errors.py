@@ -1,0 +1,52 @@
+"""Malformed YAML files of every kind (award formula, badges, drill prompts, scenarios, standards packs) fail at
+load time with a message naming the file, the line of the offending key, the key path, what was wrong and what
+would be right: a wrong type, a missing key, an unknown key and a bad value each."""
+
+import re
+import shutil
+
+import pytest
+
+ROOT_MSG = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<where>[^ ]+): (?P<msg>.+)$", re.S)
+
+
+def _raises(error, load, path, where, message, line_has):
+    """`load(path)` raises `error` naming path, the line holding `line_has`, key path `where` and `message`."""
+    with pytest.raises(error) as err:
+        load(path)
+    m = ROOT_MSG.match(str(err.value))
+    assert m, str(err.value)
+    assert m["path"] == str(path) and m["where"] == where and message in m["msg"], str(err.value)
+    line = path.read_text(encoding="utf-8").splitlines()[int(m["line"]) - 1]
+    assert line_has in line, (line, str(err.value))
+
+
+def _edit(src, dst, old, new):
+    text = src.read_text(encoding="utf-8")
+    assert old in text, old
+    dst.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return dst
+
+
+# -- the award formula -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, where, message, line_has", [
+    ("cap: 100\n", "cap: [100]\n", "difficulty.cap", "expected a number from 1 to 100, got [100]", "cap:"),
+    ("  prior_weight: 10\n", "", "shrinkage", "missing required key 'prior_weight' (a number from 0 to 1000)",
+     "shrinkage:"),
+    ("excess_weight: 0.25\n", "excess_weight: 0.25\n  excess: 1\n", "farming.excess",
+     "unknown key; farming takes excess_weight, explain, max_share", "excess: 1"),
+    ("min_previous_sessions: 3", "min_previous_sessions: 2.5", "improvement.min_previous_sessions",
+     "expected a whole number from 1 to 1000, got 2.5", "min_previous_sessions:"),
+    ("exclude_channels: [drill]", "exclude_channels: drill", "eligibility.exclude_channels",
+     "expected a list of names (any of", "exclude_channels:"),
+    ("score:\n", "score: 3\nold_score:\n", "score", "got 3; expected a mapping with its settings", "score: 3"),
+])
+def test_a_malformed_award_formula(tmp_path, old, new, where, message, line_has):
+    from coach import recognition as rc
+
+    path = _edit(rc.DEFAULT_FORMULA, tmp_path / "award_formula.yml", old, new)
+    if new.startswith("score: 3"):  # the old block's explain text is now under an unknown key: take it out
+        text = path.read_text()
+        path.write_text(text[:text.index("old_score:")] + text[text.index("difficulty:"):])
+    _raises(rc.FormulaError, rc.load_formula, path, where, message, line_has)
