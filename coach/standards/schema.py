@@ -6,9 +6,9 @@ The models say what a file may hold; `validated()` turns the first thing wrong i
     rules/PH001-no-negatives.yml:7: severity: 'urgent' is not one of info, minor, major, critical
 
 A validator that knows which sub-key is wrong (an item of a list, a key of a mapping) raises `Problem(msg,
-*keys)`; a field's `description` says what is expected where a key is missing or of the wrong kind; a
-model's `Config.unknown_key` may word the unknown-key message (`{key}`, `{allowed}` in the model's order or
-`{sorted}`, `{parent}`: the mapping holding the key).
+*keys)`. A field's `description`, or its model's `Config.expected`, says what is expected where a key is
+missing or of the wrong kind; a model's `Config.unknown_key` may word the unknown-key message with `{key}`,
+`{allowed}` (in the model's order), `{sorted}` and `{parent}` (the mapping holding the key).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _message(model, data, err) -> tuple[tuple, str]:
     """(key path, message) of one pydantic error, in the project's words."""
     loc = tuple(p for p in err["loc"] if p != "__root__") + tuple((err.get("ctx") or {}).get("keys", ()))
     kind = err["type"]
-    _, field = _model_field(model, loc)
+    at, field = _model_field(model, loc)
     what = field.field_info.description if field is not None else None
     if kind == "value_error.missing":
         return loc[:-1], f"missing required key '{loc[-1]}'" + (f" ({what})" if what else "")
@@ -70,7 +70,8 @@ def _message(model, data, err) -> tuple[tuple, str]:
                                    parent=where)
     if kind.startswith("type_error"):
         value = _value(data, loc)
-        expected = what or _KINDS.get(kind.rsplit(".", 1)[-1], err["msg"])
+        expected = (what or getattr(getattr(at, "__config__", None), "expected", None)
+                    or _KINDS.get(kind.rsplit(".", 1)[-1], err["msg"]))
         return loc, f"expected {expected}, got {value!r}" if value is not _ANY else f"expected {expected}"
     return loc, err["msg"]
 

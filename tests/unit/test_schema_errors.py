@@ -50,3 +50,23 @@ def test_a_malformed_award_formula(tmp_path, old, new, where, message, line_has)
         text = path.read_text()
         path.write_text(text[:text.index("old_score:")] + text[text.index("difficulty:"):])
     _raises(rc.FormulaError, rc.load_formula, path, where, message, line_has)
+
+
+# -- badges ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, where, message, line_has", [
+    ("rule: {kind: count, n: 1, outcome: resolved}", "rule: [count, 1]", "badges.0.rule",
+     "expected a mapping with kind, n and optional filters", "rule: [count, 1]"),
+    ("    title: First resolved call\n", "", "badges.0", "missing required key 'title'", "id: first_resolved"),
+    ("  - id: first_resolved\n", "  - id: first_resolved\n    icon: star\n", "badges.0.icon",
+     "unknown key; expected id, title, description, rule", "icon: star"),
+    ("rule: {kind: count, n: 1, outcome: resolved}", "rule: {kind: count, n: 1, outcome: solved}",
+     "badges.0.rule.outcome", "'solved': expected one of resolved", "outcome: solved"),
+    ("rule: {kind: distinct_tracks, n: 3}", "rule: {kind: distinct_tracks, n: 3.5}", "badges.4.rule.n",
+     "expected a whole number from 1 (the target: N different tracks completed), got 3.5", "n: 3.5"),
+])
+def test_a_malformed_badges_file(tmp_path, old, new, where, message, line_has):
+    from coach import analytics as an
+
+    path = _edit(an.BADGES, tmp_path / "badges.yml", old, new)
+    _raises(an.BadgeError, an.load_badges, path, where, message, line_has)
