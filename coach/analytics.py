@@ -354,7 +354,8 @@ class _Badge(BaseModel):
     def badge(self) -> Badge:
         r = self.rule
         where = {k: getattr(r, k) for k in FILTERS if k in r.__fields_set__}
-        return Badge(self.id, self.title.strip(), self.description.strip(), r.kind, r.n, where, list(r.rule_ids), list(r.behaviors))
+        return Badge(self.id, self.title.strip(), self.description.strip(), r.kind, r.n, where, list(r.rule_ids),
+                     list(r.behaviors))
 
 
 class _BadgesFile(BaseModel):

@@ -16,7 +16,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 
 _KINDS = {"dict": "a mapping", "list": "a list", "str": "text", "integer": "a whole number", "float": "a number",
-          "bool": "true or false", "none": "nothing"}
+          "bool": "true or false", "tuple": "a list", "set": "a list",
+          "none": "nothing"}
 _ANY = object()
 
 

@@ -70,3 +70,31 @@ def test_a_malformed_badges_file(tmp_path, old, new, where, message, line_has):
 
     path = _edit(an.BADGES, tmp_path / "badges.yml", old, new)
     _raises(an.BadgeError, an.load_badges, path, where, message, line_has)
+
+
+# -- the phrase drill ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, where, message, line_has", [
+    ("    also_good:\n", "    also_good: 3\n    was_also_good:\n", "prompts.0.also_good",
+     "expected a list of answers that pass (text), got 3", "also_good: 3"),
+    ("    negative: \"We don't deliver on weekends.\"\n", "", "prompts.0", "missing required key 'negative' (text)",
+     "id: weekend_delivery"),
+    ("      - [deliver, delivers, delivery, deliveries, delivered, delivering]\n", "      - deliver\n",
+     "prompts.0.keys", "expected a list of groups, each a list of words or phrases (prompt weekend_delivery)",
+     "keys:"),
+    ("  - id: evening_delivery\n", "  - id: weekend_delivery\n", "prompts.1.id",
+     "'weekend_delivery' is used twice", "id: weekend_delivery"),
+])
+def test_a_malformed_drill_file(tmp_path, old, new, where, message, line_has):
+    from coach.sim.drill import PROMPTS, DrillError, load_prompts
+
+    path = _edit(PROMPTS, tmp_path / "prompts.yml", old, new)
+    _raises(DrillError, load_prompts, path, where, message, line_has)
+
+
+def test_the_drill_file_must_hold_prompts(tmp_path):
+    from coach.sim.drill import DrillError, load_prompts
+
+    path = tmp_path / "prompts.yml"
+    path.write_text("version: 1\nprompts: {}\n")
+    _raises(DrillError, load_prompts, path, "prompts", "expected 'prompts:' with a list of prompts", "prompts:")
