@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 _KINDS = {"dict": "a mapping", "list": "a list", "str": "text", "integer": "a whole number", "float": "a number",
           "bool": "true or false", "tuple": "a list", "set": "a list",
-          "none": "nothing"}
+          "not_allowed": "a value"}
 _ANY = object()
 
 

@@ -98,3 +98,29 @@ def test_the_drill_file_must_hold_prompts(tmp_path):
     path = tmp_path / "prompts.yml"
     path.write_text("version: 1\nprompts: {}\n")
     _raises(DrillError, load_prompts, path, "prompts", "expected 'prompts:' with a list of prompts", "prompts:")
+
+
+# -- scenarios -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, where, message, line_has", [
+    ("  patience: 8\n", "  patience: eight\n", "persona.patience", "expected a whole number from 2 to 50, got 'eight'",
+     "patience: eight"),
+    ("brief: >-\n", "brieff: >-\n", "(top)", "missing required key 'brief'", "id: kept_waiting"),
+    ("policy:\n", "policy: [refund]\nold_policy:\n", "policy", "expected a mapping, got ['refund']", "policy:"),
+    ("situation:", "situation:\n  colour: red\n  was:", "situation.colour", "unknown key; expected public, needs_finding",
+     "colour: red"),
+    ("    by: [apology, empathy]\n", "    by: [apology, sympathy]\n", "needs.0.by", "expected a list of behaviour tags",
+     "by: [apology, sympathy]"),
+])
+def test_a_malformed_scenario(tmp_path, old, new, where, message, line_has):
+    from coach.sim import SCENARIOS, ScenarioError, load_scenario
+
+    path = _edit(SCENARIOS / "kept_waiting.yml", tmp_path / "kept_waiting.yml", old, new)
+    _raises(ScenarioError, load_scenario, path, where, message, line_has)
+
+
+def test_a_transcript_situation_still_names_the_suggestion_at_fault():
+    from coach.standards.situation import SituationError, parse_situation
+
+    with pytest.raises(SituationError, match=r"^situation\.suggestions\.CO017\.0: '\[name\]' is a placeholder"):
+        parse_situation({"suggestions": {"CO017": ["Hello [name]."]}}, "situation")
