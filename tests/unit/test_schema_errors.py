@@ -107,8 +107,8 @@ def test_the_drill_file_must_hold_prompts(tmp_path):
      "patience: eight"),
     ("brief: >-\n", "brieff: >-\n", "(top)", "missing required key 'brief'", "id: kept_waiting"),
     ("policy:\n", "policy: [refund]\nold_policy:\n", "policy", "expected a mapping, got ['refund']", "policy:"),
-    ("situation:", "situation:\n  colour: red\n  was:", "situation.colour", "unknown key; expected public, needs_finding",
-     "colour: red"),
+    ("situation:", "situation:\n  colour: red\n  was:", "situation.colour",
+     "unknown key; expected public, needs_finding", "colour: red"),
     ("    by: [apology, empathy]\n", "    by: [apology, sympathy]\n", "needs.0.by", "expected a list of behaviour tags",
      "by: [apology, sympathy]"),
 ])
@@ -124,3 +124,49 @@ def test_a_transcript_situation_still_names_the_suggestion_at_fault():
 
     with pytest.raises(SituationError, match=r"^situation\.suggestions\.CO017\.0: '\[name\]' is a placeholder"):
         parse_situation({"suggestions": {"CO017": ["Hello [name]."]}}, "situation")
+
+
+# -- standards packs -------------------------------------------------------------------------------
+
+@pytest.fixture
+def pack_copy(tmp_path):
+    from coach.standards import DEFAULT_PACK
+
+    dst = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, dst)
+    return dst
+
+
+@pytest.mark.parametrize("rid, old, new, where, message, line_has", [
+    ("CT011", "  max_seconds: 60", "  max_seconds: a minute", "timing.max_seconds",
+     "expected a positive number of seconds, got 'a minute'", "max_seconds:"),
+    ("CT001", "  behaviors: [greeting]\n", "", "require", "missing required key 'behaviors'", "require:"),
+    ("CO010", "applies: {complaint: true}", "applies: {complaint: true, shift: night}", "applies.shift",
+     "unknown key; expected channel (list of chat/phone), complaint", "applies:"),
+    ("PH011", "  then: [solution, hold_or_transfer, next_steps]", "  then: [solution, fixing]", "conditional.then",
+     "unknown behaviour tag or signal(s) fixing", "then:"),
+    ("CO008", "steps: [[empathy, apology], [solution], [next_steps]]", "steps: [[empathy], [solve]]",
+     "sequence.steps.1", "unknown behaviour tag or signal(s) solve", "steps:"),
+    ("PH001", "type: avoid", "type: avert", "type", "'avert' is not one of avoid, substitution", "type: avert"),
+])
+def test_a_malformed_rule_file(pack_copy, rid, old, new, where, message, line_has):
+    from coach.standards import PackError, load_pack
+
+    path = next((pack_copy / "rules").rglob(f"{rid}-*.yml"))
+    _edit(path, path, old, new)
+    _raises(PackError, lambda p: load_pack(pack_copy), path, where, message, line_has)
+
+
+@pytest.mark.parametrize("old, new, where, message, line_has", [
+    ("  repeat_max: 3\n", "  repeat_max: many\n", "scoring.repeat_max", "expected a number, got 'many'", "repeat_max:"),
+    ("  half_life: 60\n", "  half_life: 60\n  half_lives: 2\n", "scoring.half_lives",
+     "unknown key; expected severity_factors, repeat_share, repeat_max, half_life, category_weights", "half_lives:"),
+    ("language: en\n", "", "(top)", "missing required key 'language' (text)", "id: en-default"),
+    ("  repeat_share: 0.5\n", "  repeat_share: 5\n", "scoring.repeat_share", "less than or equal to 2",
+     "repeat_share:"),
+])
+def test_a_malformed_pack_manifest(pack_copy, old, new, where, message, line_has):
+    from coach.standards import PackError, load_pack
+
+    path = _edit(pack_copy / "pack.yml", pack_copy / "pack.yml", old, new)
+    _raises(PackError, lambda p: load_pack(pack_copy), path, where, message, line_has)
