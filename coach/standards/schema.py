@@ -14,10 +14,10 @@ missing or of the wrong kind; a model's `Config.unknown_key` may word the unknow
 from __future__ import annotations
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import SHAPE_SINGLETON
 
 _KINDS = {"dict": "a mapping", "list": "a list", "str": "text", "integer": "a whole number", "float": "a number",
-          "bool": "true or false", "tuple": "a list", "set": "a list",
-          "not_allowed": "a value"}
+          "bool": "true or false", "tuple": "a list", "set": "a list", "not_allowed": "a value"}
 _ANY = object()
 
 
@@ -36,7 +36,7 @@ def _model_field(model, loc):
         fields = {f.alias: f for f in model.__fields__.values()} if _is_model(model) else {}
         if part in fields:
             field, model = fields[part], fields[part].type_
-        elif not isinstance(part, int) and not (field is not None and field.shape != 1):
+        elif not isinstance(part, int) and not (field is not None and field.shape != SHAPE_SINGLETON):
             return model, None  # a key of a mapping that is not a model's field
     return model, field
 
