@@ -15,11 +15,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any, List
 
+from pydantic import BaseModel, Field, root_validator, validator
 from sqlalchemy import String, and_, case, cast, distinct, func, literal_column, or_, select, union_all
 
 from coach.behaviors import TAG_SET, TAGS
 from coach.standards.pack import read_yaml
+from coach.standards.schema import Problem, validated
 from coach.storage import services as sv
 from coach.storage.errors import InvalidRecord
 from coach.storage.models import (OUTCOMES, FindingRecord, Person, PracticeSession, Review, ReviewVerdict,
@@ -246,62 +249,134 @@ class Badge:
                 and ("scenario" not in w or s["scenario_id"] == w["scenario"]))
 
 
-def _badge(doc, i, b) -> Badge:
-    keys = ("badges", i)
-    if not isinstance(b, dict):
-        raise doc.error(keys, "expected a mapping with id, title, description and rule")
-    for key in ("id", "title", "description"):
-        if key not in b:
-            raise doc.error(keys, f"missing required key '{key}' (every badge has an id, a title and a description)")
-        if not isinstance(b[key], str) or not b[key].strip():
-            raise doc.error((*keys, key), f"expected non-empty text, got {b[key]!r}")
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", b["id"]):
-        raise doc.error((*keys, "id"), f"{b['id']!r}: use lower-case letters, digits and _, e.g. first_resolved")
-    unknown = set(b) - {"id", "title", "description", "rule"}
-    if unknown:
-        raise doc.error((*keys, sorted(unknown)[0]), f"unknown key(s) {', '.join(sorted(unknown))}; "
-                                                     f"expected id, title, description, rule")
-    rule = b.get("rule")
-    keys = (*keys, "rule")
-    if not isinstance(rule, dict):
-        raise doc.error(keys, "expected a mapping with kind, n and optional filters, e.g. {kind: count, n: 10, "
-                              "track: complaint, outcome: resolved}")
-    kind = rule.get("kind")
-    if kind not in KINDS:
-        raise doc.error((*keys, "kind"), f"{kind!r} is not one of {', '.join(KINDS)}")
-    n = rule.get("n")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise doc.error((*keys, "n"), f"expected a whole number from 1 (the target: {KINDS[kind]}), got {n!r}")
-    allowed = set(FILTERS) | {"kind", "n"} | ({"rule_ids", "behaviors"} if kind == "streak_without" else set())
-    unknown = set(rule) - allowed
-    if unknown:
-        raise doc.error((*keys, sorted(unknown)[0]),
-                        f"unknown key(s) {', '.join(sorted(unknown))} for kind {kind}; expected "
-                        f"{', '.join(sorted(allowed - {'kind'}))}")
-    where = {k: rule[k] for k in FILTERS if k in rule}
-    checks = {"track": (lambda v: v in TRACKS, f"one of {', '.join(TRACKS)}"),
-              "outcome": (lambda v: v in OUTCOMES, f"one of {', '.join(OUTCOMES)}"),
-              "min_score": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100,
-                            "a whole number from 0 to 100"),
-              "difficulty": (lambda v: v in (1, 2, 3) and not isinstance(v, bool), "1, 2 or 3"),
-              "scenario": (lambda v: isinstance(v, str) and v.strip(), "a scenario id, e.g. kept_waiting")}
-    for k, v in where.items():
-        ok, expected = checks[k]
+_FILTER_CHECKS = {
+    "track": (lambda v: v in TRACKS, f"one of {', '.join(TRACKS)}"),
+    "outcome": (lambda v: v in OUTCOMES, f"one of {', '.join(OUTCOMES)}"),
+    "min_score": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100,
+                  "a whole number from 0 to 100"),
+    "difficulty": (lambda v: v in (1, 2, 3) and not isinstance(v, bool), "1, 2 or 3"),
+    "scenario": (lambda v: isinstance(v, str) and v.strip(), "a scenario id, e.g. kept_waiting"),
+}
+
+
+class _BadgeRule(BaseModel):
+    """A badge's rule: kind, target n, the optional filters, and for streak_without what breaks the streak."""
+
+    kind: str
+    n: int = Field(..., description="a whole number from 1: the target")
+    track: Any = None
+    outcome: Any = None
+    min_score: Any = None
+    difficulty: Any = None
+    scenario: Any = None
+    rule_ids: list = Field(default_factory=list)
+    behaviors: list = Field(default_factory=list)
+
+    class Config:
+        extra = "forbid"
+
+    @root_validator(pre=True)
+    def _keys_of_kind(cls, rule):
+        kind = rule.get("kind")
+        allowed = set(FILTERS) | {"kind", "n"} | ({"rule_ids", "behaviors"} if kind == "streak_without" else set())
+        unknown = sorted(set(rule) - allowed)
+        if kind in KINDS and unknown:
+            raise Problem(f"unknown key(s) {', '.join(unknown)} for kind {kind}; expected "
+                          f"{', '.join(sorted(allowed - {'kind'}))}", unknown[0])
+        return rule
+
+    @validator("kind", pre=True)
+    def _kind(cls, kind):
+        if kind not in KINDS:
+            raise ValueError(f"{kind!r} is not one of {', '.join(KINDS)}")
+        return kind
+
+    @validator("n", pre=True)
+    def _n(cls, n, values):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            target = KINDS.get(values.get("kind"), "the number to reach")
+            raise ValueError(f"expected a whole number from 1 (the target: {target}), got {n!r}")
+        return n
+
+    @validator(*FILTERS, pre=True)
+    def _filter(cls, v, field):
+        ok, expected = _FILTER_CHECKS[field.name]
         if not ok(v):
-            raise doc.error((*keys, k), f"{v!r}: expected {expected}")
-    rule_ids, behaviors = rule.get("rule_ids", []), rule.get("behaviors", [])
-    if kind == "streak_without":
-        if not rule_ids and not behaviors:
-            raise doc.error(keys, "a streak_without badge needs rule_ids (standards, e.g. [CO010]) and/or "
-                                  "behaviors (behaviour tags, e.g. [blame])")
-        if not isinstance(rule_ids, list) or not all(isinstance(r, str) and re.fullmatch(r"[A-Z]{2}\d{3}", r)
-                                                     for r in rule_ids):
-            raise doc.error((*keys, "rule_ids"), f"expected a list of rule ids like CO010, got {rule_ids!r}")
-        if not isinstance(behaviors, list) or not all(isinstance(t, str) and t in TAG_SET for t in behaviors):
-            raise doc.error((*keys, "behaviors"), f"expected a list of behaviour tags ({', '.join(TAGS)}), "
-                                                  f"got {behaviors!r}")
-    return Badge(b["id"], b["title"].strip(), b["description"].strip(), kind, n, where, list(rule_ids),
-                 list(behaviors))
+            raise ValueError(f"{v!r}: expected {expected}")
+        return v
+
+    @validator("rule_ids", pre=True)
+    def _rule_ids(cls, v):
+        if not isinstance(v, list) or not all(isinstance(r, str) and re.fullmatch(r"[A-Z]{2}\d{3}", r) for r in v):
+            raise ValueError(f"expected a list of rule ids like CO010, got {v!r}")
+        return v
+
+    @validator("behaviors", pre=True)
+    def _behaviors(cls, v):
+        if not isinstance(v, list) or not all(isinstance(t, str) and t in TAG_SET for t in v):
+            raise ValueError(f"expected a list of behaviour tags ({', '.join(TAGS)}), got {v!r}")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _streak(cls, rule):
+        if rule["kind"] == "streak_without" and not rule["rule_ids"] and not rule["behaviors"]:
+            raise ValueError("a streak_without badge needs rule_ids (standards, e.g. [CO010]) and/or behaviors "
+                             "(behaviour tags, e.g. [blame])")
+        return rule
+
+
+_NEEDED = "every badge has an id, a title and a description"
+
+
+class _Badge(BaseModel):
+    id: str = Field(..., description=_NEEDED)
+    title: str = Field(..., description=_NEEDED)
+    description: str = Field(..., description=_NEEDED)
+    rule: _BadgeRule = Field(..., description="a mapping with kind, n and optional filters, e.g. {kind: count, "
+                                              "n: 10, track: complaint, outcome: resolved}")
+
+    class Config:
+        extra = "forbid"
+        expected = "a mapping with id, title, description and rule"
+
+    @validator("id", "title", "description", pre=True)
+    def _text(cls, v):
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected non-empty text, got {v!r}")
+        return v
+
+    @validator("id")
+    def _id(cls, v):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", v):
+            raise ValueError(f"{v!r}: use lower-case letters, digits and _, e.g. first_resolved")
+        return v
+
+    def badge(self) -> Badge:
+        r = self.rule
+        where = {k: getattr(r, k) for k in FILTERS if k in r.__fields_set__}
+        return Badge(self.id, self.title.strip(), self.description.strip(), r.kind, r.n, where, list(r.rule_ids),
+                     list(r.behaviors))
+
+
+class _BadgesFile(BaseModel):
+    """standards/badges.yml: `badges:`, a list of badges with unique ids."""
+
+    badges: List[_Badge] = None
+
+    @validator("badges", pre=True, always=True)
+    def _listed(cls, v):
+        if not isinstance(v, list) or not v:
+            raise ValueError("expected 'badges:' with a list of badges (id, title, description, rule)")
+        return v
+
+    @validator("badges")
+    def _unique(cls, badges):
+        seen = {}
+        for i, b in enumerate(badges):
+            if b.id in seen:
+                raise Problem(f"{b.id!r} is already used by badges.{seen[b.id]}; badge ids must be unique", i, "id")
+            seen[b.id] = i
+        return badges
 
 
 _LOADED: dict[str, tuple] = {}  # path -> (mtime, size, badges): parsing takes ~25 ms, a page view should not
@@ -318,18 +393,9 @@ def load_badges(path: Path | str = BADGES) -> list[Badge]:
     if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
         return list(cached[2])
     doc = read_yaml(path, BadgeError, what="a badges file")
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("badges"), list) or not data["badges"]:
-        raise doc.error(("badges",) if isinstance(data, dict) else (), "expected 'badges:' with a list of badges "
-                        "(id, title, description, rule)")
-    out, seen = [], {}
-    for i, b in enumerate(data["badges"]):
-        badge = _badge(doc, i, b)
-        if badge.id in seen:
-            raise doc.error(("badges", i, "id"), f"{badge.id!r} is already used by badges.{seen[badge.id]}; "
-                                                 f"badge ids must be unique")
-        seen[badge.id] = i
-        out.append(badge)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "expected 'badges:' with a list of badges (id, title, description, rule)")
+    out = [b.badge() for b in validated(doc, _BadgesFile, doc.data).badges]
     _LOADED[str(path)] = (stat.st_mtime_ns, stat.st_size, tuple(out))
     return out
 

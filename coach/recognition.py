@@ -12,11 +12,15 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Dict, Tuple
 
 from sqlalchemy import Float, String, and_, case, cast, func, select
 from sqlalchemy.orm import aliased
 
+from pydantic import BaseModel, Field, validator
+
 from coach.standards.pack import read_yaml
+from coach.standards.schema import Problem, validated
 from coach.storage.errors import InvalidRecord
 from coach.storage.models import CHANNELS, Award, Person, PracticeSession, ScorecardRecord, Team
 from coach.storage.services import _approved_overrides
@@ -55,36 +59,143 @@ class Formula:
 
 # -- the formula file ------------------------------------------------------------------------------
 
-def _number(doc, term, data, key, *, low, high, whole=False, low_open=False):
-    keys = (term, key)
-    if key not in data:
-        raise doc.error((term,), f"missing required key '{key}' ({'a whole number' if whole else 'a number'} "
-                                 f"from {low} to {high})")
-    v = data[key]
+def _bounded(v, low, high, *, whole=False, low_open=False):
+    """`v` if it is a number (whole, if asked) from low to high (above low, if low_open); else the error."""
     ok = not isinstance(v, bool) and isinstance(v, int if whole else (int, float))
     if not ok or not (low < v if low_open else low <= v) or v > high:
         what = "a whole number" if whole else "a number"
         bound = f"above {low} and at most {high}" if low_open else f"from {low} to {high}"
-        raise doc.error(keys, f"expected {what} {bound}, got {v!r}")
+        raise ValueError(f"expected {what} {bound}, got {v!r}")
     return v
 
 
-def _names(doc, term, data, key, choices=None, *, allow_empty=True):
-    """A list of names (optional when allow_empty: missing means none)."""
+def _number(low, high, *, whole=False, low_open=False, default=...):
+    """A required number field of a term, checked by _bounded; its description is what the error shows."""
+    what = "a whole number" if whole else "a number"
+    return Field(default, description=f"{what} from {low} to {high}",
+                 bounds=dict(low=low, high=high, whole=whole, low_open=low_open))
+
+
+def _names(choices=None, *, allow_empty=True):
+    """A validator of a list of names (any of `choices` when given)."""
     like = f" (any of {', '.join(choices)})" if choices else ""
-    if key not in data:
-        if allow_empty:
-            return ()
-        raise doc.error((term,), f"missing required key '{key}' (a list of names{like})")
-    v = data[key]
-    if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-        raise doc.error((term, key), f"expected a list of names{like}, got {v!r}")
-    if not allow_empty and not v:
-        raise doc.error((term, key), f"expected at least one name{like}")
-    bad = [x for x in v if choices and x not in choices]
-    if bad:
-        raise doc.error((term, key), f"{', '.join(map(repr, bad))}: not one of {', '.join(choices)}")
-    return tuple(v)
+
+    def check(cls, v):
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise ValueError(f"expected a list of names{like}, got {v!r}")
+        if not allow_empty and not v:
+            raise ValueError(f"expected at least one name{like}")
+        bad = [x for x in v if choices and x not in choices]
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))}: not one of {', '.join(choices)}")
+        return tuple(v)
+    return check
+
+
+class _Term(BaseModel):
+    """A term of the formula: its settings (number fields made by _number) and a plain-English explain text."""
+
+    explain: str = Field(..., description="a plain-English explain text for the page")
+
+    class Config:
+        extra = "forbid"
+        unknown_key = "unknown key; {parent} takes {sorted}"
+
+    @validator("*", pre=True)
+    def _numbers(cls, v, field):
+        bounds = field.field_info.extra.get("bounds")
+        return _bounded(v, **bounds) if bounds else v
+
+    @validator("explain", pre=True)
+    def _explain(cls, v):
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError("expected a plain-English explain text for the page")
+        return v
+
+
+class _Eligibility(_Term):
+    exclude_channels: Tuple[str, ...] = ()
+    exclude_scenarios: Tuple[str, ...] = ()
+    min_sessions: int = _number(1, 1000, whole=True)
+    tracks: Tuple[str, ...] = Field(..., description=f"a list of names (any of {', '.join(TRACKS)})")
+    min_tracks: int = Field(..., description=f"a whole number from 1 to {len(TRACKS)}")
+
+    _tracks = validator("tracks", pre=True, allow_reuse=True)(_names(TRACKS, allow_empty=False))
+    _scenarios = validator("exclude_scenarios", pre=True, allow_reuse=True)(_names())
+    _channels = validator("exclude_channels", pre=True, allow_reuse=True)(_names(CHANNELS))
+
+    @validator("min_tracks", pre=True)
+    def _min_tracks(cls, v, values):  # at most the number of tracks that count
+        return _bounded(v, 1, len(values.get("tracks", TRACKS)), whole=True)
+
+
+class _Difficulty(_Term):
+    cap: float = _number(1, 100)
+    multipliers: Dict[int, float] = Field(..., description="a factor for each difficulty, like "
+                                                           "{1: 0.95, 2: 1.0, 3: 1.08}")
+
+    @validator("multipliers", pre=True)
+    def _multipliers(cls, m):
+        if not isinstance(m, dict) or set(m) != {1, 2, 3}:
+            raise ValueError(f"expected a factor for each difficulty, like {{1: 0.95, 2: 1.0, 3: 1.08}}, got {m!r}")
+        for level, v in m.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 2:
+                raise Problem(f"expected a factor above 0 and at most 2, got {v!r}", level)
+        return {k: float(m[k]) for k in (1, 2, 3)}
+
+
+class _Farming(_Term):
+    excess_weight: float = _number(0, 1)
+    max_share: float = _number(0, 1, low_open=True)
+
+
+class _Shrinkage(_Term):
+    prior_weight: float = _number(0, 1000)
+
+
+class _Improvement(_Term):
+    cap: float = _number(0, 100)
+    min_previous_sessions: int = _number(1, 1000, whole=True)
+    points_per_point: float = _number(0, 10)
+
+
+def _term(cls, v):
+    if not isinstance(v, dict):
+        raise ValueError(f"{'missing required term' if v is None else f'got {v!r}'}; expected a mapping with "
+                         f"its settings and an explain text")
+    return v
+
+
+class _FormulaFile(BaseModel):
+    """standards/award_formula.yml: a version, a title and the terms, each a mapping with an explain text."""
+
+    version: str = None
+    title: str = "Employee of the month"
+    eligibility: _Eligibility = None
+    score: _Term = None
+    difficulty: _Difficulty = None
+    farming: _Farming = None
+    shrinkage: _Shrinkage = None
+    improvement: _Improvement = None
+    ranking: _Term = None
+
+    class Config:
+        extra = "forbid"
+
+    _terms = validator(*TERMS, pre=True, always=True, allow_reuse=True)(_term)
+
+    @validator("version", pre=True, always=True)
+    def _version(cls, v):
+        if not isinstance(v, str) or not v.strip() or len(v) > MAX_VERSION:
+            raise ValueError(f"{'missing' if v is None else f'got {v!r}'}; expected a name of up to {MAX_VERSION} "
+                             f"characters, e.g. eotm-v1 (a changed formula gets a new one)")
+        return v.strip()
+
+    @validator("title", pre=True)
+    def _title(cls, v):
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected text, got {v!r}")
+        return v.strip()
 
 
 def _fill(doc, term, text, values):
@@ -102,93 +213,42 @@ def _pct(x: float) -> str:
     return f"{x * 100:g}%"
 
 
+def _explained(doc, f: _FormulaFile) -> dict:
+    """term -> its explain text with the settings filled in, on one line."""
+    e, d, far, imp = f.eligibility, f.difficulty, f.farming, f.improvement
+    values = {
+        "eligibility": {"min_sessions": e.min_sessions, "min_tracks": e.min_tracks, "tracks": ", ".join(e.tracks),
+                        "exclude_scenarios": ", ".join(e.exclude_scenarios) or "none",
+                        "exclude_channels": ", ".join(e.exclude_channels) or "none"},
+        "score": {},
+        "difficulty": {"multipliers": ", ".join(f"{k}: x{v:.2f}" for k, v in d.multipliers.items()),
+                       "cap": f"{d.cap:g}"},
+        "farming": {"max_share": f"{far.max_share:g}", "max_share_pct": _pct(far.max_share),
+                    "excess_weight": f"{far.excess_weight:g}", "excess_weight_pct": _pct(far.excess_weight)},
+        "shrinkage": {"prior_weight": f"{f.shrinkage.prior_weight:g}"},
+        "improvement": {"points_per_point": f"{imp.points_per_point:g}", "cap": f"{imp.cap:g}",
+                        "min_previous_sessions": imp.min_previous_sessions},
+        "ranking": {},
+    }
+    return {term: " ".join(_fill(doc, term, getattr(f, term).explain, values[term]).split()) for term in TERMS}
+
+
 def load_formula(path: Path | str = DEFAULT_FORMULA) -> Formula:
     """Read and check the award formula; a FormulaError names file:line: key and what would be right."""
     path = Path(path)
     if not path.is_file():
         raise FormulaError(f"{path}: no such formula file (the default is {DEFAULT_FORMULA})")
     doc = read_yaml(path, FormulaError, 100_000, what="an award formula")
-    d = doc.data
-    if not isinstance(d, dict):
+    if not isinstance(doc.data, dict):
         raise FormulaError(f"{path}:1: expected a mapping with version and the terms {', '.join(TERMS)}")
-    unknown = sorted(set(map(str, d)) - {"version", "title", *TERMS})
-    if unknown:
-        raise doc.error((unknown[0],), f"unknown key; expected version, title, {', '.join(TERMS)}")
-    version = d.get("version")
-    if not isinstance(version, str) or not version.strip() or len(version) > MAX_VERSION:
-        got = f"got {version!r}" if "version" in d else "missing"
-        raise doc.error(("version",), f"{got}; expected a name of up to {MAX_VERSION} characters, e.g. eotm-v1 "
-                                      f"(a changed formula gets a new one)")
-    title = d.get("title", "Employee of the month")
-    if not isinstance(title, str) or not title.strip():
-        raise doc.error(("title",), f"expected text, got {title!r}")
-    allowed = {"eligibility": {"min_sessions", "min_tracks", "tracks", "exclude_scenarios", "exclude_channels"},
-               "score": set(), "difficulty": {"multipliers", "cap"}, "farming": {"max_share", "excess_weight"},
-               "shrinkage": {"prior_weight"}, "improvement": {"points_per_point", "cap", "min_previous_sessions"},
-               "ranking": set()}
-    terms = {}
-    for term in TERMS:
-        t = d.get(term)
-        if not isinstance(t, dict):
-            got = f"got {t!r}" if term in d else "missing required term"
-            raise doc.error((term,), f"{got}; expected a mapping with its settings and an explain text")
-        extra = sorted(set(map(str, t)) - allowed[term] - {"explain"})
-        if extra:
-            raise doc.error((term, extra[0]), f"unknown key; {term} takes "
-                                              f"{', '.join(sorted(allowed[term] | {'explain'}))}")
-        if not isinstance(t.get("explain"), str) or not t["explain"].strip():
-            raise doc.error((term, "explain") if "explain" in t else (term,),
-                            "expected a plain-English explain text for the page")
-        terms[term] = t
-
-    e = terms["eligibility"]
-    tracks = _names(doc, "eligibility", e, "tracks", TRACKS, allow_empty=False)
-    min_sessions = _number(doc, "eligibility", e, "min_sessions", low=1, high=1000, whole=True)
-    min_tracks = _number(doc, "eligibility", e, "min_tracks", low=1, high=len(tracks), whole=True)
-    exclude_scenarios = _names(doc, "eligibility", e, "exclude_scenarios")
-    exclude_channels = _names(doc, "eligibility", e, "exclude_channels", CHANNELS)
-
-    dif = terms["difficulty"]
-    m = dif.get("multipliers")
-    if not isinstance(m, dict) or set(m) != {1, 2, 3}:
-        raise doc.error(("difficulty", "multipliers") if "multipliers" in dif else ("difficulty",),
-                        f"expected a factor for each difficulty, like {{1: 0.95, 2: 1.0, 3: 1.08}}, got {m!r}")
-    for level, v in m.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 2:
-            raise doc.error(("difficulty", "multipliers", str(level)), f"expected a factor above 0 and at most 2, "
-                                                                      f"got {v!r}")
-    multipliers = {k: float(m[k]) for k in (1, 2, 3)}
-    cap = _number(doc, "difficulty", dif, "cap", low=1, high=100)
-
-    far = terms["farming"]
-    max_share = _number(doc, "farming", far, "max_share", low=0, high=1, low_open=True)
-    excess_weight = _number(doc, "farming", far, "excess_weight", low=0, high=1)
-    prior_weight = _number(doc, "shrinkage", terms["shrinkage"], "prior_weight", low=0, high=1000)
-    imp = terms["improvement"]
-    per_point = _number(doc, "improvement", imp, "points_per_point", low=0, high=10)
-    imp_cap = _number(doc, "improvement", imp, "cap", low=0, high=100)
-    min_prev = _number(doc, "improvement", imp, "min_previous_sessions", low=1, high=1000, whole=True)
-
-    values = {
-        "eligibility": {"min_sessions": min_sessions, "min_tracks": min_tracks, "tracks": ", ".join(tracks),
-                        "exclude_scenarios": ", ".join(exclude_scenarios) or "none",
-                        "exclude_channels": ", ".join(exclude_channels) or "none"},
-        "score": {},
-        "difficulty": {"multipliers": ", ".join(f"{k}: x{v:.2f}" for k, v in multipliers.items()), "cap": f"{cap:g}"},
-        "farming": {"max_share": f"{max_share:g}", "max_share_pct": _pct(max_share),
-                    "excess_weight": f"{excess_weight:g}", "excess_weight_pct": _pct(excess_weight)},
-        "shrinkage": {"prior_weight": f"{prior_weight:g}"},
-        "improvement": {"points_per_point": f"{per_point:g}", "cap": f"{imp_cap:g}",
-                        "min_previous_sessions": min_prev},
-        "ranking": {},
-    }
-    explain = {term: " ".join(_fill(doc, term, terms[term]["explain"], values[term]).split()) for term in TERMS}
-    return Formula(version=version.strip(), title=title.strip(), min_sessions=min_sessions, min_tracks=min_tracks,
-                   tracks=tracks, exclude_scenarios=exclude_scenarios, exclude_channels=exclude_channels,
-                   multipliers=multipliers, cap=float(cap), max_share=float(max_share),
-                   excess_weight=float(excess_weight), prior_weight=float(prior_weight),
-                   points_per_point=float(per_point), improvement_cap=float(imp_cap), min_previous_sessions=min_prev,
-                   explain=explain, path=str(path))
+    f = validated(doc, _FormulaFile, doc.data)
+    e, d, imp = f.eligibility, f.difficulty, f.improvement
+    return Formula(version=f.version, title=f.title, min_sessions=e.min_sessions, min_tracks=e.min_tracks,
+                   tracks=e.tracks, exclude_scenarios=e.exclude_scenarios, exclude_channels=e.exclude_channels,
+                   multipliers=d.multipliers, cap=float(d.cap), max_share=float(f.farming.max_share),
+                   excess_weight=float(f.farming.excess_weight), prior_weight=float(f.shrinkage.prior_weight),
+                   points_per_point=float(imp.points_per_point), improvement_cap=float(imp.cap),
+                   min_previous_sessions=imp.min_previous_sessions, explain=_explained(doc, f), path=str(path))
 
 
 def explain(formula: Formula) -> list[str]:

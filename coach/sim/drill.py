@@ -13,9 +13,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
+from typing import List, Tuple
+
+from pydantic import BaseModel, Field, validator
 
 from coach.detect.context import straighten_quotes
+from coach.standards.pack import read_yaml
+from coach.standards.schema import Problem, validated
 
 PROMPTS = Path(__file__).resolve().parents[2] / "bot" / "drill" / "prompts.yml"
 NEGATIVE = ("negative_phrasing", "blame", "dismissive", "rude")
@@ -55,38 +59,70 @@ class DrillResult:
         return asdict(self)
 
 
-def load_prompts(path: Path | str = PROMPTS) -> list[Prompt]:
-    path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise DrillError(f"{path}: no drill prompts file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DrillError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
-    items = doc.get("prompts") if isinstance(doc, dict) else None
-    if not isinstance(items, list) or not items:
-        raise DrillError(f"{path}: expected 'prompts:' with a list of prompts (id, negative, keys, model)")
-    out, seen = [], set()
-    for n, p in enumerate(items):
-        where = f"{path}: prompts[{n}]"
-        if not isinstance(p, dict):
-            raise DrillError(f"{where}: expected a mapping")
-        for key in ("id", "negative", "model"):
-            if not isinstance(p.get(key), str) or not p[key].strip():
-                raise DrillError(f"{where}: missing '{key}' (text)")
-        if p["id"] in seen:
-            raise DrillError(f"{where}: id {p['id']!r} is used twice")
-        seen.add(p["id"])
-        keys = p.get("keys")
+class _Prompt(BaseModel):
+    """One prompt of bot/drill/prompts.yml: a negative sentence, the facts an answer must keep, a model answer."""
+
+    id: str = Field(..., description="text")
+    topic: str = ""
+    negative: str = Field(..., description="text")
+    keys: Tuple[Tuple[str, ...], ...] = Field(..., description="a list of groups, each a list of words or phrases")
+    model: str = Field(..., description="text")
+    also_good: Tuple[str, ...] = Field((), description="a list of answers that pass (text)")
+    bad: Tuple[str, ...] = Field((), description="a list of answers that fail (text)")
+
+    class Config:
+        expected = "a mapping with id, negative, keys and model"
+
+    @validator("id", "negative", "model", pre=True)
+    def _text(cls, v):
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected non-empty text, got {v!r}")
+        return v.strip()
+
+    @validator("keys", pre=True)
+    def _keys(cls, keys, values):
         if not isinstance(keys, list) or not keys or not all(
                 isinstance(g, list) and g and all(isinstance(a, (str, int)) for a in g) for g in keys):
-            raise DrillError(f"{where} ({p['id']}): 'keys' must be a list of groups, each a list of words or phrases")
-        out.append(Prompt(p["id"], str(p.get("topic", "")), p["negative"].strip(),
-                          tuple(tuple(str(a).lower() for a in g) for g in keys), p["model"].strip(),
-                          tuple(p.get("also_good") or ()), tuple(p.get("bad") or ())))
-    return out
+            raise ValueError(f"expected a list of groups, each a list of words or phrases (prompt "
+                             f"{values.get('id', '?')})")
+        return tuple(tuple(str(a).lower() for a in g) for g in keys)
+
+    @validator("also_good", "bad", pre=True)
+    def _none(cls, v):
+        return v or ()
+
+    def prompt(self) -> Prompt:
+        return Prompt(self.id, self.topic, self.negative, self.keys, self.model, self.also_good, self.bad)
+
+
+class _PromptsFile(BaseModel):
+    prompts: List[_Prompt] = None
+
+    @validator("prompts", pre=True, always=True)
+    def _listed(cls, v):
+        if not isinstance(v, list) or not v:
+            raise ValueError("expected 'prompts:' with a list of prompts (id, negative, keys, model)")
+        return v
+
+    @validator("prompts")
+    def _unique(cls, prompts):
+        seen = set()
+        for n, p in enumerate(prompts):
+            if p.id in seen:
+                raise Problem(f"{p.id!r} is used twice; prompt ids must be unique", n, "id")
+            seen.add(p.id)
+        return prompts
+
+
+def load_prompts(path: Path | str = PROMPTS) -> list[Prompt]:
+    """The drill's prompts; a DrillError names file:line: key and what would be right."""
+    path = Path(path)
+    if not path.is_file():
+        raise DrillError(f"{path}: no drill prompts file")
+    doc = read_yaml(path, DrillError, what="a drill prompts file")
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "expected 'prompts:' with a list of prompts (id, negative, keys, model)")
+    return [p.prompt() for p in validated(doc, _PromptsFile, doc.data).prompts]
 
 
 def _words(text: str) -> set:

@@ -10,9 +10,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import Any, Dict, List, Union
+
+from pydantic import BaseModel, Field, root_validator, validator
+
 from coach.behaviors import POOR_PRACTICE, TAG_SET, TAGS
 from coach.standards.pack import read_yaml
-from coach.standards.situation import Situation, SituationError, parse_situation, suggestion_problems
+from coach.standards.schema import Problem, validated
+from coach.standards.situation import Situation
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "bot" / "scenarios"
 TRACKS = ("phrasing", "telephone", "complaint")
@@ -94,174 +99,279 @@ def band_of(mood: float) -> str:
     return BANDS[-1]
 
 
-def _lines(doc, value, keys, minimum=MIN_VARIANTS):
+def _lines(value, minimum=MIN_VARIANTS):
+    """`value` as a list of distinct lines of text, at least `minimum`, none of them rude."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise doc.error(keys, f"expected a list of lines (text), got {value!r}")
+        raise ValueError(f"expected a list of lines (text), got {value!r}")
     if len(value) < minimum:
-        raise doc.error(keys, f"{len(value)} line(s); at least {minimum} variants are needed so the customer "
-                              f"does not repeat itself")
+        raise ValueError(f"{len(value)} line(s); at least {minimum} variants are needed so the customer "
+                         f"does not repeat itself")
     if len(set(value)) != len(value):
-        raise doc.error(keys, "the same line is listed twice; every variant must differ")
+        raise ValueError("the same line is listed twice; every variant must differ")
     for n, line in enumerate(value):
         bad = BANNED.search(line)
         if bad:
-            raise doc.error((*keys, n), f"{bad.group(0)!r}: the customer never swears or uses slurs; "
-                                        f"hostile personas can shout, complain and threaten a review instead")
+            raise Problem(f"{bad.group(0)!r}: the customer never swears or uses slurs; hostile personas can "
+                          f"shout, complain and threaten a review instead", n)
     return list(value)
 
 
-def _number(doc, data, key, keys, lo, hi, kind=float, required=True, default=None):
-    if key not in data:
-        if required:
-            raise doc.error(keys, f"missing required key '{key}' (a number from {lo} to {hi})")
-        return default
-    v = data[key]
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and not float(v).is_integer()):
-        raise doc.error((*keys, key), f"expected {'a whole number' if kind is int else 'a number'} from {lo} to {hi}, "
-                                      f"got {v!r}")
-    if not lo <= v <= hi:
-        raise doc.error((*keys, key), f"{v} is outside {lo}..{hi}")
-    return kind(v)
+def _variants(cls, v):
+    return _lines(v)
 
 
-def _text(doc, data, key, keys=(), choices=None):
-    if key not in data:
-        raise doc.error(keys, f"missing required key '{key}'" + (f" (one of {', '.join(choices)})" if choices else ""))
-    v = data[key]
-    if not isinstance(v, str) or not v.strip():
-        raise doc.error((*keys, key), f"expected text, got {v!r}")
-    if choices and v not in choices:
-        raise doc.error((*keys, key), f"{v!r} is not one of {', '.join(choices)}")
-    return v.strip()
+def _two_or_more(cls, v):
+    return _lines(v, minimum=2)
 
 
-def _mapping(doc, data, key, keys=(), required=True):
-    if key not in data:
-        if required:
-            raise doc.error(keys, f"missing required key '{key}' (a mapping)")
-        return {}
-    v = data[key]
-    if not isinstance(v, dict):
-        raise doc.error((*keys, key), f"expected a mapping, got {type(v).__name__}")
-    return v
+def _number(lo, hi, kind=float, default=...):
+    """A number field from lo to hi (whole, for kind int), checked by _Part."""
+    what = "a whole number" if kind is int else "a number"
+    return Field(default, description=f"{what} from {lo} to {hi}", bounds=(lo, hi, kind))
+
+
+def _text(*choices):
+    """A text field (one of `choices`, when given), checked by _Part."""
+    return Field(..., description=f"one of {', '.join(choices)}" if choices else None, choices=choices)
+
+
+class _Part(BaseModel):
+    """A part of a scenario file: its number fields (_number) and text fields (_text) are checked here."""
+
+    @validator("*", pre=True)
+    def _checked(cls, v, field):
+        extra = field.field_info.extra
+        if "bounds" in extra:
+            lo, hi, kind = extra["bounds"]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and not float(v).is_integer()):
+                raise ValueError(f"expected {'a whole number' if kind is int else 'a number'} from {lo} to {hi}, "
+                                 f"got {v!r}")
+            if not lo <= v <= hi:
+                raise ValueError(f"{v} is outside {lo}..{hi}")
+            return kind(v)
+        if "choices" in extra:
+            if not isinstance(v, str) or not v.strip():
+                raise ValueError(f"expected text, got {v!r}")
+            if extra["choices"] and v not in extra["choices"]:
+                raise ValueError(f"{v!r} is not one of {', '.join(extra['choices'])}")
+            return v.strip()
+        return v
+
+
+class _Persona(_Part):
+    name: str = _text()
+    customer_type: str = Field(None, choices=CUSTOMER_TYPES)
+    temper: float = _number(0, 1)
+    patience: int = _number(2, 50, int)
+
+
+class _Fact(_Part):
+    value: Union[str, int, float] = Field(..., description="what the customer says, e.g. the order number")
+    ask: List[str] = Field(..., description="a list of words a staff question about this fact contains")
+    say: List[str]
+
+    class Config:
+        expected = "a mapping with value, ask and say"
+
+    @validator("ask", pre=True)
+    def _ask(cls, ask):
+        if not isinstance(ask, list) or not ask or not all(isinstance(a, str) and a.strip() for a in ask):
+            raise ValueError("expected a list of words a staff question about this fact contains")
+        return [a.lower() for a in ask]
+
+    @validator("say", pre=True)
+    def _say(cls, say):
+        for n, line in enumerate(_lines(say, minimum=1)):
+            if "{value}" not in line:
+                raise Problem("a 'say' line must contain {value} where the fact goes", n)
+        return say
+
+
+class _Need(_Part):
+    id: str = _text()
+    by: List[str]
+    ask: List[str]
+    needs_time: Any = False
+
+    class Config:
+        expected = "a mapping with id, by and ask"
+
+    @validator("by", pre=True)
+    def _by(cls, by):
+        by = [by] if isinstance(by, str) else by
+        if not isinstance(by, list) or not by or any(b not in TAG_SET for b in by):
+            raise ValueError(f"expected a list of behaviour tags ({', '.join(TAGS)}), got {by!r}")
+        return by
+
+    _check_ask = validator("ask", pre=True, allow_reuse=True)(_variants)
+
+    def need(self) -> Need:
+        return Need(self.id, tuple(self.by), tuple(self.ask), bool(self.needs_time))
+
+
+class _MoodLines(_Part):
+    """Lines for every band of mood; a missing band is named with all of them."""
+
+    class Config:
+        fields = {b: {"description": f"all of {', '.join(BANDS)} are needed"} for b in BANDS}
+
+    furious: List[str]
+    angry: List[str]
+    annoyed: List[str]
+    calm: List[str]
+    pleased: List[str]
+
+    _check_lines = validator(*BANDS, pre=True, allow_reuse=True)(_variants)
+
+
+class _Ending(_Part):
+    lines: List[str]
+
+    _check_lines = validator("lines", pre=True, allow_reuse=True)(_two_or_more)
+
+
+class _Resolved(_Ending):
+    min_mood: float = _number(-1, 1)
+
+
+class _Escalated(_Ending):
+    below_mood: float = _number(-1, 1)
+
+
+class _Outcomes(_Part):
+    resolved: _Resolved = Field(..., description="a mapping")
+    escalated: _Escalated = Field(..., description="a mapping")
+    hung_up: _Ending = Field(..., description="a mapping")
+
+
+class _Phone(_Part):
+    """How patient a caller is; every scenario can be practised on the phone, so all have defaults."""
+
+    answer_within: float = _number(1, 120, default=PHONE_DEFAULTS["answer_within"])
+    ring_patience: float = _number(5, 600, default=PHONE_DEFAULTS["ring_patience"])
+    hold_patience: float = _number(5, 1800, default=PHONE_DEFAULTS["hold_patience"])
+    transfer_resolves: Any = None
+
+    def settings(self, channel: str) -> dict:
+        given = self.__fields_set__
+        out = {k: getattr(self, k) if k in given else PHONE_DEFAULTS[k] for k in PHONE_DEFAULTS}
+        return {**out, "transfer_resolves": bool(self.transfer_resolves if "transfer_resolves" in given
+                                                 else channel == "phone")}
+
+
+class _ScenarioFile(_Part):
+    """A scenario file (bot/scenarios/README.md); other top-level keys are ignored."""
+
+    id: str = _text()
+    version: Any = None
+    track: str = _text(*TRACKS)
+    channel: str = _text(*CHANNELS)
+    persona: _Persona = Field(..., description="a mapping")
+    facts: Dict[str, _Fact] = {}
+    needs: List[_Need] = None
+    reactions: Dict[str, float] = Field(..., description="a mapping")
+    reaction_lines: Dict[str, List[str]] = {}
+    mood_lines: _MoodLines = Field(..., description="a mapping")
+    outcomes: _Outcomes = Field(..., description="a mapping")
+    phone: _Phone = None
+    situation: Situation = None
+    title: str = _text()
+    difficulty: int = _number(1, 3, int)
+    hostility: int = _number(0, 2, int, default=0)
+    brief: str = _text()
+    start_mood: float = _number(-1, 1)
+    policy: dict = Field({}, description="a mapping")
+    openings: List[str]
+
+    _check_openings = validator("openings", pre=True, allow_reuse=True)(_variants)
+
+    @validator("id")
+    def _id(cls, sid):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", sid):
+            raise ValueError(f"{sid!r}: use lowercase letters, digits and underscores")
+        return sid
+
+    @validator("version", pre=True, always=True)
+    def _version(cls, v):
+        if not isinstance(v, (int, str)) or isinstance(v, bool):
+            raise ValueError("missing or not a number/text: bump it when the scenario changes")
+        return v
+
+    @validator("needs", pre=True, always=True)
+    def _needs(cls, needs):
+        if not isinstance(needs, list) or not needs:
+            raise ValueError("expected a list of needs (id, by, ask) the staff must meet")
+        seen = set()
+        for n, nd in enumerate(needs):
+            nid = nd.get("id") if isinstance(nd, dict) else None
+            if isinstance(nid, str) and nid.strip() in seen:
+                raise Problem(f"need {nid.strip()!r} is listed twice", n, "id")
+            seen.add(nid.strip() if isinstance(nid, str) else nid)
+        return needs
+
+    @validator("reactions", pre=True)
+    def _reactions(cls, reactions):
+        for tag, v in reactions.items() if isinstance(reactions, dict) else ():
+            if tag not in TAG_SET:
+                raise Problem(f"unknown behaviour tag {tag!r}; expected one of {', '.join(TAGS)}", tag)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not -1 <= v <= 1:
+                raise Problem(f"expected a number from -1 to 1, got {v!r}" if isinstance(v, bool) or not
+                              isinstance(v, (int, float)) else f"{v} is outside -1..1", tag)
+        return reactions
+
+    @validator("reaction_lines", pre=True)
+    def _reaction_lines(cls, lines):
+        for tag, v in lines.items() if isinstance(lines, dict) else ():
+            if tag not in POOR_PRACTICE:
+                raise Problem(f"reaction lines are for poor practice ({', '.join(POOR_PRACTICE)})", tag)
+            try:
+                _lines(v)
+            except Problem as exc:
+                raise Problem(str(exc), tag, *exc.keys) from None
+            except ValueError as exc:
+                raise Problem(str(exc), tag) from None
+        return lines
+
+    @root_validator(pre=True)
+    def _phone_settings(cls, data):
+        if data.get("channel") == "phone" and "phone" not in data:
+            raise ValueError("missing required key 'phone' (a mapping: how patient the caller is)")
+        return data
+
+    @validator("phone", pre=True, always=True)
+    def _phone(cls, phone):
+        return {} if phone is None else phone
+
+    @validator("situation", pre=True, always=True)
+    def _situation(cls, situation):
+        if situation is not None and not isinstance(situation, dict):
+            raise ValueError("expected a mapping (public, needs_finding, offers, not_allowed)")
+        return situation or {}
+
+    def scenario(self, path: Path, raw: bytes, persona: dict) -> Scenario:
+        outcomes = {name: getattr(self.outcomes, name).dict() for name in ("resolved", "escalated", "hung_up")}
+        return Scenario(
+            id=self.id, version=f"{self.version}@{hashlib.sha256(raw).hexdigest()[:8]}", title=self.title,
+            track=self.track, difficulty=self.difficulty, channel=self.channel, hostility=self.hostility,
+            brief=self.brief, persona=persona, start_mood=self.start_mood,
+            facts=[Fact(fid, str(f.value), tuple(f.ask), tuple(f.say)) for fid, f in self.facts.items()],
+            policy=self.policy, openings=self.openings, needs=[n.need() for n in self.needs],
+            reactions=dict(self.reactions), reaction_lines=dict(self.reaction_lines),
+            mood_lines={b: getattr(self.mood_lines, b) for b in BANDS}, outcomes=outcomes,
+            phone=self.phone.settings(self.channel), situation=self.situation.copy(update={"track": self.track}),
+            path=str(path))
 
 
 def load_scenario(path: Path | str) -> Scenario:
+    """A scenario file, checked; a ScenarioError names file:line: key and what would be right."""
     path = Path(path)
     doc = read_yaml(path, ScenarioError, MAX_FILE_BYTES, what="a scenario")
-    raw = doc.raw
-    d = doc.data
-    if not isinstance(d, dict):
+    if not isinstance(doc.data, dict):
         raise ScenarioError(f"{path}:1: expected a mapping with id, title, track, ... (see bot/scenarios/README.md)")
-    sid = _text(doc, d, "id")
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", sid):
-        raise doc.error(("id",), f"{sid!r}: use lowercase letters, digits and underscores")
-    if sid != path.stem:
-        raise doc.error(("id",), f"{sid!r} does not match the file name {path.name!r}; name the file {sid}.yml")
-    if "version" not in d or not isinstance(d["version"], (int, str)) or isinstance(d["version"], bool):
-        raise doc.error(("version",), "missing or not a number/text: bump it when the scenario changes")
-    track = _text(doc, d, "track", choices=TRACKS)
-    channel = _text(doc, d, "channel", choices=CHANNELS)
-    persona = _mapping(doc, d, "persona")
-    _text(doc, persona, "name", ("persona",))
-    if "customer_type" in persona:
-        _text(doc, persona, "customer_type", ("persona",), choices=CUSTOMER_TYPES)
-    _number(doc, persona, "temper", ("persona",), 0, 1)
-    _number(doc, persona, "patience", ("persona",), 2, 50, int)
-
-    facts = []
-    for fid, f in _mapping(doc, d, "facts", required=False).items():
-        keys = ("facts", fid)
-        if not isinstance(f, dict):
-            raise doc.error(keys, "expected a mapping with value, ask and say")
-        if "value" not in f or not isinstance(f["value"], (str, int, float)):
-            raise doc.error(keys, "missing 'value' (what the customer says, e.g. the order number)")
-        ask = f.get("ask")
-        if not isinstance(ask, list) or not ask or not all(isinstance(a, str) and a.strip() for a in ask):
-            raise doc.error((*keys, "ask"), "expected a list of words a staff question about this fact contains")
-        say = _lines(doc, f.get("say"), (*keys, "say"), minimum=1)
-        for n, line in enumerate(say):
-            if "{value}" not in line:
-                raise doc.error((*keys, "say", n), "a 'say' line must contain {value} where the fact goes")
-        facts.append(Fact(str(fid), str(f["value"]), tuple(a.lower() for a in ask), tuple(say)))
-
-    needs = []
-    raw_needs = d.get("needs")
-    if not isinstance(raw_needs, list) or not raw_needs:
-        raise doc.error(("needs",), "expected a list of needs (id, by, ask) the staff must meet")
-    seen = set()
-    for n, nd in enumerate(raw_needs):
-        keys = ("needs", n)
-        if not isinstance(nd, dict):
-            raise doc.error(keys, "expected a mapping with id, by and ask")
-        nid = _text(doc, nd, "id", keys)
-        if nid in seen:
-            raise doc.error((*keys, "id"), f"need {nid!r} is listed twice")
-        seen.add(nid)
-        by = nd.get("by")
-        if isinstance(by, str):
-            by = [by]
-        if not isinstance(by, list) or not by or any(b not in TAG_SET for b in by):
-            raise doc.error((*keys, "by"), f"expected a list of behaviour tags ({', '.join(TAGS)}), got {by!r}")
-        needs.append(Need(nid, tuple(by), tuple(_lines(doc, nd.get("ask"), (*keys, "ask"))),
-                          bool(nd.get("needs_time", False))))
-
-    reactions = {}
-    for tag, v in _mapping(doc, d, "reactions").items():
-        if tag not in TAG_SET:
-            raise doc.error(("reactions", tag), f"unknown behaviour tag {tag!r}; expected one of {', '.join(TAGS)}")
-        reactions[tag] = _number(doc, {tag: v}, tag, ("reactions",), -1, 1)
-    reaction_lines = {}
-    for tag, lines in _mapping(doc, d, "reaction_lines", required=False).items():
-        if tag not in POOR_PRACTICE:
-            raise doc.error(("reaction_lines", tag), f"reaction lines are for poor practice ({', '.join(POOR_PRACTICE)})")
-        reaction_lines[tag] = _lines(doc, lines, ("reaction_lines", tag))
-    mood_lines = {}
-    ml = _mapping(doc, d, "mood_lines")
-    for b in BANDS:
-        if b not in ml:
-            raise doc.error(("mood_lines",), f"missing band '{b}' (all of {', '.join(BANDS)} are needed)")
-        mood_lines[b] = _lines(doc, ml[b], ("mood_lines", b))
-    oc = _mapping(doc, d, "outcomes")
-    outcomes = {}
-    for name in ("resolved", "escalated", "hung_up"):
-        o = _mapping(doc, oc, name, ("outcomes",))
-        entry = {"lines": _lines(doc, o.get("lines"), ("outcomes", name, "lines"), minimum=2)}
-        if name == "resolved":
-            entry["min_mood"] = _number(doc, o, "min_mood", ("outcomes", name), -1, 1)
-        if name == "escalated":
-            entry["below_mood"] = _number(doc, o, "below_mood", ("outcomes", name), -1, 1)
-        outcomes[name] = entry
-    # every scenario can be practised on the phone; telephone scenarios say how patient the caller is
-    p = _mapping(doc, d, "phone", required=channel == "phone")
-    dflt = PHONE_DEFAULTS
-    phone = {"answer_within": _number(doc, p, "answer_within", ("phone",), 1, 120, required=False,
-                                      default=dflt["answer_within"]),
-             "ring_patience": _number(doc, p, "ring_patience", ("phone",), 5, 600, required=False,
-                                      default=dflt["ring_patience"]),
-             "hold_patience": _number(doc, p, "hold_patience", ("phone",), 5, 1800, required=False,
-                                      default=dflt["hold_patience"]),
-             "transfer_resolves": bool(p.get("transfer_resolves", channel == "phone"))}
-    raw_situation = d.get("situation")
-    if isinstance(raw_situation, dict):
-        for keys, msg in suggestion_problems(raw_situation.get("suggestions"))[:1]:
-            raise doc.error(("situation", "suggestions", *keys), msg)
-    try:
-        situation = parse_situation(raw_situation, "situation")
-    except SituationError as exc:
-        keys = str(exc).split(":")[0].split(".")
-        raise doc.error(tuple(int(k) if k.isdigit() else k for k in keys if k), str(exc).split(": ", 1)[-1]) from None
-    situation = situation.copy(update={"track": track})
-    digest = hashlib.sha256(raw).hexdigest()[:8]
-    return Scenario(
-        id=sid, version=f"{d['version']}@{digest}", title=_text(doc, d, "title"), track=track,
-        difficulty=_number(doc, d, "difficulty", (), 1, 3, int), channel=channel,
-        hostility=_number(doc, d, "hostility", (), 0, 2, int, required=False, default=0),
-        brief=_text(doc, d, "brief"), persona=persona, start_mood=_number(doc, d, "start_mood", (), -1, 1),
-        facts=facts, policy=_mapping(doc, d, "policy", required=False),
-        openings=_lines(doc, d.get("openings"), ("openings",)), needs=needs, reactions=reactions,
-        reaction_lines=reaction_lines, mood_lines=mood_lines, outcomes=outcomes, phone=phone,
-        situation=situation, path=str(path))
+    sc = validated(doc, _ScenarioFile, doc.data)
+    if sc.id != path.stem:
+        raise doc.error(("id",), f"{sc.id!r} does not match the file name {path.name!r}; name the file {sc.id}.yml")
+    return sc.scenario(path, doc.raw, doc.data["persona"])
 
 
 def load_scenarios(folder: Path | str = SCENARIOS) -> dict[str, Scenario]:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from typing import Dict
+from typing import Any, Dict, List
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, validator
+from pydantic import BaseModel, Field, root_validator, validator
 
 from coach.behaviors import TAG_SET, TAGS
+from coach.standards.schema import Problem, validated
 from coach.standards.situation import PLACEHOLDER
 
 CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
@@ -101,7 +102,7 @@ class YamlDoc:
         for key in keys:
             if isinstance(node, yaml.MappingNode):
                 for k, v in node.value:
-                    if k.value == key:
+                    if k.value == str(key):
                         line = k.start_mark.line + 1
                         node = v
                         break
@@ -175,25 +176,6 @@ class Scoring(BaseModel):
         return v
 
 
-def _need(doc, data, key, kind, keys=()):
-    if key not in data:
-        raise doc.error(keys, f"missing required key '{key}' ({kind})")
-    return data[key]
-
-
-def _str(doc, data, key, keys=(), choices=None, required=True):
-    if key not in data:
-        if required:
-            raise doc.error(keys, f"missing required key '{key}'" + (f" (one of {', '.join(choices)})" if choices else " (text)"))
-        return None
-    value = data[key]
-    if not isinstance(value, str) or not value.strip():
-        raise doc.error((*keys, key), f"expected non-empty text, got {value!r}")
-    if choices and value not in choices:
-        raise doc.error((*keys, key), f"{value!r} is not one of {', '.join(choices)}")
-    return value
-
-
 class Names:
     """What rules may name: behaviour tags and the staff signals of the pack's language (a staff turn's marks),
     and the customer signals (for `applies.customer`, `after_customer` and `conditional.on: customer`)."""
@@ -206,138 +188,383 @@ class Names:
         self.customer = set(signals["customer"])
         self._staff_list = list(TAGS) + list(signals["staff"])
 
-    def check(self, doc, value, keys, side="staff", allow_empty=False):
+    def check(self, value, side="staff", allow_empty=False):
+        """`value` as a list of known names; a ValueError says which are unknown and what would be right."""
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or (not value and not allow_empty) or not all(isinstance(v, str) for v in value):
-            raise doc.error(keys, f"expected a list of behaviour tags or signals, got {value!r}")
+            raise ValueError(f"expected a list of behaviour tags or signals, got {value!r}")
         known = self.staff if side == "staff" else self.customer
         unknown = [v for v in value if v not in known]
         if unknown:
             listed = self._staff_list if side == "staff" else sorted(self.customer)
-            raise doc.error(keys, f"unknown {'behaviour tag or signal' if side == 'staff' else 'customer signal'}(s) "
-                                  f"{', '.join(unknown)}; expected any of {', '.join(listed)}")
+            raise ValueError(f"unknown {'behaviour tag or signal' if side == 'staff' else 'customer signal'}(s) "
+                             f"{', '.join(unknown)}; expected any of {', '.join(listed)}")
         return list(value)
 
 
-def _marks(doc, spec, where, names, required=("behaviors",)):
-    """The parts of a rule that name marks of staff turns: behaviors (one of), together (all of), except."""
-    out = {}
-    for key in ("behaviors", "together", "except"):
-        if key in spec:
-            out[key] = names.check(doc, spec[key], (*where, key))
-        elif key in required:
-            raise doc.error(where, f"missing '{key}' (a list of behaviour tags or signals)")
-    if "customer" in spec:
-        out["customer"] = names.check(doc, spec["customer"], (*where, "customer"), side="customer")
-    window = spec.get("window", "any")
-    if window not in WINDOWS:
-        raise doc.error((*where, "window"), f"{window!r} is not one of {', '.join(WINDOWS)}")
-    if window == "after_customer" and "customer" not in out:
-        raise doc.error(where, "window after_customer needs 'customer': the customer signals it follows")
-    out["window"] = window
-    if "within" in spec:
-        within = spec["within"]
-        if not isinstance(within, int) or isinstance(within, bool) or within < 0:
-            raise doc.error((*where, "within"), f"expected a whole number of staff replies, got {within!r}")
-        out["within"] = within
-    return out
+# the Names of the pack being loaded: the rule models check names against the pack's language
+_NAMES: ContextVar[Names] = ContextVar("names")
+_MARKS = "a list of behaviour tags or signals"
 
 
-def _validate_spec(doc, data, rtype, names):
-    """Return the type-specific part of a rule, checked."""
-    if rtype == "avoid":
-        spec = _need(doc, data, "avoid", "a mapping with behaviors, phrases and/or patterns")
-        if not isinstance(spec, dict) or not (set(spec) & {"behaviors", "phrases", "patterns"}):
-            raise doc.error(("avoid",), "expected a mapping with at least one of behaviors, phrases, patterns")
-        allowed = {"behaviors", "phrases", "patterns", "together", "except", "window", "customer", "within", "unless"}
-        unknown = set(spec) - allowed
-        if unknown:
-            raise doc.error(("avoid",), f"unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(allowed))}")
-        out = _marks(doc, spec, ("avoid",), names, required=())
-        if "unless" in spec:
-            if not isinstance(spec["unless"], dict):
-                raise doc.error(("avoid", "unless"), "expected a mapping with behaviors (and together, window)")
-            out["unless"] = _marks(doc, spec["unless"], ("avoid", "unless"), names)
-        if "phrases" in spec:
-            ph = spec["phrases"]
-            if not isinstance(ph, list) or not all(isinstance(p, str) and p.strip() for p in ph):
-                raise doc.error(("avoid", "phrases"), "expected a list of phrases (text)")
-            out["phrases"] = ph
-        if "patterns" in spec:
-            pats = spec["patterns"]
-            if not isinstance(pats, list) or not all(isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in pats):
-                raise doc.error(("avoid", "patterns"), "expected a list of spaCy Matcher patterns (each a list of token mappings)")
-            out["patterns"] = pats
-        return out
-    if rtype == "substitution":
-        swap = _need(doc, data, "swap", "a mapping: phrase to avoid -> what to say instead")
-        if not isinstance(swap, dict) or not swap or not all(isinstance(k, str) and isinstance(v, str) for k, v in swap.items()):
-            raise doc.error(("swap",), "expected a mapping of phrase to avoid -> what to say instead (both text)")
-        out = {"swap": swap}
-        if "except" in data:
-            out["except"] = names.check(doc, data["except"], ("except",))
-        return out
-    if rtype == "require":
-        spec = _need(doc, data, "require", "a mapping with behaviors and window")
-        if not isinstance(spec, dict):
-            raise doc.error(("require",), "expected a mapping with behaviors and window")
-        return _marks(doc, spec, ("require",), names)
-    if rtype == "sequence":
-        spec = _need(doc, data, "sequence", "a mapping with steps")
-        steps = spec.get("steps") if isinstance(spec, dict) else None
+def _staff_names(cls, v):
+    return _NAMES.get().check(v)
+
+
+def _customer_names(cls, v):
+    return _NAMES.get().check(v, side="customer")
+
+
+def _whole(v, what):
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise ValueError(f"expected a whole number of {what}, got {v!r}")
+    return v
+
+
+class _Spec(BaseModel):
+    """The type-specific part of a rule; `spec()` is the dict the checks read (only the keys given)."""
+
+    def spec(self) -> dict:
+        return self.dict(by_alias=True, exclude_unset=True)
+
+
+class _Marks(_Spec):
+    """The parts of a rule that name marks of staff turns: behaviors (one of), together (all of), except,
+    the customer signals they follow, the window of the conversation and how soon (within)."""
+
+    behaviors: List[str] = Field(None, description=_MARKS)
+    together: List[str] = None
+    except_: List[str] = Field(None, alias="except")
+    customer: List[str] = None
+    window: str = "any"
+    within: int = None
+
+    _staff = validator("behaviors", "together", "except_", pre=True, allow_reuse=True)(_staff_names)
+    _customer = validator("customer", pre=True, allow_reuse=True)(_customer_names)
+
+    @validator("window", pre=True)
+    def _window(cls, v):
+        if v not in WINDOWS:
+            raise ValueError(f"{v!r} is not one of {', '.join(WINDOWS)}")
+        return v
+
+    @validator("within", pre=True)
+    def _within(cls, v):
+        return _whole(v, "staff replies")
+
+    @root_validator(skip_on_failure=True)
+    def _after_customer(cls, values):
+        if values["window"] == "after_customer" and values.get("customer") is None:
+            raise ValueError("window after_customer needs 'customer': the customer signals it follows")
+        return values
+
+    def spec(self) -> dict:
+        return {**super().spec(), "window": self.window}
+
+
+class _Require(_Marks):
+    behaviors: List[str] = Field(..., description=_MARKS)
+
+    class Config:
+        expected = "a mapping with behaviors and window"
+
+
+class _Avoid(_Marks):
+    phrases: List[str] = None
+    patterns: list = None
+    unless: _Require = None
+
+    class Config:
+        extra = "forbid"
+        expected = "a mapping with at least one of behaviors, phrases, patterns"
+        unknown_key = "unknown key; expected {sorted}"
+
+    @root_validator(pre=True)
+    def _something(cls, values):
+        if not set(values) & {"behaviors", "phrases", "patterns"}:
+            raise ValueError("expected a mapping with at least one of behaviors, phrases, patterns")
+        return values
+
+    @validator("phrases", pre=True)
+    def _phrases(cls, ph):
+        if not isinstance(ph, list) or not all(isinstance(p, str) and p.strip() for p in ph):
+            raise ValueError("expected a list of phrases (text)")
+        return ph
+
+    @validator("patterns", pre=True)
+    def _patterns(cls, pats):
+        if not isinstance(pats, list) or not all(isinstance(p, list) and p and all(isinstance(t, dict) for t in p)
+                                                 for p in pats):
+            raise ValueError("expected a list of spaCy Matcher patterns (each a list of token mappings)")
+        return pats
+
+    def spec(self) -> dict:
+        out = super().spec()
+        return {**out, "unless": self.unless.spec()} if self.unless is not None else out
+
+
+class _Substitution(_Spec):
+    swap: Dict[str, str] = Field(..., description="a mapping: phrase to avoid -> what to say instead")
+    except_: List[str] = Field(None, alias="except")
+
+    _staff = validator("except_", pre=True, allow_reuse=True)(_staff_names)
+
+    @validator("swap", pre=True)
+    def _swap(cls, swap):
+        if not isinstance(swap, dict) or not swap or not all(isinstance(k, str) and isinstance(v, str)
+                                                              for k, v in swap.items()):
+            raise ValueError("expected a mapping of phrase to avoid -> what to say instead (both text)")
+        return swap
+
+
+class _Sequence(_Spec):
+    steps: List[List[str]] = Field(..., description="a list of two or more steps, each a list of behaviour tags")
+
+    class Config:
+        expected = "a mapping with steps"
+
+    @validator("steps", pre=True)
+    def _steps(cls, steps):
         if not isinstance(steps, list) or len(steps) < 2:
-            raise doc.error(("sequence", "steps"), "expected a list of two or more steps, each a list of behaviour tags")
-        return {"steps": [names.check(doc, step, ("sequence", "steps", i)) for i, step in enumerate(steps)]}
-    if rtype == "conditional":
-        spec = _need(doc, data, "conditional", "a mapping with if, then and within")
-        if not isinstance(spec, dict):
-            raise doc.error(("conditional",), "expected a mapping with if, then and within")
-        on = spec.get("by", "staff")
+            raise ValueError("expected a list of two or more steps, each a list of behaviour tags")
+        for i, step in enumerate(steps):
+            try:
+                _NAMES.get().check(step)
+            except ValueError as exc:
+                raise Problem(str(exc), i) from None
+        return [_NAMES.get().check(step) for step in steps]
+
+
+class _Conditional(_Spec):
+    by: str = "staff"
+    if_: List[str] = Field(..., alias="if", description=_MARKS)
+    then: List[str] = Field(..., description=_MARKS)
+    within: int = 0
+
+    class Config:
+        expected = "a mapping with if, then and within"
+
+    @validator("by", pre=True)
+    def _by(cls, on):
         if on not in ("staff", "customer"):
-            raise doc.error(("conditional", "by"), f"{on!r}: expected staff (the default) or customer: who shows the `if` marks")
-        cond = names.check(doc, _need(doc, spec, "if", "behaviour tags or signals", ("conditional",)), ("conditional", "if"),
-                           side=on)
-        then = names.check(doc, _need(doc, spec, "then", "behaviour tags or signals", ("conditional",)),
-                           ("conditional", "then"))
-        within = spec.get("within", 0)
-        if not isinstance(within, int) or isinstance(within, bool) or within < 0:
-            raise doc.error(("conditional", "within"), f"expected a whole number of following staff replies (0 = same reply), got {within!r}")
-        return {"if": cond, "then": then, "within": within, "by": on}
-    if rtype == "timing":
-        spec = _need(doc, data, "timing", "a mapping with measure and max_seconds")
-        if not isinstance(spec, dict):
-            raise doc.error(("timing",), "expected a mapping with measure and max_seconds")
-        measure = spec.get("measure")
-        if measure not in TIMING_MEASURES:
-            raise doc.error(("timing", "measure"), f"{measure!r} is not one of {', '.join(TIMING_MEASURES)}")
-        mx = spec.get("max_seconds")
-        if isinstance(mx, bool) or not isinstance(mx, (int, float)) or mx <= 0:
-            raise doc.error(("timing", "max_seconds"), f"expected a positive number of seconds, got {mx!r}")
-        return {"measure": measure, "max_seconds": float(mx)}
-    if rtype == "limit":
-        spec = _need(doc, data, "limit", "a mapping with measure and max")
-        if not isinstance(spec, dict):
-            raise doc.error(("limit",), "expected a mapping with measure and max")
-        measure = spec.get("measure")
-        if measure not in LIMIT_MEASURES:
-            raise doc.error(("limit", "measure"), f"{measure!r} is not one of {', '.join(LIMIT_MEASURES)}")
-        mx = spec.get("max")
-        if isinstance(mx, bool) or not isinstance(mx, (int, float)) or mx < 0:
-            raise doc.error(("limit", "max"), f"expected a number >= 0, got {mx!r}")
-        return {"measure": measure, "max": mx}
+            raise ValueError(f"{on!r}: expected staff (the default) or customer: who shows the `if` marks")
+        return on
+
+    @validator("if_", pre=True)
+    def _if(cls, v, values):
+        return _NAMES.get().check(v, side=values.get("by", "staff"))
+
+    _then = validator("then", pre=True, allow_reuse=True)(_staff_names)
+
+    @validator("within", pre=True)
+    def _within(cls, v):
+        return _whole(v, "following staff replies (0 = same reply)")
+
+    def spec(self) -> dict:
+        return {"if": self.if_, "then": self.then, "within": self.within, "by": self.by}
+
+
+def _measure(choices):
+    def check(cls, measure):
+        if measure not in choices:
+            raise ValueError(f"{measure!r} is not one of {', '.join(choices)}")
+        return measure
+    return check
+
+
+def _amount(v, positive):
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (v <= 0 if positive else v < 0):
+        raise ValueError(f"expected a positive number of seconds, got {v!r}" if positive else
+                         f"expected a number >= 0, got {v!r}")
+    return v
+
+
+class _Timing(_Spec):
+    measure: str = None
+    max_seconds: float = None
+
+    class Config:
+        expected = "a mapping with measure and max_seconds"
+
+    _measure = validator("measure", pre=True, always=True, allow_reuse=True)(_measure(TIMING_MEASURES))
+
+    @validator("max_seconds", pre=True, always=True)
+    def _max(cls, v):
+        return float(_amount(v, positive=True))
+
+    def spec(self) -> dict:
+        return {"measure": self.measure, "max_seconds": self.max_seconds}
+
+
+class _Limit(_Spec):
+    measure: str = None
+    max: Any = None
+
+    class Config:
+        expected = "a mapping with measure and max"
+
+    _measure = validator("measure", pre=True, always=True, allow_reuse=True)(_measure(LIMIT_MEASURES))
+
+    @validator("max", pre=True, always=True)
+    def _max(cls, v):
+        return _amount(v, positive=False)
+
+    def spec(self) -> dict:
+        return {"measure": self.measure, "max": self.max}
+
+
+class _Outcome(_Spec):
+    unsatisfied: List[str] = Field(..., description="customer signals")
+
+    class Config:
+        expected = "a mapping with unsatisfied"
+
+    _customer = validator("unsatisfied", pre=True, allow_reuse=True)(_customer_names)
+
+    def spec(self) -> dict:
+        return {"unsatisfied": self.unsatisfied}
+
+
+# rule type -> (the key holding its settings, their model, what the key holds); substitution's are top-level
+SPECS = {
+    "avoid": ("avoid", _Avoid, "a mapping with behaviors, phrases and/or patterns"),
+    "substitution": (None, _Substitution, None),
+    "require": ("require", _Require, "a mapping with behaviors and window"),
+    "sequence": ("sequence", _Sequence, "a mapping with steps"),
+    "conditional": ("conditional", _Conditional, "a mapping with if, then and within"),
+    "timing": ("timing", _Timing, "a mapping with measure and max_seconds"),
+    "limit": ("limit", _Limit, "a mapping with measure and max"),
+    "outcome": ("outcome", _Outcome, "a mapping with unsatisfied: the customer signals of a bad ending"),
+}
+
+
+_TEXT_CHOICES = {"type": RULE_TYPES, "category": CATEGORIES, "severity": SEVERITIES}
+
+
+def _text(*choices):
+    return Field(..., description=f"one of {', '.join(choices)}" if choices else "text")
+
+
+def _true_or_false(cls, v):
+    if not isinstance(v, bool):
+        raise ValueError(f"expected true or false, got {v!r}")
+    return v
+
+
+class _Applies(BaseModel):
+    """When a rule applies: the channels, complaints, public conversations, needs-finding, customer signals."""
+
+    channel: List[str] = None
+    complaint: bool = None
+    public: bool = None
+    needs_finding: bool = None
+    customer: List[str] = None
+
+    class Config:
+        extra = "forbid"
+        expected = ("a mapping with channel (list of chat/phone), complaint, public, needs_finding (true/false) "
+                    "and/or customer (customer signals)")
+        unknown_key = "unknown key; expected channel (list of chat/phone), complaint, public, needs_finding " \
+                      "(true/false) and/or customer (customer signals)"
+
+    _flags = validator("complaint", "public", "needs_finding", pre=True, allow_reuse=True)(_true_or_false)
+    _customer = validator("customer", pre=True, allow_reuse=True)(_customer_names)
+
+    @validator("channel", pre=True)
+    def _channel(cls, v):
+        ch = [v] if isinstance(v, str) else v
+        if not isinstance(ch, list) or not all(c in ("chat", "phone") for c in ch):
+            raise ValueError(f"expected a list of chat/phone, got {v!r}")
+        return ch
+
+
+class _Examples(BaseModel):
+    pass_: list = Field(None, alias="pass")
+    fail: list = None
+
+    class Config:
+        expected = "examples with 'pass' and 'fail' lists, two or more each"
+
+    @validator("pass_", "fail", pre=True, always=True)
+    def _examples(cls, ex, field):
+        if not isinstance(ex, list) or len(ex) < 2:
+            raise ValueError(f"expected a list of two or more {field.alias}ing examples")
+        for i, item in enumerate(ex):
+            if not isinstance(item, (str, dict)):
+                raise Problem("an example is a staff reply (text) or a transcript (channel, turns)", i)
+        return ex
+
+
+class _RuleFile(BaseModel):
+    """A rule file's common keys (standards/README.md); the type's own settings are a _Spec (SPECS)."""
+
+    id: str = _text()
+    type: str = _text(*RULE_TYPES)
+    weight: float = None
+    suggestions: List[str] = []
+    applies: _Applies = None
+    examples: _Examples = Field(..., description="examples with 'pass' and 'fail' lists, two or more each")
+    name: str = _text()
+    title: str = _text()
+    category: str = _text(*CATEGORIES)
+    severity: str = _text(*SEVERITIES)
+    message: str = _text()
+    source: str = _text()
+
+    @validator("id", "type", "name", "title", "category", "severity", "message", "source", pre=True)
+    def _text(cls, v, field):
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected non-empty text, got {v!r}")
+        choices = _TEXT_CHOICES.get(field.name)
+        if choices and v not in choices:
+            raise ValueError(f"{v!r} is not one of {', '.join(choices)}")
+        return v
+
+    @validator("id")
+    def _id(cls, rid):
+        if not re.fullmatch(r"[A-Z]{2}\d{3}", rid):
+            raise ValueError(f"{rid!r} is not a rule id: two capital letters and three digits, e.g. PH001")
+        return rid
+
+    @validator("weight", pre=True, always=True)
+    def _weight(cls, w):
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0 < w <= 10:
+            raise ValueError(f"expected a number from 1 to 10 (points in its category), got {w!r}")
+        return w
+
+    @validator("suggestions", pre=True, always=True)
+    def _suggestions(cls, suggestions, values):
+        suggestions = [suggestions] if isinstance(suggestions, str) else suggestions
+        if not isinstance(suggestions, list) or not all(isinstance(s, str) for s in suggestions):
+            raise ValueError("expected a list of better phrasings (text)")
+        if values.get("type") != "substitution" and not suggestions:
+            raise ValueError("missing: give at least one better way to say or do it")
+        for n, text in enumerate(suggestions):
+            placeholder = PLACEHOLDER.search(text)
+            if placeholder:
+                raise Problem(f"{placeholder.group(0)!r} is a placeholder; write the phrasing as a trainee would "
+                              f"say it in any conversation (\"your reference number\"), standards/README.md: "
+                              f"Suggestions", n)
+        return suggestions
+
+    @validator("applies", pre=True, always=True)
+    def _no_applies(cls, v):
+        return v or {}
+
+
+def _spec(doc, data, rtype) -> dict:
+    """The type-specific part of a rule, checked."""
     if rtype == "offers":
-        spec = data.get("offers") or {}
-        if not isinstance(spec, dict) or spec:
+        if not isinstance(data.get("offers") or {}, dict) or data.get("offers"):
             raise doc.error(("offers",), "takes no settings: the limits come from the session's situation")
         return {}
-    if rtype == "outcome":
-        spec = _need(doc, data, "outcome", "a mapping with unsatisfied: the customer signals of a bad ending")
-        if not isinstance(spec, dict):
-            raise doc.error(("outcome",), "expected a mapping with unsatisfied")
-        return {"unsatisfied": names.check(doc, _need(doc, spec, "unsatisfied", "customer signals", ("outcome",)),
-                                           ("outcome", "unsatisfied"), side="customer")}
-    raise AssertionError(rtype)
+    key, model, what = SPECS[rtype]
+    if key is None:  # substitution: swap and except are top-level keys
+        return validated(doc, model, data).spec()
+    if key not in data:
+        raise doc.error((), f"missing required key '{key}' ({what})")
+    return validated(doc, model, data[key], (key,)).spec()
 
 
 def _load_rule(path: Path, names: Names) -> Rule:
@@ -345,70 +572,44 @@ def _load_rule(path: Path, names: Names) -> Rule:
     data = doc.data
     if not isinstance(data, dict):
         raise PackError(f"{path}:1: a rule file must be a YAML mapping (id, title, type, ...), got {type(data).__name__}")
-    rid = _str(doc, data, "id")
-    if not re.fullmatch(r"[A-Z]{2}\d{3}", rid):
-        raise doc.error(("id",), f"{rid!r} is not a rule id: two capital letters and three digits, e.g. PH001")
-    rtype = _str(doc, data, "type", choices=RULE_TYPES)
-    weight = data.get("weight")
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
-        raise doc.error(("weight",), f"expected a number from 1 to 10 (points in its category), got {weight!r}")
-    suggestions = data.get("suggestions", [])
-    if isinstance(suggestions, str):
-        suggestions = [suggestions]
-    if not isinstance(suggestions, list) or not all(isinstance(s, str) for s in suggestions):
-        raise doc.error(("suggestions",), "expected a list of better phrasings (text)")
-    if rtype not in ("substitution",) and not suggestions:
-        raise doc.error(("suggestions",), "missing: give at least one better way to say or do it")
-    for n, text in enumerate(suggestions):
-        placeholder = PLACEHOLDER.search(text)
-        if placeholder:
-            raise doc.error(("suggestions", n), f"{placeholder.group(0)!r} is a placeholder; write the phrasing as "
-                                                f"a trainee would say it in any conversation (\"your reference "
-                                                f"number\"), standards/README.md: Suggestions")
-    applies = data.get("applies") or {}
-    if not isinstance(applies, dict) or set(applies) - set(APPLIES):
-        raise doc.error(("applies",), "expected a mapping with channel (list of chat/phone), complaint, public, "
-                                      "needs_finding (true/false) and/or customer (customer signals)")
-    for key in ("public", "needs_finding"):
-        if key in applies and not isinstance(applies[key], bool):
-            raise doc.error(("applies", key), f"expected true or false, got {applies[key]!r}")
-    if "customer" in applies:
-        applies = {**applies, "customer": names.check(doc, applies["customer"], ("applies", "customer"), side="customer")}
-    if "channel" in applies:
-        ch = applies["channel"]
-        ch = [ch] if isinstance(ch, str) else ch
-        if not isinstance(ch, list) or not all(c in ("chat", "phone") for c in ch):
-            raise doc.error(("applies", "channel"), f"expected a list of chat/phone, got {applies['channel']!r}")
-        applies = {**applies, "channel": ch}
-    if "complaint" in applies and not isinstance(applies["complaint"], bool):
-        raise doc.error(("applies", "complaint"), f"expected true or false, got {applies['complaint']!r}")
-    examples = data.get("examples")
-    if not isinstance(examples, dict):
-        raise doc.error(("examples",), "missing: give examples with 'pass' and 'fail' lists (two or more each)")
-    for kind in ("pass", "fail"):
-        ex = examples.get(kind)
-        if not isinstance(ex, list) or len(ex) < 2:
-            raise doc.error(("examples", kind), f"expected a list of two or more {kind}ing examples")
-        for i, item in enumerate(ex):
-            if not isinstance(item, (str, dict)):
-                raise doc.error(("examples", kind, i), "an example is a staff reply (text) or a transcript (channel, turns)")
-    return Rule(
-        id=rid,
-        name=_str(doc, data, "name"),
-        title=_str(doc, data, "title"),
-        category=_str(doc, data, "category", choices=CATEGORIES),
-        type=rtype,
-        severity=_str(doc, data, "severity", choices=SEVERITIES),
-        weight=float(weight),
-        message=_str(doc, data, "message"),
-        suggestions=list(suggestions),
-        source=_str(doc, data, "source"),
-        spec=_validate_spec(doc, data, rtype, names),
-        applies=applies,
-        examples=examples,
-        path=str(path),
-        line=doc.line("id"),
-    )
+    token = _NAMES.set(names)
+    try:
+        r = validated(doc, _RuleFile, data)
+        spec = _spec(doc, data, r.type)
+    finally:
+        _NAMES.reset(token)
+    return Rule(id=r.id, name=r.name, title=r.title, category=r.category, type=r.type, severity=r.severity,
+                weight=float(r.weight), message=r.message, suggestions=list(r.suggestions), source=r.source, spec=spec,
+                applies=r.applies.dict(exclude_unset=True), examples=data["examples"], path=str(path),
+                line=doc.line("id"))
+
+
+class _Manifest(BaseModel):
+    """pack.yml: the pack's id, name and language, how scoring works, its jargon and category names."""
+
+    id: str = Field(..., description="text")
+    name: str = Field(..., description="text")
+    language: str = Field(..., description="text")
+    scoring: Scoring = Field(None, description="a mapping: severity_factors, repeat_share, repeat_max, "
+                                               "category_weights")
+    jargon: List[Any] = []
+    categories: Any = None
+
+    @validator("id", "name", "language", pre=True)
+    def _text(cls, v):
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected non-empty text, got {v!r}")
+        return v
+
+    @validator("scoring", pre=True, always=True)
+    def _scoring(cls, v):
+        return v or {}
+
+    @validator("jargon", pre=True)
+    def _jargon(cls, v):
+        if not isinstance(v, list) or not all(isinstance(j, (str, int)) for j in v):
+            raise ValueError("expected a list of words or abbreviations")
+        return v
 
 
 def pack_version(root: Path) -> str:
@@ -430,29 +631,15 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
     if not manifest.exists():
         raise PackError(f"{manifest}: missing; every pack needs pack.yml with id, name and language")
     doc = _read(manifest)
-    data = doc.data
-    if not isinstance(data, dict):
+    if not isinstance(doc.data, dict):
         raise PackError(f"{manifest}:1: expected a mapping with id, name, language, scoring")
-    pid = _str(doc, data, "id")
-    name = _str(doc, data, "name")
-    language = _str(doc, data, "language")
-    scoring = data.get("scoring") or {}
-    if not isinstance(scoring, dict):
-        raise doc.error(("scoring",), "expected a mapping: severity_factors, repeat_share, repeat_max, category_weights")
-    try:
-        sc = Scoring(**scoring)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise doc.error(("scoring", *first["loc"]), first["msg"]) from None
-    jargon = data.get("jargon", [])
-    if not isinstance(jargon, list) or not all(isinstance(j, (str, int)) for j in jargon):
-        raise doc.error(("jargon",), "expected a list of words or abbreviations")
-    categories = data.get("categories") or {c: c.title() for c in CATEGORIES}
+    m = validated(doc, _Manifest, doc.data)
+    sc = m.scoring
     rule_files = sorted(p for p in (root / "rules").rglob("*") if p.suffix in (".yml", ".yaml"))
     if not rule_files:
         raise PackError(f"{root / 'rules'}: no rule files (*.yml); add one rule per file under rules/<category>/")
     rules, seen = [], {}
-    names = Names(language)
+    names = Names(m.language)
     for path in rule_files:
         rule = _load_rule(path, names)
         if rule.id in seen:
@@ -460,13 +647,13 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
         seen[rule.id] = path
         rules.append(rule)
     return Pack(
-        id=pid,
-        name=name,
-        language=language,
+        id=m.id,
+        name=m.name,
+        language=m.language,
         version=pack_version(root),
         rules=rules,
-        jargon=[str(j) for j in jargon],
-        categories=categories,
+        jargon=[str(j) for j in m.jargon],
+        categories=m.categories or {c: c.title() for c in CATEGORIES},
         path=str(root),
         category_weights=dict(sc.category_weights),
         severity_factors={**DEFAULT_SEVERITY_FACTORS, **sc.severity_factors},

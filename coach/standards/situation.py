@@ -14,6 +14,8 @@ from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Field, ValidationError, validator
 
+from coach.standards.schema import Problem
+
 UNITS = ("%", "£", "$", "€")
 RULE_ID = re.compile(r"[A-Z]{2}[0-9]{3}")
 PLACEHOLDER = re.compile(r"\[[^\]]*\]")
@@ -63,7 +65,7 @@ class Situation(BaseModel):
         problems = suggestion_problems(v)
         if problems:
             keys, msg = problems[0]
-            raise ValueError(f"{'.'.join(str(k) for k in keys)}: {msg}" if keys else msg)
+            raise Problem(msg, *keys)
         return {rid: [lines] if isinstance(lines, str) else list(lines) for rid, lines in v.items()}
 
 
@@ -111,7 +113,7 @@ def parse_situation(data, where: str) -> Situation:
         return Situation(**data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
+        loc = ".".join(str(p) for p in (*first["loc"], *(first.get("ctx") or {}).get("keys", ())))
         raise SituationError(f"{where}.{loc}: {first['msg']}") from None
 
 
