@@ -44,3 +44,8 @@ def test_a_signal_with_only_not_within_is_refused(tmp_path, nlp):
     (tmp_path / "xx" / "signals.yml").write_text("staff:\n  asap:\n    not_within: [soon]\n", encoding="utf-8")
     with pytest.raises(SignalError, match=r"staff.asap.*'phrases'.*'not_within'"):
         SignalMatcher(nlp, "xx", tmp_path)
+
+
+@pytest.mark.parametrize("text", ["Sorry, a what? Is it free or not?", "You've lost me there.", "I'm new to all this."])
+def test_a_customer_who_did_not_follow_is_a_newcomer(signals, nlp, text):
+    assert hits(signals, nlp, text, "newcomer", side="customer")
