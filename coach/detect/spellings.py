@@ -9,6 +9,7 @@ words its entry lists, so "I've been ill" keeps its meaning.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List
 
 from pydantic import BaseModel, StrictStr
@@ -51,10 +52,11 @@ class SplitSpellings:
 
     def __init__(self, splits):
         self.splits = {k: (tuple(v["into"]), frozenset(v["before"])) for k, v in splits.items()}
+        self._words = re.compile(r"\b(?:" + "|".join(map(re.escape, self.splits)) + r")\b", re.I) if splits else None
 
     def __call__(self, doc):
-        if not self.splits:
-            return doc
+        if self._words is None or not self._words.search(doc.text):
+            return doc  # most replies: nothing to split, and no token is looked at
         targets = []
         for tok in doc[:-1]:
             entry = self.splits.get(tok.text.lower())
