@@ -36,8 +36,16 @@ from tqdm import tqdm  # noqa: E402
 from coach.demo import load_bank  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
-from coach.storage.models import (FindingRecord, Person, PracticeSession, Review, ScorecardRecord,  # noqa: E402
-                                  StandardsVersion, Team, TurnRecord)
+from coach.storage.models import (  # noqa: E402
+    FindingRecord,
+    Person,
+    PracticeSession,
+    Review,
+    ScorecardRecord,
+    StandardsVersion,
+    Team,
+    TurnRecord,
+)
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=timezone.utc)
 RULES = ["PH010", "PH011", "CT009", "CO008", "CT014", "CO006", "CO011", "CO001", "PH012", "CT003", "CP004", "CP001"]

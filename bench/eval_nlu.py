@@ -39,8 +39,8 @@ def main():
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from ops.servers import train
     from coach.detect import shared_detector
+    from ops.servers import train
 
     model = args.model or str(train(quiet=True))
     agent = Agent.load(model)

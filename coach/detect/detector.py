@@ -27,11 +27,27 @@ from coach.detect.customer import ComplaintDetector
 from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.patterns import TokenPatterns, View
-from coach.detect.spellings import apply_spellings
 from coach.detect.resolvers import (
-    apology, blame, check_resolution, closing, dismissive, empathy, greeting, hold_or_transfer, information_request,
-    jargon, negative_phrasing, next_steps, offer_help, rude, risky_promise, self_identification, solution, thanks,
+    apology,
+    blame,
+    check_resolution,
+    closing,
+    dismissive,
+    empathy,
+    greeting,
+    hold_or_transfer,
+    information_request,
+    jargon,
+    negative_phrasing,
+    next_steps,
+    offer_help,
+    risky_promise,
+    rude,
+    self_identification,
+    solution,
+    thanks,
 )
+from coach.detect.spellings import apply_spellings
 
 MAX_CHARS = 20_000  # one reply; longer input is refused by the callers with a clear message
 

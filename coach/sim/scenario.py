@@ -9,7 +9,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import Any, Dict, List, Union
 
 from pydantic import BaseModel, Field, root_validator, validator

@@ -27,7 +27,7 @@ from coach.detect.lexicon import expand
 from coach.detect.signals import SignalMatcher
 from coach.standards import checks
 from coach.standards.analysis import Analysis, public_staff_turns
-from coach.standards.checks import Finding, finding
+from coach.standards.checks import Finding
 from coach.standards.pack import SEVERITIES, Pack, PackError, Rule
 from coach.standards.situation import Situation, SituationError, parse_situation
 from coach.transcript import Transcript

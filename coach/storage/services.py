@@ -19,9 +19,31 @@ from sqlalchemy.exc import IntegrityError
 from coach import settings
 from coach.plaintext import unshowable
 from coach.storage.errors import Conflict, InvalidRecord, NotFound, UnknownStandardsVersion
-from coach.storage.models import (CHANNELS, CLOCKS, EVENTS, MAX_TEXT, OUTCOMES, REVIEW_STATUSES, ROLES, SEVERITIES, SPEAKERS,
-                                  VERDICTS, AuditEntry, Award, CompanySetting, FindingRecord, Person, PracticeSession, Review,
-                                  ReviewVerdict, ScorecardRecord, StandardsVersion, Team, TurnRecord, utcnow)
+from coach.storage.models import (
+    CHANNELS,
+    CLOCKS,
+    EVENTS,
+    MAX_TEXT,
+    OUTCOMES,
+    REVIEW_STATUSES,
+    ROLES,
+    SEVERITIES,
+    SPEAKERS,
+    VERDICTS,
+    AuditEntry,
+    Award,
+    CompanySetting,
+    FindingRecord,
+    Person,
+    PracticeSession,
+    Review,
+    ReviewVerdict,
+    ScorecardRecord,
+    StandardsVersion,
+    Team,
+    TurnRecord,
+    utcnow,
+)
 from coach.transcript import Transcript, Turn
 
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a client's id of one staff reply

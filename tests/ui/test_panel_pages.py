@@ -8,7 +8,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from coach.storage import services as sv
-from coach.storage.models import AuditEntry, Award, PracticeSession, Review
+from coach.storage.models import AuditEntry, Award, Review
 from tests.ui.conftest import APP, person
 
 ROLE_PAGES = {

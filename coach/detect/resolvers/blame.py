@@ -2,6 +2,7 @@
 
 from coach.detect.context import next_lower, overlaps
 
+
 def resolve(ctx):
     """Puts the fault elsewhere ("You entered the wrong address"); traps: "we lost it", "that's why I refunded you"."""
     owned = ctx.cues["x-not-blame"]
