@@ -61,7 +61,7 @@ def main():
     tp, fp, fn = Counter(), Counter(), Counter()
     ent_tp = ent_fp = ent_fn = 0
     agree = 0
-    for e, p in zip(examples, parsed):
+    for e, p in zip(examples, parsed, strict=True):
         gold, pred = e.get("intent"), p["intent"]["name"]
         if gold == pred:
             tp[gold] += 1

@@ -108,7 +108,7 @@ def cmd_tag(args) -> int:
     out = sys.stdout
     dets = detector.detect_many((t, c) for _, t, c in records)
     progress = _Progress("tagged", len(records))
-    for (rid, _, _), det in zip(records, dets):
+    for (rid, _, _), det in zip(records, dets, strict=True):
         progress.step()
         record = {"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]}
         if det.warnings:

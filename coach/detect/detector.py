@@ -192,7 +192,7 @@ class Detector:
         texts = [normalise(t) for t, _ in pairs]
         with self._lock:  # spaCy pipelines are not guaranteed thread-safe
             docs = list(self.nlp.pipe(texts, batch_size=batch_size))
-        for (original, customer), doc in zip(pairs, docs):
+        for (original, customer), doc in zip(pairs, docs, strict=True):
             yield self._resolve(original, doc, customer or "")
 
     # -- resolution ---------------------------------------------------------------------------

@@ -92,7 +92,7 @@ class Scenario:
 
 
 def band_of(mood: float) -> str:
-    for name, top in zip(BANDS, BAND_TOPS):
+    for name, top in zip(BANDS, BAND_TOPS, strict=False):
         if mood < top:
             return name
     return BANDS[-1]

@@ -167,12 +167,12 @@ def check_sequence(rule, a: Analysis, ctx):
     if all(f is None for f in firsts):
         return [finding(rule)]
     out = []
-    missing = [" or ".join(step) for step, f in zip(steps, firsts) if f is None]
+    missing = [" or ".join(step) for step, f in zip(steps, firsts, strict=True) if f is None]
     if missing:
         out.append(finding(rule))
         out[-1].message += f" Missing: {'; '.join(missing)}."
-    present = [(f, step) for f, step in zip(firsts, steps) if f is not None]
-    for (f1, s1), (f2, s2) in zip(present, present[1:]):
+    present = [(f, step) for f, step in zip(firsts, steps, strict=True) if f is not None]
+    for (f1, s1), (f2, s2) in zip(present, present[1:], strict=False):
         if f2 < f1:
             fnd = finding(rule, f2)
             fnd.message += f" Here {' or '.join(s2)} came before {' or '.join(s1)}."

@@ -124,7 +124,7 @@ class Scorer:
         for i in staff:
             prev = next((transcript.turns[j].text for j in range(i - 1, -1, -1) if transcript.turns[j].speaker == "customer"), "")
             pairs.append((transcript.turns[i].text, prev))
-        detections = dict(zip(staff, self.detector.detect_many(pairs)))
+        detections = dict(zip(staff, self.detector.detect_many(pairs), strict=True))
         staff_signals = {i: self.signals.match("staff", d.doc) for i, d in detections.items() if d.doc is not None}
         customer_signals = {i: self.signals.customer(t.text) for i, t in enumerate(transcript.turns)
                             if t.speaker == "customer"}

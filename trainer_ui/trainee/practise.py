@@ -226,7 +226,7 @@ if p["channel"] == "phone" and not p["outcome"]:
 
     phone_timer()
     cols = st.columns(len(CALL_BUTTONS))
-    for col, (event, label, states) in zip(cols, CALL_BUTTONS):
+    for col, (event, label, states) in zip(cols, CALL_BUTTONS, strict=True):
         if col.button(label, key=f"call_{event}", disabled=p.get("call") not in states, width="stretch"):
             with ui.errors(f"{event} did not go through"):
                 call_event(p, event)
