@@ -49,7 +49,7 @@ class CoachRedisLockStore(RedisLockStore):
         try:
             return self._change(conversation_id, change)
         except Exception as e:  # as Rasa's own: the message handler turns it into an error answer
-            raise LockError(f"Error while acquiring lock. Error:\n{e}")
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
     def update_lock(self, conversation_id: str) -> None:
         def change(lock):

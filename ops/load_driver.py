@@ -131,7 +131,7 @@ def run(rasa_urls: list[str], token: str, person_ids: list[int], seconds: float,
     threads = [threading.Thread(target=trainee, name=f"trainee-{i}", daemon=True,
                                 args=(i, pid, rasa_urls, token, deadline, tally, think, seed))
                for i, pid in enumerate(person_ids)]
-    for i, t in enumerate(threads):
+    for t in threads:
         t.start()
         time.sleep(min(0.2, think[0] / max(1, len(threads))))  # a shift arrives over a few seconds, not at once
     while any(t.is_alive() for t in threads):

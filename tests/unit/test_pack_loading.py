@@ -37,7 +37,7 @@ def test_version_changes_with_content(pack_copy):
 def test_bad_severity_names_file_line_and_choices(pack_copy):
     path = _rule(pack_copy)
     lines = path.read_text().splitlines()
-    n = next(i for i, l in enumerate(lines) if l.startswith("severity:"))
+    n = next(i for i, line in enumerate(lines) if line.startswith("severity:"))
     lines[n] = "severity: urgent"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(PackError) as exc:

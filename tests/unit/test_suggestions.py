@@ -203,9 +203,9 @@ def test_coach_scenarios_check_refuses_bad_suggestions(scenario_copy):
     code, out, err = _coach("scenarios", "check", "--folder", str(scenario_copy))
     assert code == 2 and "ok" not in out
     lines = err.splitlines()
-    assert any("discount_haggler.yml:" in l and "has no standard CO071" in l for l in lines), err
-    assert any("kept_waiting.yml:" in l and "situation.suggestions.CO017.0" in l and "breaks CO017 itself" in l
-               and "£10" in l for l in lines), err
+    assert any("discount_haggler.yml:" in line and "has no standard CO071" in line for line in lines), err
+    assert any("kept_waiting.yml:" in line and "situation.suggestions.CO017.0" in line
+               and "breaks CO017 itself" in line and "£10" in line for line in lines), err
 
 
 def test_coach_standards_check_refuses_a_rule_suggestion_the_rule_flags(tmp_path):
