@@ -1,7 +1,7 @@
 """Panel page timings on a company's worth of data: every page rendered server side (the page script run
-by streamlit.testing.v1.AppTest, queries and charts included, query caches cleared before every run) on a database of 100,000 sessions, and what
-the practice page adds to the bot's turn time. Target: every page under 1.5 s, the practice page under
-100 ms on top of a turn.
+by streamlit.testing.v1.AppTest, queries and charts included, query caches cleared before every run) on a
+database of 100,000 sessions, and what the practice page adds to the bot's turn time. Target: every page
+under 1.5 s, the practice page under 100 ms on top of a turn.
 
     .venv/bin/python bench/bench_pages.py [--sessions 100000] [--repeat 5] [--database sqlite|postgresql]
                                           [--no-practice]

@@ -31,7 +31,8 @@ def corpus():
     for path in [ROOT / "data" / "behaviors" / "dev.jsonl", ROOT / "data" / "behaviors" / "holdout.jsonl",
                  ROOT / "data" / "noise" / "model_replies.jsonl"]:
         if path.exists():
-            texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.strip()]
     for path in sorted((ROOT / "examples" / "transcripts").glob("*.json")):
         texts += [t["text"] for t in json.loads(path.read_text())["turns"] if t.get("speaker") == "staff"]
     return texts

@@ -162,7 +162,8 @@ def verify(db, tally: Tally) -> list[str]:
             staff = [t["text"] for t in turns if t["speaker"] == "staff"]
             lost = tally.unanswered.get(sid, [])
             if staff != sent and staff != sent + lost[:1]:
-                at = next((i for i, (a, b) in enumerate(zip(staff, sent, strict=False)) if a != b), min(len(staff), len(sent)))
+                at = next((i for i, (a, b) in enumerate(zip(staff, sent, strict=False)) if a != b),
+                          min(len(staff), len(sent)))
                 problems.append(f"session {sid}: {len(sent)} replies answered (+{len(lost)} unanswered), "
                                 f"{len(staff)} recorded; they differ from reply {at}")
             if [t["seq"] for t in turns] != list(range(len(turns))):

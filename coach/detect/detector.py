@@ -270,8 +270,8 @@ class Detector:
         """Per tag, as training chose on out-of-fold predictions: the rules' tag stands and the learned model
         adds the tag where the rules found nothing and vetoed nothing ("add"); for a tag whose rules over-fire,
         the model also drops the rules' tag when it is nearly sure they are wrong ("decide"). It never adds a tag
-        the rules vetoed. Only for a reply with words the model knows. An added tag's span is the sentence the model scores highest
-        for it; a kept tag keeps the rules' spans."""
+        the rules vetoed. Only for a reply with words the model knows. An added tag's span is the sentence the
+        model scores highest for it; a kept tag keeps the rules' spans."""
         blocks = self._blocks(ctx, matched)
         if not self.model.knows(blocks):
             return  # "xxxxxxxx", a string of emoji: nothing the model learned from

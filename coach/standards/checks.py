@@ -50,7 +50,8 @@ def finding(rule, turn=None, span=None, match=None, suggestion=None, fix=None) -
     else:
         msg = rule.message.replace("'{match}' ", "").replace("{match}", "this")
     return Finding(rule=rule.id, severity=rule.severity, category=rule.category, message=msg,
-                   suggestion=suggestion if suggestion is not None else (rule.suggestions[0] if rule.suggestions else None),
+                   suggestion=suggestion if suggestion is not None
+                   else (rule.suggestions[0] if rule.suggestions else None),
                    turn=turn, span=span, fix=fix)
 
 
@@ -281,7 +282,8 @@ def check_outcome(rule, a: Analysis, ctx):
     if "satisfied" in last:
         happy_at = max(h.start for h in last["satisfied"])
         if not any(h.start > happy_at for name in unhappy for h in last.get(name, ())):
-            return []  # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not
+            # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not
+            return []
     for i in reversed(last_two):  # "That'll never arrive by Friday." / "No." ends badly too
         hits = [h for name in unhappy for h in a.customer_signals.get(i, {}).get(name, ())]
         if hits:
@@ -321,12 +323,13 @@ def _answer_time(rule, a):
         if a.transcript.channel != "phone":
             return None
         first = next((i for i, t in enumerate(turns) if t.speaker != "system" or t.event == "answer"), None)
-        if first is None or turns[first].speaker != "staff" and turns[first].event != "answer" or turns[first].t is None:
+        if (first is None or turns[first].speaker != "staff" and turns[first].event != "answer"
+                or turns[first].t is None):
             return None
         start, ans = 0.0, first
     else:
-        ans = next((i for i in range(ring + 1, len(turns)) if (turns[i].speaker == "staff" or turns[i].event == "answer")
-                    and turns[i].t is not None), None)
+        ans = next((i for i in range(ring + 1, len(turns))
+                    if (turns[i].speaker == "staff" or turns[i].event == "answer") and turns[i].t is not None), None)
         if ans is None:
             return [finding(rule, None)]
         start = turns[ring].t
