@@ -91,7 +91,8 @@ def test_a_company_pack_adds_jargon_without_python(pack_copy):
     manifest = pack_copy / "pack.yml"
     manifest.write_text(manifest.read_text().replace("jargon:\n", "jargon:\n  - FLUXCAP\n", 1))
     scorer = Scorer(load_pack(pack_copy))
-    card = scorer.score(parse_transcript({"turns": [{"speaker": "staff", "text": "Your FLUXCAP is being recalibrated."}]}))
+    card = scorer.score(parse_transcript({"turns": [{"speaker": "staff",
+                                                     "text": "Your FLUXCAP is being recalibrated."}]}))
     assert any(f.span and f.span["text"] == "FLUXCAP" for f in card.findings)
 
 
