@@ -20,6 +20,9 @@ run: $(STAMP) ## the whole product: migrate, demo company (first time), train if
 demo: $(STAMP) ## score the demo transcripts and show the scorecards
 	$(VENV)/bin/coach demo
 
+lint: $(STAMP) ## ruff's checks on the project's Python (settings in pyproject.toml); fixes nothing
+	$(VENV)/bin/ruff check .
+
 test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped)
 	scripts/ensure-postgres
 	scripts/ensure-chromium
@@ -68,4 +71,4 @@ demo-data: $(STAMP) ## replace the database contents with the demo company
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: help install run demo test validate eval eval-sessions detector-model eval-nlu bench load train serve db-upgrade demo-data clean
+.PHONY: help install run demo lint test validate eval eval-sessions detector-model eval-nlu bench load train serve db-upgrade demo-data clean

@@ -1,7 +1,7 @@
 """Panel page timings on a company's worth of data: every page rendered server side (the page script run
-by streamlit.testing.v1.AppTest, queries and charts included, query caches cleared before every run) on a database of 100,000 sessions, and what
-the practice page adds to the bot's turn time. Target: every page under 1.5 s, the practice page under
-100 ms on top of a turn.
+by streamlit.testing.v1.AppTest, queries and charts included, query caches cleared before every run) on a
+database of 100,000 sessions, and what the practice page adds to the bot's turn time. Target: every page
+under 1.5 s, the practice page under 100 ms on top of a turn.
 
     .venv/bin/python bench/bench_pages.py [--sessions 100000] [--repeat 5] [--database sqlite|postgresql]
                                           [--no-practice]
@@ -145,8 +145,8 @@ def practice_overhead(db, who, turns=12):
     """What the practice page adds to a turn: the page run minus the practice server's answer time."""
     from streamlit.testing.v1 import AppTest
 
-    from ops.servers import Servers
     from coach.sim.play import load_script
+    from ops.servers import Servers
 
     token = uuid.uuid4().hex
     lines = load_script("kept_waiting", "good") + load_script("kept_waiting", "poor")
@@ -210,7 +210,7 @@ def main():
                       f"max {max(warm):5.2f} s", file=sys.stderr)
             print(f"\nPanel pages on {args.sessions:,} sessions ({args.database}), server side, seconds "
                   f"({args.repeat} warm runs after one cold run; target {TARGET_PAGE_S} s):")
-            print(f"| page | cold | warm p50 | warm max |\n|---|---|---|---|")
+            print("| page | cold | warm p50 | warm max |\n|---|---|---|---|")
             for name, cold, p50, mx in rows:
                 print(f"| {name} | {cold:.2f} | {p50:.2f} | {mx:.2f} |")
             print(f"worst warm run: {worst:.2f} s -> {'OK' if worst < TARGET_PAGE_S else 'OVER TARGET'}")

@@ -31,7 +31,8 @@ def corpus():
     for path in [ROOT / "data" / "behaviors" / "dev.jsonl", ROOT / "data" / "behaviors" / "holdout.jsonl",
                  ROOT / "data" / "noise" / "model_replies.jsonl"]:
         if path.exists():
-            texts += [json.loads(l)["text"] for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+            texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.strip()]
     for path in sorted((ROOT / "examples" / "transcripts").glob("*.json")):
         texts += [t["text"] for t in json.loads(path.read_text())["turns"] if t.get("speaker") == "staff"]
     return texts
@@ -94,7 +95,7 @@ def main(argv=None):
     scorer = Scorer(pack, detector)
     rng = random.Random(3)
     sessions = []
-    for i in range(args.sessions):
+    for _ in range(args.sessions):
         turns = []
         for k in range(rng.randint(3, 8)):
             turns.append({"speaker": "customer", "text": "My order is late and nobody called me back.", "t": k * 100})

@@ -36,8 +36,16 @@ from tqdm import tqdm  # noqa: E402
 from coach.demo import load_bank  # noqa: E402
 from coach.storage import Database, migrate  # noqa: E402
 from coach.storage import services as sv  # noqa: E402
-from coach.storage.models import (FindingRecord, Person, PracticeSession, Review, ScorecardRecord,  # noqa: E402
-                                  StandardsVersion, Team, TurnRecord)
+from coach.storage.models import (  # noqa: E402
+    FindingRecord,
+    Person,
+    PracticeSession,
+    Review,
+    ScorecardRecord,
+    StandardsVersion,
+    Team,
+    TurnRecord,
+)
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=timezone.utc)
 RULES = ["PH010", "PH011", "CT009", "CO008", "CT014", "CO006", "CO011", "CO001", "PH012", "CT003", "CP004", "CP001"]
@@ -82,7 +90,8 @@ def seed(db: Database, n_sessions: int, turns_per: int, chunk: int = 2000):
                              "started_at": started, "ended_at": None if active else started + timedelta(minutes=6),
                              "last_activity_at": started + timedelta(minutes=6),
                              "status": "active" if active else "completed",
-                             "outcome": None if active else rng.choice(["resolved", "resolved", "escalated", "hung_up"]),
+                             "outcome": None if active else rng.choice(["resolved", "resolved", "escalated",
+                                                                        "hung_up"]),
                              "final_mood": round(rng.uniform(-1, 1), 2)})
             for seq in range(turns_per):
                 tid += 1
@@ -131,7 +140,8 @@ def seed(db: Database, n_sessions: int, turns_per: int, chunk: int = 2000):
     with db.engine.begin() as conn:
         if is_pg:
             for table in ("teams", "people", "practice_sessions", "turns", "scorecards", "findings", "reviews"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
     migrate.refresh_statistics(db)  # what `coach db upgrade` and `coach db demo` do
     return {"sessions": sid, "turns": tid, "scorecards": cid, "findings": fid, "reviews": rid}
 

@@ -46,7 +46,7 @@ def replies(extra):
 def dump(detector, items, out_path):
     with out_path.open("w", encoding="utf-8") as fh:
         dets = detector.detect_many((text, customer) for _, text, customer in items)
-        for (source, _, _), det in zip(items, dets):
+        for (source, _, _), det in zip(items, dets, strict=True):
             spans = [[e.behavior, e.start, e.end] for e in det.spans]
             fh.write(json.dumps({"source": source, "behaviors": det.behaviors, "spans": spans}) + "\n")
 

@@ -39,8 +39,8 @@ def main():
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from ops.servers import train
     from coach.detect import shared_detector
+    from ops.servers import train
 
     model = args.model or str(train(quiet=True))
     agent = Agent.load(model)
@@ -61,7 +61,7 @@ def main():
     tp, fp, fn = Counter(), Counter(), Counter()
     ent_tp = ent_fp = ent_fn = 0
     agree = 0
-    for e, p in zip(examples, parsed):
+    for e, p in zip(examples, parsed, strict=True):
         gold, pred = e.get("intent"), p["intent"]["name"]
         if gold == pred:
             tp[gold] += 1

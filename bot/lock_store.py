@@ -23,7 +23,8 @@ class CoachRedisLockStore(RedisLockStore):
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
 
-    def _change(self, conversation_id: str, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], object]]):
+    def _change(self, conversation_id: str,
+                change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], object]]):
         """Apply `change` (lock or None -> (new lock or None to delete, result)) atomically; returns result."""
         key = self.key_prefix + conversation_id
         out = {}
@@ -49,7 +50,7 @@ class CoachRedisLockStore(RedisLockStore):
         try:
             return self._change(conversation_id, change)
         except Exception as e:  # as Rasa's own: the message handler turns it into an error answer
-            raise LockError(f"Error while acquiring lock. Error:\n{e}")
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
     def update_lock(self, conversation_id: str) -> None:
         def change(lock):

@@ -44,7 +44,8 @@ class CoachSQLTrackerStore(SQLTrackerStore):
                 wait *= 2
 
     async def retrieve(self, sender_id):
-        return await self._again("reading a conversation", lambda: super(CoachSQLTrackerStore, self).retrieve(sender_id))
+        return await self._again("reading a conversation",
+                                 lambda: super(CoachSQLTrackerStore, self).retrieve(sender_id))
 
     async def retrieve_full_tracker(self, sender_id):
         return await self._again("reading a conversation",

@@ -25,8 +25,18 @@ from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, validated
 from coach.storage import services as sv
 from coach.storage.errors import InvalidRecord
-from coach.storage.models import (OUTCOMES, FindingRecord, Person, PracticeSession, Review, ReviewVerdict,
-                                  ScorecardRecord, StandardsVersion, Team, TurnRecord)
+from coach.storage.models import (
+    OUTCOMES,
+    FindingRecord,
+    Person,
+    PracticeSession,
+    Review,
+    ReviewVerdict,
+    ScorecardRecord,
+    StandardsVersion,
+    Team,
+    TurnRecord,
+)
 
 BADGES = Path(__file__).resolve().parents[1] / "standards" / "badges.yml"
 TRACKS = ("phrasing", "telephone", "complaint")  # as coach.sim.scenario.TRACKS (importing it loads the simulator)

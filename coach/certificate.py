@@ -26,7 +26,7 @@ _SPECIAL = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "�
 _CYRILLIC = dict(zip("абвгґдеёжзиійклмнопрстуфхцчшщъыьэюяєї",
                      ["a", "b", "v", "g", "g", "d", "e", "yo", "zh", "z", "i", "i", "y", "k", "l", "m", "n", "o",
                       "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
-                      "ye", "yi"]))
+                      "ye", "yi"], strict=True))
 
 
 def latin1(text) -> str:

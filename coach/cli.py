@@ -108,7 +108,7 @@ def cmd_tag(args) -> int:
     out = sys.stdout
     dets = detector.detect_many((t, c) for _, t, c in records)
     progress = _Progress("tagged", len(records))
-    for (rid, _, _), det in zip(records, dets):
+    for (rid, _, _), det in zip(records, dets, strict=True):
         progress.step()
         record = {"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]}
         if det.warnings:
@@ -175,7 +175,8 @@ def render_text(name, transcript, card):
     """A scorecard for people: the arithmetic, and each finding with the offending words marked."""
     lines = [f"== {name}  ({transcript.channel}{', ' + transcript.scenario if transcript.scenario else ''})",
              f"Overall {card.overall}/100   " + "   ".join(f"{k} {v}" for k, v in card.categories.items()),
-             f"Standards {card.standards['pack']} @ {card.standards['version']}, detector @ {card.standards['detector']}", ""]
+             f"Standards {card.standards['pack']} @ {card.standards['version']}, "
+             f"detector @ {card.standards['detector']}", ""]
     by_turn = {}
     for f in card.findings:
         by_turn.setdefault(f.turn, []).append(f)
@@ -207,7 +208,8 @@ def render_text(name, transcript, card):
             if f.suggestion:
                 lines.append(f"        try: {f.suggestion}")
     lines.append("")
-    lines.append(f"Met {len(card.met)} standards; missed {len(set(card.missed))}; {len(card.not_applicable)} did not apply.")
+    lines.append(f"Met {len(card.met)} standards; missed {len(set(card.missed))}; "
+                 f"{len(card.not_applicable)} did not apply.")
     lines.append("How the score was computed:")
     lines.extend(f"  {e}" for e in card.explanation)
     return "\n".join(lines)
@@ -405,7 +407,8 @@ def cmd_scenarios(args) -> int:
     from coach.sim.play import load_script, play
 
     if not args.id:
-        raise InputError("coach scenarios play needs a scenario id, e.g. coach scenarios play kept_waiting --script good")
+        raise InputError("coach scenarios play needs a scenario id, "
+                         "e.g. coach scenarios play kept_waiting --script good")
     path = Path(args.folder) / f"{args.id}.yml"
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in Path(args.folder).glob("*.yml")))
@@ -460,7 +463,8 @@ def cmd_data(args) -> int:
     from coach.detect.build import train_and_save
 
     report = train_and_save(extra=args.extra, progress=True)
-    _err(f"{'tag':<22} {'support':>7} {'rules':>6} {'+model':>6}  how (out of fold, one training file held out at a time)")
+    _err(f"{'tag':<22} {'support':>7} {'rules':>6} {'+model':>6}  "
+         "how (out of fold, one training file held out at a time)")
     for tag, v in report["oof_f1"].items():
         how = f"adds at p >= {v['threshold']:.2f}" + (f", drops below {v['drop_below']:.2f}" if v["drop_below"] else "")
         _err(f"{tag:<22} {v['support']:>7} {v['rules_alone']:>6.3f} {v['f1']:>6.3f}  {how}")
@@ -607,7 +611,8 @@ def build_parser():
     p.add_argument("--person", default="trainee", help="login or id of the trainee (default: the demo trainee)")
     p.add_argument("--hostile", action="store_true", help="opt in to hostile customers (insults, threats)")
     p.add_argument("--rasa", default=os.environ.get("COACH_RASA_URL", "http://127.0.0.1:5005"))
-    p.add_argument("--token", default=None, help="Rasa API token (default: $COACH_RASA_TOKEN or var/secrets/rasa_token)")
+    p.add_argument("--token", default=None,
+                   help="Rasa API token (default: $COACH_RASA_TOKEN or var/secrets/rasa_token)")
     p.add_argument("--database", default=None, help=db_help)
     p.set_defaults(func=cmd_practice)
 

@@ -14,10 +14,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Tuple
 
+from pydantic import BaseModel, Field, validator
 from sqlalchemy import Float, String, and_, case, cast, func, select
 from sqlalchemy.orm import aliased
-
-from pydantic import BaseModel, Field, validator
 
 from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, validated

@@ -103,8 +103,8 @@ def lock_store_env(redis_url: str | None) -> dict:
         return {"COACH_LOCK_STORE": "in_memory", "COACH_REDIS_HOST": "", "COACH_REDIS_PORT": "6379",
                 "COACH_REDIS_DB": "1", "COACH_REDIS_PASSWORD": ""}
     r = RedisLock.parse(redis_url)
-    return {"COACH_LOCK_STORE": "bot.lock_store.CoachRedisLockStore", "COACH_REDIS_HOST": r.host, "COACH_REDIS_PORT": str(r.port),
-            "COACH_REDIS_DB": str(r.db), "COACH_REDIS_PASSWORD": r.password}
+    return {"COACH_LOCK_STORE": "bot.lock_store.CoachRedisLockStore", "COACH_REDIS_HOST": r.host,
+            "COACH_REDIS_PORT": str(r.port), "COACH_REDIS_DB": str(r.db), "COACH_REDIS_PASSWORD": r.password}
 
 
 def bind() -> str:
@@ -202,5 +202,6 @@ def private_files(database_url: str | None = None):
     url = database_url or os.environ.get("DATABASE_URL", "").strip()
     if url.startswith("sqlite:///"):
         db = Path(url[len("sqlite:///"):].split("?")[0])
-        for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), db.with_name(db.name + "-journal")):
+        for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+                  db.with_name(db.name + "-journal")):
             private_file(f)

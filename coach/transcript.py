@@ -48,7 +48,8 @@ def parse_transcript(obj, where="transcript") -> Transcript:
         raise TranscriptError(f"{where}: scenario must be a string id, got {type(scenario).__name__}")
     turns_in = obj.get("turns")
     if turns_in is None:
-        raise TranscriptError(f"{where}: missing 'turns': a list of {{\"speaker\": \"customer\"|\"staff\", \"text\": ...}}")
+        raise TranscriptError(f"{where}: missing 'turns': "
+                              f"a list of {{\"speaker\": \"customer\"|\"staff\", \"text\": ...}}")
     if not isinstance(turns_in, list):
         raise TranscriptError(f"{where}: 'turns' must be a list, got {type(turns_in).__name__}")
     if len(turns_in) > MAX_TURNS:
@@ -83,7 +84,8 @@ def parse_transcript(obj, where="transcript") -> Transcript:
         t = raw.get("t")
         if t is not None:
             if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0:
-                raise TranscriptError(f"{here}: 't' must be seconds since the session started (a number >= 0), got {t!r}")
+                raise TranscriptError(f"{here}: 't' must be seconds since the session started (a number >= 0), "
+                                      f"got {t!r}")
             if last_t is not None and t < last_t:
                 raise TranscriptError(f"{here}: 't' = {t} goes back in time (the turn before was at {last_t})")
             last_t = t

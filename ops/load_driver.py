@@ -131,7 +131,7 @@ def run(rasa_urls: list[str], token: str, person_ids: list[int], seconds: float,
     threads = [threading.Thread(target=trainee, name=f"trainee-{i}", daemon=True,
                                 args=(i, pid, rasa_urls, token, deadline, tally, think, seed))
                for i, pid in enumerate(person_ids)]
-    for i, t in enumerate(threads):
+    for t in threads:
         t.start()
         time.sleep(min(0.2, think[0] / max(1, len(threads))))  # a shift arrives over a few seconds, not at once
     while any(t.is_alive() for t in threads):
@@ -162,7 +162,8 @@ def verify(db, tally: Tally) -> list[str]:
             staff = [t["text"] for t in turns if t["speaker"] == "staff"]
             lost = tally.unanswered.get(sid, [])
             if staff != sent and staff != sent + lost[:1]:
-                at = next((i for i, (a, b) in enumerate(zip(staff, sent)) if a != b), min(len(staff), len(sent)))
+                at = next((i for i, (a, b) in enumerate(zip(staff, sent, strict=False)) if a != b),
+                          min(len(staff), len(sent)))
                 problems.append(f"session {sid}: {len(sent)} replies answered (+{len(lost)} unanswered), "
                                 f"{len(staff)} recorded; they differ from reply {at}")
             if [t["seq"] for t in turns] != list(range(len(turns))):

@@ -22,8 +22,18 @@ import time
 import requests
 
 from coach import settings
-from ops.servers import LOGS, PROCFILE, ROOT, VENV_BIN, model_file, rasa_ready, server_env, train, warm_up_actions, \
-    warm_up_rasa
+from ops.servers import (
+    LOGS,
+    PROCFILE,
+    ROOT,
+    VENV_BIN,
+    model_file,
+    rasa_ready,
+    server_env,
+    train,
+    warm_up_actions,
+    warm_up_rasa,
+)
 from ops.wait import wait_healthy
 
 CHECK_EVERY = 15  # seconds between health checks once everything is up

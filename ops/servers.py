@@ -181,7 +181,8 @@ class Servers:
         """Start the Procfile's process `name`, its output in var/log/<name>-<port>.log."""
         settings.private_dir(self.log_dir)
         # the servers' output may quote what went wrong with a session: readable by its owner only
-        log = os.fdopen(os.open(self.log_dir / f"{name}-{port}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        log = os.fdopen(os.open(self.log_dir / f"{name}-{port}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+                        "ab")
         proc = subprocess.Popen(["/bin/sh", "-c", procfile()[name]], cwd=ROOT, env=self.env(), stdout=log,
                                 stderr=subprocess.STDOUT)
         proc.log_name = log.name

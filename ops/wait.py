@@ -11,8 +11,17 @@ import time
 from typing import Callable, TypeVar
 
 import requests
-from tenacity import (RetryError, Retrying, retry_if_exception, retry_if_exception_type, retry_if_result,
-                      stop_after_attempt, stop_after_delay, wait_fixed, wait_incrementing)
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_fixed,
+    wait_incrementing,
+)
 
 T = TypeVar("T")
 

@@ -191,7 +191,8 @@ def show(fragment: str, where=None):
 
 # -- small formatting helpers -------------------------------------------------------------------------
 
-MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:", "angry": ":material/sentiment_very_dissatisfied:",
+MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:",
+              "angry": ":material/sentiment_very_dissatisfied:",
               "upset": ":material/sentiment_dissatisfied:", "calm": ":material/sentiment_neutral:",
               "pleased": ":material/sentiment_very_satisfied:"}
 
@@ -260,7 +261,8 @@ def scorecard(detail: dict):
     if card is None:
         st.info("This session has no scorecard yet: it is scored when it ends.")
         return
-    approved = [r for r in detail.get("reviews", []) if r["status"] == "approved" and r.get("overall_override") is not None
+    approved = [r for r in detail.get("reviews", [])
+                if r["status"] == "approved" and r.get("overall_override") is not None
                 and r.get("scorecard_id") == card["id"]]
     cols = st.columns(4)
     cols[0].metric("Score (machine)", card["overall"])

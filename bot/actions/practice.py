@@ -16,8 +16,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import runtime
-from bot.payload_guard import restore
 from bot.client import refusal
+from bot.payload_guard import restore
 
 log = logging.getLogger(__name__)
 

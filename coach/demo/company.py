@@ -203,7 +203,7 @@ def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions
     # every trainee: a starting skill and a learning speed; sessions spread over the period
     plan = []
     start_day = anchor - timedelta(days=days)
-    for name, login, team in TRAINEES:
+    for _name, login, team in TRAINEES:
         skill0, gain = rng.uniform(0.2, 0.65), rng.uniform(0.0, 0.35)
         n = rng.randint(*sessions_per_trainee)
         offsets = sorted(rng.randint(0, days - 1) for _ in range(n))

@@ -27,11 +27,27 @@ from coach.detect.customer import ComplaintDetector
 from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.patterns import TokenPatterns, View
-from coach.detect.spellings import apply_spellings
 from coach.detect.resolvers import (
-    apology, blame, check_resolution, closing, dismissive, empathy, greeting, hold_or_transfer, information_request,
-    jargon, negative_phrasing, next_steps, offer_help, rude, risky_promise, self_identification, solution, thanks,
+    apology,
+    blame,
+    check_resolution,
+    closing,
+    dismissive,
+    empathy,
+    greeting,
+    hold_or_transfer,
+    information_request,
+    jargon,
+    negative_phrasing,
+    next_steps,
+    offer_help,
+    risky_promise,
+    rude,
+    self_identification,
+    solution,
+    thanks,
 )
+from coach.detect.spellings import apply_spellings
 
 MAX_CHARS = 20_000  # one reply; longer input is refused by the callers with a clear message
 
@@ -176,7 +192,7 @@ class Detector:
         texts = [normalise(t) for t, _ in pairs]
         with self._lock:  # spaCy pipelines are not guaranteed thread-safe
             docs = list(self.nlp.pipe(texts, batch_size=batch_size))
-        for (original, customer), doc in zip(pairs, docs):
+        for (original, customer), doc in zip(pairs, docs, strict=True):
             yield self._resolve(original, doc, customer or "")
 
     # -- resolution ---------------------------------------------------------------------------
@@ -254,8 +270,8 @@ class Detector:
         """Per tag, as training chose on out-of-fold predictions: the rules' tag stands and the learned model
         adds the tag where the rules found nothing and vetoed nothing ("add"); for a tag whose rules over-fire,
         the model also drops the rules' tag when it is nearly sure they are wrong ("decide"). It never adds a tag
-        the rules vetoed. Only for a reply with words the model knows. An added tag's span is the sentence the model scores highest
-        for it; a kept tag keeps the rules' spans."""
+        the rules vetoed. Only for a reply with words the model knows. An added tag's span is the sentence the
+        model scores highest for it; a kept tag keeps the rules' spans."""
         blocks = self._blocks(ctx, matched)
         if not self.model.knows(blocks):
             return  # "xxxxxxxx", a string of emoji: nothing the model learned from

@@ -34,7 +34,7 @@ def evaluate(detector, rows):
     tp, fp, fn, support = Counter(), Counter(), Counter(), Counter()
     errors = []
     preds = detector.detect_many((r["text"], r.get("customer")) for r in rows)
-    for row, det in zip(rows, preds):
+    for row, det in zip(rows, preds, strict=True):
         gold, got = set(row["tags"]), set(det.behaviors)
         support.update(gold)
         for t in TAGS:

@@ -237,7 +237,7 @@ class LinearTagger:
 
     def decide(self, blocks: Blocks) -> tuple[set[str], np.ndarray]:
         p = self.probabilities(blocks)
-        return {t for t, pi, th in zip(self.tags, p, self.thresholds) if pi >= th}, p
+        return {t for t, pi, th in zip(self.tags, p, self.thresholds, strict=True) if pi >= th}, p
 
 
 def file_digest(paths) -> str:

@@ -86,8 +86,9 @@ class View:
 
 class TokenPatterns:
     """A set of labelled token patterns. A pattern whose first token is not a fixed word or set of
-    words is tried at every token; keep those rare, they cost what spaCy's Matcher costs. Calling it on a View returns (label, start, end) for the
-    longest match of each pattern at each start, like spaCy's Matcher with greedy="LONGEST" per start."""
+    words is tried at every token; keep those rare, they cost what spaCy's Matcher costs. Calling it on a View
+    returns (label, start, end) for the longest match of each pattern at each start, like spaCy's Matcher with
+    greedy="LONGEST" per start."""
 
     def __init__(self):
         self._by_first: dict[str, list] = {}

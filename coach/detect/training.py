@@ -167,9 +167,9 @@ def _out_of_fold(feats, Y, fold_of, C, min_df, own_rules_only, tick):
     oof = np.zeros(Y.shape, np.float32)
     for k in range(int(fold_of.max()) + 1):
         tr, te = fold_of != k, fold_of == k
-        vocab = _vocab([f for f, m in zip(feats, tr) if m], min_df)
-        Xtr = _matrix([f for f, m in zip(feats, tr) if m], vocab)
-        Xte = _matrix([f for f, m in zip(feats, te) if m], vocab)
+        vocab = _vocab([f for f, m in zip(feats, tr, strict=True) if m], min_df)
+        Xtr = _matrix([f for f, m in zip(feats, tr, strict=True) if m], vocab)
+        Xte = _matrix([f for f, m in zip(feats, te, strict=True) if m], vocab)
         for j in range(len(TAGS)):
             mask = _column_mask(vocab, TAGS[j], own_rules_only)
             w, b = _fit(_masked(Xtr, mask), Y[tr, j], C)
@@ -227,8 +227,8 @@ def train(detector, paths, C=4.0, min_df=2, progress=None, own_rules_only=True):
         "min_df": min_df,
         "folds": len(files),
         "features": len(names),
-        "policies": {t: c[0] for t, c in zip(TAGS, chosen)},
-        "drop_below": {t: c[2] for t, c in zip(TAGS, chosen)},
+        "policies": {t: c[0] for t, c in zip(TAGS, chosen, strict=True)},
+        "drop_below": {t: c[2] for t, c in zip(TAGS, chosen, strict=True)},
     }
     tagger = LinearTagger(tuple(TAGS), {n: i for i, n in enumerate(names)}, W, bias, thresholds, meta)
     report = {"rows": len(rows), "features": len(names), "oof_f1": {}}

@@ -12,7 +12,6 @@ import random
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
 from typing import List, Tuple
 
 from pydantic import BaseModel, Field, validator

@@ -9,7 +9,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import Any, Dict, List, Union
 
 from pydantic import BaseModel, Field, root_validator, validator
@@ -93,7 +92,7 @@ class Scenario:
 
 
 def band_of(mood: float) -> str:
-    for name, top in zip(BANDS, BAND_TOPS):
+    for name, top in zip(BANDS, BAND_TOPS, strict=False):
         if mood < top:
             return name
     return BANDS[-1]

@@ -50,7 +50,8 @@ def finding(rule, turn=None, span=None, match=None, suggestion=None, fix=None) -
     else:
         msg = rule.message.replace("'{match}' ", "").replace("{match}", "this")
     return Finding(rule=rule.id, severity=rule.severity, category=rule.category, message=msg,
-                   suggestion=suggestion if suggestion is not None else (rule.suggestions[0] if rule.suggestions else None),
+                   suggestion=suggestion if suggestion is not None
+                   else (rule.suggestions[0] if rule.suggestions else None),
                    turn=turn, span=span, fix=fix)
 
 
@@ -167,12 +168,12 @@ def check_sequence(rule, a: Analysis, ctx):
     if all(f is None for f in firsts):
         return [finding(rule)]
     out = []
-    missing = [" or ".join(step) for step, f in zip(steps, firsts) if f is None]
+    missing = [" or ".join(step) for step, f in zip(steps, firsts, strict=True) if f is None]
     if missing:
         out.append(finding(rule))
         out[-1].message += f" Missing: {'; '.join(missing)}."
-    present = [(f, step) for f, step in zip(firsts, steps) if f is not None]
-    for (f1, s1), (f2, s2) in zip(present, present[1:]):
+    present = [(f, step) for f, step in zip(firsts, steps, strict=True) if f is not None]
+    for (f1, s1), (f2, s2) in zip(present, present[1:], strict=False):
         if f2 < f1:
             fnd = finding(rule, f2)
             fnd.message += f" Here {' or '.join(s2)} came before {' or '.join(s1)}."
@@ -281,7 +282,8 @@ def check_outcome(rule, a: Analysis, ctx):
     if "satisfied" in last:
         happy_at = max(h.start for h in last["satisfied"])
         if not any(h.start > happy_at for name in unhappy for h in last.get(name, ())):
-            return []  # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not
+            # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not
+            return []
     for i in reversed(last_two):  # "That'll never arrive by Friday." / "No." ends badly too
         hits = [h for name in unhappy for h in a.customer_signals.get(i, {}).get(name, ())]
         if hits:
@@ -321,12 +323,13 @@ def _answer_time(rule, a):
         if a.transcript.channel != "phone":
             return None
         first = next((i for i, t in enumerate(turns) if t.speaker != "system" or t.event == "answer"), None)
-        if first is None or turns[first].speaker != "staff" and turns[first].event != "answer" or turns[first].t is None:
+        if (first is None or turns[first].speaker != "staff" and turns[first].event != "answer"
+                or turns[first].t is None):
             return None
         start, ans = 0.0, first
     else:
-        ans = next((i for i in range(ring + 1, len(turns)) if (turns[i].speaker == "staff" or turns[i].event == "answer")
-                    and turns[i].t is not None), None)
+        ans = next((i for i in range(ring + 1, len(turns))
+                    if (turns[i].speaker == "staff" or turns[i].event == "answer") and turns[i].t is not None), None)
         if ans is None:
             return [finding(rule, None)]
         start = turns[ring].t

@@ -27,7 +27,7 @@ from coach.detect.lexicon import expand
 from coach.detect.signals import SignalMatcher
 from coach.standards import checks
 from coach.standards.analysis import Analysis, public_staff_turns
-from coach.standards.checks import Finding, finding
+from coach.standards.checks import Finding
 from coach.standards.pack import SEVERITIES, Pack, PackError, Rule
 from coach.standards.situation import Situation, SituationError, parse_situation
 from coach.transcript import Transcript
@@ -122,14 +122,16 @@ class Scorer:
         staff = transcript.staff_turns
         pairs = []
         for i in staff:
-            prev = next((transcript.turns[j].text for j in range(i - 1, -1, -1) if transcript.turns[j].speaker == "customer"), "")
+            prev = next((transcript.turns[j].text for j in range(i - 1, -1, -1)
+                         if transcript.turns[j].speaker == "customer"), "")
             pairs.append((transcript.turns[i].text, prev))
-        detections = dict(zip(staff, self.detector.detect_many(pairs)))
+        detections = dict(zip(staff, self.detector.detect_many(pairs), strict=True))
         staff_signals = {i: self.signals.match("staff", d.doc) for i, d in detections.items() if d.doc is not None}
         customer_signals = {i: self.signals.customer(t.text) for i, t in enumerate(transcript.turns)
                             if t.speaker == "customer"}
         complaint_turn = next(
-            (i for i, t in enumerate(transcript.turns) if t.speaker == "customer" and self.complaints.is_complaint(t.text)),
+            (i for i, t in enumerate(transcript.turns)
+             if t.speaker == "customer" and self.complaints.is_complaint(t.text)),
             None,
         )
         situation = self.situation_of(transcript)
@@ -225,7 +227,8 @@ class Scorer:
                       [(strings[m], s, e) for m, s, e in self._patterns(doc)]
             for rid, s, e in matches:
                 span = doc[s:e]
-                hits.setdefault(rid, []).append((i, span.start_char, span.end_char, text[span.start_char:span.end_char]))
+                hits.setdefault(rid, []).append((i, span.start_char, span.end_char,
+                                                 text[span.start_char:span.end_char]))
         return hits
 
 

@@ -571,7 +571,8 @@ def _load_rule(path: Path, names: Names) -> Rule:
     doc = _read(path)
     data = doc.data
     if not isinstance(data, dict):
-        raise PackError(f"{path}:1: a rule file must be a YAML mapping (id, title, type, ...), got {type(data).__name__}")
+        raise PackError(f"{path}:1: a rule file must be a YAML mapping (id, title, type, ...), "
+                        f"got {type(data).__name__}")
     token = _NAMES.set(names)
     try:
         r = validated(doc, _RuleFile, data)
@@ -643,7 +644,8 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
     for path in rule_files:
         rule = _load_rule(path, names)
         if rule.id in seen:
-            raise PackError(f"{path}:{rule.line}: id: {rule.id} is already used by {seen[rule.id]}; rule ids must be unique")
+            raise PackError(f"{path}:{rule.line}: id: {rule.id} is already used by {seen[rule.id]}; "
+                            "rule ids must be unique")
         seen[rule.id] = path
         rules.append(rule)
     return Pack(

@@ -56,7 +56,8 @@ def suggestion_transcript(rule, text: str, situation: Situation | None = None, c
     t = turns[-1]["t"] + 4
     turns.append({"speaker": "staff", "text": text, "t": t})
     if where == "before_hold":
-        turns += [{"speaker": "system", "event": "hold", "t": t + 3}, {"speaker": "system", "event": "resume", "t": t + 33}]
+        turns += [{"speaker": "system", "event": "hold", "t": t + 3},
+                  {"speaker": "system", "event": "resume", "t": t + 33}]
     elif where == "before_transfer":
         turns.append({"speaker": "system", "event": "transfer", "t": t + 3})
     obj = {"channel": channel, "turns": turns, "situation": sit}

@@ -5,8 +5,14 @@ SQLite under var/ by default, PostgreSQL when DATABASE_URL says so. Use it throu
 """
 
 from coach.storage.db import Database, UnitOfWork, database_url
-from coach.storage.errors import (Conflict, DatabaseUnavailable, InvalidRecord, NotFound, StorageError,
-                                  UnknownStandardsVersion)
+from coach.storage.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    InvalidRecord,
+    NotFound,
+    StorageError,
+    UnknownStandardsVersion,
+)
 
 __all__ = ["Database", "UnitOfWork", "database_url", "Conflict", "DatabaseUnavailable", "InvalidRecord",
            "NotFound", "StorageError", "UnknownStandardsVersion"]

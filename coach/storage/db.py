@@ -50,7 +50,10 @@ def _private_sqlite_file(path: Path):
     hashes. SQLite gives its -wal and -shm files the database file's mode."""
     from coach import settings
 
-    settings.private_dir(path.parent) if settings.VAR in path.parents else path.parent.mkdir(parents=True, exist_ok=True)
+    if settings.VAR in path.parents:
+        settings.private_dir(path.parent)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     except OSError:  # a read-only place: SQLite says so in words when it is used
@@ -120,7 +123,8 @@ def explain_db_error(exc: Exception, url: str, busy_seconds: float = SQLITE_BUSY
         return DatabaseUnavailable(f"the database {where} has an older schema ({text}); run `coach db upgrade`")
     if isinstance(exc, OperationalError) or getattr(exc, "connection_invalidated", False):
         hint = ("is PostgreSQL running? Start it (on Debian: pg_ctlcluster <version> main start) or fix DATABASE_URL"
-                if where.startswith("postgresql") else "check that the folder exists and is writable, or fix DATABASE_URL")
+                if where.startswith("postgresql")
+                else "check that the folder exists and is writable, or fix DATABASE_URL")
         return DatabaseUnavailable(f"cannot use the database {where}: {text or type(exc).__name__}; {hint}. "
                                    f"Nothing was written")
     return None

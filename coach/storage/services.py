@@ -19,9 +19,31 @@ from sqlalchemy.exc import IntegrityError
 from coach import settings
 from coach.plaintext import unshowable
 from coach.storage.errors import Conflict, InvalidRecord, NotFound, UnknownStandardsVersion
-from coach.storage.models import (CHANNELS, CLOCKS, EVENTS, MAX_TEXT, OUTCOMES, REVIEW_STATUSES, ROLES, SEVERITIES, SPEAKERS,
-                                  VERDICTS, AuditEntry, Award, CompanySetting, FindingRecord, Person, PracticeSession, Review,
-                                  ReviewVerdict, ScorecardRecord, StandardsVersion, Team, TurnRecord, utcnow)
+from coach.storage.models import (
+    CHANNELS,
+    CLOCKS,
+    EVENTS,
+    MAX_TEXT,
+    OUTCOMES,
+    REVIEW_STATUSES,
+    ROLES,
+    SEVERITIES,
+    SPEAKERS,
+    VERDICTS,
+    AuditEntry,
+    Award,
+    CompanySetting,
+    FindingRecord,
+    Person,
+    PracticeSession,
+    Review,
+    ReviewVerdict,
+    ScorecardRecord,
+    StandardsVersion,
+    Team,
+    TurnRecord,
+    utcnow,
+)
 from coach.transcript import Transcript, Turn
 
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a client's id of one staff reply
@@ -138,8 +160,9 @@ def create_person(uow, *, name: str, login: str, role: str, team_id: int | None 
     return person.id
 
 
-def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None, team_id=..., active: bool | None = None,
-                  password: str | None = None, password_rounds: int | None = None) -> dict:
+def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None, team_id=...,
+                  active: bool | None = None, password: str | None = None,
+                  password_rounds: int | None = None) -> dict:
     """Change a person's role, team (None: no team), active flag or password; audited (never the password)."""
     p = _get(uow, Person, person_id, "person")
     if p.deleted_at is not None:
@@ -257,8 +280,10 @@ def register_standards(uow, pack, detector_version: str) -> int:
 
 
 def _standards_version(uow, standards) -> StandardsVersion:
-    if not isinstance(standards, dict) or not all(isinstance(standards.get(k), str) for k in ("pack", "version", "detector")):
-        raise InvalidRecord(f"scorecard 'standards' must be {{'pack', 'version', 'detector'}} strings, got {standards!r}")
+    if not isinstance(standards, dict) or not all(isinstance(standards.get(k), str)
+                                                  for k in ("pack", "version", "detector")):
+        raise InvalidRecord(f"scorecard 'standards' must be {{'pack', 'version', 'detector'}} strings, "
+                            f"got {standards!r}")
     sv = uow.session.execute(select(StandardsVersion).where(
         StandardsVersion.pack_id == standards["pack"], StandardsVersion.version == standards["version"],
         StandardsVersion.detector_version == standards["detector"])).scalar_one_or_none()
@@ -295,8 +320,8 @@ def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: st
             raise Conflict(f"a session for the Rasa conversation {rasa_conversation_id!r} already exists; "
                            f"resume it instead of starting a new one")
     started = _aware(started_at, "started_at") or utcnow()
-    s = PracticeSession(person_id=person_id, scenario_id=scenario_id, scenario_version=scenario_version, channel=channel,
-                        language=language, track=track, difficulty=difficulty, seed=seed,
+    s = PracticeSession(person_id=person_id, scenario_id=scenario_id, scenario_version=scenario_version,
+                        channel=channel, language=language, track=track, difficulty=difficulty, seed=seed,
                         rasa_conversation_id=rasa_conversation_id, started_at=started, last_activity_at=started,
                         status="active", retry_of_id=retry_of_id, retry_from_seq=retry_from_seq, clock=clock)
     uow.session.add(s)
@@ -594,7 +619,8 @@ REVIEW_FILTERS = ("unreviewed", "pending", "approved", "disputed", "awaiting")
 
 
 def list_sessions(uow, *, person_id=None, team_id=None, scenario_id=None, status=None, review_status=None,
-                  min_score=None, max_score=None, since=None, until=None, limit: int = 50, offset: int = 0) -> list[dict]:
+                  min_score=None, max_score=None, since=None, until=None, limit: int = 50,
+                  offset: int = 0) -> list[dict]:
     """Sessions with their current score, newest first: the review queue and the session lists.
     review_status: 'unreviewed' (no review yet) or a review status."""
     if not (isinstance(limit, int) and 1 <= limit <= 1000):
@@ -717,7 +743,8 @@ def record_review(uow, *, session_id: int, reviewer_id: int, verdicts=(), overal
     if card is None:
         raise Conflict(f"practice session {session_id} has no scorecard yet; it can be reviewed once it is scored")
     if overall_override is not None:
-        if isinstance(overall_override, bool) or not isinstance(overall_override, int) or not 0 <= overall_override <= 100:
+        if (isinstance(overall_override, bool) or not isinstance(overall_override, int)
+                or not 0 <= overall_override <= 100):
             raise InvalidRecord(f"overall_override: {overall_override!r}; expected a whole number from 0 to 100")
         if not (overall_reason or "").strip():
             raise InvalidRecord("overall_reason: a changed overall score needs a reason")

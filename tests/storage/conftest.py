@@ -22,7 +22,8 @@ def pg_url():
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # the storage tests need the real server; say how to get it
-        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN} ({exc.__class__.__name__}: {str(exc).splitlines()[0]}); "
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN} "
+                    f"({exc.__class__.__name__}: {str(exc).splitlines()[0]}); "
                     f"start it (pg_ctlcluster <version> main start) or set COACH_TEST_POSTGRES", pytrace=False)
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     yield url
@@ -111,14 +112,16 @@ def company(db):
 
 
 GOOD_CHAT = {"channel": "chat", "scenario": "late_delivery_b2b", "turns": [
-    {"speaker": "customer", "text": "Our order 48213 was due on Monday and it still hasn't arrived. This is the second time."},
+    {"speaker": "customer", "text": "Our order 48213 was due on Monday and it still hasn't arrived. "
+                                    "This is the second time."},
     {"speaker": "staff", "text": "I'm sorry about the delay, that's frustrating when your team is waiting. Could you "
                                  "confirm the delivery address so I can check where the pallet is?"},
     {"speaker": "customer", "text": "Unit 4, Harbour Park, Leeds."},
     {"speaker": "staff", "text": "Thank you. The pallet missed Monday's truck at our depot; I've booked it on the "
                                  "first van tomorrow and I'll email you the tracking number by 3 pm today."},
     {"speaker": "customer", "text": "Fine, thanks."},
-    {"speaker": "staff", "text": "Is there anything else I can help with? Thank you for your patience, and have a good day."},
+    {"speaker": "staff", "text": "Is there anything else I can help with? Thank you for your patience, "
+                                 "and have a good day."},
 ]}
 
 POOR_CHAT = {"channel": "chat", "scenario": "late_delivery_b2b", "turns": [

@@ -42,7 +42,8 @@ def review(db, sid, reviewer, *, status="approved", reject=None, add=(), agree_a
         rid = sv.record_review(uow, session_id=sid, reviewer_id=reviewer, status=status, verdicts=verdicts,
                                overall_override=None if override is None else machine + override,
                                overall_reason="checked on review" if override is not None else None)
-        if status == "approved" and sv.needs_second_approver(uow, machine, None if override is None else machine + override):
+        if status == "approved" and sv.needs_second_approver(uow, machine,
+                                                             None if override is None else machine + override):
             # four eyes: a change of more than 10 points counts once a manager approves it too
             sv.approve_review(uow, rid, approver_id=sv.list_people(uow, role="manager")[0]["id"])
         uow.commit()

@@ -64,7 +64,8 @@ def test_a_session_survives_its_process_being_killed_between_turns(db, company):
         uow.commit()
     # ... or, left alone, it is marked abandoned after the timeout, with its turns kept
     with db.uow() as uow:
-        assert sv.abandon_stale(uow, timedelta(minutes=30), now=datetime.now(timezone.utc) + timedelta(hours=2)) == [sid]
+        later = datetime.now(timezone.utc) + timedelta(hours=2)
+        assert sv.abandon_stale(uow, timedelta(minutes=30), now=later) == [sid]
         uow.commit()
     with db.reader() as uow:
         assert uow.session.get(PracticeSession, sid).status == "abandoned"

@@ -163,12 +163,12 @@ def test_two_lucky_sessions_lose_to_forty_good_ones(db, tmp_path, people, practi
     # and even when every session counts, the small-sample correction keeps the lucky one below
     everyone = rc.load_formula(formula_with(tmp_path, "min_sessions: 8", "min_sessions: 1"))
     board = ranking(db, formula=everyone)
-    s, l = board["Steady Sam"], board["Lucky Lou"]
-    assert l.eligible and l.mean_raw == 100 > s.mean_raw == 90
-    assert s.prior == pytest.approx((40 * 90 + 200 + 600) / 52, abs=0.05)
-    assert l.shrunk == pytest.approx((200 + 10 * s.prior) / 12, abs=0.1) and l.shrunk < s.shrunk
-    assert [c.rank for c in (s, l, board["Average Al"])] == [1, 2, 3]
-    assert len(s.session_ids) == 40 and s.sessions == 40 and s.tracks == ["complaint", "phrasing", "telephone"]
+    sam, lou = board["Steady Sam"], board["Lucky Lou"]
+    assert lou.eligible and lou.mean_raw == 100 > sam.mean_raw == 90
+    assert sam.prior == pytest.approx((40 * 90 + 200 + 600) / 52, abs=0.05)
+    assert lou.shrunk == pytest.approx((200 + 10 * sam.prior) / 12, abs=0.1) and lou.shrunk < sam.shrunk
+    assert [c.rank for c in (sam, lou, board["Average Al"])] == [1, 2, 3]
+    assert len(sam.session_ids) == 40 and sam.sessions == 40 and sam.tracks == ["complaint", "phrasing", "telephone"]
 
 
 def test_a_farmer_counts_the_extra_sessions_of_one_scenario_at_a_quarter(db, people, practise):

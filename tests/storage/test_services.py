@@ -202,7 +202,8 @@ def test_reviews_override_findings_with_reasons_and_are_audited(db, company, rec
     f1, f2 = d["findings"][0]["id"], d["findings"][1]["id"]
     with db.uow() as uow:
         with pytest.raises(InvalidRecord, match="rejecting a finding needs a reason"):
-            sv.record_review(uow, session_id=sid, reviewer_id=company["tess"], verdicts=[{"finding_id": f1, "verdict": "reject"}])
+            sv.record_review(uow, session_id=sid, reviewer_id=company["tess"],
+                             verdicts=[{"finding_id": f1, "verdict": "reject"}])
         with pytest.raises(Conflict, match="is a trainee; only trainers"):
             sv.record_review(uow, session_id=sid, reviewer_id=company["omar"])
         with pytest.raises(InvalidRecord, match="a changed overall score needs a reason"):
@@ -253,7 +254,8 @@ def test_list_filters_progress_and_leaderboard(db, company, record):
         assert [s["id"] for s in sv.list_sessions(uow, max_score=50)] == [a1]
         assert [s["id"] for s in sv.list_sessions(uow, min_score=80, review_status="unreviewed")] == [a2]
         assert [s["id"] for s in sv.list_sessions(uow, review_status="approved")] == [o1]
-        assert [s["id"] for s in sv.list_sessions(uow, since=now - timedelta(days=30), person_id=company["anna"])] == [a2]
+        recent = sv.list_sessions(uow, since=now - timedelta(days=30), person_id=company["anna"])
+        assert [s["id"] for s in recent] == [a2]
         assert sv.list_sessions(uow, scenario_id="nope") == []
         with pytest.raises(InvalidRecord, match="'maybe' is not one of unreviewed"):
             sv.list_sessions(uow, review_status="maybe")
@@ -273,7 +275,8 @@ def test_idle_sessions_are_marked_abandoned_and_can_be_resumed(db, company, reco
     sid = record(company["anna"], end=False)
     with db.uow() as uow:
         assert sv.abandon_stale(uow, timedelta(minutes=30)) == []
-        assert sv.abandon_stale(uow, timedelta(minutes=30), now=datetime.now(timezone.utc) + timedelta(hours=1)) == [sid]
+        later = datetime.now(timezone.utc) + timedelta(hours=1)
+        assert sv.abandon_stale(uow, timedelta(minutes=30), now=later) == [sid]
         uow.commit()
     with db.uow() as uow:
         state = sv.resume_session(uow, sid)

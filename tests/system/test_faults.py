@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from bot.client import PracticeClient, PracticeError
-from coach.sim.customer import replay
 from coach.sim import load_scenarios
+from coach.sim.customer import replay
 from coach.sim.play import load_script
 from coach.storage import Database, migrate
 from coach.storage import services as sv

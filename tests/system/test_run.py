@@ -11,8 +11,7 @@ import threading
 import pytest
 import requests
 
-from coach.storage import Database
-from coach.storage import migrate
+from coach.storage import Database, migrate
 from ops.servers import ROOT, VENV_BIN
 from ops.wait import free_port, wait_until
 

@@ -5,14 +5,21 @@ import os
 import time
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
 from coach.storage import Database, migrate
 from coach.storage import services as sv
 from ops.wait import free_port
+from tests.conftest import ROOT
 
 APP = "trainer_ui/app.py"
+SHOTS = ROOT / "test-output" / "e2e"  # the browser tests' screenshots
+CHROMIUM = "/usr/bin/chromium"
+# headless Chromium here: no sandbox as root, and no background calls to Google's hosts (the network is closed)
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +57,20 @@ def ui_servers(ui_db):
         os.environ["COACH_RASA_URL"], os.environ["COACH_RASA_TOKEN"] = s.rasa_url, token
         yield s
         os.environ.pop("COACH_RASA_URL"), os.environ.pop("COACH_RASA_TOKEN")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, one per test module (the browser journey and the browser security tests)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: run scripts/ensure-chromium (make test does)", pytrace=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
 
 
 def person(db, login) -> dict:

@@ -4,35 +4,14 @@ a trainer overrides a finding; a manager picks the employee of the month. Screen
 test-output/e2e/."""
 
 import re
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from coach.sim.play import load_script
 from coach.storage.models import Award, PracticeSession, Review
-from tests.conftest import ROOT
-from tests.ui.conftest import person
+from tests.ui.conftest import SHOTS, person
 
-SHOTS = ROOT / "test-output" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
-# headless Chromium here: no sandbox as root, and no background calls to Google's hosts (the network is closed)
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 WAIT = 60_000  # ms: a turn goes through Rasa and the action server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: run scripts/ensure-chromium (make test does)", pytrace=False)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
 
 
 def sign_in(page, url, login):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from coach.storage import services as sv
 from coach.storage.models import PracticeSession
 from tests.ui.conftest import person
-from tests.ui.test_browser_journey import WAIT, browser, choose, settle, shot, sign_in  # noqa: F401 (fixture)
+from tests.ui.test_browser_journey import WAIT, choose, settle, shot, sign_in
 
 
 def clear_caches(panel_url: str):

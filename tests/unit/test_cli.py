@@ -21,9 +21,9 @@ def coach(*args, stdin=b""):
 def test_tag_reads_stdin_and_writes_json_lines():
     lines = [{"id": "a", "text": "Hi there! How can I help you today?"},
              {"id": "b", "text": "You should have read the terms.", "customer": "Why was I charged?"}]
-    proc = coach("tag", stdin="\n".join(json.dumps(l) for l in lines).encode())
+    proc = coach("tag", stdin="\n".join(json.dumps(row) for row in lines).encode())
     assert proc.returncode == 0, proc.stderr
-    out = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [o["id"] for o in out] == ["a", "b"]
     assert {"greeting", "offer_help"} <= set(out[0]["behaviors"])
     assert "blame" in out[1]["behaviors"] and not {"solution", "empathy", "apology"} & set(out[1]["behaviors"])
@@ -63,7 +63,7 @@ def test_score_prints_one_scorecard_per_file_in_order():
     files = [EXAMPLES / "late_delivery_good.json", EXAMPLES / "late_delivery_poor.json"]
     proc = coach("score", *map(str, files))
     assert proc.returncode == 0, proc.stderr
-    cards = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+    cards = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [c["source"] for c in cards] == [str(f) for f in files]
     assert cards[0]["overall"] > cards[1]["overall"]
     assert all(c["standards"]["version"] for c in cards)

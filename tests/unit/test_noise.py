@@ -16,7 +16,7 @@ def _reply_level(rule):
 
 
 def test_model_replies_are_rarely_flagged(scorer):
-    rows = [json.loads(l) for l in CORPUS.read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 200
     reply_rules = {r.id for r in scorer.pack.rules if _reply_level(r)}
     flagged = []

@@ -37,7 +37,7 @@ def test_version_changes_with_content(pack_copy):
 def test_bad_severity_names_file_line_and_choices(pack_copy):
     path = _rule(pack_copy)
     lines = path.read_text().splitlines()
-    n = next(i for i, l in enumerate(lines) if l.startswith("severity:"))
+    n = next(i for i, line in enumerate(lines) if line.startswith("severity:"))
     lines[n] = "severity: urgent"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(PackError) as exc:
@@ -91,7 +91,8 @@ def test_a_company_pack_adds_jargon_without_python(pack_copy):
     manifest = pack_copy / "pack.yml"
     manifest.write_text(manifest.read_text().replace("jargon:\n", "jargon:\n  - FLUXCAP\n", 1))
     scorer = Scorer(load_pack(pack_copy))
-    card = scorer.score(parse_transcript({"turns": [{"speaker": "staff", "text": "Your FLUXCAP is being recalibrated."}]}))
+    card = scorer.score(parse_transcript({"turns": [{"speaker": "staff",
+                                                     "text": "Your FLUXCAP is being recalibrated."}]}))
     assert any(f.span and f.span["text"] == "FLUXCAP" for f in card.findings)
 
 

@@ -25,7 +25,7 @@ def test_same_matches_as_spacy_matcher(detector):
     for label, pats in patterns.items():
         spacy_matcher.add(label, pats)
         ours.add(label, pats)
-    texts = [json.loads(l)["text"] for l in DEV.read_text(encoding="utf-8").splitlines()[:300]]
+    texts = [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines()[:300]]
     texts += ["Shall I send it today?", "You can also try restarting it.", "Call us on 0800 123 456.",
               "This is Anna from Billing.", "", "!!!"]
     checked = 0

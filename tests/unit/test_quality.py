@@ -33,8 +33,9 @@ def test_model_replies_show_no_poor_practice(detector):
     but') must not be tagged as poor practice (at most 1 in 50)."""
     import json
 
-    rows = [json.loads(l) for l in (ROOT / "data" / "noise" / "model_replies.jsonl").read_text().splitlines() if l.strip()]
+    rows = [json.loads(line) for line in (ROOT / "data" / "noise" / "model_replies.jsonl").read_text().splitlines()
+            if line.strip()]
     poor = {"negative_phrasing", "blame", "dismissive", "risky_promise", "rude", "jargon"}
-    flagged = [r["id"] for r, d in zip(rows, detector.detect_many((r["text"], r["customer"]) for r in rows))
-               if poor & set(d.behaviors)]
+    detections = detector.detect_many((r["text"], r["customer"]) for r in rows)
+    flagged = [r["id"] for r, d in zip(rows, detections, strict=True) if poor & set(d.behaviors)]
     assert len(flagged) <= len(rows) / 50, flagged

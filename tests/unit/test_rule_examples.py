@@ -11,8 +11,8 @@ COMPLAINT = "This is unacceptable. My order is a week late and nobody has called
 
 def _transcript(rule, example):
     if isinstance(example, dict):
-        return parse_transcript({"channel": example.get("channel", (rule.applies.get("channel") or ["chat"])[0]), **example},
-                                where=f"{rule.id} example")
+        channel = example.get("channel", (rule.applies.get("channel") or ["chat"])[0])
+        return parse_transcript({"channel": channel, **example}, where=f"{rule.id} example")
     turns = [{"speaker": "staff", "text": example}]
     if rule.applies.get("complaint"):
         turns.insert(0, {"speaker": "customer", "text": COMPLAINT})

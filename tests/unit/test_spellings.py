@@ -60,7 +60,8 @@ def test_a_split_whose_parts_do_not_spell_the_word_is_refused(tmp_path, monkeypa
     monkeypatch.setattr(lx, "LEXICONS", tmp_path)
     path = tmp_path / "xx" / "spellings.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("into: [i, ll]", "into: [i, l]"), encoding="utf-8")
-    with pytest.raises(lx.LexiconError, match=r"spellings.yml: splits.ill.into: the parts \['i', 'l'\] must spell 'ill'"):
+    with pytest.raises(lx.LexiconError,
+                       match=r"spellings.yml: splits.ill.into: the parts \['i', 'l'\] must spell 'ill'"):
         lx.load_lexicon.__wrapped__("xx")
 
 

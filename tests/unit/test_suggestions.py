@@ -112,7 +112,8 @@ def test_a_rule_the_scenario_has_no_suggestion_for_falls_back_to_the_rule(scorer
 def test_a_substitution_keeps_its_fix_and_shows_the_scenarios_suggestion(scorer):
     reply = "You order so little that there's no discount for you."
     card = _card(scorer, {"channel": "chat", "scenario": "small_customer_delay", "turns": [
-        {"speaker": "customer", "text": "Is there any discount on twelve vases?"}, {"speaker": "staff", "text": reply}]})
+        {"speaker": "customer", "text": "Is there any discount on twelve vases?"},
+        {"speaker": "staff", "text": reply}]})
     f = _finding(card, "PH008")
     assert f.suggestion in SCENARIO_SET["small_customer_delay"].situation.suggestions["PH008"]
     assert "50 units" in f.suggestion
@@ -122,7 +123,8 @@ def test_a_substitution_keeps_its_fix_and_shows_the_scenarios_suggestion(scorer)
 def test_situations_given_to_the_scorer_and_by_a_transcript_carry_suggestions(pack, detector):
     mine = "What I can do is book you a demo on Thursday at 10."
     scorer = Scorer(pack, detector=detector, situations={"demo_call": Situation(suggestions={"PH010": [mine]})})
-    turns = [{"speaker": "customer", "text": "Can I see it working?"}, {"speaker": "staff", "text": "We can't do that."}]
+    turns = [{"speaker": "customer", "text": "Can I see it working?"},
+             {"speaker": "staff", "text": "We can't do that."}]
     assert _finding(_card(scorer, {"scenario": "demo_call", "turns": turns}), "PH010").suggestion == mine
     other = "What I can do is send you a video of it today."
     given = {"scenario": "demo_call", "situation": {"suggestions": {"PH010": [other]}}, "turns": turns}
@@ -176,9 +178,11 @@ def test_check_refuses_a_phrasing_that_breaks_a_wording_rule(scorer, scenario_co
 
 
 @pytest.mark.parametrize("rid,lines,expect", [
-    ("co17", ["Fine."], "situation.suggestions.co17: 'co17' is not a standard's id; expected two capital letters and three digits"),
+    ("co17", ["Fine."], "situation.suggestions.co17: 'co17' is not a standard's id; "
+                        "expected two capital letters and three digits"),
     ("CO017", [], "situation.suggestions.CO017: expected a list of one or more phrasings"),
-    ("CO017", ["Could you send me [order number]?"], "situation.suggestions.CO017.0: '[order number]' is a placeholder"),
+    ("CO017", ["Could you send me [order number]?"],
+     "situation.suggestions.CO017.0: '[order number]' is a placeholder"),
     ("CO017", ["Same.", "Same."], "situation.suggestions.CO017: the same phrasing is listed twice"),
 ])
 def test_a_malformed_suggestions_map_fails_at_load_time_with_the_line(scenario_copy, rid, lines, expect):
@@ -203,9 +207,9 @@ def test_coach_scenarios_check_refuses_bad_suggestions(scenario_copy):
     code, out, err = _coach("scenarios", "check", "--folder", str(scenario_copy))
     assert code == 2 and "ok" not in out
     lines = err.splitlines()
-    assert any("discount_haggler.yml:" in l and "has no standard CO071" in l for l in lines), err
-    assert any("kept_waiting.yml:" in l and "situation.suggestions.CO017.0" in l and "breaks CO017 itself" in l
-               and "£10" in l for l in lines), err
+    assert any("discount_haggler.yml:" in line and "has no standard CO071" in line for line in lines), err
+    assert any("kept_waiting.yml:" in line and "situation.suggestions.CO017.0" in line
+               and "breaks CO017 itself" in line and "£10" in line for line in lines), err
 
 
 def test_coach_standards_check_refuses_a_rule_suggestion_the_rule_flags(tmp_path):

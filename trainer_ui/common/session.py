@@ -19,7 +19,8 @@ if raw is None:
             ui.empty("No sessions to show yet. Trainees' sessions appear here once they practise.")
         for row in rows:
             st.page_link("common/session.py", label=f"#{row['id']} · {row['name']} · {row['scenario_id']} · "
-                         f"{row['started_at']:%Y-%m-%d %H:%M} · score {row['overall'] if row['overall'] is not None else '—'}",
+                         f"{row['started_at']:%Y-%m-%d %H:%M} · "
+                         f"score {row['overall'] if row['overall'] is not None else '—'}",
                          query_params={"id": row["id"]})
     st.stop()
 

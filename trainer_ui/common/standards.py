@@ -73,8 +73,8 @@ for cat, title in pack.categories.items():
                             Scorer(load_pack(copy), detector=scorer.detector)
                         Path(r.path).write_text(new, encoding="utf-8")
                         resources.reload_standards()
-                        st.success(f"Saved. New sessions are scored with it; run `coach rescore --since <date>` "
-                                   f"to score earlier sessions again.")
+                        st.success("Saved. New sessions are scored with it; run `coach rescore --since <date>` "
+                                   "to score earlier sessions again.")
 
 if user["role"] == "admin":
     st.subheader("Score earlier sessions again")

@@ -98,7 +98,8 @@ with ui.errors("the ranking could not be computed", stop=True):
                     c.name, period, c.team, fig, "Nominated for employee of the month", user["name"]))
             pdf = st.session_state.get("certificate")
             if pdf and pdf[0] == c.person_id:
-                cc[1].download_button("Download the certificate", pdf[1], file_name=f"certificate-{period}-{c.person_id}.pdf",
+                cc[1].download_button("Download the certificate", pdf[1],
+                                      file_name=f"certificate-{period}-{c.person_id}.pdf",
                                       mime="application/pdf", key=f"pdf_dl_{c.person_id}")
 
     st.subheader("Decision")
@@ -110,7 +111,8 @@ with ui.errors("the ranking could not be computed", stop=True):
             from coach.certificate import certificate_pdf
 
             st.session_state["winner_pdf"] = certificate_pdf(decided["name"], period, decided["team"],
-                                                             decided["figures"], decided["reason"], decided["decided_by"])
+                                                             decided["figures"], decided["reason"],
+                                                             decided["decided_by"])
         if st.session_state.get("winner_pdf"):
             st.download_button("Download the winner's certificate", st.session_state["winner_pdf"],
                                file_name=f"employee-of-the-month-{period}.pdf", mime="application/pdf", key="winner_dl")

@@ -49,7 +49,8 @@ def _take(p, reply, record_customer=True):
         p["turns"].append({"speaker": "customer", "text": reply["customer"], "seq": (reply.get("seq") or 0) + 1})
     if reply.get("mood") is not None:
         p["mood"], p["band"] = reply["mood"], reply.get("band")
-    p["needs"], p["needs_met"] = reply.get("needs") or p.get("needs", []), reply.get("needs_met") or p.get("needs_met", [])
+    p["needs"] = reply.get("needs") or p.get("needs", [])
+    p["needs_met"] = reply.get("needs_met") or p.get("needs_met", [])
     if reply.get("outcome"):
         p["outcome"] = reply["outcome"]
 
@@ -126,12 +127,14 @@ if p is None:
             st.stop()
         by_id = {s.id: s for s in shown}
         sc = by_id[st.selectbox("Scenario", list(by_id), key="pick_scenario",
-                                format_func=lambda i: f"{by_id[i].title}  ({by_id[i].track}, {'★' * by_id[i].difficulty})")]
+                                format_func=lambda i: f"{by_id[i].title}  "
+                                                      f"({by_id[i].track}, {'★' * by_id[i].difficulty})")]
         with st.container(border=True):
             st.markdown(f"**{sc.title}**: {sc.brief}")
             st.caption(f"Customer: {sc.persona.get('name', 'a customer')} · usually a {sc.channel} contact")
         mode = st.radio("Mode", ["chat", "phone"], index=0 if sc.channel == "chat" else 1, horizontal=True,
-                        key="pick_mode", format_func=lambda m: {"chat": ":material/chat: Chat", "phone": ":material/call: Phone"}[m])
+                        key="pick_mode",
+                        format_func=lambda m: {"chat": ":material/chat: Chat", "phone": ":material/call: Phone"}[m])
         hostile = False
         if sc.hostility >= 2:
             st.warning("This customer insults and threatens. Practise it only if you are ready to.")
@@ -226,7 +229,7 @@ if p["channel"] == "phone" and not p["outcome"]:
 
     phone_timer()
     cols = st.columns(len(CALL_BUTTONS))
-    for col, (event, label, states) in zip(cols, CALL_BUTTONS):
+    for col, (event, label, states) in zip(cols, CALL_BUTTONS, strict=True):
         if col.button(label, key=f"call_{event}", disabled=p.get("call") not in states, width="stretch"):
             with ui.errors(f"{event} did not go through"):
                 call_event(p, event)

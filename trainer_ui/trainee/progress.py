@@ -52,7 +52,8 @@ with ui.errors("your progress could not be loaded"):
     cols = st.columns(3)
     for i, b in enumerate(earned):
         with cols[i % 3], st.container(border=True):
-            st.markdown(f"{':material/military_tech:' if b['earned'] else ':material/radio_button_unchecked:'} **{b['title']}**")
+            badge = ":material/military_tech:" if b["earned"] else ":material/radio_button_unchecked:"
+            st.markdown(f"{badge} **{b['title']}**")
             st.caption(b["description"])
             st.progress(b["fraction"], text=("earned " + b["earned_at"].strftime("%Y-%m-%d")) if b["earned"]
                         and b.get("earned_at") else b["label"])

@@ -56,4 +56,5 @@ with ui.errors("the calibration could not be computed"):
                      "trainer_only", "neither"]], hide_index=True, width="stretch",
                  column_config={"agreement": st.column_config.NumberColumn("agreement %", format="%.0f"),
                                 "kappa": st.column_config.NumberColumn("kappa", format="%.2f",
-                                                                       help="empty: undefined (both always agreed on one answer)")})
+                                                                       help="empty: undefined (both always "
+                                                                            "agreed on one answer)")})

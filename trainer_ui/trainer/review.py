@@ -16,7 +16,8 @@ scope = auth.session_scope(user)
 
 with ui.reader() as r:
     teams = {t["id"]: t["name"] for t in sv.list_teams(r)}
-    people = [p for p in sv.list_people(r, role="trainee") if "team_id" not in scope or p["team_id"] == scope["team_id"]]
+    people = [p for p in sv.list_people(r, role="trainee")
+              if "team_id" not in scope or p["team_id"] == scope["team_id"]]
 if user["role"] == "trainer" and user.get("team_id") is None:
     st.warning("You are not in a team yet, so there is nothing to review. Ask an admin to put you in one.")
     st.stop()
@@ -37,8 +38,8 @@ with st.expander("Filters", expanded=True):
                               format_func=lambda s: "all scenarios" if s is None else s)
     c = st.columns(3)
     status = c[0].selectbox("Review status", ["unreviewed", "pending", "awaiting", "disputed", "approved", None],
-                            key="f_status", format_func=lambda s: {None: "any", "awaiting": "awaiting a second approver"}
-                            .get(s, s))
+                            key="f_status",
+                            format_func=lambda s: {None: "any", "awaiting": "awaiting a second approver"}.get(s, s))
     lo, hi = c[1].slider("Score", 0, 100, (0, 100), key="f_score")
     today = date.today()
     period = c[2].date_input("Practised between", (today - timedelta(days=90), today), key="f_dates")
@@ -149,13 +150,15 @@ comment = st.text_area("Comment for the trainee", value=(mine or {}).get("commen
 st.caption(f"The machine's score was {card['overall']}; it stays on record beside yours.")
 
 buttons = st.columns(3)
-for col, status_, label in ((buttons[0], "approved", ":material/check_circle: Approve"), (buttons[1], "pending", ":material/save: Save as draft"),
+for col, status_, label in ((buttons[0], "approved", ":material/check_circle: Approve"),
+                            (buttons[1], "pending", ":material/save: Save as draft"),
                             (buttons[2], "disputed", ":material/warning: Dispute")):
     if col.button(label, key=f"save_{status_}", type="primary" if status_ == "approved" else "secondary"):
         with ui.errors("the review was not saved"):
             with ui.uow() as w:
                 review_id = sv.record_review(w, session_id=chosen, reviewer_id=user["id"], verdicts=verdicts,
-                                             overall_override=int(override) if int(override) != card["overall"] else None,
+                                             overall_override=(int(override) if int(override) != card["overall"]
+                                                               else None),
                                              overall_reason=override_reason or None, comment=comment or None,
                                              status=status_)
                 w.commit()

@@ -2,6 +2,7 @@
 
 from coach.detect.context import next_lower, overlaps
 
+
 def resolve(ctx):
     """Puts the fault elsewhere ("You entered the wrong address"); traps: "we lost it", "that's why I refunded you"."""
     owned = ctx.cues["x-not-blame"]
@@ -32,7 +33,8 @@ def _explains_or_owns(ctx, span):
     if (first in ("messed", "screwed", "mucked", "cocked", "dropped") or first == "blame") and subj in ("we", "i"):
         return True
     # "we should have told you" owns the mistake
-    return subj in ("we", "i") and first not in ("you", "your", "if", "had", "the", "that", "well", "look", "but", "and")
+    return subj in ("we", "i") and first not in ("you", "your", "if", "had", "the", "that", "well", "look", "but",
+                                                 "and")
 
 
 def subject_before(span, doers):

@@ -23,7 +23,7 @@ def asks_for_details(sent, words):
     """Does the sentence ask for an account number, an e-mail address, a reference ...?"""
     detail = words.detail_words
     lw = [t.lower_ for t in sent]
-    return any(w in ("your", "the") and nxt in detail for w, nxt in zip(lw, lw[1:])) or any(
+    return any(w in ("your", "the") and nxt in detail for w, nxt in zip(lw, lw[1:], strict=False)) or any(
         w in detail and i > 0 and lw[i - 1] in ("account", "phone", "order", "service", "email")
         for i, w in enumerate(lw)
     )

@@ -6,6 +6,7 @@ Runs after check_resolution, offer_help and hold_or_transfer: a question those e
 from coach.detect.context import covered, is_conditional, is_question
 from coach.detect.resolvers.check_resolution import conditional_detail_requests
 
+
 def resolve(ctx):
     """Asks for details ("Could you send your order number?"); traps: "if they send us a tweet", offers ("Shall I?")."""
     return asking_phrases(ctx) + questions_to_customer(ctx)

@@ -2,6 +2,7 @@
 
 from coach.detect.context import has_future, next_lower
 
+
 def resolve(ctx):
     """What happens next ("You'll get an email within 24 hours"); traps: "look forward", "in 3 days" with no future."""
     spans = [span for span in ctx.cues["next_steps"] if not _not_a_next_step(ctx, span)]

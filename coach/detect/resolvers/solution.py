@@ -6,6 +6,7 @@ not a fix), and once more after negative_phrasing, for the way out that follows 
 
 from coach.detect.context import covered, next_lower
 
+
 def resolve(ctx):
     """A fix ("I'll send a replacement", "Try restarting"); traps: "we'll get back to you", "sent to our team"."""
     spans = list(ctx.cues["x-solution"])

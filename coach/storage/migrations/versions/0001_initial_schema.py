@@ -1,11 +1,11 @@
 """Initial schema: people and teams, sessions and turns, scorecards and findings, reviews, awards, audit log.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-12-01
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0001'
