@@ -282,8 +282,8 @@ class Detector:
         for tag in [t for t in rules_found if p[index(t)] < self.model.drop_below(t)]:
             del ctx.found[tag]  # a tag whose rules over-fire, and the model is nearly sure they did here
         added = [t for t in tags if t not in rules_found and not self.vetoed(t, matched, lower, rules_found)]
-        if not added:
-            return
+        if not added or _explained(ctx):
+            return  # "Hello." or "Thanks so much!": the rules' spans account for every word; nothing is left to add
         sents = ctx.view.sents
         if len(sents) == 1:
             whole = _trim(ctx.doc[sents[0][0]:sents[0][1]])
@@ -295,6 +295,15 @@ class Detector:
             j = self.model.tags.index(tag)
             a, b, _ = max(parts, key=lambda s: self.model.word_scores(s[2], j))
             ctx.found[tag] = [_trim(ctx.doc[a:b])]
+
+
+def _explained(ctx: Context) -> bool:
+    """Whether every word of the reply lies inside a span the rules found (a reply that is only a greeting)."""
+    covered = set()
+    for spans in ctx.found.values():
+        for span in spans:
+            covered.update(range(span.start, span.end))
+    return bool(covered) and all(i in covered for i, t in enumerate(ctx.view.toks) if t.is_alpha)
 
 
 def _trim(span: Span) -> Span:

@@ -108,7 +108,7 @@ def test_every_tag_has_a_span_that_matches_the_text(detector):
     ("", [], False),
     ("   ", [], False),
     ("\U0001F600\U0001F44D", [], False),
-    ("<p>Hello <b>there</b></p>", ["greeting"], False),
+    ("<p>Hello <b>there</b>, how can I help?</p>", ["greeting", "offer_help"], False),
     ("Hej, vi kan tyvärr inte hjälpa dig med det.", [], True),
     ("x" * 20_000, [], False),
 ])
@@ -141,3 +141,15 @@ def test_owning_the_fault_is_never_read_as_blame_by_the_model_either(detector, t
     """An x-not-<tag> cue in the lexicon (here "you should have been told", "our mistake") vetoes the tag for the
     learned model too, whatever its n-grams suggest."""
     assert "blame" not in detector.detect(text).behaviors
+
+
+@pytest.mark.parametrize("text, tags", [
+    ("Hello.", ["greeting"]),
+    ("Hello there!", ["greeting"]),
+    ("Good afternoon!", ["greeting"]),
+    ("Thanks so much!", ["thanks"]),
+])
+def test_the_model_adds_nothing_to_a_reply_the_rules_explain_word_for_word(detector, text, tags):
+    """A bare greeting is not a brush-off, nor a goodbye: when the rules' spans cover every word, the learned
+    model's guesses from the reply's shortness have nothing to stand on."""
+    assert detector.detect(text).behaviors == tags
