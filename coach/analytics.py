@@ -22,7 +22,7 @@ from sqlalchemy import String, and_, case, cast, distinct, func, literal_column,
 
 from coach.behaviors import TAG_SET, TAGS
 from coach.standards.pack import read_yaml
-from coach.standards.schema import Problem, validated
+from coach.standards.schema import Problem, first_repeat, listed, nonempty_text, one_of, validated
 from coach.storage import services as sv
 from coach.storage.errors import InvalidRecord
 from coach.storage.models import (
@@ -297,9 +297,7 @@ class _BadgeRule(BaseModel):
 
     @validator("kind", pre=True)
     def _kind(cls, kind):
-        if kind not in KINDS:
-            raise ValueError(f"{kind!r} is not one of {', '.join(KINDS)}")
-        return kind
+        return one_of(kind, KINDS)
 
     @validator("n", pre=True)
     def _n(cls, n, values):
@@ -351,9 +349,7 @@ class _Badge(BaseModel):
 
     @validator("id", "title", "description", pre=True)
     def _text(cls, v):
-        if not isinstance(v, str) or not v.strip():
-            raise ValueError(f"expected non-empty text, got {v!r}")
-        return v
+        return nonempty_text(v)
 
     @validator("id")
     def _id(cls, v):
@@ -375,17 +371,14 @@ class _BadgesFile(BaseModel):
 
     @validator("badges", pre=True, always=True)
     def _listed(cls, v):
-        if not isinstance(v, list) or not v:
-            raise ValueError("expected 'badges:' with a list of badges (id, title, description, rule)")
-        return v
+        return listed(v, "'badges:' with a list of badges (id, title, description, rule)")
 
     @validator("badges")
     def _unique(cls, badges):
-        seen = {}
-        for i, b in enumerate(badges):
-            if b.id in seen:
-                raise Problem(f"{b.id!r} is already used by badges.{seen[b.id]}; badge ids must be unique", i, "id")
-            seen[b.id] = i
+        repeat = first_repeat(b.id for b in badges)
+        if repeat:
+            i, first = repeat
+            raise Problem(f"{badges[i].id!r} is already used by badges.{first}; badge ids must be unique", i, "id")
         return badges
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, validator
 
 from coach.detect.context import straighten_quotes
 from coach.standards.pack import read_yaml
-from coach.standards.schema import Problem, validated
+from coach.standards.schema import Problem, first_repeat, listed, nonempty_text, validated
 
 PROMPTS = Path(__file__).resolve().parents[2] / "bot" / "drill" / "prompts.yml"
 NEGATIVE = ("negative_phrasing", "blame", "dismissive", "rude")
@@ -74,9 +74,7 @@ class _Prompt(BaseModel):
 
     @validator("id", "negative", "model", pre=True)
     def _text(cls, v):
-        if not isinstance(v, str) or not v.strip():
-            raise ValueError(f"expected non-empty text, got {v!r}")
-        return v.strip()
+        return nonempty_text(v).strip()
 
     @validator("keys", pre=True)
     def _keys(cls, keys, values):
@@ -99,17 +97,13 @@ class _PromptsFile(BaseModel):
 
     @validator("prompts", pre=True, always=True)
     def _listed(cls, v):
-        if not isinstance(v, list) or not v:
-            raise ValueError("expected 'prompts:' with a list of prompts (id, negative, keys, model)")
-        return v
+        return listed(v, "'prompts:' with a list of prompts (id, negative, keys, model)")
 
     @validator("prompts")
     def _unique(cls, prompts):
-        seen = set()
-        for n, p in enumerate(prompts):
-            if p.id in seen:
-                raise Problem(f"{p.id!r} is used twice; prompt ids must be unique", n, "id")
-            seen.add(p.id)
+        repeat = first_repeat(p.id for p in prompts)
+        if repeat:
+            raise Problem(f"{prompts[repeat[0]].id!r} is used twice; prompt ids must be unique", repeat[0], "id")
         return prompts
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, root_validator, validator
 
 from coach.behaviors import POOR_PRACTICE, TAG_SET, TAGS
 from coach.standards.pack import read_yaml
-from coach.standards.schema import Problem, validated
+from coach.standards.schema import Problem, one_of, validated
 from coach.standards.situation import Situation
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "bot" / "scenarios"
@@ -151,9 +151,7 @@ class _Part(BaseModel):
         if "choices" in extra:
             if not isinstance(v, str) or not v.strip():
                 raise ValueError(f"expected text, got {v!r}")
-            if extra["choices"] and v not in extra["choices"]:
-                raise ValueError(f"{v!r} is not one of {', '.join(extra['choices'])}")
-            return v.strip()
+            return (one_of(v, extra["choices"]) if extra["choices"] else v).strip()
         return v
 
 

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, Field, root_validator, validator
 
 from coach.behaviors import TAG_SET, TAGS
-from coach.standards.schema import Problem, validated
+from coach.standards.schema import Problem, nonempty_text, one_of, validated
 from coach.standards.situation import PLACEHOLDER
 
 CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
@@ -245,9 +245,7 @@ class _Marks(_Spec):
 
     @validator("window", pre=True)
     def _window(cls, v):
-        if v not in WINDOWS:
-            raise ValueError(f"{v!r} is not one of {', '.join(WINDOWS)}")
-        return v
+        return one_of(v, WINDOWS)
 
     @validator("within", pre=True)
     def _within(cls, v):
@@ -367,9 +365,7 @@ class _Conditional(_Spec):
 
 def _measure(choices):
     def check(cls, measure):
-        if measure not in choices:
-            raise ValueError(f"{measure!r} is not one of {', '.join(choices)}")
-        return measure
+        return one_of(measure, choices)
     return check
 
 
@@ -514,12 +510,7 @@ class _RuleFile(BaseModel):
 
     @validator("id", "type", "name", "title", "category", "severity", "message", "source", pre=True)
     def _text(cls, v, field):
-        if not isinstance(v, str) or not v.strip():
-            raise ValueError(f"expected non-empty text, got {v!r}")
-        choices = _TEXT_CHOICES.get(field.name)
-        if choices and v not in choices:
-            raise ValueError(f"{v!r} is not one of {', '.join(choices)}")
-        return v
+        return nonempty_text(v, _TEXT_CHOICES.get(field.name, ()))
 
     @validator("id")
     def _id(cls, rid):
@@ -598,9 +589,7 @@ class _Manifest(BaseModel):
 
     @validator("id", "name", "language", pre=True)
     def _text(cls, v):
-        if not isinstance(v, str) or not v.strip():
-            raise ValueError(f"expected non-empty text, got {v!r}")
-        return v
+        return nonempty_text(v)
 
     @validator("scoring", pre=True, always=True)
     def _scoring(cls, v):

@@ -87,3 +87,35 @@ def validated(doc, model, data, keys=()):
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "value_error.extra")
         loc, msg = _message(model, data, errors[0])
         raise doc.error((*keys, *loc), msg) from None
+
+
+# -- checks the file models share (each raises the ValueError pydantic turns into the file's error) -----------
+def nonempty_text(v, choices=()):
+    """Non-empty text, one of `choices` when given."""
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError(f"expected non-empty text, got {v!r}")
+    return one_of(v, choices) if choices else v
+
+
+def one_of(v, choices):
+    """`v`, which must be one of `choices`."""
+    if v not in choices:
+        raise ValueError(f"{v!r} is not one of {', '.join(choices)}")
+    return v
+
+
+def listed(v, expected: str):
+    """A non-empty list, or 'expected <expected>'."""
+    if not isinstance(v, list) or not v:
+        raise ValueError(f"expected {expected}")
+    return v
+
+
+def first_repeat(ids) -> tuple[int, int] | None:
+    """(index, index of its first use) of the first id used twice, or None."""
+    seen = {}
+    for i, key in enumerate(ids):
+        if key in seen:
+            return i, seen[key]
+        seen[key] = i
+    return None

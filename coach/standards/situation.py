@@ -14,7 +14,7 @@ from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Field, ValidationError, validator
 
-from coach.standards.schema import Problem
+from coach.standards.schema import Problem, one_of
 
 UNITS = ("%", "£", "$", "€")
 RULE_ID = re.compile(r"[A-Z]{2}[0-9]{3}")
@@ -34,9 +34,7 @@ class Offer(BaseModel):
 
     @validator("unit")
     def _unit(cls, v):
-        if v not in UNITS:
-            raise ValueError(f"{v!r} is not one of {', '.join(UNITS)}")
-        return v
+        return one_of(v, UNITS)
 
     @validator("words", each_item=True)
     def _word(cls, v):
