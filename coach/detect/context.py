@@ -17,24 +17,6 @@ from spacy.tokens import Doc, Span
 from coach.detect.lexicon import Lexicon, WordLists
 from coach.detect.patterns import View
 
-# Straighten typographic quotes one character for one, so spans still index the original text.
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
-HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]{0,200}>")
-
-
-def straighten_quotes(text: str) -> str:
-    """Typographic quotes to straight ones, one character for one (offsets stay valid)."""
-    return text.translate(_QUOTES)
-
-
-def normalise(text: str) -> str:
-    """Same-length clean-up, so spans still index the original text: straight quotes, and HTML tags
-    blanked out ("<p>Hello</p>" reads as "Hello")."""
-    text = straighten_quotes(text)
-    if "<" in text:
-        text = HTML_TAG.sub(lambda m: " " * len(m.group(0)), text)
-    return text
-
 
 def looks_like_language(text: str, common_words) -> bool:
     """False for text of six or more words in which almost none is a common word of the language

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from spacy.matcher import PhraseMatcher
 
-from coach.detect.context import straighten_quotes
 from coach.detect.lexicon import expand, load_lexicon
+from coach.detect.markup import straighten_quotes
 
 
 class ComplaintDetector:

@@ -22,10 +22,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from coach.behaviors import TAGS
-from coach.detect.context import Context, looks_like_language, normalise
+from coach.detect.context import Context, looks_like_language
 from coach.detect.customer import ComplaintDetector
 from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
+from coach.detect.markup import Cleaned, clean
 from coach.detect.patterns import TokenPatterns, View
 from coach.detect.resolvers import (
     apology,
@@ -102,12 +103,21 @@ class Detection:
     spans: list[Evidence] = field(default_factory=list)
     doc: Doc | None = field(default=None, repr=False, compare=False)  # the parsed reply, for rule patterns
     lexicon: Lexicon | None = field(default=None, repr=False, compare=False)  # the language it was read in
+    # the text the doc was parsed from (markup out) and the map back to `text`: see source()
+    cleaned: Cleaned | None = field(default=None, repr=False, compare=False)
+
+    def source(self, start: int, end: int) -> tuple[int, int, str]:
+        """A span of the doc (character offsets) as offsets and text of the reply as it was typed."""
+        if self.cleaned is None:
+            return start, end, self.text[start:end]
+        return self.cleaned.source_text(start, end)
 
     @property
     def warnings(self) -> list[str]:
         if self.lexicon is None or not self.text.strip():
             return []
-        if not looks_like_language(self.text, self.lexicon.words.common_words):
+        read = self.cleaned.text if self.cleaned is not None else self.text
+        if not looks_like_language(read, self.lexicon.words.common_words):
             name = self.lexicon.name
             return [f"the reply does not look like {name}; behaviours are detected in {name} only, "
                     "so an empty or partial result here says nothing about the reply"]
@@ -189,11 +199,11 @@ class Detector:
     def detect_many(self, items, batch_size=256):
         """Tag (text, customer) pairs in order; yields one Detection per pair."""
         pairs = [(t, c) for t, c in items]
-        texts = [normalise(t) for t, _ in pairs]
+        cleaned = [clean(t) for t, _ in pairs]
         with self._lock:  # spaCy pipelines are not guaranteed thread-safe
-            docs = list(self.nlp.pipe(texts, batch_size=batch_size))
-        for (original, customer), doc in zip(pairs, docs, strict=True):
-            yield self._resolve(original, doc, customer or "")
+            docs = list(self.nlp.pipe([c.text for c in cleaned], batch_size=batch_size))
+        for (_, customer), text, doc in zip(pairs, cleaned, docs, strict=True):
+            yield self._resolve(text, doc, customer or "")
 
     # -- resolution ---------------------------------------------------------------------------
     def _cues(self, doc: Doc, view: View) -> defaultdict[str, list[Span]]:
@@ -239,16 +249,16 @@ class Detector:
     def model_blocks(self, text: str, customer: str | None = None) -> Blocks:
         """What the learned model sees of a reply (training uses exactly this)."""
         with self._lock:
-            doc = self.nlp(normalise(text))
+            doc = self.nlp(clean(text).text)
         ctx, matched = self._rules(doc, customer or "")
         return self._blocks(ctx, matched)
 
-    def _resolve(self, original: str, doc: Doc, customer: str) -> Detection:
+    def _resolve(self, text: Cleaned, doc: Doc, customer: str) -> Detection:
         ctx, matched = self._rules(doc, customer)
         if self.model is not None and any(not t.isspace() for t in ctx.view.text) \
-                and looks_like_language(original, self.lexicon.words.common_words):
+                and looks_like_language(text.text, self.lexicon.words.common_words):
             self._decide(ctx, matched)  # not for another language: the model has learned English replies
-        return Detection(original, _evidence(original, ctx.found), doc, self.lexicon)
+        return Detection(text.original, _evidence(text, ctx.found), doc, self.lexicon, text)
 
     def veto_labels(self, tag: str) -> frozenset:
         """The cue labels of a tag: when one matched and the tag's resolver rejected it ("no need to apologise",
@@ -334,8 +344,9 @@ def inflector(lemmas):
 _START_CHAR = attrgetter("start_char")
 
 
-def _evidence(original, found):
-    """Evidence in TAGS order; a tag's spans by start (stable: ties keep the order found), duplicates dropped."""
+def _evidence(text: Cleaned, found):
+    """Evidence in TAGS order, in offsets of the text as typed; a tag's spans by start (stable: ties keep the
+    order found), duplicates dropped."""
     out = []
     for tag in TAGS:
         spans = found.get(tag)
@@ -347,5 +358,5 @@ def _evidence(original, found):
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Evidence(tag, span.start_char, span.end_char, original[span.start_char:span.end_char]))
+            out.append(Evidence(tag, *text.source_text(span.start_char, span.end_char)))
     return out

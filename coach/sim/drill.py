@@ -16,7 +16,7 @@ from typing import List, Tuple
 
 from pydantic import BaseModel, Field, validator
 
-from coach.detect.context import straighten_quotes
+from coach.detect.markup import straighten_quotes
 from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, first_repeat, listed, nonempty_text, validated
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.detect.context import straighten_quotes
+from coach.detect.markup import straighten_quotes
 from coach.standards.analysis import Analysis
 from coach.standards.situation import amounts
 
@@ -257,8 +257,9 @@ def _in_sentence_with(a, i, start, spans):
     if not spans or det is None or det.doc is None:
         return False
     for sent in det.doc.sents:
-        if sent.start_char <= start < sent.end_char:
-            return any(sent.start_char <= s < sent.end_char for s, _ in spans)
+        lo, hi, _ = det.source(sent.start_char, sent.end_char)
+        if lo <= start < hi:
+            return any(lo <= s < hi for s, _ in spans)
     return False
 
 

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from spacy.matcher import Matcher, PhraseMatcher
 
 from coach.detect import detector_version, shared_detector
-from coach.detect.context import straighten_quotes
 from coach.detect.customer import ComplaintDetector
+from coach.detect.detector import Detection
 from coach.detect.lexicon import expand
-from coach.detect.signals import SignalMatcher
+from coach.detect.markup import straighten_quotes
+from coach.detect.signals import Hit, SignalMatcher
 from coach.standards import checks
 from coach.standards.analysis import Analysis, public_staff_turns
 from coach.standards.checks import Finding
@@ -126,7 +127,8 @@ class Scorer:
                          if transcript.turns[j].speaker == "customer"), "")
             pairs.append((transcript.turns[i].text, prev))
         detections = dict(zip(staff, self.detector.detect_many(pairs), strict=True))
-        staff_signals = {i: self.signals.match("staff", d.doc) for i, d in detections.items() if d.doc is not None}
+        staff_signals = {i: _as_typed(d, self.signals.match("staff", d.doc)) for i, d in detections.items()
+                         if d.doc is not None}
         customer_signals = {i: self.signals.customer(t.text) for i, t in enumerate(transcript.turns)
                             if t.speaker == "customer"}
         complaint_turn = next(
@@ -155,10 +157,9 @@ class Scorer:
             self._not_allowed[phrases] = matcher
         out = []
         for i, det in a.detections.items():
-            text = a.transcript.turns[i].text
             for _, s, e in matcher(det.doc):
                 span = det.doc[s:e]
-                out.append((i, span.start_char, span.end_char, text[span.start_char:span.end_char]))
+                out.append((i, *det.source(span.start_char, span.end_char)))
         return out
 
     # -- scoring --------------------------------------------------------------------------------
@@ -218,7 +219,9 @@ class Scorer:
         for i in a.transcript.staff_turns:
             text = a.transcript.turns[i].text
             det = a.detections.get(i)
-            doc = det.doc if det is not None and det.doc is not None else self.nlp(straighten_quotes(text))
+            if det is None or det.doc is None:
+                det = Detection(text, doc=self.nlp(straighten_quotes(text)))
+            doc = det.doc
             if self._needs_lemmas:  # a pack pattern asks for LEMMA: fill it from the lookup table
                 lemmas = self.detector.lemmas
                 for tok in doc:
@@ -227,9 +230,15 @@ class Scorer:
                       [(strings[m], s, e) for m, s, e in self._patterns(doc)]
             for rid, s, e in matches:
                 span = doc[s:e]
-                hits.setdefault(rid, []).append((i, span.start_char, span.end_char,
-                                                 text[span.start_char:span.end_char]))
+                hits.setdefault(rid, []).append((i, *det.source(span.start_char, span.end_char)))
         return hits
+
+
+def _as_typed(det, hits):
+    """Signal hits in a detection's doc, in offsets of the reply as it was typed (markup taken out)."""
+    if det.cleaned is None or det.cleaned.starts is None:
+        return hits
+    return {name: [Hit(h.signal, *det.source(h.start, h.end)) for h in found] for name, found in hits.items()}
 
 
 def applies(rule: Rule, a: Analysis) -> bool:

@@ -3,7 +3,8 @@
 Runs after solution and hold_or_transfer: "please wait a few more days" is dismissive only with nothing done.
 """
 
-from coach.detect.context import next_lower, straighten_quotes
+from coach.detect.context import next_lower
+from coach.detect.markup import straighten_quotes
 from coach.detect.resolvers import only_with_cues
 
 
