@@ -16,9 +16,9 @@ import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-log = logging.getLogger(__name__)
+from coach.vocabulary import ROLES
 
-ROLES = ("trainee", "trainer", "manager", "admin")
+log = logging.getLogger(__name__)
 
 # page key -> roles allowed to open it
 PAGES = {

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from coach import __version__, settings
+from coach.vocabulary import CONVERSATION_CHANNELS
 
 MAX_INPUT_BYTES = 50_000_000  # one input file or stdin
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "transcripts"
@@ -607,7 +608,7 @@ def build_parser():
     p = sub.add_parser("practice", help="play a practice session from the terminal against the running servers")
     p.add_argument("--scenario", required=True)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--channel", choices=("chat", "phone"), default=None, help="default: the scenario's own")
+    p.add_argument("--channel", choices=CONVERSATION_CHANNELS, default=None, help="default: the scenario's own")
     p.add_argument("--person", default="trainee", help="login or id of the trainee (default: the demo trainee)")
     p.add_argument("--hostile", action="store_true", help="opt in to hostile customers (insults, threats)")
     p.add_argument("--rasa", default=os.environ.get("COACH_RASA_URL", "http://127.0.0.1:5005"))

@@ -7,10 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from coach.storage import services as sv
+from coach.vocabulary import ROLES
 from trainer_ui import ui
 
 user = ui.page("people", "People and teams")
-ROLES = ["trainee", "trainer", "manager", "admin"]
 
 with ui.reader() as r:
     teams = sv.list_teams(r)

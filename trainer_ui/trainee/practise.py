@@ -14,6 +14,7 @@ import uuid
 
 import streamlit as st
 
+from coach.vocabulary import CONVERSATION_CHANNELS
 from trainer_ui import ui
 
 user = ui.page("practise", "Practise")
@@ -132,7 +133,7 @@ if p is None:
         with st.container(border=True):
             st.markdown(f"**{sc.title}**: {sc.brief}")
             st.caption(f"Customer: {sc.persona.get('name', 'a customer')} · usually a {sc.channel} contact")
-        mode = st.radio("Mode", ["chat", "phone"], index=0 if sc.channel == "chat" else 1, horizontal=True,
+        mode = st.radio("Mode", CONVERSATION_CHANNELS, index=CONVERSATION_CHANNELS.index(sc.channel), horizontal=True,
                         key="pick_mode",
                         format_func=lambda m: {"chat": ":material/chat: Chat", "phone": ":material/call: Phone"}[m])
         hostile = False
