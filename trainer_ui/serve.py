@@ -29,8 +29,9 @@ def main():
     ui.warm_up()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), "--server.address", settings.bind(),
-                "--server.port", str(settings.panel_port()), *SAFE_FLAGS, *sys.argv[1:]]
+    config = settings.current()
+    sys.argv = ["streamlit", "run", str(APP), "--server.address", config.bind,
+                "--server.port", str(config.panel_port), *SAFE_FLAGS, *sys.argv[1:]]
     sys.exit(cli.main())
 
 

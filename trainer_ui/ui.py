@@ -17,7 +17,6 @@ from coach import auth, resources, settings
 
 log = logging.getLogger("trainer_ui")
 
-IDLE_MINUTES = settings.session_minutes()  # signed out after this long unused
 USER = "user"
 SEEN = "seen_at"
 
@@ -37,7 +36,7 @@ def warm_up():
 
 
 def rasa_url() -> str:
-    return settings.rasa_url()
+    return settings.current().rasa_url
 
 
 def practice_client():
@@ -97,9 +96,10 @@ def current_user() -> dict | None:
     if user is None:
         return None
     seen = st.session_state.get(SEEN, 0.0)
-    if time.time() - seen > IDLE_MINUTES * 60:
+    idle_minutes = settings.current().session_minutes  # signed out after this long unused
+    if time.time() - seen > idle_minutes * 60:
         sign_out()
-        st.session_state["signed_out_reason"] = f"You were signed out after {IDLE_MINUTES:.0f} minutes without use."
+        st.session_state["signed_out_reason"] = f"You were signed out after {idle_minutes:.0f} minutes without use."
         return None
     st.session_state[SEEN] = time.time()
     return user
