@@ -20,6 +20,7 @@ second run uses the same one and nothing secret is ever written into the reposit
 | COACH_SESSION_MINUTES | 30 | a panel sign-in ends after this many idle minutes |
 | COACH_BCRYPT_ROUNDS | 12 | the bcrypt cost of every password hash (and of the check for unknown logins) |
 | COACH_SIGNIN_ADDRESS_LIMIT | 0 (off) | failed sign-ins per browser address in 5 minutes, whatever the login |
+| COACH_MODEL | the current model | a Rasa model file other than the one `make train` made |
 
 All of them are read together into one `Settings` model by `current()`, when something first needs one,
 never at import; a bad value raises SettingsError naming the variable and what would be right. The model is
