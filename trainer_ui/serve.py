@@ -19,14 +19,23 @@ SAFE_FLAGS = ("--server.headless", "true", "--browser.gatherUsageStats", "false"
               "--server.enableXsrfProtection", "true")
 
 
+def warm_up():
+    """Build the standards and scenarios and load the chart libraries now, before the panel takes requests, so
+    nobody's first page waits seconds for spaCy."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    from coach import resources
+
+    resources.warm_up()
+
+
 def main():
     sys.path.insert(0, str(APP.parent.parent))
     from coach import settings
 
     settings.private_files()
-    from trainer_ui import ui
-
-    ui.warm_up()
+    warm_up()
     from streamlit.web import cli
 
     config = settings.current()

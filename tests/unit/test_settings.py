@@ -88,7 +88,8 @@ def test_nothing_reads_the_environment_or_starts_a_thread_at_import():
     bad = {name: "not a good value" for name in settings.ENV_NAMES if name != "DATABASE_URL"}
     code = ("import threading\n"
             "import coach.settings, coach.auth, coach.cli, coach.storage.db, coach.resources, ops.run, ops.servers\n"
-            "import bot.action_server, bot.actions, bot.rasa_server, trainer_ui.ui\n"
+            "import bot.action_server, bot.actions, bot.rasa_server, trainer_ui.serve\n"
+            "import trainer_ui.client, trainer_ui.errors, trainer_ui.records, trainer_ui.signin, trainer_ui.widgets\n"
             "extra = [t.name for t in threading.enumerate() if t is not threading.main_thread()]\n"
             "assert not extra, extra\n"
             "from coach import settings\n"

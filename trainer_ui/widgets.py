@@ -1,0 +1,181 @@
+"""What the pages show: people's words exactly as typed, the customer's mood, the transcript with the phrases
+that broke a standard marked, and the scorecard."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from coach import resources
+
+# -- what people typed, shown as typed ----------------------------------------------------------------
+#
+# Everything a person typed (trainees' replies, trainers' comments and reasons, names, award reasons, and the
+# findings that quote a reply) is shown literally: never as Markdown (links, images, coloured text, LaTeX)
+# and never as HTML. `typed()` is the one helper; `show()` renders a fragment built with it.
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&\"'=^@%])")
+
+
+# marks for show(): text symbols the page's own fonts have (emoji need a font many machines lack)
+MET = '<span style="color:#2e7d32">✓</span>'
+MISSED = '<span style="color:#c62828">✗</span>'
+WARN = '<span style="color:#b26a00">⚠</span>'
+
+
+def typed(text, *, label: bool = False) -> str:
+    """`text` made safe to show exactly as typed. By default escaped HTML for show() (line breaks kept); with
+    `label=True` escaped Markdown for the places that take Markdown only (expander labels), every ASCII
+    punctuation character backslash-escaped and line breaks turned into spaces."""
+    text = "" if text is None else str(text)
+    if label:
+        return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def show(fragment: str, where=None):
+    """Show HTML built with typed(). It goes out as one HTML block (it starts with <div> and has no line
+    break), inside which Markdown is not applied: the text of a link, an image, :red[...] or $...$ stays text."""
+    fragment = fragment.replace("\r", " ").replace("\n", " ")
+    (where or st).markdown(f'<div class="coach-typed">{fragment}</div>', unsafe_allow_html=True)
+
+
+# -- small formatting helpers -------------------------------------------------------------------------
+
+MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:",
+              "angry": ":material/sentiment_very_dissatisfied:",
+              "upset": ":material/sentiment_dissatisfied:", "calm": ":material/sentiment_neutral:",
+              "pleased": ":material/sentiment_very_satisfied:"}
+
+
+def mood_label(band: str | None) -> str:
+    return f"{MOOD_WORDS.get(band or '', '')} {band or 'unknown'}"
+
+
+def mood_meter(mood: float | None, band: str | None):
+    """-1 .. +1 shown as 0 .. 100 %."""
+    if mood is None:
+        return
+    st.progress(int(round((mood + 1) * 50)), text=f"Customer's mood: {mood_label(band)} ({mood:+.2f})")
+
+
+def highlighted(text: str, findings: list[dict]) -> str:
+    """The reply as HTML for show(), with the phrases that broke a standard marked (escaped with typed();
+    titles give the rule)."""
+    spans = sorted((f for f in findings if f.get("span") and f["span"].get("start") is not None),
+                   key=lambda f: f["span"]["start"])
+    out, pos = [], 0
+    for f in spans:
+        a, b = f["span"]["start"], f["span"]["end"]
+        if a < pos or b > len(text) or a >= b:
+            continue  # overlapping or stale span: the finding is still listed below the turn
+        out.append(typed(text[pos:a]))
+        out.append(f'<mark title="{typed(f["rule"])}: {typed(f["message"])}" '
+                   f'style="background:#ffd6d6;border-radius:3px;padding:0 2px">{typed(text[a:b])}</mark>')
+        pos = b
+    out.append(typed(text[pos:]))
+    return "".join(out)
+
+
+def finding_line(f: dict) -> str:
+    """A finding and the better phrasing, for show(): both may quote the trainee's words."""
+    better = f.get("fix") or f.get("suggestion")
+    return (f"{WARN} <b>{typed(f['rule'])}</b>: {typed(f['message'])}"
+            + (f"<br><i>Better:</i> {typed(better)}" if better else ""))
+
+
+def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | None = None):
+    """The conversation in chat bubbles; the trainee's phrases that broke a standard highlighted, with the
+    finding and the better phrasing under the turn."""
+    findings = detail.get("findings", []) if findings is None else findings
+    by_turn: dict = {}
+    for f in findings:
+        by_turn.setdefault(f.get("turn_seq"), []).append(f)
+    for t in detail["turns"]:
+        if upto is not None and t["seq"] >= upto:
+            break
+        if t["speaker"] == "system":
+            st.caption(f":material/call: call {t['event']} at {t['t'] or 0:.0f} s")
+            continue
+        role = "assistant" if t["speaker"] == "customer" else "user"
+        with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
+            fs = by_turn.get(t["seq"], [])
+            show(f"<small>turn {t['seq']}</small> " + highlighted(t["text"], fs))
+            for f in fs:
+                show(finding_line(f))
+
+
+def scorecard(detail: dict):
+    """The overall score (and a trainer's approved score beside it), categories, standards met and missed,
+    and session-wide findings."""
+    card = detail.get("scorecard")
+    if card is None:
+        st.info("This session has no scorecard yet: it is scored when it ends.")
+        return
+    approved = [r for r in detail.get("reviews", [])
+                if r["status"] == "approved" and r.get("overall_override") is not None
+                and r.get("scorecard_id") == card["id"]]
+    cols = st.columns(4)
+    cols[0].metric("Score (machine)", card["overall"])
+    if approved:
+        cols[1].metric("Trainer-approved", approved[-1]["overall_override"],
+                       delta=approved[-1]["overall_override"] - card["overall"])
+    cols[2].metric("Outcome", (detail.get("outcome") or "—").replace("_", " "))
+    if detail.get("final_mood") is not None:
+        cols[3].metric("Final mood", f"{detail['final_mood']:+.2f}")
+    if card["categories"]:
+        import altair as alt
+        import pandas as pd
+
+        df = pd.DataFrame({"category": list(card["categories"]), "score": list(card["categories"].values())})
+        st.altair_chart(alt.Chart(df).mark_bar().encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100])), y=alt.Y("category:N", sort="-x"),
+            color=alt.Color("score:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[40, 100]), legend=None),
+            tooltip=["category", "score"]).properties(height=30 * len(df) + 20), width="stretch")
+    met, missed = card.get("met") or [], card.get("missed") or []
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**Standards met** ({len(met)})")
+        if not met:
+            st.markdown("_none_")
+        standards_by_category(met, MET, expanded=False)
+    with c2:
+        st.markdown(f"**Standards missed** ({len(missed)})")
+        if not missed:
+            st.markdown("_none: well done_")
+        standards_by_category(missed, MISSED, expanded=True)
+    general = [f for f in detail.get("findings", []) if f.get("turn_seq") is None]
+    if general:
+        st.warning("About the session as a whole:")
+    for f in general:
+        show(finding_line(f))
+    with st.expander("How the score was worked out"):
+        st.text("\n".join(card.get("explanation") or []))
+        st.caption(f"Standards {card['standards']['pack']} {card['standards']['version']}, "
+                   f"detector {card['standards']['detector']}")
+
+
+def standards_by_category(ids: list[str], mark: str, *, expanded: bool):
+    """Standards by their titles, grouped by category (one expander each, in the pack's order); the id is
+    only a detail beside each title. Ids the pack no longer has are listed under "other"."""
+    pack = resources.scorer().pack
+    rules = {r.id: r for r in pack.rules}
+    groups: dict[str, list] = {}
+    for rid in ids:
+        r = rules.get(rid)
+        groups.setdefault(r.category if r else "other", []).append((r.title if r else rid, rid))
+    titles = {**pack.categories, "other": "Other"}
+    for cat in [*pack.categories, "other"]:
+        items = groups.get(cat)
+        if not items:
+            continue
+        with st.expander(f"{typed(titles.get(cat, cat), label=True)} ({len(items)})", expanded=expanded):
+            show("<br>".join(f'{mark} {typed(title)} <small style="color:#888">{typed(rid)}</small>'
+                             for title, rid in sorted(items)))
+
+
+def empty(message: str):
+    st.info(message)
