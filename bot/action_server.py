@@ -5,13 +5,14 @@ the same Sanic app (rasa_sdk.endpoint.create_app) with two differences:
 - it listens on COACH_BIND (127.0.0.1 by default), port COACH_ACTION_PORT (5055);
 - /webhook and /actions require the token Rasa sends (endpoints.yml `token:`, a `?token=` parameter),
   compared in constant time; /health stays open for health checks.
-Importing bot.actions loads the detector and the standards in the background; a turn that comes first waits.
+When the server starts, a thread builds the detector and the standards; a turn that comes first waits for them.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import threading
 
 from sanic import response
 
@@ -25,6 +26,13 @@ def create_app(token: str):
     from rasa_sdk.endpoint import create_app as sdk_app
 
     app = sdk_app("bot.actions", cors_origins=[])  # no browser ever calls it: no CORS
+
+    @app.listener("after_server_start")
+    async def warm_up(_app, _loop):
+        from coach import resources
+
+        # in a thread: the server answers its health check at once
+        threading.Thread(target=resources.warm_up, name="warm-up", daemon=True).start()
 
     @app.on_request
     async def require_token(request):
@@ -43,7 +51,7 @@ def main():
     settings.private_files()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(settings.action_token())
-    host, port = settings.bind(), settings.action_port()
+    host, port = settings.current().bind, settings.current().action_port
     log.info("action server on http://%s:%s (token required)", host, port)
     # one worker: the actions are CPU-bound and the resources are per process; scale with more servers
     app.run(host, port, workers=1, access_log=False, motd=False)

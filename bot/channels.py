@@ -25,7 +25,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.client import MAX_MESSAGE, SIGNATURE_HEADER, refusal, sign  # noqa: F401 (one definition, no Rasa)
+from bot.client import SIGNATURE_HEADER, refusal, sign  # one definition, shared with the panel's client (no Rasa)
 from bot.payload_guard import neutralise
 
 log = logging.getLogger(__name__)

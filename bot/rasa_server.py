@@ -23,16 +23,17 @@ REQUEST_MAX_SIZE = 64 * 1024  # bytes
 
 
 def argv(model: str) -> list[str]:
+    config = settings.current()
     return ["rasa", "run", "--enable-api", "--auth-token", settings.rasa_token(), "--model", model,
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            "--interface", settings.bind(), "--port", str(settings.rasa_port())]
+            "--interface", config.bind, "--port", str(config.rasa_port)]
 
 
 def main():
     from ops.servers import ROOT, model_file
 
     settings.private_files()
-    model = os.environ.get("COACH_MODEL", "").strip() or str(model_file())
+    model = settings.current().model or str(model_file())
     if not os.path.exists(model):
         sys.exit(f"no Rasa model at {model}: train one with `make train` (make run does it for you)")
     os.chdir(ROOT)

@@ -37,9 +37,9 @@ from coach.storage.models import (
     Team,
     TurnRecord,
 )
+from coach.vocabulary import TRACKS
 
 BADGES = Path(__file__).resolve().parents[1] / "standards" / "badges.yml"
-TRACKS = ("phrasing", "telephone", "complaint")  # as coach.sim.scenario.TRACKS (importing it loads the simulator)
 REVIEWED = ("approved", "disputed")
 MAX_WEEKS = 260  # the week CASE grows with the period; five years is more than any chart shows
 NO_TEAM = "(no team)"

@@ -9,16 +9,15 @@ manages people and the standards.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-log = logging.getLogger(__name__)
+from coach.vocabulary import ROLES
 
-ROLES = ("trainee", "trainer", "manager", "admin")
+log = logging.getLogger(__name__)
 
 # page key -> roles allowed to open it
 PAGES = {
@@ -231,13 +230,13 @@ def sign_in_throttle() -> SignInThrottle:
         if _throttle is None:
             from coach import settings
 
-            url = os.environ.get("COACH_REDIS_URL", "").strip()
+            url = settings.current().redis_url
             store = None
             if url:
                 import redis
 
                 store = RedisThrottleStore(redis.Redis.from_url(url, socket_timeout=2))
-            _throttle = SignInThrottle(store, per_address=settings.sign_in_address_limit())
+            _throttle = SignInThrottle(store, per_address=settings.current().sign_in_address_limit)
         return _throttle
 
 

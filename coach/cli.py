@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from coach import __version__, settings
+from coach.vocabulary import CONVERSATION_CHANNELS
 
 MAX_INPUT_BYTES = 50_000_000  # one input file or stdin
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "transcripts"
@@ -489,7 +489,7 @@ def cmd_practice(args) -> int:
 
     with _database(args).reader() as uow:
         pid = _person_id(uow, args.person)
-    client = PracticeClient(args.rasa, token=args.token or settings.rasa_token())
+    client = PracticeClient(args.rasa or settings.current().rasa_url, token=args.token or settings.rasa_token())
 
     def emit(obj):
         print(json.dumps(obj, ensure_ascii=False), flush=True)
@@ -607,10 +607,10 @@ def build_parser():
     p = sub.add_parser("practice", help="play a practice session from the terminal against the running servers")
     p.add_argument("--scenario", required=True)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--channel", choices=("chat", "phone"), default=None, help="default: the scenario's own")
+    p.add_argument("--channel", choices=CONVERSATION_CHANNELS, default=None, help="default: the scenario's own")
     p.add_argument("--person", default="trainee", help="login or id of the trainee (default: the demo trainee)")
     p.add_argument("--hostile", action="store_true", help="opt in to hostile customers (insults, threats)")
-    p.add_argument("--rasa", default=os.environ.get("COACH_RASA_URL", "http://127.0.0.1:5005"))
+    p.add_argument("--rasa", default=None, help="the Rasa server (default: $COACH_RASA_URL, as the panel's)")
     p.add_argument("--token", default=None,
                    help="Rasa API token (default: $COACH_RASA_TOKEN or var/secrets/rasa_token)")
     p.add_argument("--database", default=None, help=db_help)
@@ -637,13 +637,16 @@ def build_parser():
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    settings.private_files(getattr(args, "database", None))  # var/, the database and the logs: owner only
     from coach.sim import ScenarioError, SimulationError
     from coach.standards import PackError
     from coach.storage.errors import StorageError
 
     try:
+        settings.private_files(getattr(args, "database", None))  # var/, the database and the logs: owner only
         return args.func(args)
+    except settings.SettingsError as exc:
+        _err(str(exc))
+        return 2
     except (ScenarioError, SimulationError) as exc:
         _err(str(exc))
         return 2

@@ -21,12 +21,11 @@ from sqlalchemy.orm import aliased
 from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, validated
 from coach.storage.errors import InvalidRecord
-from coach.storage.models import CHANNELS, Award, Person, PracticeSession, ScorecardRecord, Team
+from coach.storage.models import Award, Person, PracticeSession, ScorecardRecord, Team
 from coach.storage.services import _approved_overrides
+from coach.vocabulary import CHANNELS, TRACKS
 
 DEFAULT_FORMULA = Path(__file__).resolve().parents[1] / "standards" / "award_formula.yml"
-# the scenario tracks (coach.sim.scenario.TRACKS; not imported, the simulator loads spaCy)
-TRACKS = ("phrasing", "telephone", "complaint")
 TERMS = ("eligibility", "score", "difficulty", "farming", "shrinkage", "improvement", "ranking")
 MAX_VERSION = 40  # awards.formula_version
 

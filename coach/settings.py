@@ -20,6 +20,11 @@ second run uses the same one and nothing secret is ever written into the reposit
 | COACH_SESSION_MINUTES | 30 | a panel sign-in ends after this many idle minutes |
 | COACH_BCRYPT_ROUNDS | 12 | the bcrypt cost of every password hash (and of the check for unknown logins) |
 | COACH_SIGNIN_ADDRESS_LIMIT | 0 (off) | failed sign-ins per browser address in 5 minutes, whatever the login |
+| COACH_MODEL | the current model | a Rasa model file other than the one `make train` made |
+
+All of them are read together into one `Settings` model by `current()`, when something first needs one,
+never at import; a bad value raises SettingsError naming the variable and what would be right. The model is
+rebuilt when the environment changes (`coach up` reads `.env` into it; tests set variables).
 
 Everything under `var/` (the SQLite database and its -wal/-shm files, the logs, the secrets) is readable by
 its owner only: each process starts with `private_files()` (umask 077, var/ 0700, files tightened to 0600).
@@ -30,22 +35,130 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, root_validator, validator
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
 SECRETS = VAR / "secrets"
 LOGS = VAR / "log"
+DEFAULT_SQLITE = VAR / "coach.db"
 
 
 class SettingsError(ValueError):
     """A setting has a value the product cannot use; the message names it and says what would do."""
 
 
-def secret(name: str, env: str) -> str:
-    """`$env` when set, else the token kept in var/secrets/<name>, generated (and kept) the first time."""
-    value = os.environ.get(env, "").strip()
+def _whole(env: str, raw: str, low: int, high: int | None, what: str) -> int:
+    """`raw` as a whole number from `low` to `high` (None: no upper bound); else the error names `env` and its
+    value, followed by `what`: what would be right."""
+    raw = str(raw).strip()
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        raise ValueError(f"{env}={raw!r}{what}")
+    return int(raw)
+
+
+class Settings(BaseModel):
+    """The product's settings, one field per environment variable (`env`), typed and checked."""
+
+    database_url: str = Field(f"sqlite:///{DEFAULT_SQLITE}", env="DATABASE_URL")
+    bind: str = Field("127.0.0.1", env="COACH_BIND")
+    panel_port: int = Field(8501, env="COACH_PANEL_PORT")
+    rasa_port: int = Field(5005, env="COACH_RASA_PORT")
+    action_port: int = Field(5055, env="COACH_ACTION_PORT")
+    rasa_url: str = Field(None, env="COACH_RASA_URL", description="default: http://{reach}:{rasa_port}")
+    action_url: str = Field(None, env="COACH_ACTION_URL", description="default: http://{reach}:{action_port}/webhook")
+    rasa_token: Optional[SecretStr] = Field(None, env="COACH_RASA_TOKEN", description="default: generated")
+    action_token: Optional[SecretStr] = Field(None, env="COACH_ACTION_TOKEN", description="default: generated")
+    redis_url: Optional[str] = Field(None, env="COACH_REDIS_URL", description="default: none, in memory")
+    session_minutes: int = Field(30, env="COACH_SESSION_MINUTES")
+    password_rounds: int = Field(12, env="COACH_BCRYPT_ROUNDS", description="the bcrypt cost of new password "
+                                 "hashes, of rehashing weaker ones at sign-in and of the check made for a login that "
+                                 "does not exist (so both take the same time)")
+    sign_in_address_limit: int = Field(0, env="COACH_SIGNIN_ADDRESS_LIMIT", description="failed sign-ins allowed "
+                                       "per browser address in the throttle's window, whatever the login; 0: no such "
+                                       "limit (off by default: behind a reverse proxy on another host every browser "
+                                       "has the proxy's address)")
+    model: Optional[str] = Field(None, env="COACH_MODEL", description="default: the model `make train` made")
+
+    class Config:
+        allow_mutation = False
+        extra = "forbid"
+
+    @classmethod
+    def from_environ(cls, environ=None) -> "Settings":
+        """The settings in `environ` (default: os.environ); a variable that is unset or blank takes its default."""
+        environ = os.environ if environ is None else environ
+        given = {name: environ.get(f.field_info.extra["env"], "").strip() for name, f in cls.__fields__.items()}
+        try:
+            return cls(**{name: value for name, value in given.items() if value})
+        except ValidationError as exc:
+            raise SettingsError("\n".join(e["msg"] for e in exc.errors())) from None
+
+    @validator("database_url")
+    def _database_url(cls, v):
+        if v.startswith("postgres://"):  # the Heroku-style spelling SQLAlchemy no longer accepts
+            return "postgresql://" + v[len("postgres://"):]
+        return v
+
+    @validator("panel_port", "rasa_port", "action_port", pre=True)
+    def _port(cls, v, field):
+        default = field.default
+        return _whole(field.field_info.extra["env"], v, 1, 65535,
+                      f" is not a port; give a number between 1 and 65535, e.g. {default}")
+
+    @validator("session_minutes", pre=True)
+    def _minutes(cls, v):
+        return _whole("COACH_SESSION_MINUTES", v, 1, None, "; give a whole number of minutes, e.g. 30")
+
+    @validator("password_rounds", pre=True)
+    def _rounds(cls, v):
+        return _whole("COACH_BCRYPT_ROUNDS", v, 10, 16,
+                      "; give the bcrypt cost, a whole number from 10 to 16, e.g. 12")
+
+    @validator("sign_in_address_limit", pre=True)
+    def _address_limit(cls, v):
+        return _whole("COACH_SIGNIN_ADDRESS_LIMIT", v, 0, None,
+                      "; give a whole number of failed sign-ins, e.g. 30, or 0 for no limit per address")
+
+    @root_validator(skip_on_failure=True)
+    def _urls(cls, values):
+        reach = _reach(values["bind"])
+        values["rasa_url"] = (values.get("rasa_url") or f"http://{reach}:{values['rasa_port']}").rstrip("/")
+        values["action_url"] = values.get("action_url") or f"http://{reach}:{values['action_port']}/webhook"
+        return values
+
+    @property
+    def reach(self) -> str:
+        """The address this host's own servers are reached at: the bind address, or loopback for 0.0.0.0."""
+        return _reach(self.bind)
+
+
+def _reach(bind: str) -> str:
+    return "127.0.0.1" if bind in ("0.0.0.0", "::", "*") else bind
+
+
+ENV_NAMES = tuple(f.field_info.extra["env"] for f in Settings.__fields__.values())
+
+
+def current() -> Settings:
+    """The settings of the environment as it is now: read and checked the first time they are asked for, and
+    again only when one of the variables changed. Raises SettingsError on a bad value."""
+    return _settings(tuple(os.environ.get(name, "") for name in ENV_NAMES))
+
+
+@lru_cache(maxsize=8)
+def _settings(values: tuple) -> Settings:
+    return Settings.from_environ(dict(zip(ENV_NAMES, values, strict=True)))
+
+
+def secret(name: str, given: SecretStr | None = None) -> str:
+    """`given` when set, else the token kept in var/secrets/<name>, generated (and kept) the first time."""
+    value = given.get_secret_value().strip() if given else ""
     if value:
         return value
     path = SECRETS / name
@@ -64,18 +177,19 @@ def secret(name: str, env: str) -> str:
 
 
 def rasa_token() -> str:
-    return secret("rasa_token", "COACH_RASA_TOKEN")
+    """COACH_RASA_TOKEN, or the one generated and kept in var/secrets/rasa_token."""
+    return secret("rasa_token", current().rasa_token)
 
 
 def action_token() -> str:
-    return secret("action_token", "COACH_ACTION_TOKEN")
+    """COACH_ACTION_TOKEN, or the one generated and kept in var/secrets/action_token."""
+    return secret("action_token", current().action_token)
 
 
-def _port(env: str, default: int) -> int:
-    raw = os.environ.get(env, "").strip() or str(default)
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise SettingsError(f"{env}={raw!r} is not a port; give a number between 1 and 65535, e.g. {default}")
-    return int(raw)
+def password_rounds() -> int:
+    """current().password_rounds, for coach/storage/services.py (being split into modules; its callers move to
+    current() with it)."""
+    return current().password_rounds
 
 
 @dataclass(frozen=True)
@@ -105,62 +219,6 @@ def lock_store_env(redis_url: str | None) -> dict:
     r = RedisLock.parse(redis_url)
     return {"COACH_LOCK_STORE": "bot.lock_store.CoachRedisLockStore", "COACH_REDIS_HOST": r.host,
             "COACH_REDIS_PORT": str(r.port), "COACH_REDIS_DB": str(r.db), "COACH_REDIS_PASSWORD": r.password}
-
-
-def bind() -> str:
-    return os.environ.get("COACH_BIND", "").strip() or "127.0.0.1"
-
-
-def reach() -> str:
-    """The address this host's own servers are reached at: the bind address, or loopback for 0.0.0.0."""
-    b = bind()
-    return "127.0.0.1" if b in ("0.0.0.0", "::", "*") else b
-
-
-def panel_port() -> int:
-    return _port("COACH_PANEL_PORT", 8501)
-
-
-def rasa_port() -> int:
-    return _port("COACH_RASA_PORT", 5005)
-
-
-def action_port() -> int:
-    return _port("COACH_ACTION_PORT", 5055)
-
-
-def rasa_url() -> str:
-    return (os.environ.get("COACH_RASA_URL", "").strip() or f"http://{reach()}:{rasa_port()}").rstrip("/")
-
-
-def action_url() -> str:
-    return os.environ.get("COACH_ACTION_URL", "").strip() or f"http://{reach()}:{action_port()}/webhook"
-
-
-def session_minutes() -> int:
-    raw = os.environ.get("COACH_SESSION_MINUTES", "").strip() or "30"
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(f"COACH_SESSION_MINUTES={raw!r}; give a whole number of minutes, e.g. 30")
-    return int(raw)
-
-
-def password_rounds() -> int:
-    """The bcrypt cost of new password hashes, of rehashing weaker ones at sign-in, and of the check made for
-    a login that does not exist (so both take the same time)."""
-    raw = os.environ.get("COACH_BCRYPT_ROUNDS", "").strip() or "12"
-    if not raw.isdigit() or not 10 <= int(raw) <= 16:
-        raise SettingsError(f"COACH_BCRYPT_ROUNDS={raw!r}; give the bcrypt cost, a whole number from 10 to 16, e.g. 12")
-    return int(raw)
-
-
-def sign_in_address_limit() -> int:
-    """Failed sign-ins allowed per browser address in the throttle's window, whatever the login; 0: no such limit.
-    Off by default: behind a reverse proxy on another host every browser has the proxy's address."""
-    raw = os.environ.get("COACH_SIGNIN_ADDRESS_LIMIT", "").strip() or "0"
-    if not raw.isdigit():
-        raise SettingsError(f"COACH_SIGNIN_ADDRESS_LIMIT={raw!r}; give a whole number of failed sign-ins, e.g. 30, "
-                            f"or 0 for no limit per address")
-    return int(raw)
 
 
 # -- files only their owner can read ---------------------------------------------------------------------
@@ -199,7 +257,7 @@ def private_files(database_url: str | None = None):
     private_dir(VAR)
     for d in VAR.rglob("*"):
         _chmod(d, 0o700 if d.is_dir() else 0o600)
-    url = database_url or os.environ.get("DATABASE_URL", "").strip()
+    url = database_url or current().database_url
     if url.startswith("sqlite:///"):
         db = Path(url[len("sqlite:///"):].split("?")[0])
         for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CHANNELS = ("chat", "phone")
+from coach.vocabulary import CONVERSATION_CHANNELS
+
 SPEAKERS = ("customer", "staff", "system")
 EVENTS = ("ring", "answer", "hold", "resume", "transfer", "hangup")
 MAX_TURNS = 2_000
@@ -41,8 +42,8 @@ def parse_transcript(obj, where="transcript") -> Transcript:
         raise TranscriptError(f"{where}: expected an object with 'turns' (and optional 'channel', 'scenario'), "
                               f"got {type(obj).__name__}")
     channel = obj.get("channel", "chat")
-    if channel not in CHANNELS:
-        raise TranscriptError(f"{where}: channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    if channel not in CONVERSATION_CHANNELS:
+        raise TranscriptError(f"{where}: channel {channel!r} is not one of {', '.join(CONVERSATION_CHANNELS)}")
     scenario = obj.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise TranscriptError(f"{where}: scenario must be a string id, got {type(scenario).__name__}")

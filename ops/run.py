@@ -44,15 +44,13 @@ def _say(msg: str):
 
 
 def environment() -> dict:
-    """The Procfile's environment from the settings (raises SettingsError on a bad value)."""
-    from coach.storage.db import database_url
-
-    env = server_env(database=database_url(), rasa_port=settings.rasa_port(), action_port=settings.action_port(),
-                     panel_port=settings.panel_port(), rasa_url=settings.rasa_url(),
-                     action_url=settings.action_url(),
-                     redis_url=os.environ.get("COACH_REDIS_URL", "").strip() or None)
-    env["COACH_MODEL"] = os.environ.get("COACH_MODEL", "").strip() or str(model_file())
-    settings.session_minutes()  # checked here, so a bad value stops the start instead of the panel
+    """The Procfile's environment from the settings (raises SettingsError on a bad value: every setting is
+    checked here, so a bad one stops the start instead of one of the servers)."""
+    config = settings.current()
+    env = server_env(database=config.database_url, rasa_port=config.rasa_port, action_port=config.action_port,
+                     panel_port=config.panel_port, rasa_url=config.rasa_url, action_url=config.action_url,
+                     redis_url=config.redis_url)
+    env["COACH_MODEL"] = config.model or str(model_file())
     return env
 
 
@@ -74,9 +72,8 @@ def _has_demo_logins() -> bool:
     """Whether the database holds the demo company (its `trainee` login), so the demo logins are worth printing."""
     from coach.storage import Database, NotFound, StorageError
     from coach.storage import services as sv
-    from coach.storage.db import database_url
 
-    db = Database(database_url())
+    db = Database()
     try:
         with db.reader() as r:
             sv.find_person(r, "trainee")
@@ -120,8 +117,8 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
     loaded = load_dotenv()
     if loaded:
         _say(f"==> settings from .env: {', '.join(sorted(loaded))}")
-    fresh = not (settings.SECRETS / "rasa_token").exists() and not os.environ.get("COACH_RASA_TOKEN")
     try:
+        fresh = not (settings.SECRETS / "rasa_token").exists() and not settings.current().rasa_token
         env = environment()
     except settings.SettingsError as exc:
         print(f"coach: {exc}", file=sys.stderr)
@@ -137,7 +134,7 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
     if not only and prepare_database(demo) != 0:
         return 2
     env["COACH_DEMO_LOGINS"] = "1" if "panel" in names and _has_demo_logins() else ""
-    if "rasa" in names and not os.environ.get("COACH_MODEL"):
+    if "rasa" in names and not settings.current().model:
         env["COACH_MODEL"] = str(train(force=retrain))  # prints its progress; nothing to do when it is current
     settings.private_dir(LOGS)
     _say(f"==> starting {', '.join(names)} (honcho; output also in {LOGS / 'run.log'})")
@@ -163,12 +160,13 @@ def watch() -> int:
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
+    config = settings.current()
     token, action_token = settings.rasa_token(), settings.action_token()
-    host = settings.reach()  # this host's servers, where they listen
-    rasa = f"http://{host}:{settings.rasa_port()}"
-    panel = f"http://{host}:{settings.panel_port()}"
+    host = config.reach  # this host's servers, where they listen
+    rasa = f"http://{host}:{config.rasa_port}"
+    panel = f"http://{host}:{config.panel_port}"
     here = (os.environ.get("COACH_CHECK") or ",".join(PROCESSES)).split(",")
-    checks = {"action server": f"http://{host}:{settings.action_port()}/health",
+    checks = {"action server": f"http://{host}:{config.action_port}/health",
               "Rasa server": f"{rasa}/status?token={token}",
               "panel": f"{panel}/_stcore/health"}
     checks = {k: v for k, v in checks.items() if {"action server": "actions", "Rasa server": "rasa",
@@ -177,7 +175,7 @@ def watch() -> int:
     try:
         if "action server" in checks:
             took = wait_healthy(checks["action server"], "action server", 120)
-            warm_up_actions(settings.action_port(), action_token, host=host)
+            warm_up_actions(config.action_port, action_token, host=host)
             _say(f"ready: action server ({took:.0f} s)")
         if "Rasa server" in checks:
             took = wait_healthy(checks["Rasa server"], "Rasa server", 300, rasa_ready)
@@ -218,7 +216,11 @@ def watch() -> int:
 
 def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    settings.private_files()
+    try:
+        settings.private_files()
+    except settings.SettingsError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
     if args[:1] == ["watch"]:
         return watch()
     return up(retrain="--train" in args, demo="--no-demo" not in args)

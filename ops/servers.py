@@ -18,7 +18,7 @@ from pathlib import Path
 import requests
 
 from coach import settings
-from coach.storage.db import database_url, make_url
+from coach.storage.db import make_url
 from ops.wait import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +97,7 @@ def server_env(*, database: str, rasa_port: int, action_port: int, panel_port: i
                action_token: str | None = None, bind: str | None = None, action_url: str | None = None) -> dict:
     """The environment of the Procfile's processes: the database (also Rasa's tracker store), the ports,
     where each server finds the next one, the lock store and the two tokens."""
-    env = {"DATABASE_URL": database, "COACH_BIND": bind or settings.bind(),
+    env = {"DATABASE_URL": database, "COACH_BIND": bind or settings.current().bind,
            "COACH_RASA_PORT": str(rasa_port), "COACH_ACTION_PORT": str(action_port),
            "COACH_RASA_URL": rasa_url or f"http://127.0.0.1:{rasa_port}",
            "COACH_ACTION_URL": action_url or f"http://127.0.0.1:{action_port}/webhook",
@@ -146,7 +146,7 @@ class Servers:
     def __init__(self, *, database: str | None = None, rasa_port: int = 5005, action_port: int = 5055,
                  token: str | None = None, model: Path | None = None, log_dir: Path = LOGS,
                  panel_port: int | None = None, redis_url: str | None = None, panel_rasa_url: str | None = None):
-        self.database = database or database_url()
+        self.database = database or settings.current().database_url
         self.rasa_port, self.action_port = rasa_port, action_port
         self.token = token or settings.rasa_token()
         self.model = model

@@ -1,7 +1,7 @@
 """The panel's entry point and router: `streamlit run trainer_ui/app.py`.
 
 It sets the page up, checks who is signed in and shows the pages of their role (st.navigation);
-every page checks the role again on the server side (trainer_ui.ui.page), so a hidden page stays closed
+every page checks the role again on the server side (trainer_ui.signin.page), so a hidden page stays closed
 even when its address is typed in.
 """
 
@@ -14,8 +14,8 @@ if str(ROOT) not in sys.path:  # streamlit puts this folder on the path, the pag
 
 import streamlit as st  # noqa: E402
 
-from coach import auth  # noqa: E402
-from trainer_ui import ui  # noqa: E402
+from coach import auth, resources  # noqa: E402
+from trainer_ui import errors, signin  # noqa: E402
 
 st.set_page_config(page_title="Service coach", page_icon="🎧", layout="wide")
 
@@ -44,23 +44,23 @@ def sign_in_page():
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
-    with ui.errors("signing in"):
+    with errors.shown("signing in"):
         # counted before the password is checked, in the process-wide throttle (coach.auth)
-        user, problem = auth.sign_in(ui.database(), login, password, address=st.context.ip_address)
+        user, problem = auth.sign_in(resources.database(), login, password, address=st.context.ip_address)
         if user is None:
             st.error(problem)
             return
-        ui.sign_in(user)
+        signin.sign_in(user)
         st.rerun()
 
 
 def sign_out_page():
-    ui.sign_out()
+    signin.sign_out()
     st.session_state["signed_out_reason"] = "You are signed out."
     st.rerun()
 
 
-user = ui.current_user()
+user = signin.current_user()
 if user is None:
     nav = st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:", url_path="sign-in")])
 else:

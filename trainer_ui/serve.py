@@ -19,18 +19,28 @@ SAFE_FLAGS = ("--server.headless", "true", "--browser.gatherUsageStats", "false"
               "--server.enableXsrfProtection", "true")
 
 
+def warm_up():
+    """Build the standards and scenarios and load the chart libraries now, before the panel takes requests, so
+    nobody's first page waits seconds for spaCy."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    from coach import resources
+
+    resources.warm_up()
+
+
 def main():
     sys.path.insert(0, str(APP.parent.parent))
     from coach import settings
 
     settings.private_files()
-    from trainer_ui import ui
-
-    ui.warm_up()
+    warm_up()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), "--server.address", settings.bind(),
-                "--server.port", str(settings.panel_port()), *SAFE_FLAGS, *sys.argv[1:]]
+    config = settings.current()
+    sys.argv = ["streamlit", "run", str(APP), "--server.address", config.bind,
+                "--server.port", str(config.panel_port), *SAFE_FLAGS, *sys.argv[1:]]
     sys.exit(cli.main())
 
 

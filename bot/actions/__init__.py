@@ -1,8 +1,7 @@
-"""Custom actions: thin adapters from Rasa to the core (simulator, detector, standards, storage)."""
+"""Custom actions: thin adapters from Rasa to the core (simulator, detector, standards, storage).
 
-from bot.actions import (
-    practice,  # noqa: F401  (registers the actions with the action server)
-    runtime,
-)
+Importing this package registers the actions with the action server and does nothing else: the core's shared
+resources (coach/resources.py) are built on first use, or warmed up when the server starts (bot/action_server.py).
+"""
 
-runtime.warm_up_in_background()  # in a thread: the server answers its health check at once
+from bot.actions import practice  # noqa: F401  (registers the actions with the action server)

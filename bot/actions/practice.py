@@ -15,9 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import runtime
 from bot.client import refusal
 from bot.payload_guard import restore
+from coach import resources as runtime  # the process's shared resources (named so until this module's refactor)
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from coach.vocabulary import ROLES
+
 
 def _people(db) -> int:
     from sqlalchemy import func, select
@@ -45,6 +47,6 @@ def install_demo(db, *, pack: Path | None = None, seed: int = 7, anchor: date | 
     migrate.refresh_statistics(db)
     print(f"demo company loaded in {time.monotonic() - started:.1f} s: " +
           ", ".join(f"{v} {k}" for k, v in counts.items()))
-    print("sign in as " + ", ".join(f"{logins[r]} ({r})" for r in ("trainee", "trainer", "manager", "admin")) +
+    print("sign in as " + ", ".join(f"{logins[r]} ({r})" for r in ROLES) +
           f"; every demo password is {logins['password']!r}")
     return 0

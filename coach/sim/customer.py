@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from coach.behaviors import POOR_PRACTICE
 from coach.detect.lexicon import load_lexicon
 from coach.sim.scenario import Scenario, band_of
+from coach.vocabulary import CONVERSATION_CHANNELS
 
 DECAY = 0.5  # the second apology is worth half the first, the third a quarter
 REPEAT_PENALTY = -0.1
@@ -89,7 +90,7 @@ class CustomerSimulator:
         self.seed = int(seed)
         # any scenario can be practised in chat or on the phone; its own channel is the default
         self.channel = channel or scenario.channel
-        if self.channel not in ("chat", "phone"):
+        if self.channel not in CONVERSATION_CHANNELS:
             raise SimulationError(f"channel {self.channel!r}: expected chat or phone")
         if isinstance(state, dict):
             state = CustomerState.from_dict(state)

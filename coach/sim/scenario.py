@@ -17,10 +17,9 @@ from coach.behaviors import POOR_PRACTICE, TAG_SET, TAGS
 from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, one_of, validated
 from coach.standards.situation import Situation
+from coach.vocabulary import CONVERSATION_CHANNELS, TRACKS
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "bot" / "scenarios"
-TRACKS = ("phrasing", "telephone", "complaint")
-CHANNELS = ("chat", "phone")
 CUSTOMER_TYPES = ("relationship_seeker", "loyal", "relationship_exploiter", "one_time")
 BANDS = ("furious", "angry", "annoyed", "calm", "pleased")
 BAND_TOPS = (-0.6, -0.2, 0.2, 0.6)  # upper bounds of the first four bands
@@ -262,7 +261,7 @@ class _ScenarioFile(_Part):
     id: str = _text()
     version: Any = None
     track: str = _text(*TRACKS)
-    channel: str = _text(*CHANNELS)
+    channel: str = _text(*CONVERSATION_CHANNELS)
     persona: _Persona = Field(..., description="a mapping")
     facts: Dict[str, _Fact] = {}
     needs: List[_Need] = None

@@ -19,9 +19,9 @@ from pydantic import BaseModel, Field, root_validator, validator
 from coach.behaviors import TAG_SET, TAGS
 from coach.standards.schema import Problem, nonempty_text, one_of, validated
 from coach.standards.situation import PLACEHOLDER
+from coach.vocabulary import CONVERSATION_CHANNELS, SEVERITIES
 
 CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
-SEVERITIES = ("info", "minor", "major", "critical")
 RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "timing", "limit", "offers", "outcome")
 WINDOWS = ("first", "last", "any", "after_complaint", "before_hold", "before_transfer", "after_resume", "in_public",
            "after_customer")
@@ -470,7 +470,7 @@ class _Applies(BaseModel):
     @validator("channel", pre=True)
     def _channel(cls, v):
         ch = [v] if isinstance(v, str) else v
-        if not isinstance(ch, list) or not all(c in ("chat", "phone") for c in ch):
+        if not isinstance(ch, list) or not all(c in CONVERSATION_CHANNELS for c in ch):
             raise ValueError(f"expected a list of chat/phone, got {v!r}")
         return ch
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from coach.standards.pack import read_yaml
 from coach.standards.situation import Situation
 from coach.transcript import Transcript, parse_transcript
+from coach.vocabulary import CONVERSATION_CHANNELS
 
 NEUTRAL = "Hello, I'd like some help with something, please."
 COMPLAINT = "This is unacceptable. It's the second time I've had to get in touch, and nobody has called me back."
@@ -28,7 +29,7 @@ def suggestion_transcript(rule, text: str, situation: Situation | None = None, c
     (or a line that suits the rule: a complaint, a newcomer, a plain request), then the staff reply, with the
     hold, resume or transfer around it that a telephone standard needs, in the given situation."""
     applies = rule.applies
-    channels = applies.get("channel") or ["chat", "phone"]
+    channels = applies.get("channel") or list(CONVERSATION_CHANNELS)
     channel = channel if channel in channels else channels[0]
     spec = rule.spec
     signals = set(applies.get("customer") or ()) | set(spec.get("customer") or ())

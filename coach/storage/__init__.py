@@ -4,7 +4,7 @@ SQLite under var/ by default, PostgreSQL when DATABASE_URL says so. Use it throu
 (coach.storage.services) with a unit of work from Database(url).uow().
 """
 
-from coach.storage.db import Database, UnitOfWork, database_url
+from coach.storage.db import Database, UnitOfWork
 from coach.storage.errors import (
     Conflict,
     DatabaseUnavailable,
@@ -14,5 +14,5 @@ from coach.storage.errors import (
     UnknownStandardsVersion,
 )
 
-__all__ = ["Database", "UnitOfWork", "database_url", "Conflict", "DatabaseUnavailable", "InvalidRecord",
+__all__ = ["Database", "UnitOfWork", "Conflict", "DatabaseUnavailable", "InvalidRecord",
            "NotFound", "StorageError", "UnknownStandardsVersion"]

@@ -1,4 +1,5 @@
-"""Opening the database: the URL from the environment, engines with the right settings, the unit of work.
+"""Opening the database: the URL from the settings (coach/settings.py), engines with the right settings, the
+unit of work.
 
 One way to open a database session (STYLE.md): `Database(url).uow()`. Nothing connects at import.
 - SQLite by default, a file under `var/` (git ignores it), in WAL mode so the panel can read while the
@@ -19,22 +20,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from coach import settings
 from coach.storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SQLITE = ROOT / "var" / "coach.db"
 SQLITE_BUSY_SECONDS = 10
-
-
-def database_url() -> str:
-    """The application database: `DATABASE_URL`, or the SQLite file `var/coach.db` of this checkout."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return f"sqlite:///{DEFAULT_SQLITE}"
-    if url.startswith("postgres://"):  # the Heroku-style spelling SQLAlchemy no longer accepts
-        url = "postgresql://" + url[len("postgres://"):]
-    return url
 
 
 def safe_url(url: str) -> str:
@@ -48,8 +38,6 @@ def safe_url(url: str) -> str:
 def _private_sqlite_file(path: Path):
     """The SQLite file created readable by its owner only (0600), or made so: it holds transcripts and password
     hashes. SQLite gives its -wal and -shm files the database file's mode."""
-    from coach import settings
-
     if settings.VAR in path.parents:
         settings.private_dir(path.parent)
     else:
@@ -78,7 +66,7 @@ def _sqlite_begin(conn):
 
 
 def make_engine(url: str | None = None, *, sqlite_busy_seconds: float = SQLITE_BUSY_SECONDS, **kwargs) -> Engine:
-    url = url or database_url()
+    url = url or settings.current().database_url
     try:
         parsed = make_url(url)
     except Exception:
@@ -134,7 +122,7 @@ class Database:
     """An engine and a session factory for one URL. Build once per process and share."""
 
     def __init__(self, url: str | None = None, *, sqlite_busy_seconds: float = SQLITE_BUSY_SECONDS, **engine_kwargs):
-        self.url = url or database_url()
+        self.url = url or settings.current().database_url
         self.busy_seconds = sqlite_busy_seconds
         self.engine = make_engine(self.url, sqlite_busy_seconds=sqlite_busy_seconds, **engine_kwargs)
         self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
@@ -198,7 +186,7 @@ class UnitOfWork:
 def tracker_store_settings(url: str | None = None) -> dict:
     """The `tracker_store` section of Rasa's endpoints.yml that keeps Rasa's conversation events in the
     same database as the coach's records (Rasa's SQLTrackerStore takes the URL in parts)."""
-    parsed = make_url(url or database_url())
+    parsed = make_url(url or settings.current().database_url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return {"type": "SQL", "dialect": "sqlite", "db": parsed.database}

@@ -28,6 +28,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from coach.vocabulary import CHANNELS, ROLES, SEVERITIES
+
 # Stable constraint names, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,8 +40,6 @@ NAMING = {
 }
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
 
-ROLES = ("trainee", "trainer", "manager", "admin")
-CHANNELS = ("chat", "phone", "drill")
 SESSION_STATUSES = ("active", "completed", "abandoned")
 CLOCKS = ("server", "script")  # where a session's turn times come from
 OUTCOMES = ("resolved", "escalated", "hung_up", "ended_by_trainee", "passed", "failed")
@@ -47,7 +47,6 @@ SPEAKERS = ("customer", "staff", "system")
 EVENTS = ("ring", "answer", "hold", "resume", "transfer", "hangup")
 REVIEW_STATUSES = ("pending", "approved", "disputed", "awaiting")  # awaiting: a second approver (four eyes)
 VERDICTS = ("agree", "reject", "add")
-SEVERITIES = ("info", "minor", "major", "critical")
 
 MAX_TEXT = 20_000  # one turn; the transcript parser has the same limit
 

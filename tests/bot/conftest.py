@@ -44,10 +44,10 @@ def client(servers):
 @pytest.fixture
 def action_env(bot_db, monkeypatch):
     """The action modules' shared resources pointed at the test database."""
-    from bot.actions import runtime
+    from coach import resources
 
     monkeypatch.setenv("DATABASE_URL", bot_db.url)
-    runtime.database.cache_clear()
+    resources.database.cache_clear()
     yield
-    runtime.database.cache_clear()
+    resources.database.cache_clear()
     os.environ.get("DATABASE_URL")

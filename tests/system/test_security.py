@@ -115,7 +115,7 @@ def test_no_token_on_any_command_line(stack):
 def test_generated_secrets_are_private_and_ignored_by_git(stack):
     for name in ("rasa_token", "action_token"):
         path = settings.SECRETS / name
-        settings.secret(name, "COACH_UNSET_" + name.upper())
+        settings.secret(name)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         ignored = subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=ROOT)
         assert ignored.returncode == 0, f"{path} is not ignored by git"
@@ -297,7 +297,7 @@ def test_security_md_gives_the_proxy_headers_and_names_only_tests_that_exist():
 def test_settings_with_bad_values_are_refused_with_what_would_be_right(monkeypatch):
     monkeypatch.setenv("COACH_RASA_PORT", "fifty")
     with pytest.raises(settings.SettingsError, match="COACH_RASA_PORT='fifty' is not a port; give a number"):
-        settings.rasa_port()
+        settings.current()
     monkeypatch.setenv("COACH_REDIS_URL", "http://localhost")
     with pytest.raises(settings.SettingsError, match="not a Redis URL; write redis://host:6379/1"):
         settings.lock_store_env(os.environ["COACH_REDIS_URL"])
@@ -432,7 +432,7 @@ def test_a_limit_per_address_catches_one_address_trying_many_logins(people_db, m
     from coach import auth, settings
 
     monkeypatch.setenv("COACH_SIGNIN_ADDRESS_LIMIT", "8")
-    throttle = auth.SignInThrottle(per_address=settings.sign_in_address_limit())
+    throttle = auth.SignInThrottle(per_address=settings.current().sign_in_address_limit)
     user, _ = auth.sign_in(people_db, "anna", "practise", address="203.0.113.7", throttle=throttle)
     assert user is not None
     for i in range(8):
@@ -442,6 +442,7 @@ def test_a_limit_per_address_catches_one_address_trying_many_logins(people_db, m
     assert user is None and "from this address" in msg
     user, _ = auth.sign_in(people_db, "anna", "practise", address="198.51.100.2", throttle=throttle)
     assert user is not None, "other addresses are not affected"
-    assert settings.sign_in_address_limit() == 8
+    assert settings.current().sign_in_address_limit == 8
     monkeypatch.delenv("COACH_SIGNIN_ADDRESS_LIMIT")
-    assert settings.sign_in_address_limit() == 0, "off unless set: behind a proxy every browser shares its address"
+    assert settings.current().sign_in_address_limit == 0, \
+        "off unless set: behind a proxy every browser shares its address"

@@ -7,12 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from coach.storage import services as sv
-from trainer_ui import ui
+from coach.vocabulary import ROLES
+from trainer_ui import errors, records, signin, widgets
 
-user = ui.page("people", "People and teams")
-ROLES = ["trainee", "trainer", "manager", "admin"]
+user = signin.page("people", "People and teams")
 
-with ui.reader() as r:
+with records.reader() as r:
     teams = sv.list_teams(r)
     people = sv.list_people(r)
 team_names = {t["id"]: t["name"] for t in teams}
@@ -32,26 +32,27 @@ with left, st.form("new_person", clear_on_submit=True):
     password = st.text_input("First password (8 characters or more)", type="password", key="np_password",
                              max_chars=200)
     if st.form_submit_button("Add"):
-        with ui.errors("the person was not added"):
-            with ui.uow() as w:
+        with errors.shown("the person was not added"):
+            with records.uow() as w:
                 sv.create_person(w, name=name, login=login, role=role, team_id=team, password=password,
                                  actor_id=user["id"])
                 w.commit()
-            ui.show(f"{ui.MET} {ui.typed(name)} can now sign in as {ui.typed(login.strip().lower())}.")
+            widgets.show(f"{widgets.MET} {widgets.typed(name)} can now sign in as "
+                         f"{widgets.typed(login.strip().lower())}.")
             st.rerun()
 with right, st.form("new_team", clear_on_submit=True):
     st.markdown("**Add a team**")
     tname = st.text_input("Team name", max_chars=120, key="nt_name")
     if st.form_submit_button("Add team"):
-        with ui.errors("the team was not added"):
-            with ui.uow() as w:
+        with errors.shown("the team was not added"):
+            with records.uow() as w:
                 sv.create_team(w, tname, actor_id=user["id"])
                 w.commit()
             st.rerun()
 
 st.subheader("Change a person")
 if not people:
-    ui.empty("Nobody here yet: add the first person above.")
+    widgets.empty("Nobody here yet: add the first person above.")
     st.stop()
 by_id = {p["id"]: p for p in people}
 who = by_id[st.selectbox("Person", list(by_id), key="edit_person",
@@ -65,8 +66,8 @@ active = c[2].checkbox("Can sign in", value=who["active"], key=f"ea_{who['id']}"
 new_password = st.text_input("New password (leave empty to keep)", type="password", key=f"ep_{who['id']}",
                              max_chars=200)
 if st.button("Save changes", key="save_person"):
-    with ui.errors("the change was not saved"):
-        with ui.uow() as w:
+    with errors.shown("the change was not saved"):
+        with records.uow() as w:
             sv.update_person(w, who["id"], actor_id=user["id"], role=new_role, team_id=new_team, active=active,
                              password=new_password or None)
             w.commit()
@@ -74,7 +75,7 @@ if st.button("Save changes", key="save_person"):
         st.rerun()
 
 with st.expander("Company settings"):
-    with ui.reader() as r:
+    with records.reader() as r:
         four = sv.get_setting(r, "review.four_eyes")
     st.markdown("**Four eyes on changed scores**: a trainer's score that moves the machine's by more than this many "
                 "points counts only once a second trainer or a manager approves it.")
@@ -82,16 +83,16 @@ with st.expander("Company settings"):
     on = c[0].checkbox("Required", value=four.enabled, key="four_eyes_on")
     points = c[1].number_input("More than (points)", 0, 100, value=four.min_change, key="four_eyes_points")
     if c[2].button("Save the setting", key="four_eyes_save"):
-        with ui.errors("the setting was not saved"):
-            with ui.uow() as w:
+        with errors.shown("the setting was not saved"):
+            with records.uow() as w:
                 sv.set_setting(w, "review.four_eyes", actor_id=user["id"], enabled=bool(on), min_change=int(points))
                 w.commit()
             st.success("Saved.")
 
 with st.expander("Data requests (export, erase)"):
     if st.button("Prepare an export of everything stored about this person", key="export"):
-        with ui.errors("the export failed"):
-            with ui.uow() as w:
+        with errors.shown("the export failed"):
+            with records.uow() as w:
                 data = sv.export_person(w, who["id"], actor_id=user["id"])
                 w.commit()
             st.session_state["export_blob"] = (who["id"], json.dumps(data, indent=2, ensure_ascii=False))
@@ -103,11 +104,11 @@ with st.expander("Data requests (export, erase)"):
                "anonymous scores stay. It cannot be undone.")
     confirm = st.text_input(f"Type {who['login']} to confirm", key="erase_confirm")
     if st.button("Erase this person's data", key="erase", disabled=confirm.strip().lower() != (who["login"] or "")):
-        with ui.errors("the erasure failed"):
+        with errors.shown("the erasure failed"):
             if who["id"] == user["id"]:
                 raise ValueError("you cannot erase your own account while signed in with it")
-            with ui.uow() as w:
+            with records.uow() as w:
                 done = sv.delete_person(w, who["id"], actor_id=user["id"])
                 w.commit()
             st.success("Erased.")
-            ui.show(ui.typed(done))
+            widgets.show(widgets.typed(done))

@@ -6,17 +6,17 @@ import streamlit as st
 from coach import auth
 from coach.storage import NotFound
 from coach.storage import services as sv
-from trainer_ui import ui
+from trainer_ui import errors, records, signin, widgets
 
-user = ui.page("session", "Session")
+user = signin.page("session", "Session")
 
 raw = st.query_params.get("id")
 if raw is None:
-    with ui.errors("the sessions could not be listed"):
-        with ui.reader() as r:
+    with errors.shown("the sessions could not be listed"):
+        with records.reader() as r:
             rows = sv.list_sessions(r, limit=20, **auth.session_scope(user))
         if not rows:
-            ui.empty("No sessions to show yet. Trainees' sessions appear here once they practise.")
+            widgets.empty("No sessions to show yet. Trainees' sessions appear here once they practise.")
         for row in rows:
             st.page_link("common/session.py", label=f"#{row['id']} · {row['name']} · {row['scenario_id']} · "
                          f"{row['started_at']:%Y-%m-%d %H:%M} · "
@@ -30,7 +30,7 @@ if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= 
     st.stop()
 session_id = int(raw)
 
-with ui.reader() as r:
+with records.reader() as r:
     try:
         detail = sv.session_detail(r, session_id)
     except NotFound:
@@ -40,27 +40,27 @@ if detail is None or not auth.can_see_session(user, detail):
     st.error(f"Session {session_id} is not among the sessions you can see.")
     st.stop()
 
-ui.show(f"<b>{ui.typed(detail['person'])}</b> · {ui.typed(detail['scenario_id'])} ({ui.typed(detail['track'])}, "
-        f"{'★' * (detail['difficulty'] or 1)}) · {detail['channel']} · "
-        f"{detail['started_at']:%Y-%m-%d %H:%M} · {detail['status']}")
+widgets.show(f"<b>{widgets.typed(detail['person'])}</b> · {widgets.typed(detail['scenario_id'])} "
+             f"({widgets.typed(detail['track'])}, {'★' * (detail['difficulty'] or 1)}) · {detail['channel']} · "
+             f"{detail['started_at']:%Y-%m-%d %H:%M} · {detail['status']}")
 if detail.get("retry_of_id"):
     st.page_link("common/session.py", label=f"Retry of session {detail['retry_of_id']} from turn "
                  f"{detail['retry_from_seq']}", query_params={"id": detail["retry_of_id"]})
-ui.scorecard(detail)
+widgets.scorecard(detail)
 for rv in detail["reviews"]:
     with st.container(border=True):
         status = "waits for a second approver" if rv["status"] == "awaiting" else rv["status"]
-        ui.show(f"<b>Trainer review</b> ({status})"
-                + (f": score set to <b>{rv['overall_override']}</b> because {ui.typed(rv['overall_reason'])}"
+        widgets.show(f"<b>Trainer review</b> ({status})"
+                + (f": score set to <b>{rv['overall_override']}</b> because {widgets.typed(rv['overall_reason'])}"
                    if rv.get("overall_override") is not None else ""))
         if rv.get("comment"):
-            ui.show(f'<blockquote>{ui.typed(rv["comment"])}</blockquote>')
+            widgets.show(f'<blockquote>{widgets.typed(rv["comment"])}</blockquote>')
         for v in rv["verdicts"]:
             if v["verdict"] != "agree":
-                ui.show(f"<small>{v['verdict']} {ui.typed(v['rule'])} (turn {v['turn_seq']}): "
-                        f"{ui.typed(v.get('reason') or '')}</small>")
+                widgets.show(f"<small>{v['verdict']} {widgets.typed(v['rule'])} (turn {v['turn_seq']}): "
+                        f"{widgets.typed(v.get('reason') or '')}</small>")
 st.subheader("Transcript")
-ui.transcript(detail)
+widgets.transcript(detail)
 
 staff = [t for t in detail["turns"] if t["speaker"] == "staff"]
 if user["id"] == detail["person_id"] and staff and detail["channel"] != "drill" and detail["status"] != "active":

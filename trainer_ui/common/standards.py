@@ -10,10 +10,10 @@ import streamlit as st
 
 from coach import resources
 from coach.transcript import Transcript, Turn
-from trainer_ui import ui
+from trainer_ui import errors, signin, widgets
 
-user = ui.page("standards", "Standards")
-scorer = ui.scorer()
+user = signin.page("standards", "Standards")
+scorer = resources.scorer()
 pack = scorer.pack
 
 st.subheader("Phrase checker")
@@ -24,7 +24,7 @@ sentence = c1.text_input("Your sentence", key="check_text", max_chars=2000,
 customer = c2.text_input("The customer said (optional)", key="check_customer", max_chars=2000,
                          placeholder="My order is late again!")
 if sentence.strip():
-    with ui.errors("the sentence could not be checked"):
+    with errors.shown("the sentence could not be checked"):
         det = scorer.detector.detect(sentence, customer or None)
         turns = ([Turn("customer", customer)] if customer.strip() else []) + [Turn("staff", sentence)]
         card = scorer.score(Transcript(turns=turns))
@@ -33,14 +33,15 @@ if sentence.strip():
         st.markdown("**What the coach hears:** " + (", ".join(f"`{b}`" for b in det.behaviors) or "nothing it knows"))
         findings = [{"rule": f.rule, "message": f.message, "span": f.span} for f in card.findings
                     if f.turn == len(turns) - 1 and f.span]
-        ui.show(ui.highlighted(sentence, findings))
+        widgets.show(widgets.highlighted(sentence, findings))
         turn_findings = [f for f in card.findings if f.turn == len(turns) - 1]
         if not turn_findings:
             st.success("No standard broken in this sentence.")
         else:
             st.error(f"{len(turn_findings)} standard(s) broken in this sentence:")
         for f in turn_findings:
-            ui.show(ui.finding_line({"rule": f.rule, "message": f.message, "fix": f.fix, "suggestion": f.suggestion}))
+            widgets.show(widgets.finding_line({"rule": f.rule, "message": f.message, "fix": f.fix,
+                                               "suggestion": f.suggestion}))
 
 st.subheader(f"{pack.name} (version {pack.version})")
 for cat, title in pack.categories.items():
@@ -50,19 +51,20 @@ for cat, title in pack.categories.items():
         with st.expander(f"{r.id} · {r.title} · {r.severity}"):
             st.markdown(r.message)
             if r.suggestions:
-                ui.show("<b>Say instead:</b> " + " / ".join(f"<i>{ui.typed(s)}</i>" for s in r.suggestions[:3]))
-            for kind, icon in (("pass", ui.MET), ("fail", ui.MISSED)):
+                widgets.show("<b>Say instead:</b> "
+                             + " / ".join(f"<i>{widgets.typed(s)}</i>" for s in r.suggestions[:3]))
+            for kind, icon in (("pass", widgets.MET), ("fail", widgets.MISSED)):
                 for ex in (r.examples or {}).get(kind, [])[:3]:
                     text = ex if isinstance(ex, str) else " → ".join(
                         f"{t['speaker']}: {t.get('text', t.get('event', ''))}" for t in ex.get("turns", []))
-                    ui.show(f"{icon} {ui.typed(text)}")
+                    widgets.show(f"{icon} {widgets.typed(text)}")
             st.caption(f"Source: {r.source} · {Path(r.path).name}")
             if user["role"] == "admin":
                 key = f"edit_{r.id}"
                 new = st.text_area("Rule file (YAML)", Path(r.path).read_text(encoding="utf-8"), key=key, height=300,
                                    max_chars=100_000)
                 if st.button("Check and save", key=f"save_{r.id}"):
-                    with ui.errors(f"{Path(r.path).name} was not saved"):
+                    with errors.shown(f"{Path(r.path).name} was not saved"):
                         from coach.standards import Scorer, load_pack
 
                         root = Path(pack.path)
@@ -84,7 +86,7 @@ if user["role"] == "admin":
 
     since = st.date_input("Sessions started since", date.today() - timedelta(days=30), key="rescore_since")
     if st.button("Score again", key="rescore"):
-        with ui.errors("rescoring stopped"):
+        with errors.shown("rescoring stopped"):
             from coach.storage import services as sv
 
             bar = st.progress(0.0, text="Scoring...")
@@ -94,7 +96,7 @@ if user["role"] == "admin":
                 done[0] += n
                 bar.progress(done[0] / total, text=f"{done[0]:,} of {total:,} sessions scored")
 
-            summary = sv.rescore(ui.database(), ui.scorer(), since=since, on_progress=step)
+            summary = sv.rescore(resources.database(), resources.scorer(), since=since, on_progress=step)
             bar.progress(1.0, text="Done")
             st.success(f"{summary['rescored']:,} sessions scored again ({summary['skipped']:,} already had this "
                        f"version); {summary['changed']:,} scores changed, by {summary['mean_change']:+} on average.")

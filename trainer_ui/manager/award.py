@@ -10,9 +10,9 @@ import streamlit as st
 
 from coach import recognition
 from coach.storage import services as sv
-from trainer_ui import ui
+from trainer_ui import errors, records, signin, widgets
 
-user = ui.page("award", "Employee of the month")
+user = signin.page("award", "Employee of the month")
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,7 +31,7 @@ def months(n=6):
     return [f"{date.today():%Y-%m}"] + out  # this month so far, then the finished months, newest first
 
 
-with ui.errors("the formula could not be loaded", stop=True):
+with errors.shown("the formula could not be loaded", stop=True):
     f = formula()
 period = st.selectbox("Month", months(), index=1, key="award_period",
                       format_func=lambda p: p + (" (so far)" if p == f"{date.today():%Y-%m}" else ""))
@@ -40,14 +40,14 @@ with st.expander(f"How the ranking works ({f.version})", expanded=False):
         st.markdown(f"- {line}")
     st.caption("The ranking only proposes: the manager decides, with a reason, and the decision is audited.")
 
-with ui.errors("the ranking could not be computed", stop=True):
-    with ui.reader() as r:
+with errors.shown("the ranking could not be computed", stop=True):
+    with records.reader() as r:
         candidates = recognition.rank(r, period, f)
         history = recognition.winners(r)
     decided = next((w for w in history if w["period"] == period), None)
     eligible = [c for c in candidates if c.eligible]
     if not candidates:
-        ui.empty(f"Nobody practised in {period}. Pick another month.")
+        widgets.empty(f"Nobody practised in {period}. Pick another month.")
         st.stop()
 
     st.subheader(f"Ranking for {period}")
@@ -66,19 +66,19 @@ with ui.errors("the ranking could not be computed", stop=True):
             height=28 * min(10, len(eligible)) + 40), width="stretch")
     st.download_button("Nomination pack for everyone (CSV)", recognition.nomination_csv(candidates),
                        file_name=f"nominations-{period}.csv", mime="text/csv", key="csv_all",
-                       on_click=ui.audited("nomination.export", "award_period", after={
+                       on_click=records.audited("nomination.export", "award_period", after={
                            "period": period, "people": [c.person_id for c in candidates]}))
 
     st.subheader("Candidates")
     for c in eligible[:10]:
-        with st.expander(f"#{c.rank} {ui.typed(c.name, label=True)} ({ui.typed(c.team or 'no team', label=True)}): "
-                         f"{c.final}"):
+        with st.expander(f"#{c.rank} {widgets.typed(c.name, label=True)} "
+                         f"({widgets.typed(c.team or 'no team', label=True)}): {c.final}"):
             fig = c.figures()
             st.markdown(f"{c.sessions} sessions in {', '.join(c.tracks)}; mean {c.mean_raw}, adjusted "
                         f"{c.mean_adjusted}, corrected {c.shrunk} (company mean {c.prior}); improvement "
                         f"{c.improvement:+}" + (f" ({c.improvement_note})" if c.improvement_note else ""))
             if c.farming:
-                ui.show(f"<small>Most practised: {ui.typed(c.farming.get('scenario'))} "
+                widgets.show(f"<small>Most practised: {widgets.typed(c.farming.get('scenario'))} "
                         f"({c.farming.get('share', 0):.0%} of sessions)</small>")
             links = st.columns(6)
             for i, sid in enumerate(c.session_ids[:18]):
@@ -88,7 +88,7 @@ with ui.errors("the ranking could not be computed", stop=True):
             cc = st.columns(2)
             cc[0].download_button("Nomination pack (CSV)", recognition.nomination_csv([c]),
                                   file_name=f"nomination-{period}-{c.person_id}.csv", mime="text/csv",
-                                  key=f"csv_{c.person_id}", on_click=ui.audited(
+                                  key=f"csv_{c.person_id}", on_click=records.audited(
                                       "nomination.export", "person", c.person_id, subject_id=c.person_id,
                                       after={"period": period}))
             if cc[1].button("Prepare a certificate (PDF)", key=f"pdf_{c.person_id}"):
@@ -105,8 +105,8 @@ with ui.errors("the ranking could not be computed", stop=True):
     st.subheader("Decision")
     if decided:
         st.success(f"Decided: the person below is the employee of the month for {period}.")
-        ui.show(f"<b>{ui.typed(decided['name'])}</b> is the employee of the month for {period}, chosen by "
-                f"{ui.typed(decided['decided_by'])}: {ui.typed(decided['reason'])}")
+        widgets.show(f"<b>{widgets.typed(decided['name'])}</b> is the employee of the month for {period}, chosen by "
+                f"{widgets.typed(decided['decided_by'])}: {widgets.typed(decided['reason'])}")
         if st.button("Winner's certificate (PDF)", key="winner_pdf"):
             from coach.certificate import certificate_pdf
 
@@ -117,7 +117,7 @@ with ui.errors("the ranking could not be computed", stop=True):
             st.download_button("Download the winner's certificate", st.session_state["winner_pdf"],
                                file_name=f"employee-of-the-month-{period}.pdf", mime="application/pdf", key="winner_dl")
     elif not eligible:
-        ui.empty(f"Nobody is eligible for {period} yet: see the reasons in the ranking.")
+        widgets.empty(f"Nobody is eligible for {period} yet: see the reasons in the ranking.")
     elif period == f"{date.today():%Y-%m}":
         st.info("This month is not over yet; decide once it is.")
     else:
@@ -128,12 +128,12 @@ with ui.errors("the ranking could not be computed", stop=True):
                               max_chars=4000)
         if choice.rank != 1:
             st.warning(f"You are choosing #{choice.rank} over #{eligible[0].rank} "
-                       f"{ui.typed(eligible[0].name, label=True)}; say why in the reason.")
+                       f"{widgets.typed(eligible[0].name, label=True)}; say why in the reason.")
         if st.button("Record the decision", key="award_decide", type="primary"):
-            with ui.errors("the decision was not recorded"):
+            with errors.shown("the decision was not recorded"):
                 if not reason.strip():
                     raise ValueError("write the reason for the choice; it is shown with the award")
-                with ui.uow() as w:
+                with records.uow() as w:
                     sv.record_award(w, period=period, person_id=choice.person_id, decided_by=user["id"],
                                     reason=reason, formula_version=f.version, figures=choice.figures())
                     w.commit()
@@ -146,4 +146,4 @@ if history:
                                 "decided by": w["decided_by"], "formula": w["formula_version"]} for w in history]),
                  hide_index=True, width="stretch")
 else:
-    ui.empty("No employee of the month chosen yet.")
+    widgets.empty("No employee of the month chosen yet.")

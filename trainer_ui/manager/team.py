@@ -9,10 +9,10 @@ import streamlit as st
 
 from coach import analytics
 from coach.storage import services as sv
-from trainer_ui import ui
+from trainer_ui import errors, records, signin, widgets
 
-user = ui.page("team", "Team dashboard")
-with ui.reader() as r:
+user = signin.page("team", "Team dashboard")
+with records.reader() as r:
     teams = {t["id"]: t["name"] for t in sv.list_teams(r)}
 c = st.columns(2)
 team = c[0].selectbox("Team", [None, *teams], format_func=lambda t: "all teams" if t is None else teams[t],
@@ -26,16 +26,16 @@ since = until - timedelta(weeks=weeks)
 @st.cache_data(ttl=120, show_spinner="Adding up the weeks...")
 def figures(since, until, team):
     """Query results for two minutes: managers flip between periods and teams; the data moves slowly."""
-    with ui.reader() as r:
+    with records.reader() as r:
         return (analytics.team_progress(r, since, until, team_id=team, per="person" if team else "team"),
                 analytics.team_heatmap(r, since, until, team_id=team),
                 sv.leaderboard(r, since=since, until=until, team_id=team, min_sessions=3, limit=20))
 
 
-with ui.errors("the dashboard could not be loaded"):
+with errors.shown("the dashboard could not be loaded"):
     prog, heat, board = figures(since, until, team)
     if not prog:
-        ui.empty("No scored sessions in this period. Trainees' practice appears here as soon as they finish "
+        widgets.empty("No scored sessions in this period. Trainees' practice appears here as soon as they finish "
                  "a session.")
         st.stop()
     pdf = pd.DataFrame(prog)

@@ -5,19 +5,20 @@ import random
 
 import streamlit as st
 
-from trainer_ui import ui
+from trainer_ui import errors, signin, widgets
+from trainer_ui.client import practice_client, practice_server_banner
 
-user = ui.page("drill", "Phrase drill")
+user = signin.page("drill", "Phrase drill")
 KEY = "drill"
 st.caption("Each prompt is something a colleague said. Say the same thing positively: keep the facts, "
            "say what you can do, and leave out blame and 'can't'.")
 
 d = st.session_state.get(KEY)
 if d is None:
-    ui.practice_server_banner()
+    practice_server_banner()
     if st.button("Start a round of 8", type="primary", key="drill_start"):
-        with ui.errors("the drill could not start"):
-            client = ui.practice_client()
+        with errors.shown("the drill could not start"):
+            client = practice_client()
             reply = client.start(person_id=user["id"], scenario="phrase_drill", seed=random.randrange(1, 2**31))
             st.session_state[KEY] = {"client": client, "prompt": reply["drill"]["prompt"], "k": 0,
                                      "of": reply["drill"]["of"], "results": [], "done": False, "passed": 0}
@@ -27,12 +28,12 @@ if d is None:
 st.progress(d["k"] / d["of"], text=f"{d['k']} of {d['of']} done · {d['passed']} rephrased well")
 for r in d["results"]:
     res = r["result"]
-    icon = ui.MET if res["passed"] else ui.MISSED
+    icon = widgets.MET if res["passed"] else widgets.MISSED
     with st.container(border=True):
-        ui.show(f"{icon} <s>{ui.typed(r['prompt'])}</s><br><b>You:</b> {ui.typed(r['answer'])}")
+        widgets.show(f"{icon} <s>{widgets.typed(r['prompt'])}</s><br><b>You:</b> {widgets.typed(r['answer'])}")
         if res["feedback"]:
-            ui.show("<ul>" + "".join(f"<li>{ui.typed(line)}</li>" for line in res["feedback"]) + "</ul>")
-        st.caption(f"A model answer: {ui.typed(res['model'], label=True)}")
+            widgets.show("<ul>" + "".join(f"<li>{widgets.typed(line)}</li>" for line in res["feedback"]) + "</ul>")
+        st.caption(f"A model answer: {widgets.typed(res['model'], label=True)}")
 
 if d["done"]:
     ok = d["passed"] >= 0.75 * d["of"]
@@ -44,10 +45,10 @@ if d["done"]:
     st.stop()
 
 st.markdown("### Say it positively")
-ui.show(f"<blockquote>{ui.typed(d['prompt'])}</blockquote>")
+widgets.show(f"<blockquote>{widgets.typed(d['prompt'])}</blockquote>")
 answer = st.chat_input("Your positive version", key="drill_answer", max_chars=2000)
 if answer:
-    with ui.errors("the answer was not checked"):
+    with errors.shown("the answer was not checked"):
         reply = d["client"].say(answer)
         info = reply["drill"]
         d["results"].append({"prompt": info["prompt"], "answer": answer, "result": info["result"]})
@@ -56,7 +57,7 @@ if answer:
         d["prompt"] = info.get("next") or d["prompt"]
         st.rerun()
 if st.button("Stop the round", key="drill_stop"):
-    with ui.errors("the round could not be stopped"):
+    with errors.shown("the round could not be stopped"):
         d["client"].end()
     st.session_state.pop(KEY)
     st.rerun()

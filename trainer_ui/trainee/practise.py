@@ -14,9 +14,12 @@ import uuid
 
 import streamlit as st
 
-from trainer_ui import ui
+from coach import resources
+from coach.vocabulary import CONVERSATION_CHANNELS
+from trainer_ui import errors, records, signin, widgets
+from trainer_ui.client import practice_client, practice_server_banner
 
-user = ui.page("practise", "Practise")
+user = signin.page("practise", "Practise")
 KEY = "practice"
 CALL_BUTTONS = (  # (event, label, the call states in which it can be pressed)
     ("answer", ":material/call: Answer", ("ringing",)),
@@ -56,19 +59,19 @@ def _take(p, reply, record_customer=True):
 
 
 def start(scenario, channel, hostile):
-    client = ui.practice_client()
+    client = practice_client()
     seed = random.randrange(1, 2**31)
-    with ui.errors("the session could not start"):
+    with errors.shown("the session could not start"):
         reply = client.start(person_id=user["id"], scenario=scenario.id, seed=seed, channel=channel, hostile=hostile)
         st.session_state[KEY] = _new_state(client, reply, scenario, channel)
         st.rerun()
 
 
 def retry(session_id: int, from_turn: int):
-    client = ui.practice_client()
-    with ui.errors("the retry could not start"):
+    client = practice_client()
+    with errors.shown("the retry could not start"):
         reply = client.retry(person_id=user["id"], session_id=session_id, from_turn=from_turn)
-        sc = ui.scenarios()[st.session_state.get(KEY, {}).get("scenario") or _scenario_of(session_id)]
+        sc = resources.scenarios()[st.session_state.get(KEY, {}).get("scenario") or _scenario_of(session_id)]
         st.session_state[KEY] = _new_state(client, reply, sc, reply.get("channel") or sc.channel,
                                            retry_of=session_id, from_turn=from_turn)
         st.rerun()
@@ -77,7 +80,7 @@ def retry(session_id: int, from_turn: int):
 def _scenario_of(session_id):
     from coach.storage import services as sv
 
-    with ui.reader() as r:
+    with records.reader() as r:
         return sv.session_detail(r, session_id)["scenario_id"]
 
 
@@ -114,16 +117,16 @@ p = st.session_state.get(KEY)
 
 # -- choosing a scenario -------------------------------------------------------------------------
 if p is None:
-    ui.practice_server_banner()
-    with ui.errors("the scenarios could not be loaded"):
-        all_sc = sorted(ui.scenarios().values(), key=lambda s: (s.track, s.difficulty, s.title))
+    practice_server_banner()
+    with errors.shown("the scenarios could not be loaded"):
+        all_sc = sorted(resources.scenarios().values(), key=lambda s: (s.track, s.difficulty, s.title))
         c1, c2 = st.columns(2)
         track = c1.selectbox("Track", ["all", "phrasing", "telephone", "complaint"], key="pick_track")
         levels = c2.multiselect("Difficulty", [1, 2, 3], default=[1, 2, 3], key="pick_level",
                                 format_func=lambda d: "★" * d)
         shown = [s for s in all_sc if (track == "all" or s.track == track) and s.difficulty in levels]
         if not shown:
-            ui.empty("No scenario matches: choose another track or difficulty.")
+            widgets.empty("No scenario matches: choose another track or difficulty.")
             st.stop()
         by_id = {s.id: s for s in shown}
         sc = by_id[st.selectbox("Scenario", list(by_id), key="pick_scenario",
@@ -132,7 +135,7 @@ if p is None:
         with st.container(border=True):
             st.markdown(f"**{sc.title}**: {sc.brief}")
             st.caption(f"Customer: {sc.persona.get('name', 'a customer')} · usually a {sc.channel} contact")
-        mode = st.radio("Mode", ["chat", "phone"], index=0 if sc.channel == "chat" else 1, horizontal=True,
+        mode = st.radio("Mode", CONVERSATION_CHANNELS, index=CONVERSATION_CHANNELS.index(sc.channel), horizontal=True,
                         key="pick_mode",
                         format_func=lambda m: {"chat": ":material/chat: Chat", "phone": ":material/call: Phone"}[m])
         hostile = False
@@ -174,7 +177,7 @@ def send_outbox(p):
     try:
         while p.get("outbox") and not p.get("failed") and not p["outcome"]:
             item = p["outbox"][0]
-            with ui.errors("the reply was not delivered"):
+            with errors.shown("the reply was not delivered"):
                 try:
                     say(p, item["text"], message_id=item["id"])
                 except Exception:
@@ -213,7 +216,7 @@ with head[0]:
         label += f" · retry of session {p['retry_of']} from turn {p['from_turn']}"
     st.markdown(label)
 with head[1]:
-    ui.mood_meter(p.get("mood"), p.get("band"))
+    widgets.mood_meter(p.get("mood"), p.get("band"))
 
 if p["channel"] == "phone" and not p["outcome"]:
     @st.fragment(run_every=1.0 if p.get("call") in ("ringing", "on_hold") else None)
@@ -231,7 +234,7 @@ if p["channel"] == "phone" and not p["outcome"]:
     cols = st.columns(len(CALL_BUTTONS))
     for col, (event, label, states) in zip(cols, CALL_BUTTONS, strict=True):
         if col.button(label, key=f"call_{event}", disabled=p.get("call") not in states, width="stretch"):
-            with ui.errors(f"{event} did not go through"):
+            with errors.shown(f"{event} did not go through"):
                 call_event(p, event)
                 p["call_since"] = time.time()
                 st.rerun()
@@ -243,19 +246,19 @@ for t in p["turns"]:
         continue
     role = "user" if t["speaker"] == "staff" else "assistant"
     with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
-        ui.show(ui.highlighted(t["text"], t.get("findings") or []))
+        widgets.show(widgets.highlighted(t["text"], t.get("findings") or []))
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
     st.info("Hint: your last reply missed a standard.", icon=":material/lightbulb:")
     for f in p["hint"]:
         better = f.get("fix") or f.get("suggestion")
-        ui.show(f"{ui.typed(f['message'])}" + (f" Try: <i>{ui.typed(better)}</i>" if better else ""))
+        widgets.show(f"{widgets.typed(f['message'])}" + (f" Try: <i>{widgets.typed(better)}</i>" if better else ""))
 
 if not p["outcome"]:
     if p.get("needs"):
         st.caption(f"Customer's needs met: {len(p.get('needs_met') or [])} of {len(p['needs'])}")
     if st.button("End the session", key="end"):
-        with ui.errors("the session could not be ended"):
+        with errors.shown("the session could not be ended"):
             end(p)
             st.rerun()
     st.stop()
@@ -268,8 +271,8 @@ if p.get("outbox"):  # typed after the customer had already ended it: said, not 
     st.warning("The session ended before these replies of yours were sent; they were not recorded:")
     for item in p["outbox"]:
         st.code(item["text"], language=None, wrap_lines=True)
-with ui.errors("the scorecard could not be loaded"):
-    with ui.reader() as r:
+with errors.shown("the scorecard could not be loaded"):
+    with records.reader() as r:
         detail = sv.session_detail(r, p["session_id"])
         original = sv.session_detail(r, p["retry_of"]) if p.get("retry_of") else None
     if original:
@@ -283,11 +286,11 @@ with ui.errors("the scorecard could not be loaded"):
                 m[0].metric("Score", card.get("overall", "—"))
                 m[1].metric("Outcome", (d.get("outcome") or "—").replace("_", " "))
                 m[2].metric("Final mood", f"{d['final_mood']:+.2f}" if d.get("final_mood") is not None else "—")
-                ui.transcript({**d, "turns": [t for t in d["turns"] if t["seq"] >= p["from_turn"] - 1]})
+                widgets.transcript({**d, "turns": [t for t in d["turns"] if t["seq"] >= p["from_turn"] - 1]})
     st.subheader("Scorecard")
-    ui.scorecard(detail)
+    widgets.scorecard(detail)
     st.subheader("What you said, and what to say better")
-    ui.transcript(detail)
+    widgets.transcript(detail)
     staff = [t for t in detail["turns"] if t["speaker"] == "staff"]
     if staff:
         st.subheader("Retry from a turn")

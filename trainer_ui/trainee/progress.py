@@ -6,17 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from coach import analytics
-from trainer_ui import ui
+from trainer_ui import errors, records, signin, widgets
 
-user = ui.page("progress", "My progress")
+user = signin.page("progress", "My progress")
 
-with ui.errors("your progress could not be loaded"):
-    with ui.reader() as r:
+with errors.shown("your progress could not be loaded"):
+    with records.reader() as r:
         summary = analytics.progress_summary(r, user["id"])
         earned = analytics.badges(r, user["id"])
     sessions = summary["sessions"]
     if not sessions:
-        ui.empty("No scored sessions yet. Open **Practise**, pick a scenario and talk to your first customer: "
+        widgets.empty("No scored sessions yet. Open **Practise**, pick a scenario and talk to your first customer: "
                  "your scores, streaks and badges will appear here.")
         st.page_link("trainee/practise.py", label="Practise now", icon=":material/headset_mic:")
         st.stop()
@@ -64,12 +64,12 @@ with ui.errors("your progress could not be loaded"):
     for mb in summary["most_broken"]:
         ex = mb.get("last_example") or {}
         with st.container(border=True):
-            ui.show(f"<b>{ui.typed(mb['title'] or mb['rule_id'])}</b> broken {mb['count']} times in "
+            widgets.show(f"<b>{widgets.typed(mb['title'] or mb['rule_id'])}</b> broken {mb['count']} times in "
                     f"{mb['sessions']} sessions")
             if ex.get("span_text"):
-                ui.show(f"Last time you said: “{ui.typed(ex['span_text'])}”")
+                widgets.show(f"Last time you said: “{widgets.typed(ex['span_text'])}”")
             if ex.get("suggestion"):
-                ui.show(f"Better: <i>{ui.typed(ex['suggestion'])}</i>")
+                widgets.show(f"Better: <i>{widgets.typed(ex['suggestion'])}</i>")
 
     st.subheader("Your sessions")
     for s in reversed(sessions[-30:]):

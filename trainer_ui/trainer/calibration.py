@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from coach import analytics
-from trainer_ui import ui
+from trainer_ui import errors, records, signin, widgets
 
-user = ui.page("calibration", "Calibration")
+user = signin.page("calibration", "Calibration")
 st.caption("Over reviewed sessions (approved or disputed): per standard, did the trainer and the machine agree "
            "that it was broken? Kappa 1 is perfect agreement, 0 is no better than chance; below 0.4 the "
            "standard or the detector needs work.")
@@ -22,11 +22,11 @@ if user["role"] == "trainer" and team is None:
     st.warning("You are not in a team yet, so there are no reviews to compare. Ask an admin to put you in one.")
     st.stop()
 
-with ui.errors("the calibration could not be computed"):
-    with ui.reader() as r:
+with errors.shown("the calibration could not be computed"):
+    with records.reader() as r:
         cal = analytics.calibration(r, since=since, team_id=team)
     if not cal["reviews"]:
-        ui.empty("No reviewed sessions in this period yet. Approve or dispute sessions in the **Review queue** "
+        widgets.empty("No reviewed sessions in this period yet. Approve or dispute sessions in the **Review queue** "
                  "and the agreement appears here.")
         st.stop()
     o = cal["overall"]

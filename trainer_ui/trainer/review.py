@@ -7,14 +7,14 @@ from datetime import date, datetime, time, timedelta, timezone
 import pandas as pd
 import streamlit as st
 
-from coach import auth
+from coach import auth, resources
 from coach.storage import services as sv
-from trainer_ui import ui
+from trainer_ui import errors, records, signin, widgets
 
-user = ui.page("review", "Review queue")
+user = signin.page("review", "Review queue")
 scope = auth.session_scope(user)
 
-with ui.reader() as r:
+with records.reader() as r:
     teams = {t["id"]: t["name"] for t in sv.list_teams(r)}
     people = [p for p in sv.list_people(r, role="trainee")
               if "team_id" not in scope or p["team_id"] == scope["team_id"]]
@@ -34,7 +34,7 @@ with st.expander("Filters", expanded=True):
     names = {p["id"]: p["name"] for p in shown_people}
     person_id = c[1].selectbox("Person", [None, *names], key="f_person",
                                format_func=lambda i: "everyone" if i is None else names[i])
-    scenario = c[2].selectbox("Scenario", [None, *sorted(ui.scenarios())], key="f_scenario",
+    scenario = c[2].selectbox("Scenario", [None, *sorted(resources.scenarios())], key="f_scenario",
                               format_func=lambda s: "all scenarios" if s is None else s)
     c = st.columns(3)
     status = c[0].selectbox("Review status", ["unreviewed", "pending", "awaiting", "disputed", "approved", None],
@@ -49,14 +49,14 @@ if isinstance(period, (tuple, list)) and len(period) == 2:
     since = datetime.combine(period[0], time(), tzinfo=timezone.utc)
     until = datetime.combine(period[1] + timedelta(days=1), time(), tzinfo=timezone.utc)
 
-with ui.errors("the queue could not be loaded", stop=True):
-    with ui.reader() as r:
+with errors.shown("the queue could not be loaded", stop=True):
+    with records.reader() as r:
         rows = sv.list_sessions(r, team_id=team_id, person_id=person_id, scenario_id=scenario,
                                 status="completed", review_status=status, min_score=lo if lo > 0 else None,
                                 max_score=hi if hi < 100 else None, since=since, until=until, limit=200)
     rows = [x for x in rows if x["person_id"] != user["id"]]  # nobody reviews their own sessions
     if not rows:
-        ui.empty("Nothing matches these filters. Widen the dates or the score range, or choose another status.")
+        widgets.empty("Nothing matches these filters. Widen the dates or the score range, or choose another status.")
         st.stop()
     df = pd.DataFrame([{"session": x["id"], "person": x["name"], "team": teams.get(x["team_id"], ""),
                         "scenario": x["scenario_id"], "track": x["track"], "score": x["overall"],
@@ -78,8 +78,8 @@ with ui.errors("the queue could not be loaded", stop=True):
     st.session_state["review_session"] = chosen
 
 detail = None
-with ui.errors(f"session {chosen} could not be opened", stop=True):
-    with ui.reader() as r:
+with errors.shown(f"session {chosen} could not be opened", stop=True):
+    with records.reader() as r:
         detail = sv.session_detail(r, chosen)
 if detail is None or not auth.can_see_session(user, detail) or detail["person_id"] == user["id"]:
     st.error(f"Session {chosen} is not one you can review.")
@@ -91,24 +91,24 @@ earlier = {v["finding_id"]: v for v in (mine or {}).get("verdicts", []) if v.get
 
 st.divider()
 st.subheader(f"Session {chosen}")
-ui.show(f"<b>{ui.typed(detail['person'])}</b>, {ui.typed(detail['scenario_id'])}")
-ui.scorecard(detail)
-ui.transcript(detail)
+widgets.show(f"<b>{widgets.typed(detail['person'])}</b>, {widgets.typed(detail['scenario_id'])}")
+widgets.scorecard(detail)
+widgets.transcript(detail)
 
 # four eyes: another reviewer's changed score waits for a second person (company setting review.four_eyes)
 waiting = [rv for rv in detail["reviews"] if rv["status"] == "awaiting" and rv["reviewer_id"] != user["id"]
            and rv["scorecard_id"] == card["id"]]
 if waiting:
-    with ui.reader() as r:
+    with records.reader() as r:
         names = {p["id"]: p["name"] for p in sv.list_people(r)}
 for rv in waiting:
     with st.container(border=True):
-        ui.show(f"<b>{ui.typed(names.get(rv['reviewer_id'], 'A trainer'))}</b> changed the score from "
-                f"{card['overall']} to <b>{rv['overall_override']}</b> because {ui.typed(rv['overall_reason'])}. "
+        widgets.show(f"<b>{widgets.typed(names.get(rv['reviewer_id'], 'A trainer'))}</b> changed the score from "
+                f"{card['overall']} to <b>{rv['overall_override']}</b> because {widgets.typed(rv['overall_reason'])}. "
                 f"A change this large counts once a second trainer or a manager approves it.")
         if st.button("Approve this change", key=f"approve_second_{rv['id']}", type="primary"):
-            with ui.errors("the change was not approved"):
-                with ui.uow() as w:
+            with errors.shown("the change was not approved"):
+                with records.uow() as w:
                     sv.approve_review(w, rv["id"], approver_id=user["id"])
                     w.commit()
                 st.success("Approved: the changed score now counts.")
@@ -118,9 +118,9 @@ verdicts = []
 for f in detail["findings"]:
     prev = earlier.get(f["id"], {})
     where = f"turn {f['turn_seq']}" if f["turn_seq"] is not None else "whole session"
-    quote = f" “{ui.typed(f['span']['text'])}”" if f.get("span") else ""
+    quote = f" “{widgets.typed(f['span']['text'])}”" if f.get("span") else ""
     cols = st.columns([3, 1, 3])
-    ui.show(f"<b>{ui.typed(f['rule'])}</b> ({where}){quote}<br>{ui.typed(f['message'])}", where=cols[0])
+    widgets.show(f"<b>{widgets.typed(f['rule'])}</b> ({where}){quote}<br>{widgets.typed(f['message'])}", where=cols[0])
     choice = cols[1].radio("Verdict", ["agree", "reject"], key=f"v_{f['id']}", horizontal=True,
                            index=1 if prev.get("verdict") == "reject" else 0, label_visibility="collapsed")
     reason = cols[2].text_input("Reason", value=prev.get("reason") or "", key=f"r_{f['id']}",
@@ -130,7 +130,7 @@ for f in detail["findings"]:
 if not detail["findings"]:
     st.caption("The machine found nothing wrong in this session.")
 
-rules = sorted(r.id for r in ui.scorer().pack.rules)
+rules = sorted(r.id for r in resources.scorer().pack.rules)
 with st.expander("Add a finding the machine missed"):
     staff = [t["seq"] for t in detail["turns"] if t["speaker"] == "staff"]
     added = st.multiselect("Standards missed", rules, key="add_rules")
@@ -154,15 +154,15 @@ for col, status_, label in ((buttons[0], "approved", ":material/check_circle: Ap
                             (buttons[1], "pending", ":material/save: Save as draft"),
                             (buttons[2], "disputed", ":material/warning: Dispute")):
     if col.button(label, key=f"save_{status_}", type="primary" if status_ == "approved" else "secondary"):
-        with ui.errors("the review was not saved"):
-            with ui.uow() as w:
+        with errors.shown("the review was not saved"):
+            with records.uow() as w:
                 review_id = sv.record_review(w, session_id=chosen, reviewer_id=user["id"], verdicts=verdicts,
                                              overall_override=(int(override) if int(override) != card["overall"]
                                                                else None),
                                              overall_reason=override_reason or None, comment=comment or None,
                                              status=status_)
                 w.commit()
-            with ui.reader() as r:
+            with records.reader() as r:
                 saved = next(rv["status"] for rv in sv.session_detail(r, chosen)["reviews"] if rv["id"] == review_id)
             if saved == "awaiting":
                 st.success("Review saved. The score changed by more than the company allows one person to approve: "

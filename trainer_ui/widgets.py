@@ -1,160 +1,14 @@
-"""What every page of the panel shares: the database, the standards and scenarios (built once per
-process), the signed-in person and the role check, the practice client, plain-words errors, and the
-scorecard and transcript views. Pages stay short and only read the session state the router set up.
-"""
+"""What the pages show: people's words exactly as typed, the customer's mood, the transcript with the phrases
+that broke a standard marked, and the scorecard."""
 
 from __future__ import annotations
 
-import contextlib
 import html
-import logging
 import re
-import time
 
 import streamlit as st
 
-from coach import auth, resources, settings
-
-log = logging.getLogger("trainer_ui")
-
-IDLE_MINUTES = settings.session_minutes()  # signed out after this long unused
-USER = "user"
-SEEN = "seen_at"
-
-
-# -- shared resources (one per panel process: coach.resources, shared with the action server's code) ----
-
-database, scorer, scenarios = resources.database, resources.scorer, resources.scenarios
-
-
-def warm_up():
-    """Build the standards and scenarios and load the chart libraries now (trainer_ui/serve.py does, before
-    the panel takes requests), so nobody's first page waits seconds for spaCy."""
-    import altair  # noqa: F401
-    import pandas  # noqa: F401
-
-    resources.warm_up()
-
-
-def rasa_url() -> str:
-    return settings.rasa_url()
-
-
-def practice_client():
-    from bot.client import PracticeClient
-
-    return PracticeClient(rasa_url(), token=settings.rasa_token())
-
-
-@st.cache_data(ttl=10, show_spinner=False)
-def practice_server_problem(url: str) -> str | None:
-    """None when the practice server answers with its model loaded, else what is wrong and what to do
-    (checked at most every 10 s per panel process)."""
-    from bot.client import PracticeError
-
-    try:
-        practice_client().health()
-    except PracticeError as exc:
-        return str(exc)
-    return None
-
-
-def practice_server_banner():
-    """A warning at the top of the practice pages when the practice server is not there."""
-    problem = practice_server_problem(rasa_url())
-    if problem:
-        st.warning(f"Practice is not available right now: {problem}. You can still choose a scenario, read "
-                   f"your progress and the standards.", icon=":material/cloud_off:")
-
-
-def audited(action: str, entity: str, entity_id=None, *, subject_id=None, after=None):
-    """A download button's on_click that writes the export to the audit log (who took which personal data)."""
-    def record():
-        from coach.storage import services as sv
-
-        who = st.session_state.get(USER) or {}
-        try:
-            with uow() as u:
-                sv.audit(u, action, entity, entity_id, actor_id=who.get("id"), subject_id=subject_id, after=after)
-                u.commit()
-        except Exception:  # the download itself must not fail; the log says the audit entry is missing
-            log.exception("could not audit %s", action)
-    return record
-
-
-def reader():
-    return database().reader()
-
-
-def uow():
-    return database().uow()
-
-
-# -- who is signed in -------------------------------------------------------------------------------
-
-def current_user() -> dict | None:
-    user = st.session_state.get(USER)
-    if user is None:
-        return None
-    seen = st.session_state.get(SEEN, 0.0)
-    if time.time() - seen > IDLE_MINUTES * 60:
-        sign_out()
-        st.session_state["signed_out_reason"] = f"You were signed out after {IDLE_MINUTES:.0f} minutes without use."
-        return None
-    st.session_state[SEEN] = time.time()
-    return user
-
-
-def sign_in(user: dict):
-    st.session_state[USER] = {k: user[k] for k in ("id", "name", "login", "role", "team_id")}
-    st.session_state[SEEN] = time.time()
-
-
-def sign_out():
-    for key in list(st.session_state.keys()):
-        del st.session_state[key]
-
-
-def page(key: str, title: str) -> dict:
-    """Every page starts here: the role check on the server side, whatever the navigation showed."""
-    user = current_user()
-    try:
-        auth.require(user, key)
-    except auth.AccessDenied as exc:
-        st.error(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
-        st.stop()
-    st.title(title)
-    return user
-
-
-# -- errors in plain words ----------------------------------------------------------------------------
-
-def explain(exc: BaseException) -> str:
-    from bot.client import PracticeError
-    from coach.storage import StorageError
-
-    if isinstance(exc, (PracticeError, StorageError, auth.AccessDenied)):
-        return str(exc)
-    from coach.sim import SimulationError
-    from coach.standards import PackError
-
-    if isinstance(exc, (SimulationError, PackError, ValueError)):
-        return str(exc)
-    return f"something went wrong ({exc.__class__.__name__}); the details are in the panel's log"
-
-
-@contextlib.contextmanager
-def errors(what: str = "", *, stop: bool = False):
-    """Show a failure in plain words instead of a traceback; the traceback goes to the log. `stop`: the rest
-    of the page needs what the block makes, so the page stops after the message."""
-    try:
-        yield
-    except Exception as exc:  # st.stop / st.rerun are BaseExceptions and pass through
-        log.exception("panel error %s", what)
-        st.error((what + ": " if what else "") + explain(exc))
-        if stop:
-            st.stop()
-
+from coach import resources
 
 # -- what people typed, shown as typed ----------------------------------------------------------------
 #
@@ -307,7 +161,7 @@ def scorecard(detail: dict):
 def standards_by_category(ids: list[str], mark: str, *, expanded: bool):
     """Standards by their titles, grouped by category (one expander each, in the pack's order); the id is
     only a detail beside each title. Ids the pack no longer has are listed under "other"."""
-    pack = scorer().pack
+    pack = resources.scorer().pack
     rules = {r.id: r for r in pack.rules}
     groups: dict[str, list] = {}
     for rid in ids:

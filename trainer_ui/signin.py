@@ -1,0 +1,49 @@
+"""Who is signed in to the panel: signing in and out, the idle time-out, and the role check every page
+starts with (coach.auth decides; this keeps the person in Streamlit's session state)."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from coach import auth, settings
+
+USER = "user"
+SEEN = "seen_at"
+
+
+def current_user() -> dict | None:
+    user = st.session_state.get(USER)
+    if user is None:
+        return None
+    seen = st.session_state.get(SEEN, 0.0)
+    idle_minutes = settings.current().session_minutes  # signed out after this long unused
+    if time.time() - seen > idle_minutes * 60:
+        sign_out()
+        st.session_state["signed_out_reason"] = f"You were signed out after {idle_minutes:.0f} minutes without use."
+        return None
+    st.session_state[SEEN] = time.time()
+    return user
+
+
+def sign_in(user: dict):
+    st.session_state[USER] = {k: user[k] for k in ("id", "name", "login", "role", "team_id")}
+    st.session_state[SEEN] = time.time()
+
+
+def sign_out():
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def page(key: str, title: str) -> dict:
+    """Every page starts here: the role check on the server side, whatever the navigation showed."""
+    user = current_user()
+    try:
+        auth.require(user, key)
+    except auth.AccessDenied as exc:
+        st.error(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+        st.stop()
+    st.title(title)
+    return user
