@@ -12,7 +12,7 @@ a trainee, and what it sends is checked before Rasa's NLU sees it.
   token-protected HTTP API. The channel puts an invisible word joiner (U+2060) in front of such a message,
   so NLU sees ordinary text; the actions take the mark off again before anything is stored or scored
   (bot/payload_guard.py).
-- Times are the server's: the action takes each turn's time from its own clock (bot/actions/practice.py).
+- Times are the server's: the practice service takes each turn's time from its own clock (coach/practice/memory.py).
 """
 
 from __future__ import annotations
