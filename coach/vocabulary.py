@@ -10,7 +10,8 @@ from __future__ import annotations
 ROLES = ("trainee", "trainer", "manager", "admin")  # who a person is in the panel, least to most rights
 
 CONVERSATION_CHANNELS = ("chat", "phone")  # how a trainee meets a customer: a scenario's or a transcript's channel
-CHANNELS = (*CONVERSATION_CHANNELS, "drill")  # what a practice session is: a conversation, or the phrase drill
+DRILL_CHANNEL = "drill"  # the channel a phrase-drill session is stored under
+CHANNELS = (*CONVERSATION_CHANNELS, DRILL_CHANNEL)  # what a practice session is: a conversation, or the phrase drill
 
 TRACKS = ("phrasing", "telephone", "complaint")  # what a scenario trains
 

@@ -15,14 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.client import refusal
 from bot.payload_guard import restore
-from coach import resources as runtime  # the process's shared resources (named so until this module's refactor)
+from coach import resources
 
 
 def _practice():
     # imported here: the simulator loads spaCy, and the action server should answer its health check at once
     from coach.practice import Practice
 
-    return Practice(runtime)
+    return Practice(resources)
 
 
 def _memory(tracker: Tracker):
@@ -75,7 +75,7 @@ class ActionCustomerTurn(Action):
         return "action_customer_turn"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
-        runtime.scorer()  # waits for the warm-up if it is still running
+        resources.scorer()  # waits for the warm-up if it is still running
         text = restore(tracker.latest_message.get("text"))
         refused = refusal(text)  # the input channel refused it already; this is for anything that bypassed it
         if refused:

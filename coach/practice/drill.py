@@ -10,9 +10,10 @@ from coach.practice.memory import Answer, Memory, PracticeError, whole_numbers
 from coach.sim.drill import DrillError, check_answer, pick
 from coach.storage import StorageError
 from coach.storage import services as sv
+from coach.vocabulary import DRILL_CHANNEL
 
 DRILL_ID = "phrase_drill"  # the scenario id a drill session is started and stored under
-CHANNEL = "drill"
+CHANNEL = DRILL_CHANNEL
 ROUND = 8  # prompts in a round
 PASS = 0.75  # share of prompts rephrased well for the round to pass
 
