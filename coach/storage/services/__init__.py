@@ -29,9 +29,11 @@ from coach.storage.services.people import (
 from coach.storage.services.privacy import REDACTED, delete_person, export_person
 from coach.storage.services.reviews import approve_review, approved_overrides, record_review
 from coach.storage.services.scoring import (
+    RescorePlan,
+    plan_rescore,
     record_scorecard,
     register_standards,
-    rescore,
+    rescore_batch,
     score_session,
     session_transcript,
 )
@@ -53,11 +55,12 @@ from coach.storage.services.sessions import (
 from coach.storage.services.standings import leaderboard, progress
 
 __all__ = [
-    "MAX_ID", "MESSAGE_ID", "MIN_PASSWORD", "REDACTED", "REVIEW_FILTERS", "SETTINGS", "FourEyes",
+    "MAX_ID", "MESSAGE_ID", "MIN_PASSWORD", "REDACTED", "REVIEW_FILTERS", "SETTINGS", "FourEyes", "RescorePlan",
     "abandon_stale", "append_turn", "approve_review", "approved_overrides", "as_utc", "audit", "check_password",
     "create_person", "create_team", "delete_person", "end_session", "export_person", "find_person", "get_person",
     "get_setting", "hash_password", "leaderboard", "list_people", "list_sessions", "list_teams",
-    "needs_second_approver", "progress", "record_award", "record_review", "record_scorecard", "register_standards",
-    "rescore", "resume_session", "retry_prefix", "score_session", "session_detail", "session_for_conversation",
-    "session_transcript", "session_turns", "set_setting", "start_session", "turn_state", "update_person",
+    "needs_second_approver", "plan_rescore", "progress", "record_award", "record_review", "record_scorecard",
+    "register_standards", "rescore_batch", "resume_session", "retry_prefix", "score_session", "session_detail",
+    "session_for_conversation", "session_transcript", "session_turns", "set_setting", "start_session", "turn_state",
+    "update_person",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import and_, select, update
 
-from coach.storage.errors import InvalidRecord, UnknownStandardsVersion
+from coach.storage.errors import InvalidRecord, NotFound, UnknownStandardsVersion
 from coach.storage.models import (
     SEVERITIES,
     FindingRecord,
@@ -136,49 +138,61 @@ def card_dict(c: ScorecardRecord) -> dict:
             "standards": {"pack": sv.pack_id, "version": sv.version, "detector": sv.detector_version}}
 
 
-def rescore(db, scorer, *, since, until=None, force: bool = False, batch: int = 200, on_progress=None) -> dict:
-    """Score the completed sessions started in [since, until) again with the scorer's standards. A session
-    whose current scorecard already has this standards version is skipped (scoring is deterministic)
-    unless force. The old scorecards stay as history. Commits per batch, so an interruption keeps what
-    was done and a second run carries on. on_progress(done_in_batch, total) is called after each batch."""
-    from coach.detect import detector_version
+@dataclass
+class RescorePlan:
+    """The sessions a rescore scores again (`todo`: session id, its scorecard's standards version id and overall
+    score, None when it has none) and the summary so far, which rescore_batch brings up to date."""
 
+    standards_version_id: int
+    todo: list[tuple[int, int | None, int | None]]
+    versions: dict[int, tuple[str, str, str]]  # standards version id -> (pack version, detector version, pack id)
+    summary: dict
+    total_change: int = 0
+
+    def batches(self, size: int = 200):
+        """The sessions to score, `size` at a time: one unit of work each, so an interruption keeps what was done."""
+        for start in range(0, len(self.todo), size):
+            yield self.todo[start:start + size]
+
+
+def plan_rescore(uow, standards_version_id: int, *, since, until=None, force: bool = False) -> RescorePlan:
+    """The completed sessions started in [since, until) to score again with a registered standards version
+    (register_standards). A session whose current scorecard already has that version is skipped (scoring is
+    deterministic) unless force. Reads only."""
     since_dt, until_dt = as_utc(since, "since"), as_utc(until, "until")
-    with db.uow() as uow:
-        sv_id = register_standards(uow, scorer.pack, detector_version())
-        uow.commit()
-    with db.reader() as uow:
-        q = (select(PracticeSession.id, ScorecardRecord.standards_version_id, ScorecardRecord.overall)
-             .outerjoin(ScorecardRecord, and_(ScorecardRecord.session_id == PracticeSession.id,
-                                              ScorecardRecord.is_current.is_(True)))
-             .where(PracticeSession.status == "completed", PracticeSession.started_at >= since_dt))
-        if until_dt is not None:
-            q = q.where(PracticeSession.started_at < until_dt)
-        rows = uow.session.execute(q.order_by(PracticeSession.id)).all()
-        versions = {v.id: (v.version, v.detector_version, v.pack_id)
-                    for v in uow.session.execute(select(StandardsVersion)).scalars()}
-    new = versions[sv_id]
-    todo = [(sid, old_sv, old) for sid, old_sv, old in rows if force or old_sv != sv_id]
+    q = (select(PracticeSession.id, ScorecardRecord.standards_version_id, ScorecardRecord.overall)
+         .outerjoin(ScorecardRecord, and_(ScorecardRecord.session_id == PracticeSession.id,
+                                          ScorecardRecord.is_current.is_(True)))
+         .where(PracticeSession.status == "completed", PracticeSession.started_at >= since_dt))
+    if until_dt is not None:
+        q = q.where(PracticeSession.started_at < until_dt)
+    rows = uow.session.execute(q.order_by(PracticeSession.id)).all()
+    versions = {v.id: (v.version, v.detector_version, v.pack_id)
+                for v in uow.session.execute(select(StandardsVersion)).scalars()}
+    if standards_version_id not in versions:
+        raise NotFound(f"there is no standards version with id {standards_version_id}; register the pack first")
+    new = versions[standards_version_id]
+    todo = [(sid, old_sv, old) for sid, old_sv, old in rows if force or old_sv != standards_version_id]
     summary = {"sessions": len(rows), "rescored": 0, "skipped": len(rows) - len(todo), "changed": 0,
-               "mean_change": 0.0, "pack_changed": 0, "detector_changed": 0, "standards_version_id": sv_id,
-               "pack": new[2], "version": new[0], "detector": new[1]}
-    total_delta = 0
-    for start in range(0, len(todo), batch):
-        chunk = todo[start:start + batch]
-        with db.uow() as uow:
-            for sid, old_sv, old in chunk:
-                card_id = score_session(uow, sid, scorer, reason="rescore")
-                overall = uow.session.get(ScorecardRecord, card_id).overall
-                summary["rescored"] += 1
-                if old is not None and overall != old:
-                    summary["changed"] += 1
-                    total_delta += overall - old
-                if old_sv is not None and old_sv in versions:
-                    summary["pack_changed"] += versions[old_sv][0] != new[0]
-                    summary["detector_changed"] += versions[old_sv][1] != new[1]
-            uow.commit()
-        if on_progress:
-            on_progress(len(chunk), len(todo))
+               "mean_change": 0.0, "pack_changed": 0, "detector_changed": 0,
+               "standards_version_id": standards_version_id, "pack": new[2], "version": new[0], "detector": new[1]}
+    return RescorePlan(standards_version_id, todo, versions, summary)
+
+
+def rescore_batch(uow, scorer, plan: RescorePlan, batch) -> None:
+    """Score one batch of the plan's sessions again with `scorer` (whose standards are the plan's version) and
+    count what changed in plan.summary. The old scorecards stay as history. The caller commits."""
+    summary, versions = plan.summary, plan.versions
+    new = versions[plan.standards_version_id]
+    for sid, old_sv, old in batch:
+        card_id = score_session(uow, sid, scorer, reason="rescore")
+        overall = uow.session.get(ScorecardRecord, card_id).overall
+        summary["rescored"] += 1
+        if old is not None and overall != old:
+            summary["changed"] += 1
+            plan.total_change += overall - old
+        if old_sv is not None and old_sv in versions:
+            summary["pack_changed"] += versions[old_sv][0] != new[0]
+            summary["detector_changed"] += versions[old_sv][1] != new[1]
     if summary["changed"]:
-        summary["mean_change"] = round(total_delta / summary["changed"], 1)
-    return summary
+        summary["mean_change"] = round(plan.total_change / summary["changed"], 1)
