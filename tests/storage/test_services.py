@@ -308,23 +308,6 @@ def test_idle_sessions_are_marked_abandoned_and_can_be_resumed(db, company, reco
     assert [t["text"] for t in state["turns"]] == [t["text"] for t in GOOD_CHAT["turns"]]
 
 
-def test_awards_are_decided_once_per_period_by_a_manager(db, company):
-    with db.uow() as uow:
-        with pytest.raises(Conflict, match="only managers decide awards"):
-            sv.record_award(uow, period="2026-11", person_id=company["anna"], decided_by=company["tess"],
-                            reason="r", formula_version="v1", figures={})
-        with pytest.raises(InvalidRecord, match="expected a month like 2026-11"):
-            sv.record_award(uow, period="November", person_id=company["anna"], decided_by=company["meg"],
-                            reason="r", formula_version="v1", figures={})
-        sv.record_award(uow, period="2026-11", person_id=company["anna"], decided_by=company["meg"],
-                        reason="Most improved", formula_version="v1", figures={"mean": 88})
-        uow.commit()
-    with db.uow() as uow, pytest.raises(Conflict, match="for 2026-11 has already been decided"):
-        sv.record_award(uow, period="2026-11", person_id=company["omar"], decided_by=company["meg"],
-                        reason="r", formula_version="v1", figures={})
-    assert count(db, AuditEntry, AuditEntry.action == "award.decide") == 1
-
-
 def test_export_and_delete_a_person(db, company, record):
     secret = "My name is Anna and my phone is 0770 900 123"
     transcript = {**GOOD_CHAT, "turns": GOOD_CHAT["turns"] + [

@@ -1,14 +1,13 @@
-"""Awards (the employee of the month): decided once per period by a manager, with the figures behind it."""
+"""Awards (the employee of the month): decided once per period by a manager, with the figures behind it.
+Through the unit of work's repositories only (uow.awards, uow.people, uow.audit_log), like the people services."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from coach.storage.errors import Conflict, InvalidRecord
-from coach.storage.models import Award, Person, utcnow
-from coach.storage.services.common import audit, checked_text, get_record
+from coach.storage.models import Award, utcnow
+from coach.storage.services.common import audit, checked_text, get_from
 
 
 def record_award(uow, *, period: str, person_id: int, decided_by: int, reason: str, formula_version: str,
@@ -17,17 +16,16 @@ def record_award(uow, *, period: str, person_id: int, decided_by: int, reason: s
         datetime.strptime(period, "%Y-%m")
     except (TypeError, ValueError):
         raise InvalidRecord(f"period: {period!r}; expected a month like 2026-11") from None
-    decider = get_record(uow, Person, decided_by, "person")
+    decider = get_from(uow.people, decided_by, "person")
     if decider.role not in ("manager", "admin"):
         raise Conflict(f"{decider.name} is a {decider.role}; only managers decide awards")
-    get_record(uow, Person, person_id, "person")
+    get_from(uow.people, person_id, "person")
     reason = checked_text(reason, "reason", limit=4000)
-    if uow.session.execute(select(Award.id).where(Award.period == period, Award.kind == kind)).first():
+    if uow.awards.decided(period, kind) is not None:
         raise Conflict(f"the {kind.replace('_', ' ')} for {period} has already been decided")
     award = Award(period=period, kind=kind, person_id=person_id, formula_version=formula_version, figures=figures,
                   decided_by=decided_by, reason=reason, decided_at=utcnow())
-    uow.session.add(award)
-    uow.session.flush()
+    uow.awards.add(award)
     audit(uow, "award.decide", "award", award.id, actor_id=decided_by, subject_id=person_id,
           after={"period": period, "kind": kind, "person_id": person_id, "reason": reason, "figures": figures})
     return award.id

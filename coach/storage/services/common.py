@@ -55,12 +55,25 @@ def one_of(value, allowed, field: str):
     return value
 
 
-def get_record(uow, model, ident, what: str):
+def checked_id(ident, what: str) -> int:
     if isinstance(ident, bool) or not isinstance(ident, int):
         raise InvalidRecord(f"{what} id must be a whole number, got {ident!r}")
     if not 1 <= ident <= MAX_ID:  # 40 digits overflowed SQLite's driver; nothing that large exists
         raise NotFound(f"there is no {what} with id {ident}")
-    obj = uow.session.get(model, ident)
+    return ident
+
+
+def get_record(uow, model, ident, what: str):
+    """The row of `model` with this id, or NotFound naming the `what` and the id."""
+    obj = uow.session.get(model, checked_id(ident, what))
+    if obj is None:
+        raise NotFound(f"there is no {what} with id {ident}")
+    return obj
+
+
+def get_from(repository, ident, what: str):
+    """get_record for the tables behind a repository (uow.people, uow.teams)."""
+    obj = repository.get(checked_id(ident, what))
     if obj is None:
         raise NotFound(f"there is no {what} with id {ident}")
     return obj
@@ -68,8 +81,8 @@ def get_record(uow, model, ident, what: str):
 
 def audit(uow, action: str, entity: str, entity_id=None, *, actor_id=None, subject_id=None, before=None, after=None):
     """Append to the audit log (who changed what, when, before and after). Part of the caller's transaction."""
-    uow.session.add(AuditEntry(action=action, entity=entity, entity_id=entity_id, actor_id=actor_id,
-                               subject_id=subject_id, before=before, after=after, at=utcnow()))
+    uow.audit_log.add(AuditEntry(action=action, entity=entity, entity_id=entity_id, actor_id=actor_id,
+                                 subject_id=subject_id, before=before, after=after, at=utcnow()))
 
 
 def turn_records(uow, session_id) -> list[TurnRecord]:

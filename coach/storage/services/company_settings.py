@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from coach.storage.errors import Conflict, InvalidRecord, NotFound
-from coach.storage.models import CompanySetting, Person, utcnow
-from coach.storage.services.common import audit, get_record
+from coach.storage.models import CompanySetting, utcnow
+from coach.storage.services.common import audit, get_from
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def get_setting(uow, key: str):
 
 def set_setting(uow, key: str, *, actor_id: int, **values):
     """Change a company setting (admins); checked against its type and audited with before and after."""
-    actor = get_record(uow, Person, actor_id, "person")
+    actor = get_from(uow.people, actor_id, "person")
     if actor.role != "admin":
         raise Conflict(f"{actor.name} is a {actor.role}; only admins change company settings")
     before = get_setting(uow, key)

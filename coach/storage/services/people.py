@@ -1,26 +1,25 @@
-"""People and teams: accounts, roles, passwords and sign-in."""
+"""People and teams: accounts, roles, passwords and sign-in. Through the unit of work's repositories only
+(uow.people, uow.teams, uow.audit_log), so these services run on the tests' in-memory fakes too."""
 
 from __future__ import annotations
 
 import bcrypt
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coach import settings
 from coach.storage.errors import Conflict, InvalidRecord, NotFound
 from coach.storage.models import ROLES, Person, Team, utcnow
-from coach.storage.services.common import audit, checked_text, get_record, one_of
+from coach.storage.services.common import audit, checked_text, get_from, one_of
 
 MIN_PASSWORD = 8
 
 
 def create_team(uow, name: str, *, actor_id=None) -> int:
     name = checked_text(name, "team name", limit=120).strip()
-    if uow.session.execute(select(Team.id).where(Team.name == name)).first():
+    if uow.teams.named(name) is not None:
         raise Conflict(f"a team called {name!r} already exists; choose another name")
     team = Team(name=name, created_at=utcnow())
-    uow.session.add(team)
-    uow.session.flush()
+    uow.teams.add(team)
     audit(uow, "team.create", "team", team.id, actor_id=actor_id, after={"name": name})
     return team.id
 
@@ -42,15 +41,13 @@ def create_person(uow, *, name: str, login: str, role: str, team_id: int | None 
     if any(c.isspace() for c in login):
         raise InvalidRecord(f"login {login!r}: no spaces allowed; use for example 'anna.berg'")
     one_of(role, ROLES, "role")
-    if team_id is not None:
-        get_record(uow, Team, team_id, "team")
-    if uow.session.execute(select(Person.id).where(Person.login == login)).first():
+    team = get_from(uow.teams, team_id, "team") if team_id is not None else None
+    if uow.people.with_login(login) is not None:
         raise Conflict(f"the login {login!r} is already taken; choose another (logins are unique, case-insensitive)")
-    person = Person(name=name, login=login, role=role, team_id=team_id, active=active, created_at=utcnow(),
+    person = Person(name=name, login=login, role=role, team_id=team_id, team=team, active=active, created_at=utcnow(),
                     password_hash=hash_password(password, password_rounds) if password is not None else password_hash)
-    uow.session.add(person)
     try:
-        uow.session.flush()
+        uow.people.add(person)
     except IntegrityError:  # another process took the login between our check and our insert
         raise Conflict(f"the login {login!r} is already taken; choose another") from None
     audit(uow, "person.create", "person", person.id, actor_id=actor_id, subject_id=person.id,
@@ -62,15 +59,14 @@ def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None
                   active: bool | None = None, password: str | None = None,
                   password_rounds: int | None = None) -> dict:
     """Change a person's role, team (None: no team), active flag or password; audited (never the password)."""
-    p = get_record(uow, Person, person_id, "person")
+    p = get_from(uow.people, person_id, "person")
     if p.deleted_at is not None:
         raise Conflict(f"person {person_id} was deleted on request; create a new account instead")
     before = person_dict(p)
     if role is not None:
         p.role = one_of(role, ROLES, "role")
     if team_id is not ...:
-        if team_id is not None:
-            get_record(uow, Team, team_id, "team")
+        p.team = get_from(uow.teams, team_id, "team") if team_id is not None else None
         p.team_id = team_id
     if active is not None:
         if not active and person_id == actor_id:
@@ -78,8 +74,6 @@ def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None
         p.active = bool(active)
     if password is not None:
         p.password_hash = hash_password(password, password_rounds)
-    uow.session.flush()
-    uow.session.refresh(p)
     after = person_dict(p)
     audit(uow, "person.update", "person", p.id, actor_id=actor_id, subject_id=p.id, before=before,
           after={**after, "password_changed": password is not None})
@@ -93,11 +87,11 @@ def person_dict(p: Person) -> dict:
 
 
 def get_person(uow, person_id: int) -> dict:
-    return person_dict(get_record(uow, Person, person_id, "person"))
+    return person_dict(get_from(uow.people, person_id, "person"))
 
 
 def find_person(uow, login: str) -> dict:
-    p = uow.session.execute(select(Person).where(Person.login == str(login).strip().lower())).scalar_one_or_none()
+    p = uow.people.with_login(str(login).strip().lower())
     if p is None:
         raise NotFound(f"there is no person with the login {login!r}")
     return person_dict(p)
@@ -128,7 +122,7 @@ def check_password(uow, login: str, password: str) -> dict | None:
     cost (an older account, the demo company) is checked and then padded to it, and rehashed at the configured
     cost once the right password is given (the caller commits)."""
     rounds = settings.password_rounds()
-    p = uow.session.execute(select(Person).where(Person.login == str(login).strip().lower())).scalar_one_or_none()
+    p = uow.people.with_login(str(login).strip().lower())
     if p is None or not p.active or not p.password_hash or not isinstance(password, str):
         bcrypt.checkpw(b"not the password", _dummy_hash(rounds))
         return None
@@ -137,22 +131,14 @@ def check_password(uow, login: str, password: str) -> dict | None:
     if _cost(stored) < rounds:
         if ok and len(password.encode()) <= 72:
             p.password_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()  # costs as much
-            uow.session.flush()
         else:
             bcrypt.checkpw(b"not the password", _dummy_hash(rounds))
     return person_dict(p) if ok else None
 
 
 def list_people(uow, *, team_id=None, role=None, include_deleted=False) -> list[dict]:
-    q = select(Person).order_by(Person.name)
-    if team_id is not None:
-        q = q.where(Person.team_id == team_id)
-    if role is not None:
-        q = q.where(Person.role == role)
-    if not include_deleted:
-        q = q.where(Person.deleted_at.is_(None))
-    return [person_dict(p) for p in uow.session.execute(q).scalars()]
+    return [person_dict(p) for p in uow.people.list(team_id=team_id, role=role, include_deleted=include_deleted)]
 
 
 def list_teams(uow) -> list[dict]:
-    return [{"id": t.id, "name": t.name} for t in uow.session.execute(select(Team).order_by(Team.name)).scalars()]
+    return [{"id": t.id, "name": t.name} for t in uow.teams.list()]

@@ -11,7 +11,6 @@ from coach.storage.models import (
     AuditEntry,
     Award,
     FindingRecord,
-    Person,
     PracticeSession,
     Review,
     ReviewVerdict,
@@ -19,7 +18,7 @@ from coach.storage.models import (
     TurnRecord,
     utcnow,
 )
-from coach.storage.services.common import audit, get_record
+from coach.storage.services.common import audit, get_from
 from coach.storage.services.people import person_dict
 from coach.storage.services.reviews import review_dict
 from coach.storage.services.sessions import session_detail
@@ -39,7 +38,7 @@ def _jsonable(obj):
 
 def export_person(uow, person_id: int, *, actor_id=None) -> dict:
     """Everything stored about one person (as a company must hand over on request), JSON-ready."""
-    p = get_record(uow, Person, person_id, "person")
+    p = get_from(uow.people, person_id, "person")
     sessions = []
     for sid in uow.session.execute(select(PracticeSession.id).where(PracticeSession.person_id == person_id)
                                    .order_by(PracticeSession.started_at)).scalars():
@@ -68,7 +67,7 @@ def delete_person(uow, person_id: int, *, actor_id=None) -> dict:
     """Erase a person's personal data on request: name, login and password, every word of their practice
     sessions (and the Rasa tracker's copy), trainers' comments about them. What stays is anonymous
     aggregate history: that sessions happened, their scores, which standards were met or broken."""
-    p = get_record(uow, Person, person_id, "person")
+    p = get_from(uow.people, person_id, "person")
     if p.deleted_at is not None:
         raise Conflict(f"person {person_id} was already deleted on {p.deleted_at:%Y-%m-%d}")
     s = uow.session

@@ -9,14 +9,13 @@ from coach.storage.models import (
     REVIEW_STATUSES,
     VERDICTS,
     FindingRecord,
-    Person,
     PracticeSession,
     Review,
     ReviewVerdict,
     ScorecardRecord,
     utcnow,
 )
-from coach.storage.services.common import audit, checked_text, get_record, one_of
+from coach.storage.services.common import audit, checked_text, get_from, get_record, one_of
 from coach.storage.services.company_settings import needs_second_approver
 
 
@@ -39,7 +38,7 @@ def record_review(uow, *, session_id: int, reviewer_id: int, verdicts=(), overal
     Four eyes (company setting review.four_eyes, on by default): approving a score that moves the machine's
     by more than the setting's points saves the review as 'awaiting' until a second person approves it
     (approve_review); only approved scores count in progress, leaderboards and awards."""
-    reviewer = get_record(uow, Person, reviewer_id, "person")
+    reviewer = get_from(uow.people, reviewer_id, "person")
     if reviewer.role not in ("trainer", "manager", "admin"):
         raise Conflict(f"{reviewer.name} is a {reviewer.role}; only trainers, managers and admins review sessions")
     session = get_record(uow, PracticeSession, session_id, "practice session")
@@ -111,7 +110,7 @@ def approve_review(uow, review_id: int, *, approver_id: int) -> dict:
     """The second pair of eyes: another trainer of the trainee's team, a manager or an admin approves a review
     that waits for it. Audited with the approver; the review keeps its author."""
     review = get_record(uow, Review, review_id, "review")
-    approver = get_record(uow, Person, approver_id, "person")
+    approver = get_from(uow.people, approver_id, "person")
     session = get_record(uow, PracticeSession, review.session_id, "practice session")
     if approver.role not in ("trainer", "manager", "admin"):
         raise Conflict(f"{approver.name} is a {approver.role}; only trainers, managers and admins approve reviews")

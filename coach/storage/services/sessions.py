@@ -23,7 +23,7 @@ from coach.storage.models import (
     TurnRecord,
     utcnow,
 )
-from coach.storage.services.common import as_utc, checked_text, get_record, one_of, turn_records
+from coach.storage.services.common import as_utc, checked_text, get_from, get_record, one_of, turn_records
 from coach.storage.services.reviews import review_dict
 from coach.storage.services.scoring import card_dict, finding_dict, record_scorecard, score_session
 
@@ -34,7 +34,7 @@ def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: st
                   track: str | None = None, difficulty: int | None = None, seed: int | None = None,
                   rasa_conversation_id: str | None = None, started_at=None, retry_of_id: int | None = None,
                   retry_from_seq: int | None = None, clock: str = "server") -> int:
-    person = get_record(uow, Person, person_id, "person")
+    person = get_from(uow.people, person_id, "person")
     if person.deleted_at is not None or not person.active:
         raise Conflict(f"person {person_id} is not active; an inactive person cannot start a practice session")
     scenario_id = checked_text(scenario_id, "scenario_id", limit=80)

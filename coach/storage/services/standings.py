@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import and_, func, select
 
 from coach.storage.models import Person, PracticeSession, ScorecardRecord
-from coach.storage.services.common import as_utc, get_record
+from coach.storage.services.common import as_utc, get_from
 from coach.storage.services.reviews import approved_overrides
 
 
 def progress(uow, person_id: int, *, since=None, until=None) -> list[dict]:
     """A person's completed sessions in a period with their scores (trainer-approved where they exist)."""
-    get_record(uow, Person, person_id, "person")
+    get_from(uow.people, person_id, "person")
     ov = approved_overrides()
     q = (select(PracticeSession.id.label("session_id"), PracticeSession.started_at, PracticeSession.scenario_id,
                 PracticeSession.track, PracticeSession.difficulty, PracticeSession.outcome,
