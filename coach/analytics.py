@@ -91,7 +91,7 @@ def _week_index(column, weeks: list[datetime], lo: int = 0, hi: int | None = Non
 
 
 def _period(since, until):
-    s, u = sv._aware(since, "since"), sv._aware(until, "until")
+    s, u = sv.as_utc(since, "since"), sv.as_utc(until, "until")
     if s is None or u is None:
         raise InvalidRecord("since and until are both needed (the period shown)")
     return s, u
@@ -152,9 +152,9 @@ def calibration(uow, since=None, until=None, team_id=None) -> dict:
     if since is not None or until is not None or team_id is not None:
         q = q.join(PracticeSession, PracticeSession.id == Review.session_id)
     if since is not None:
-        q = q.where(PracticeSession.started_at >= sv._aware(since, "since"))
+        q = q.where(PracticeSession.started_at >= sv.as_utc(since, "since"))
     if until is not None:
-        q = q.where(PracticeSession.started_at < sv._aware(until, "until"))
+        q = q.where(PracticeSession.started_at < sv.as_utc(until, "until"))
     if team_id is not None:
         q = q.join(Person, Person.id == PracticeSession.person_id).where(Person.team_id == team_id)
     rv = q.cte("reviewed")
@@ -490,7 +490,7 @@ def progress_summary(uow, person_id: int, since=None, *, top: int = 5, today: da
     """The "My progress" page: sessions over time, category means by ISO week, practice-day streaks, the
     standards broken most often (with the latest example and a better way to say it) and outcomes.
     Streaks are over all the person's sessions (UTC days), the rest over sessions started since `since`."""
-    since_dt = sv._aware(since, "since")
+    since_dt = sv.as_utc(since, "since")
     every = sv.progress(uow, person_id)
     rows = [r for r in every if since_dt is None or r["started_at"] >= since_dt]
     sessions = [{"session_id": r["session_id"], "started_at": r["started_at"], "date": r["started_at"].date(),
@@ -588,7 +588,7 @@ def team_progress(uow, since, until, team_id=None, *, per: str = "person") -> li
     since, until = _period(since, until)
     weeks = _weeks(since, until)
     labels = [(_week_label(w.date()), w.date()) for w in weeks]
-    ov = sv._approved_overrides()
+    ov = sv.approved_overrides()
     q = (_scored_sessions().join(Person, Person.id == PracticeSession.person_id)
          .outerjoin(ov, ov.c.scorecard_id == ScorecardRecord.id)
          .add_columns(Person.id.label("person_id"), Person.name, Person.team_id,

@@ -318,7 +318,8 @@ def _date_arg(value, name):
 
 def cmd_rescore(args) -> int:
     from coach.standards import Scorer, load_pack
-    from coach.storage import migrate, services
+    from coach.storage import migrate
+    from coach.storage.rescoring import rescore
 
     since = _date_arg(args.since, "--since")
     until = _date_arg(args.until, "--until") if args.until else None
@@ -331,7 +332,7 @@ def cmd_rescore(args) -> int:
                 if bar.total != total:
                     bar.total = total
                 bar.update(n)
-            summary = services.rescore(db, scorer, since=since, until=until, force=args.force, on_progress=step)
+            summary = rescore(db, scorer, since=since, until=until, force=args.force, on_progress=step)
     finally:
         db.dispose()
     print(f"rescored {summary['rescored']} of {summary['sessions']} completed session(s) since {since} with "

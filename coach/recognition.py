@@ -22,7 +22,7 @@ from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, validated
 from coach.storage.errors import InvalidRecord
 from coach.storage.models import Award, Person, PracticeSession, ScorecardRecord, Team
-from coach.storage.services import _approved_overrides
+from coach.storage.services import approved_overrides
 from coach.vocabulary import CHANNELS, TRACKS
 
 DEFAULT_FORMULA = Path(__file__).resolve().parents[1] / "standards" / "award_formula.yml"
@@ -325,7 +325,7 @@ def _counted(formula: Formula, since: datetime, until: datetime) -> list:
 
 def _scores(formula: Formula):
     """SQL expressions: a session's score (approved override, else machine) and its difficulty-adjusted score."""
-    ov = _approved_overrides()
+    ov = approved_overrides()
     raw = cast(func.coalesce(ov.c.override, ScorecardRecord.overall), Float)  # PostgreSQL's avg is numeric
     factor = case(*[(PracticeSession.difficulty == k, v) for k, v in formula.multipliers.items()], else_=1.0)
     adjusted = case((raw * factor > formula.cap, formula.cap), else_=raw * factor)

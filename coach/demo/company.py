@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from coach.storage import services as sv
+from coach.storage.errors import Conflict
 from coach.storage.models import Person
 
 BANK = Path(__file__).resolve().parent / "bank"
@@ -183,7 +184,7 @@ def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions
     scenario_ids = sorted(bank)
     with db.reader() as uow:
         if uow.session.execute(select(Person.id).limit(1)).first():
-            raise sv.Conflict("the database already has people in it; the demo company goes into an empty database "
+            raise Conflict("the database already has people in it; the demo company goes into an empty database "
                               "(`coach db demo --reset` empties it first)")
     ids: dict[str, int] = {}
     # one hash for the one demo password, at the configured cost (like every account: sign-in takes the same

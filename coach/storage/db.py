@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coach import settings
 from coach.storage.errors import DatabaseUnavailable
+from coach.storage.repositories import AuditLog, AwardRepository, PeopleRepository, TeamRepository
 
 log = logging.getLogger(__name__)
 SQLITE_BUSY_SECONDS = 10
@@ -151,9 +152,16 @@ class Database:
 class UnitOfWork:
     """One transaction: `with db.uow() as uow: ...; uow.commit()`. Leaving without commit() rolls back,
     so a failure halfway writes nothing. Driver errors that mean the database is unusable come out as
-    DatabaseUnavailable with a message that says what to do."""
+    DatabaseUnavailable with a message that says what to do.
+
+    The services reach people, teams, awards and the audit log through its repositories (`uow.people`, ...)
+    and every other table through `uow.session`."""
 
     session: Session
+    people: PeopleRepository
+    teams: TeamRepository
+    awards: AwardRepository
+    audit_log: AuditLog
 
     def __init__(self, db: Database, factory):
         self.db = db
@@ -161,6 +169,8 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._factory()
+        self.people, self.teams = PeopleRepository(self.session), TeamRepository(self.session)
+        self.awards, self.audit_log = AwardRepository(self.session), AuditLog(self.session)
         return self
 
     def __exit__(self, exc_type, exc, tb):

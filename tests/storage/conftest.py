@@ -47,10 +47,8 @@ def _empty_pg(db):
         conn.execute(text("DROP TABLE IF EXISTS events"))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, tmp_path):
-    """A migrated, empty database of each kind."""
-    if request.param == "sqlite":
+def _database(kind, request, tmp_path):
+    if kind == "sqlite":
         d = Database(f"sqlite:///{tmp_path / 'coach.db'}")
         migrate.upgrade(d)
         yield d
@@ -59,6 +57,24 @@ def db(request, tmp_path):
         d = request.getfixturevalue("_pg_db")
         _empty_pg(d)
         yield d
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """A migrated, empty database of each kind."""
+    yield from _database(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=["fake", "sqlite", "postgresql"])
+def store(request, tmp_path):
+    """Where the people, team and award services keep their records: the in-memory fakes, or an empty database
+    of each kind. Either way `store.uow()` opens a unit of work."""
+    if request.param == "fake":
+        from .fakes import FakeStore
+
+        yield FakeStore()
+    else:
+        yield from _database(request.param, request, tmp_path)
 
 
 @pytest.fixture

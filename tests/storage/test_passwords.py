@@ -10,6 +10,7 @@ import pytest
 from coach import settings
 from coach.storage import Database, migrate
 from coach.storage import services as sv
+from coach.storage.services.people import _dummy_hash
 
 
 def _cost(password_hash: str) -> int:
@@ -54,7 +55,7 @@ def test_every_path_uses_the_configured_cost(demo_db):
 
         costs = set(r.session.execute(select(Person.password_hash)).scalars())
     assert {_cost(h) for h in costs} == {settings.password_rounds()}, "demo accounts are hashed like any other"
-    assert _cost(sv._dummy_hash(settings.password_rounds()).decode()) == settings.password_rounds()
+    assert _cost(_dummy_hash(settings.password_rounds()).decode()) == settings.password_rounds()
 
 
 def test_a_weaker_hash_is_upgraded_when_its_owner_signs_in(demo_db):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from coach.storage import Conflict, InvalidRecord, NotFound, UnknownStandardsVersion
 from coach.storage import services as sv
 from coach.storage.models import AuditEntry, FindingRecord, Person, PracticeSession, ScorecardRecord, TurnRecord
+from coach.storage.rescoring import rescore
 
 from .conftest import GOOD_CHAT, POOR_CHAT
 
@@ -166,7 +167,7 @@ def test_rescoring_keeps_the_old_scorecards_and_says_what_changed(db, company, r
 
     s1 = record(company["anna"], GOOD_CHAT)
     s2 = record(company["omar"], POOR_CHAT)
-    same = sv.rescore(db, scorer, since="2000-01-01")
+    same = rescore(db, scorer, since="2000-01-01")
     assert same["sessions"] == 2 and same["rescored"] == 0 and same["skipped"] == 2
     # a company edits its pack: the courtesy category now counts double
     pack_dir = tmp_path / "pack"
@@ -175,7 +176,7 @@ def test_rescoring_keeps_the_old_scorecards_and_says_what_changed(db, company, r
     (pack_dir / "pack.yml").write_text(yml.replace("courtesy: 1}", "courtesy: 3}"))
     edited = Scorer(load_pack(pack_dir))
     assert edited.pack.version != scorer.pack.version
-    changed = sv.rescore(db, edited, since="2000-01-01")
+    changed = rescore(db, edited, since="2000-01-01")
     assert changed["rescored"] == 2 and changed["pack_changed"] == 2 and changed["detector_changed"] == 0
     assert count(db, ScorecardRecord) == 4
     assert count(db, ScorecardRecord, ScorecardRecord.is_current.is_(True)) == 2
@@ -189,9 +190,31 @@ def test_rescoring_keeps_the_old_scorecards_and_says_what_changed(db, company, r
         assert uow.session.execute(select(func.count()).select_from(FindingRecord)
                                    .where(FindingRecord.scorecard_id == old_card)).scalar() > 0
     # only sessions in the period are touched
-    later = sv.rescore(db, scorer, since=datetime.now(timezone.utc) + timedelta(days=1))
+    later = rescore(db, scorer, since=datetime.now(timezone.utc) + timedelta(days=1))
     assert later["sessions"] == 0
     assert s1 != s2
+
+
+def test_a_rescore_batch_writes_nothing_until_its_caller_commits(db, company, record, scorer):
+    from coach.detect import detector_version
+
+    record(company["anna"], GOOD_CHAT)
+    with db.uow() as uow:
+        version = sv.register_standards(uow, scorer.pack, detector_version())
+        uow.commit()
+    with db.reader() as uow:
+        plan = sv.plan_rescore(uow, version, since="2000-01-01", force=True)
+    assert plan.summary["sessions"] == 1 and len(plan.todo) == 1
+    with db.uow() as uow:
+        for batch in plan.batches():
+            sv.rescore_batch(uow, scorer, plan, batch)
+    assert plan.summary["rescored"] == 1
+    assert count(db, ScorecardRecord) == 1, "left without commit: the unit of work rolled back"
+    with db.uow() as uow:
+        for batch in plan.batches():
+            sv.rescore_batch(uow, scorer, plan, batch)
+        uow.commit()
+    assert count(db, ScorecardRecord) == 2
 
 
 def test_reviews_override_findings_with_reasons_and_are_audited(db, company, record):
@@ -283,23 +306,6 @@ def test_idle_sessions_are_marked_abandoned_and_can_be_resumed(db, company, reco
         uow.commit()
     assert state["status"] == "active" and state["next_seq"] == len(GOOD_CHAT["turns"])
     assert [t["text"] for t in state["turns"]] == [t["text"] for t in GOOD_CHAT["turns"]]
-
-
-def test_awards_are_decided_once_per_period_by_a_manager(db, company):
-    with db.uow() as uow:
-        with pytest.raises(Conflict, match="only managers decide awards"):
-            sv.record_award(uow, period="2026-11", person_id=company["anna"], decided_by=company["tess"],
-                            reason="r", formula_version="v1", figures={})
-        with pytest.raises(InvalidRecord, match="expected a month like 2026-11"):
-            sv.record_award(uow, period="November", person_id=company["anna"], decided_by=company["meg"],
-                            reason="r", formula_version="v1", figures={})
-        sv.record_award(uow, period="2026-11", person_id=company["anna"], decided_by=company["meg"],
-                        reason="Most improved", formula_version="v1", figures={"mean": 88})
-        uow.commit()
-    with db.uow() as uow, pytest.raises(Conflict, match="for 2026-11 has already been decided"):
-        sv.record_award(uow, period="2026-11", person_id=company["omar"], decided_by=company["meg"],
-                        reason="r", formula_version="v1", figures={})
-    assert count(db, AuditEntry, AuditEntry.action == "award.decide") == 1
 
 
 def test_export_and_delete_a_person(db, company, record):

@@ -20,7 +20,7 @@ import requests
 
 from bot.client import MAX_MESSAGE, SIGNATURE_HEADER, PracticeClient, PracticeError, sign
 from coach import settings
-from coach.storage import Database, migrate
+from coach.storage import Database, InvalidRecord, migrate
 from coach.storage import services as sv
 from ops.servers import ROOT, Servers
 from ops.wait import free_port
@@ -276,7 +276,7 @@ def test_control_characters_are_refused_with_a_message(stack):
         r = _webhook(s, c.conversation_id, typed)
         assert r.status_code == 422 and "U+" in r.json()["error"]
     with db.uow() as w:
-        with pytest.raises(sv.InvalidRecord, match=r"U\+001B"):
+        with pytest.raises(InvalidRecord, match=r"U\+001B"):
             sv.create_team(w, "\x1b[31mRed team")
     assert c.say("Line one\nline two, with a\ttab, is fine.")["session_id"] == sid
 

@@ -87,7 +87,7 @@ if user["role"] == "admin":
     since = st.date_input("Sessions started since", date.today() - timedelta(days=30), key="rescore_since")
     if st.button("Score again", key="rescore"):
         with errors.shown("rescoring stopped"):
-            from coach.storage import services as sv
+            from coach.storage.rescoring import rescore
 
             bar = st.progress(0.0, text="Scoring...")
             done = [0]
@@ -96,7 +96,7 @@ if user["role"] == "admin":
                 done[0] += n
                 bar.progress(done[0] / total, text=f"{done[0]:,} of {total:,} sessions scored")
 
-            summary = sv.rescore(resources.database(), resources.scorer(), since=since, on_progress=step)
+            summary = rescore(resources.database(), resources.scorer(), since=since, on_progress=step)
             bar.progress(1.0, text="Done")
             st.success(f"{summary['rescored']:,} sessions scored again ({summary['skipped']:,} already had this "
                        f"version); {summary['changed']:,} scores changed, by {summary['mean_change']:+} on average.")
