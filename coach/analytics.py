@@ -145,6 +145,34 @@ def calibration(uow, since=None, until=None, team_id=None) -> dict:
     discuss first. kappa is None (kappa_undefined) when both sides gave the same answer for every session:
     complete agreement, but no variation to measure it on. score: how far trainers' overall scores
     differ from the machine's (override - machine) over reviews with an override."""
+    rv = _reviewed(since, until, team_id)
+    tables = _agreement_tables(uow, rv)
+    reviews, applicable = _applicable(uow, rv)
+    info = _rule_info(uow)
+    per_rule = []
+    total = {"both": 0, "machine_only": 0, "trainer_only": 0, "neither": 0}
+    for rule, n in applicable.items():
+        if n <= 0:
+            continue
+        t = tables[rule]
+        t["neither"] = max(0, n - t["both"] - t["machine_only"] - t["trainer_only"])
+        for k in total:
+            total[k] += t[k]
+        meta = info.get(rule, {})
+        per_rule.append({"rule_id": rule, "title": meta.get("title"), "category": meta.get("category"), **_table(t)})
+    per_rule.sort(key=lambda d: (d["kappa"] if d["kappa"] is not None else 2.0, d["agreement"],
+                                 -d["disagreements"], d["rule_id"]))
+    diffs = [r.overall_override - r.overall for r in reviews.values() if r.overall_override is not None]
+    score = {"reviews": len(diffs),
+             "mean_abs_diff": round(sum(abs(d) for d in diffs) / len(diffs), 1) if diffs else None,
+             "mean_diff": round(sum(diffs) / len(diffs), 1) if diffs else None}
+    return {"reviews": len(reviews), "scorecards": len({r.scorecard_id for r in reviews.values()}),
+            "overall": _table(total), "per_rule": per_rule, "score": score}
+
+
+def _reviewed(since, until, team_id):
+    """The reviews (approved or disputed) of sessions started in [since, until), of one team or all, with the
+    scorecard each reviewed: a CTE."""
     q = (select(Review.id.label("review_id"), Review.scorecard_id, Review.overall_override,
                 ScorecardRecord.overall, ScorecardRecord.standards_version_id, ScorecardRecord.not_applicable)
          .join(ScorecardRecord, ScorecardRecord.id == Review.scorecard_id)
@@ -157,7 +185,11 @@ def calibration(uow, since=None, until=None, team_id=None) -> dict:
         q = q.where(PracticeSession.started_at < sv.as_utc(until, "until"))
     if team_id is not None:
         q = q.join(Person, Person.id == PracticeSession.person_id).where(Person.team_id == team_id)
-    rv = q.cte("reviewed")
+    return q.cte("reviewed")
+
+
+def _agreement_tables(uow, rv) -> defaultdict:
+    """Per rule: how many (review, rule) pairs both sides, only the machine, only the trainer call broken."""
     F, V = FindingRecord, ReviewVerdict
     in_rv = V.review_id.in_(select(rv.c.review_id))
     zero, one = literal_column("0"), literal_column("1")
@@ -181,8 +213,14 @@ def calibration(uow, since=None, until=None, team_id=None) -> dict:
                    cell(and_(p.c.found > 0, p.c.rejected >= p.c.found, p.c.added == 0)), cell(p.c.found == 0))
             .group_by(p.c.rule_id)):
         tables[rule].update(both=int(both), machine_only=int(m_only), trainer_only=int(t_only))
+    return tables
 
-    # how many comparisons per rule: the reviews of each standards version, less those where it did not apply
+
+def _applicable(uow, rv):
+    """The reviews by id, and per rule how many of them it applied to: the reviews of each standards version,
+    less those where it did not apply, plus those where the trainer added a finding of it anyway."""
+    V = ReviewVerdict
+    in_rv = V.review_id.in_(select(rv.c.review_id))
     versions = {v.id: set(r["id"] for r in v.rules or [])
                 for v in uow.session.execute(select(StandardsVersion)).scalars()}
     reviews = {r.review_id: r for r in uow.session.execute(
@@ -200,27 +238,7 @@ def calibration(uow, since=None, until=None, team_id=None) -> dict:
         # the machine never flags a rule that did not apply: the trainer says it applied after all
         if rule in (r.not_applicable or ()) or rule not in versions.get(r.standards_version_id, ()):
             applicable[rule] += 1
-
-    info = _rule_info(uow)
-    per_rule = []
-    total = {"both": 0, "machine_only": 0, "trainer_only": 0, "neither": 0}
-    for rule, n in applicable.items():
-        if n <= 0:
-            continue
-        t = tables[rule]
-        t["neither"] = max(0, n - t["both"] - t["machine_only"] - t["trainer_only"])
-        for k in total:
-            total[k] += t[k]
-        meta = info.get(rule, {})
-        per_rule.append({"rule_id": rule, "title": meta.get("title"), "category": meta.get("category"), **_table(t)})
-    per_rule.sort(key=lambda d: (d["kappa"] if d["kappa"] is not None else 2.0, d["agreement"],
-                                 -d["disagreements"], d["rule_id"]))
-    diffs = [r.overall_override - r.overall for r in reviews.values() if r.overall_override is not None]
-    score = {"reviews": len(diffs),
-             "mean_abs_diff": round(sum(abs(d) for d in diffs) / len(diffs), 1) if diffs else None,
-             "mean_diff": round(sum(diffs) / len(diffs), 1) if diffs else None}
-    return {"reviews": len(reviews), "scorecards": len({r.scorecard_id for r in reviews.values()}),
-            "overall": _table(total), "per_rule": per_rule, "score": score}
+    return reviews, applicable
 
 
 # -- badges ----------------------------------------------------------------------------------------

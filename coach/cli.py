@@ -532,13 +532,24 @@ def cmd_practice(args) -> int:
     return 1 if problems else 0
 
 
+DB_HELP = "database URL (default: $DATABASE_URL, else the SQLite file var/coach.db)"
+
+
 def build_parser():
     from coach.standards import DEFAULT_PACK
 
     ap = argparse.ArgumentParser(prog="coach", description="Staff-training and service-standards coach")
     ap.add_argument("--version", action="version", version=f"coach {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
+    _scoring_commands(sub, DEFAULT_PACK)
+    _database_commands(sub, DEFAULT_PACK)
+    _practice_commands(sub, DEFAULT_PACK)
+    _data_commands(sub, DEFAULT_PACK)
+    return ap
 
+
+def _scoring_commands(sub, default_pack):
+    """tag, score, standards, demo: the detector and the standards on files, no database."""
     p = sub.add_parser("tag", help="tag staff replies (JSON lines) with behaviours and evidence spans")
     p.add_argument("file", nargs="?", help="JSON lines file; stdin when absent")
     p.add_argument("--pack", type=Path, default=None, help="also use this pack's jargon list")
@@ -546,30 +557,32 @@ def build_parser():
 
     p = sub.add_parser("score", help="score transcripts against a standards pack; one scorecard per line")
     p.add_argument("files", nargs="*", help="transcript files (JSON or YAML); stdin when absent")
-    p.add_argument("--pack", type=Path, default=DEFAULT_PACK, help="standards pack folder (default: standards/en)")
+    p.add_argument("--pack", type=Path, default=default_pack, help="standards pack folder (default: standards/en)")
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("standards", help="check or list a standards pack")
     p.add_argument("action", choices=("check", "list"))
-    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.add_argument("--pack", type=Path, default=default_pack)
     p.set_defaults(func=cmd_standards)
 
     p = sub.add_parser("demo", help="score the demo transcripts and show the scorecards")
-    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.add_argument("--pack", type=Path, default=default_pack)
     p.set_defaults(func=cmd_demo)
 
-    db_help = "database URL (default: $DATABASE_URL, else the SQLite file var/coach.db)"
+
+def _database_commands(sub, default_pack):
+    """db and rescore: the database's schema, the demo company, idle sessions, scoring again."""
     p = sub.add_parser("db", help="the database: migrate it, load the demo company, sweep idle sessions")
     p.add_argument("action", choices=("upgrade", "downgrade", "current", "demo", "sweep"))
-    p.add_argument("--database", default=None, help=db_help)
+    p.add_argument("--database", default=None, help=DB_HELP)
     p.add_argument("--revision", default=None, help="upgrade/downgrade: target migration (default head / base)")
     p.add_argument("--yes", action="store_true", help="downgrade: confirm dropping data")
     p.add_argument("--seed", type=int, default=7, help="demo: the seed (same seed, same company)")
     p.add_argument("--anchor", default=None, help="demo: the last day of the three months (default today)")
     p.add_argument("--reset", action="store_true", help="demo: empty the database first")
     p.add_argument("--if-empty", action="store_true", help="demo: do nothing when the database already has people")
-    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    p.add_argument("--pack", type=Path, default=default_pack)
     p.add_argument("--idle-minutes", type=int, default=30, help="sweep: mark sessions idle this long as abandoned")
     p.set_defaults(func=cmd_db)
 
@@ -577,10 +590,13 @@ def build_parser():
     p.add_argument("--since", required=True, help="sessions started on or after this day (YYYY-MM-DD)")
     p.add_argument("--until", default=None, help="and before this day")
     p.add_argument("--force", action="store_true", help="also sessions already scored with this version")
-    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
-    p.add_argument("--database", default=None, help=db_help)
+    p.add_argument("--pack", type=Path, default=default_pack)
+    p.add_argument("--database", default=None, help=DB_HELP)
     p.set_defaults(func=cmd_rescore)
 
+
+def _practice_commands(sub, default_pack):
+    """scenarios, up/serve, practice: the customers, running the product, a session from the terminal."""
     from coach.sim.scenario import SCENARIOS
 
     p = sub.add_parser("scenarios", help="check, list or play the customer scenarios (bot/scenarios)")
@@ -589,7 +605,7 @@ def build_parser():
     p.add_argument("--script", choices=("good", "poor"), default="good", help="play: coach/sim/scripts/<id>.yml")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--folder", type=Path, default=SCENARIOS)
-    p.add_argument("--pack", type=Path, default=DEFAULT_PACK,
+    p.add_argument("--pack", type=Path, default=default_pack,
                    help="check: the standards pack the scenarios' suggestions are checked against")
     p.set_defaults(func=cmd_scenarios)
 
@@ -614,16 +630,19 @@ def build_parser():
     p.add_argument("--rasa", default=None, help="the Rasa server (default: $COACH_RASA_URL, as the panel's)")
     p.add_argument("--token", default=None,
                    help="Rasa API token (default: $COACH_RASA_TOKEN or var/secrets/rasa_token)")
-    p.add_argument("--database", default=None, help=db_help)
+    p.add_argument("--database", default=None, help=DB_HELP)
     p.set_defaults(func=cmd_practice)
 
+
+def _data_commands(sub, default_pack):
+    """data and person: the detector's training data, a person's data-protection requests."""
     p = sub.add_parser("data", help="the detector's data: export trainers' corrections, train the learned model")
     p.add_argument("action", choices=("export-reviews", "train-detector"))
     p.add_argument("-o", "--output", default=None, help="export-reviews: write to this file instead of stdout")
     p.add_argument("--extra", nargs="*", default=(), type=Path,
                    help="train-detector: more labelled files beside data/behaviors/*.jsonl (e.g. exported reviews)")
-    p.add_argument("--pack", type=Path, default=DEFAULT_PACK)
-    p.add_argument("--database", default=None, help=db_help)
+    p.add_argument("--pack", type=Path, default=default_pack)
+    p.add_argument("--database", default=None, help=DB_HELP)
     p.set_defaults(func=cmd_data)
 
     p = sub.add_parser("person", help="export or delete everything about one person (data-protection requests)")
@@ -631,9 +650,8 @@ def build_parser():
     p.add_argument("who", help="login or id")
     p.add_argument("-o", "--output", default=None, help="export: write to this file instead of stdout")
     p.add_argument("--yes", action="store_true", help="delete: confirm")
-    p.add_argument("--database", default=None, help=db_help)
+    p.add_argument("--database", default=None, help=DB_HELP)
     p.set_defaults(func=cmd_person)
-    return ap
 
 
 def main(argv=None) -> int:
