@@ -176,12 +176,33 @@ def _work_time(rng: random.Random, day: date) -> datetime:
 def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions_per_trainee: tuple = (20, 32),
               days: int = 90, on_progress=None, password_rounds: int | None = None) -> dict:
     """Write the demo company into an empty, migrated database. Returns counts and the demo logins."""
-    from sqlalchemy import select
-
     rng = random.Random(seed)
     anchor = anchor or date.today()
     bank = load_bank()
-    scenario_ids = sorted(bank)
+    ids = _demo_people(db, password_rounds)
+    plan = _demo_plan(rng, sorted(bank), anchor, days, sessions_per_trainee)
+    # a few sessions that never ended (a closed browser), and one still going today
+    abandoned = {i for i in range(len(plan)) if rng.random() < 0.03}
+    counts = {"teams": len(TEAMS), "people": len(ids), "sessions": 0, "turns": 0, "reviews": 0, "abandoned": 0}
+    for i, (login, team, scen_id, skill, started) in enumerate(plan):
+        kept = _demo_session(db, scorer, rng, f"demo session {i}", bank[scen_id], skill, started,
+                             person_id=ids[login], reviewer_id=ids[TRAINER_OF_TEAM[team]], abandoned=i in abandoned)
+        counts["sessions"] += 1
+        counts["turns"] += kept["turns"]
+        counts["reviews"] += kept["reviewed"]
+        counts["abandoned"] += i in abandoned
+        if on_progress:
+            on_progress(1)
+    _demo_awards(db, ids, anchor)
+    counts["logins"] = {"trainee": "trainee", "trainer": "trainer", "manager": "manager", "admin": "admin",
+                        "password": DEMO_PASSWORD}
+    return counts
+
+
+def _demo_people(db, password_rounds) -> dict[str, int]:
+    """The teams and people, in an empty database; returns person ids by login."""
+    from sqlalchemy import select
+
     with db.reader() as uow:
         if uow.session.execute(select(Person.id).limit(1)).first():
             raise Conflict("the database already has people in it; the demo company goes into an empty database "
@@ -200,8 +221,12 @@ def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions
             ids[login] = sv.create_person(uow, name=name, login=login, role="trainee", team_id=teams[team],
                                           password_hash=demo_hash)
         uow.commit()
+    return ids
 
-    # every trainee: a starting skill and a learning speed; sessions spread over the period
+
+def _demo_plan(rng, scenario_ids, anchor, days, sessions_per_trainee) -> list[tuple]:
+    """Every trainee: a starting skill and a learning speed; sessions spread over the period, in time order:
+    (login, team, scenario id, skill, started)."""
     plan = []
     start_day = anchor - timedelta(days=days)
     for _name, login, team in TRAINEES:
@@ -218,55 +243,48 @@ def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions
             skill = min(0.95, skill0 + gain * off / days)
             plan.append((login, team, scen, skill, _work_time(rng, day)))
     plan.sort(key=lambda p: p[4])
-    # a few sessions that never ended (a closed browser), and one still going today
-    abandoned = {i for i in range(len(plan)) if rng.random() < 0.03}
+    return plan
 
-    counts = {"teams": len(TEAMS), "people": len(ids), "sessions": 0, "turns": 0, "reviews": 0, "abandoned": 0}
-    for i, (login, team, scen_id, skill, started) in enumerate(plan):
-        scenario = bank[scen_id]
-        transcript, qualities = build_transcript(rng, scenario, skill)
-        moods = _mood_path(transcript, qualities, scenario.track)
-        from coach.transcript import parse_transcript
 
-        parsed = parse_transcript(transcript, where=f"demo session {i}")
-        analysis = scorer.analyse(parsed)
-        card = scorer.score(parsed, analysis)
-        with db.uow() as uow:
-            sid = sv.start_session(uow, person_id=ids[login], scenario_id=scen_id, scenario_version="demo-1",
-                                   channel=scenario.channel, track=scenario.track, difficulty=scenario.difficulty,
-                                   seed=rng.randint(0, 2**31 - 1), started_at=started)
-            cut = len(parsed.turns) if i not in abandoned else max(2, len(parsed.turns) // 2)
-            prev_t = 0.0
-            for seq, turn in enumerate(parsed.turns[:cut]):
-                det = analysis.detections.get(seq)
-                sv.append_turn(uow, sid, seq, speaker=turn.speaker, text=turn.text, event=turn.event, t=turn.t,
-                               at=started + timedelta(seconds=turn.t or 0), mood_after=moods[seq],
-                               latency_ms=int((turn.t - prev_t) * 1000) if turn.speaker == "staff" else None,
-                               behaviors=det.behaviors if det else None,
-                               spans=[e.as_dict() for e in det.spans] if det else None)
-                prev_t = turn.t or prev_t
-            end = started + timedelta(seconds=(parsed.turns[cut - 1].t or 0) + 5)
-            if i in abandoned:
-                sv.end_session(uow, sid, status="abandoned", ended_at=end + timedelta(minutes=30))
-                counts["abandoned"] += 1
-            else:
-                sv.register_standards(uow, scorer.pack, card.standards["detector"])
-                sv.end_session(uow, sid, outcome=_outcome(card.overall, rng, scenario.channel == "phone"),
-                               final_mood=moods[cut - 1] if moods[cut - 1] is not None else
-                               next(m for m in reversed(moods) if m is not None), scorecard=card, ended_at=end)
-                # trainers review about a quarter of the sessions of their team
-                if rng.random() < 0.25:
-                    _demo_review(uow, rng, sid, ids[TRAINER_OF_TEAM[team]])
-                    counts["reviews"] += 1
-            uow.commit()
-        counts["sessions"] += 1
-        counts["turns"] += cut
-        if on_progress:
-            on_progress(1)
-    _demo_awards(db, ids, anchor)
-    counts["logins"] = {"trainee": "trainee", "trainer": "trainer", "manager": "manager", "admin": "admin",
-                        "password": DEMO_PASSWORD}
-    return counts
+def _demo_session(db, scorer, rng, where, scenario, skill, started, *, person_id, reviewer_id, abandoned) -> dict:
+    """One demo session, scored and recorded turn by turn (cut off halfway when abandoned); about a quarter
+    of the ended ones reviewed by the team's trainer. Returns the turns kept and whether it was reviewed."""
+    from coach.transcript import parse_transcript
+
+    transcript, qualities = build_transcript(rng, scenario, skill)
+    moods = _mood_path(transcript, qualities, scenario.track)
+    parsed = parse_transcript(transcript, where=where)
+    analysis = scorer.analyse(parsed)
+    card = scorer.score(parsed, analysis)
+    reviewed = False
+    with db.uow() as uow:
+        sid = sv.start_session(uow, person_id=person_id, scenario_id=scenario.id, scenario_version="demo-1",
+                               channel=scenario.channel, track=scenario.track, difficulty=scenario.difficulty,
+                               seed=rng.randint(0, 2**31 - 1), started_at=started)
+        cut = len(parsed.turns) if not abandoned else max(2, len(parsed.turns) // 2)
+        prev_t = 0.0
+        for seq, turn in enumerate(parsed.turns[:cut]):
+            det = analysis.detections.get(seq)
+            sv.append_turn(uow, sid, seq, speaker=turn.speaker, text=turn.text, event=turn.event, t=turn.t,
+                           at=started + timedelta(seconds=turn.t or 0), mood_after=moods[seq],
+                           latency_ms=int((turn.t - prev_t) * 1000) if turn.speaker == "staff" else None,
+                           behaviors=det.behaviors if det else None,
+                           spans=[e.as_dict() for e in det.spans] if det else None)
+            prev_t = turn.t or prev_t
+        end = started + timedelta(seconds=(parsed.turns[cut - 1].t or 0) + 5)
+        if abandoned:
+            sv.end_session(uow, sid, status="abandoned", ended_at=end + timedelta(minutes=30))
+        else:
+            sv.register_standards(uow, scorer.pack, card.standards["detector"])
+            sv.end_session(uow, sid, outcome=_outcome(card.overall, rng, scenario.channel == "phone"),
+                           final_mood=moods[cut - 1] if moods[cut - 1] is not None else
+                           next(m for m in reversed(moods) if m is not None), scorecard=card, ended_at=end)
+            # trainers review about a quarter of the sessions of their team
+            if rng.random() < 0.25:
+                _demo_review(uow, rng, sid, reviewer_id)
+                reviewed = True
+        uow.commit()
+    return {"turns": cut, "reviewed": reviewed}
 
 
 def _demo_review(uow, rng, session_id, reviewer_id):
