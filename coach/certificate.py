@@ -87,65 +87,77 @@ def certificate_pdf(name: str, period: str, team: str | None, figures: dict, rea
     if len(reason) > MAX_REASON:
         reason = reason[:MAX_REASON - 3].rstrip() + "..."
     version = formula_version or (figures or {}).get("formula_version")
-
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_compression(compress)
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(25, 20, 25)
-    pdf.set_title(latin1(f"Employee of the month {period}: {name}"))
-    pdf.set_creator("Service coach")
-    pdf.add_page()
+    pdf = _framed_page(f"Employee of the month {period}: {name}", compress)
     w, h = pdf.w, pdf.h
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(1.2)
-    pdf.rect(10, 10, w - 20, h - 20)
-    pdf.set_line_width(0.3)
-    pdf.rect(14, 14, w - 28, h - 28)
-    pdf.set_text_color(*INK)
-
-    def line(text, size, style="", gap=0.0, y=None):
-        if y is not None:
-            pdf.set_y(y)
-        pdf.set_font("Helvetica", style, size)
-        pdf.cell(0, size * 0.5, latin1(text), align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
-
-    def fitting(text, largest, smallest, style=""):
-        """The largest font size (points) at which text fits the width on one line."""
-        size = largest
-        pdf.set_font("Helvetica", style, size)
-        while size > smallest and pdf.get_string_width(latin1(text)) > pdf.epw:
-            size -= 1
-            pdf.set_font("Helvetica", style, size)
-        return size
-
-    line("Employee of the month", 34, "B", 6, y=32)
-    line(month_name(period), 18, "", 12)
-    line("awarded to", 13, "I", 4)
-    size = fitting(name, 30, 14, "B")  # a name too long even at 14 points wraps
+    _line(pdf, "Employee of the month", 34, "B", 6, y=32)
+    _line(pdf, month_name(period), 18, "", 12)
+    _line(pdf, "awarded to", 13, "I", 4)
+    size = _fitting(pdf, name, 30, 14, "B")  # a name too long even at 14 points wraps
     pdf.multi_cell(0, size * 0.5, latin1(name), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    line(team or "", fitting(team or "", 15, 9), "", 8)
+    _line(pdf, team or "", _fitting(pdf, team or "", 15, 9), "", 8)
     figures_y, bottom = h - 60, h - 64  # the reason fills the space above the figures
     if reason:
-        for size in range(13, 7, -1):  # the largest size at which the reason fits its space
-            pdf.set_font("Helvetica", "", size)
-            lines = pdf.multi_cell(0, size * 0.5, latin1(reason), align="C", dry_run=True, output="LINES")
-            if pdf.get_y() + len(lines) * size * 0.5 <= bottom:
-                break
-        pdf.multi_cell(0, size * 0.5, latin1(reason), align="C", new_x="LMARGIN", new_y="NEXT",
-                       max_line_height=size * 0.5)
+        _reason(pdf, reason, bottom)
     figures_text = _figures_line(figures)
     if figures_text:
         pdf.set_text_color(90, 90, 90)
-        line(figures_text, 10, y=figures_y)
+        _line(pdf, figures_text, 10, y=figures_y)
         pdf.set_text_color(*INK)
 
     # signature line and the formula, at the foot of the page
     pdf.set_draw_color(*INK)
     pdf.line(w / 2 - 45, h - 44, w / 2 + 45, h - 44)
-    line(f"Decided by {decided_by}", 12, "", y=h - 41)
+    _line(pdf, f"Decided by {decided_by}", 12, "", y=h - 41)
     if version:
         pdf.set_text_color(120, 120, 120)
-        line(f"Formula {version}", 8, y=h - 26)
+        _line(pdf, f"Formula {version}", 8, y=h - 26)
     return bytes(pdf.output())
+
+
+def _framed_page(title: str, compress: bool) -> FPDF:
+    """An A4 landscape page with the certificate's double frame, ready for text."""
+    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+    pdf.set_compression(compress)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(25, 20, 25)
+    pdf.set_title(latin1(title))
+    pdf.set_creator("Service coach")
+    pdf.add_page()
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+    pdf.set_line_width(0.3)
+    pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
+    pdf.set_text_color(*INK)
+    return pdf
+
+
+def _line(pdf, text, size, style="", gap=0.0, y=None):
+    """One centred line of text at `size` points (at height `y` when given), then `gap` mm."""
+    if y is not None:
+        pdf.set_y(y)
+    pdf.set_font("Helvetica", style, size)
+    pdf.cell(0, size * 0.5, latin1(text), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(gap)
+
+
+def _fitting(pdf, text, largest, smallest, style=""):
+    """The largest font size (points) at which text fits the width on one line."""
+    size = largest
+    pdf.set_font("Helvetica", style, size)
+    while size > smallest and pdf.get_string_width(latin1(text)) > pdf.epw:
+        size -= 1
+        pdf.set_font("Helvetica", style, size)
+    return size
+
+
+def _reason(pdf, reason, bottom):
+    """The reason, centred, at the largest size (13 to 8 points) at which it ends above `bottom`."""
+    for size in range(13, 7, -1):
+        pdf.set_font("Helvetica", "", size)
+        lines = pdf.multi_cell(0, size * 0.5, latin1(reason), align="C", dry_run=True, output="LINES")
+        if pdf.get_y() + len(lines) * size * 0.5 <= bottom:
+            break
+    pdf.multi_cell(0, size * 0.5, latin1(reason), align="C", new_x="LMARGIN", new_y="NEXT",
+                   max_line_height=size * 0.5)
