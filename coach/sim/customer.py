@@ -108,20 +108,45 @@ class CustomerSimulator:
 
     # -- a staff reply ----------------------------------------------------------------------------
     def staff_says(self, text: str, behaviors, t: float | None = None) -> CustomerReply:
-        s, sc = self.state, self.scenario
+        s = self.state
         if s.outcome is not None:
             raise SimulationError(f"the session has ended ({s.outcome}); start a new one to practise again")
         behaviors = set(behaviors)
-        notes, delta, before = [], 0.0, 0.0
+        before, notes, ended = self._settle_call(t)
+        if ended is not None:
+            return ended
+        s.turn += 1
+        delta = self._reactions(behaviors, notes)  # each step adds to the mood change in turn
+        delta = self._repetition(text, notes, delta)
+        delta = self._phone_manners(behaviors, notes, delta)
+        self._policy_notes(text, notes)
+        newly = self._meet_needs(text, behaviors)
+        s.mood = _clamp(s.mood + delta)
+        s.last_behaviors = sorted(behaviors)
+        facts = self._facts_asked(text, behaviors)
+        outcome = self._decide()
+        if outcome:
+            return self._end(outcome, before + delta, newly, notes, facts, applied=True)
+        text = self._next_line(behaviors, facts, newly)
+        s.customer_said.append(text)
+        return self._reply(text, before + delta, newly, notes, facts)
+
+    def _settle_call(self, t):
+        """Speaking before pressing Answer answers the call; speaking to a caller on hold takes them off it.
+        Returns (the mood change already applied, notes, the reply when that ended the call, else None)."""
+        s, before, notes = self.state, 0.0, []
         for state, event in (("ringing", "answer"), ("on_hold", "resume")):
-            # speaking before pressing Answer answers the call; speaking to a caller on hold takes them off it
             if s.call == state:
                 pre = self.call_event(event, t if t is not None else (s.hold_at or s.rang_at))
                 if pre.outcome:
-                    return pre
+                    return before, notes, pre
                 before += pre.mood_change  # already applied to the mood by call_event
                 notes += pre.notes
-        s.turn += 1
+        return before, notes, None
+
+    def _reactions(self, behaviors, notes) -> float:
+        """The scenario's reaction to each behaviour; good service wears off when repeated, bad does not."""
+        s, sc, delta = self.state, self.scenario, 0.0
         for b in sorted(behaviors):
             base = sc.reactions.get(b, 0.0)
             if not base:
@@ -131,6 +156,11 @@ class CustomerSimulator:
             d = base * DECAY ** k if base > 0 else base * (0.5 + sc.temper)  # bad service does not wear off
             delta += d
             notes.append(f"{b} {d:+.2f}")
+        return delta
+
+    def _repetition(self, text, notes, delta) -> float:
+        """A reply said before, or opening like one, annoys."""
+        s = self.state
         words = re.findall(r"[a-z0-9']+", text.lower())
         whole, opener = " ".join(words), " ".join(words[:5])
         if whole and (whole in s.said_before or (len(words) >= 6 and opener in s.openers)):
@@ -139,6 +169,11 @@ class CustomerSimulator:
         s.said_before.append(whole)
         if len(words) >= 6:
             s.openers.append(opener)
+        return delta
+
+    def _phone_manners(self, behaviors, notes, delta) -> float:
+        """On the phone: a greeting or name when answering, thanks or an update after a hold."""
+        s = self.state
         if s.awaiting_greeting and not behaviors & {"greeting", "self_identification"}:
             delta -= 0.1
             notes.append("no greeting or name when answering -0.10")
@@ -150,40 +185,50 @@ class CustomerSimulator:
                 delta -= 0.1
                 notes.append("no thanks or update after the hold -0.10")
             s.just_resumed = False
-        limit = sc.policy.get("max_discount_percent")
+        return delta
+
+    def _policy_notes(self, text, notes) -> None:
+        """A discount beyond the scenario's policy is noted (the customer happily takes it)."""
+        limit = self.scenario.policy.get("max_discount_percent")
         if isinstance(limit, (int, float)):
             offered = [int(m) for m in re.findall(r"(\d{1,3})\s?(?:%|per ?cent)", text.lower())]
             if offered and max(offered) > limit:
                 notes.append(f"offered {max(offered)}% off; the most you may offer here is {limit:g}% (policy)")
-        newly = []
+
+    def _meet_needs(self, text, behaviors) -> list[str]:
+        """The needs this reply meets for the first time (a need that asks for a time needs one named)."""
+        s, newly = self.state, []
         timed = names_a_time(text)
-        for need in sc.needs:
+        for need in self.scenario.needs:
             if need.id not in s.met and behaviors & set(need.by) and (timed or not need.needs_time):
                 s.met.append(need.id)
                 newly.append(need.id)
-        s.mood = _clamp(s.mood + delta)
-        s.last_behaviors = sorted(behaviors)
-        facts = []
+        return newly
+
+    def _facts_asked(self, text, behaviors) -> list[str]:
+        """The customer's answers to what the reply asks about that it has not given yet."""
+        s, facts = self.state, []
         if "information_request" in behaviors or "?" in text:
             low = text.lower()
-            for fact in sc.facts:
+            for fact in self.scenario.facts:
                 if fact.id not in s.given and any(re.search(rf"\b{re.escape(k)}", low) for k in fact.ask):
                     s.given.append(fact.id)
                     facts.append(self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value))
-        outcome = self._decide()
-        if outcome:
-            return self._end(outcome, before + delta, newly, notes, facts, applied=True)
+        return facts
+
+    def _next_line(self, behaviors, facts, newly) -> str:
+        """What the customer says next: the opening line after the greeting, else a composed reply it has not
+        said before."""
+        s = self.state
         if s.awaiting_greeting:
             s.awaiting_greeting = False
-            text = self._choose("openings", sc.openings)
-        else:
-            # the customer never says the same message twice: compose again while it would repeat
-            for attempt in range(8):
-                text = self._compose(behaviors, facts, newly, drop_reaction=attempt >= 6)
-                if text not in s.customer_said:
-                    break
-        s.customer_said.append(text)
-        return self._reply(text, before + delta, newly, notes, facts)
+            return self._choose("openings", self.scenario.openings)
+        # the customer never says the same message twice: compose again while it would repeat
+        for attempt in range(8):
+            text = self._compose(behaviors, facts, newly, drop_reaction=attempt >= 6)
+            if text not in s.customer_said:
+                break
+        return text
 
     def _compose(self, behaviors, facts, newly, drop_reaction=False) -> str:
         """[a reaction to poor service, or a mood line] + [facts asked for] + [the first unmet need]."""
@@ -204,7 +249,7 @@ class CustomerSimulator:
 
     # -- the phone --------------------------------------------------------------------------------
     def call_event(self, event: str, t: float) -> CustomerReply:
-        s, sc = self.state, self.scenario
+        s = self.state
         if self.channel != "phone":
             raise SimulationError(f"{event!r}: call events belong to phone sessions; this session is a chat")
         if event not in CALL_EVENTS:
@@ -212,58 +257,75 @@ class CustomerSimulator:
         if s.outcome is not None:
             raise SimulationError(f"the call has ended ({s.outcome})")
         t = float(t)
-        p, notes, delta = sc.phone, [], 0.0
         if event == "answer":
-            if s.call != "ringing":
-                raise SimulationError("the call is already answered")
-            waited = t - s.rang_at
-            if waited > p["ring_patience"]:
-                notes.append(f"rang {waited:.0f} s; the caller gave up after {p['ring_patience']:.0f} s")
-                return self._end("hung_up", 0.0, [], notes, [])
-            if waited > p["answer_within"]:
-                delta = -0.15 * (0.5 + sc.temper)
-                notes.append(f"answered after {waited:.0f} s (the standard is {p['answer_within']:.0f} s) {delta:+.2f}")
-            s.call, s.awaiting_greeting = "connected", True
-            s.mood = _clamp(s.mood + delta)
-            return self._reply(None, delta, [], notes, [])
+            return self._answered(t)
         if event == "hold":
-            if s.call != "connected":
-                raise SimulationError(f"cannot hold a call that is {s.call.replace('_', ' ')}")
-            if "hold_or_transfer" not in s.last_behaviors:
-                delta = -0.2 * (0.5 + sc.temper)
-                notes.append(f"put on hold without asking first {delta:+.2f}")
-            s.call, s.hold_at = "on_hold", t
-            s.mood = _clamp(s.mood + delta)
-            return self._reply(None, delta, [], notes, [])
+            return self._held(t)
         if event == "resume":
-            if s.call != "on_hold":
-                raise SimulationError("the caller is not on hold")
-            held = t - (s.hold_at or t)
-            s.call, s.hold_at = "connected", None
-            if held > 2 * p["hold_patience"]:
-                notes.append(f"on hold {held:.0f} s; the caller hung up")
-                return self._end("hung_up", 0.0, [], notes, [])
-            text = None
-            if held > p["hold_patience"]:
-                delta = -0.25 * (0.5 + sc.temper)
-                notes.append(f"on hold {held:.0f} s (patience {p['hold_patience']:.0f} s) {delta:+.2f}")
-                s.mood = _clamp(s.mood + delta)
-                band = band_of(s.mood)
-                text = self._choose(f"mood:{band}", sc.mood_lines[band])
-            s.just_resumed = True
-            return self._reply(text, delta, [], notes, [])
+            return self._resumed(t)
         if event == "transfer":
-            if s.call == "ringing":
-                raise SimulationError("answer the call before transferring it")
-            explained = "hold_or_transfer" in s.last_behaviors
-            if explained and p["transfer_resolves"] and s.mood > sc.outcomes["escalated"]["below_mood"]:
-                notes.append("transfer explained and owned")
-                return self._end("resolved", 0.0, [], notes, [])
-            notes.append("transferred without explaining where or why" if not explained else "transfer did not help")
-            return self._end("escalated", -0.3, [], notes, [])
+            return self._transferred()
         # the trainee hangs up
         done = self._satisfied()
         return self._end("resolved" if done else "ended_by_trainee", 0.0, [], ["the trainee ended the call"], [])
+
+    def _answered(self, t: float) -> CustomerReply:
+        s, sc, notes, delta = self.state, self.scenario, [], 0.0
+        p = sc.phone
+        if s.call != "ringing":
+            raise SimulationError("the call is already answered")
+        waited = t - s.rang_at
+        if waited > p["ring_patience"]:
+            notes.append(f"rang {waited:.0f} s; the caller gave up after {p['ring_patience']:.0f} s")
+            return self._end("hung_up", 0.0, [], notes, [])
+        if waited > p["answer_within"]:
+            delta = -0.15 * (0.5 + sc.temper)
+            notes.append(f"answered after {waited:.0f} s (the standard is {p['answer_within']:.0f} s) {delta:+.2f}")
+        s.call, s.awaiting_greeting = "connected", True
+        s.mood = _clamp(s.mood + delta)
+        return self._reply(None, delta, [], notes, [])
+
+    def _held(self, t: float) -> CustomerReply:
+        s, sc, notes, delta = self.state, self.scenario, [], 0.0
+        if s.call != "connected":
+            raise SimulationError(f"cannot hold a call that is {s.call.replace('_', ' ')}")
+        if "hold_or_transfer" not in s.last_behaviors:
+            delta = -0.2 * (0.5 + sc.temper)
+            notes.append(f"put on hold without asking first {delta:+.2f}")
+        s.call, s.hold_at = "on_hold", t
+        s.mood = _clamp(s.mood + delta)
+        return self._reply(None, delta, [], notes, [])
+
+    def _resumed(self, t: float) -> CustomerReply:
+        s, sc, notes, delta = self.state, self.scenario, [], 0.0
+        p = sc.phone
+        if s.call != "on_hold":
+            raise SimulationError("the caller is not on hold")
+        held = t - (s.hold_at or t)
+        s.call, s.hold_at = "connected", None
+        if held > 2 * p["hold_patience"]:
+            notes.append(f"on hold {held:.0f} s; the caller hung up")
+            return self._end("hung_up", 0.0, [], notes, [])
+        text = None
+        if held > p["hold_patience"]:
+            delta = -0.25 * (0.5 + sc.temper)
+            notes.append(f"on hold {held:.0f} s (patience {p['hold_patience']:.0f} s) {delta:+.2f}")
+            s.mood = _clamp(s.mood + delta)
+            band = band_of(s.mood)
+            text = self._choose(f"mood:{band}", sc.mood_lines[band])
+        s.just_resumed = True
+        return self._reply(text, delta, [], notes, [])
+
+    def _transferred(self) -> CustomerReply:
+        s, sc, notes = self.state, self.scenario, []
+        if s.call == "ringing":
+            raise SimulationError("answer the call before transferring it")
+        explained = "hold_or_transfer" in s.last_behaviors
+        if explained and sc.phone["transfer_resolves"] and s.mood > sc.outcomes["escalated"]["below_mood"]:
+            notes.append("transfer explained and owned")
+            return self._end("resolved", 0.0, [], notes, [])
+        notes.append("transferred without explaining where or why" if not explained else "transfer did not help")
+        return self._end("escalated", -0.3, [], notes, [])
 
     def end(self) -> CustomerReply:
         """The trainee ends the session (the End button)."""

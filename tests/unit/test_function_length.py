@@ -1,5 +1,5 @@
-"""Every function in the folders below stays short enough to read at once (no more 250-line if-chains, no
-more 100-line actions)."""
+"""Every function of the product stays short enough to read at once (no more 250-line if-chains, no more
+100-line actions). Migrations are data and are left out."""
 
 import ast
 from pathlib import Path
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = ["coach/detect", "coach/practice", "bot/actions"]
+FOLDERS = ["coach", "bot", "trainer_ui", "ops"]
+SKIP = ("coach/storage/migrations",)
 MAX_LINES = 60
 
 
@@ -15,6 +16,8 @@ MAX_LINES = 60
 def test_no_function_is_over_60_lines(folder):
     too_long = []
     for path in sorted((ROOT / folder).rglob("*.py")):
+        if str(path.relative_to(ROOT)).startswith(SKIP):
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 lines = node.end_lineno - node.lineno + 1
