@@ -186,12 +186,6 @@ def action_token() -> str:
     return secret("action_token", current().action_token)
 
 
-def password_rounds() -> int:
-    """current().password_rounds, for coach/storage/services.py (being split into modules; its callers move to
-    current() with it)."""
-    return current().password_rounds
-
-
 @dataclass(frozen=True)
 class RedisLock:
     """Rasa's Redis lock store, from COACH_REDIS_URL (redis://[:password@]host[:port][/db])."""

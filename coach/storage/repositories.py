@@ -12,11 +12,19 @@ from sqlalchemy.orm import Session
 from coach.storage.models import AuditEntry, Award, Person, Team
 
 
-class PeopleRepository:
-    """Accounts, deleted ones included (their rows stay, anonymised)."""
+class _Repository:
+    """One table through the unit of work's session; `add` flushes so the new row's id is known."""
 
     def __init__(self, session: Session):
         self.session = session
+
+    def add(self, row) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+
+class PeopleRepository(_Repository):
+    """Accounts, deleted ones included (their rows stay, anonymised)."""
 
     def get(self, person_id: int) -> Person | None:
         return self.session.get(Person, person_id)
@@ -24,10 +32,6 @@ class PeopleRepository:
     def with_login(self, login: str) -> Person | None:
         """The person with this login, exactly as given (logins are stored in lower case)."""
         return self.session.execute(select(Person).where(Person.login == login)).scalar_one_or_none()
-
-    def add(self, person: Person) -> None:
-        self.session.add(person)
-        self.session.flush()
 
     def list(self, *, team_id: int | None = None, role: str | None = None, include_deleted=False) -> list[Person]:
         """By name; of one team or role when given."""
@@ -41,36 +45,22 @@ class PeopleRepository:
         return list(self.session.execute(q).scalars())
 
 
-class TeamRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class TeamRepository(_Repository):
     def get(self, team_id: int) -> Team | None:
         return self.session.get(Team, team_id)
 
     def named(self, name: str) -> Team | None:
         return self.session.execute(select(Team).where(Team.name == name)).scalar_one_or_none()
 
-    def add(self, team: Team) -> None:
-        self.session.add(team)
-        self.session.flush()
-
     def list(self) -> list[Team]:
         """By name."""
         return list(self.session.execute(select(Team).order_by(Team.name)).scalars())
 
 
-class AwardRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class AwardRepository(_Repository):
     def decided(self, period: str, kind: str) -> Award | None:
         """The award of this kind already decided for the period, if any."""
         return self.session.execute(select(Award).where(Award.period == period, Award.kind == kind)).scalars().first()
-
-    def add(self, award: Award) -> None:
-        self.session.add(award)
-        self.session.flush()
 
 
 class AuditLog:

@@ -67,7 +67,7 @@ class FakeUnitOfWork:
         self.committed = True
 
     def rollback(self):
-        pass
+        """Nothing to undo: the fakes do not model transactions, so tests of "nothing is written" run on SQL."""
 
 
 class FakeStore:

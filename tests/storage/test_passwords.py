@@ -54,8 +54,8 @@ def test_every_path_uses_the_configured_cost(demo_db):
         from coach.storage.models import Person
 
         costs = set(r.session.execute(select(Person.password_hash)).scalars())
-    assert {_cost(h) for h in costs} == {settings.password_rounds()}, "demo accounts are hashed like any other"
-    assert _cost(_dummy_hash(settings.password_rounds()).decode()) == settings.password_rounds()
+    assert {_cost(h) for h in costs} == {settings.current().password_rounds}, "demo accounts are hashed like any other"
+    assert _cost(_dummy_hash(settings.current().password_rounds).decode()) == settings.current().password_rounds
 
 
 def test_a_weaker_hash_is_upgraded_when_its_owner_signs_in(demo_db):
@@ -77,13 +77,13 @@ def test_a_weaker_hash_is_upgraded_when_its_owner_signs_in(demo_db):
         assert sv.check_password(w, "old.account", "an old password")["login"] == "old.account"
         w.commit()
     with demo_db.reader() as r:
-        assert _cost(stored()) == settings.password_rounds()
+        assert _cost(stored()) == settings.current().password_rounds
         assert sv.check_password(r, "old.account", "an old password") is not None, "the new hash works"
 
 
 def test_the_cost_setting_is_checked(monkeypatch):
     monkeypatch.setenv("COACH_BCRYPT_ROUNDS", "6")
     with pytest.raises(settings.SettingsError, match="COACH_BCRYPT_ROUNDS='6'; give the bcrypt cost"):
-        settings.password_rounds()
+        settings.current()
     monkeypatch.setenv("COACH_BCRYPT_ROUNDS", "13")
-    assert settings.password_rounds() == 13
+    assert settings.current().password_rounds == 13

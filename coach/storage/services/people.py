@@ -30,7 +30,7 @@ def hash_password(password: str, rounds: int | None = None) -> str:
         raise InvalidRecord(f"password: at least {MIN_PASSWORD} characters are needed")
     if len(password.encode()) > 72:
         raise InvalidRecord("password: at most 72 bytes (bcrypt ignores the rest)")
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds or settings.password_rounds())).decode()
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds or settings.current().password_rounds)).decode()
 
 
 def create_person(uow, *, name: str, login: str, role: str, team_id: int | None = None, password: str | None = None,
@@ -121,7 +121,7 @@ def check_password(uow, login: str, password: str) -> dict | None:
     login exists: an unknown login is checked against a dummy hash of that cost, and a hash stored at a lower
     cost (an older account, the demo company) is checked and then padded to it, and rehashed at the configured
     cost once the right password is given (the caller commits)."""
-    rounds = settings.password_rounds()
+    rounds = settings.current().password_rounds
     p = uow.people.with_login(str(login).strip().lower())
     if p is None or not p.active or not p.password_hash or not isinstance(password, str):
         bcrypt.checkpw(b"not the password", _dummy_hash(rounds))
