@@ -6,6 +6,7 @@ never appears on a command line (where `ps` would show it to every user of the m
 - the model is COACH_MODEL, else the one trained for the current data and configuration (`make train`);
 - endpoints.yml reads the action server, the tracker store and the lock store from the environment,
   which ops/servers.py prepares (`server_env`).
+The DIET model loads in seconds rather than twenty (bot/quick_load.py).
 Sanic's access log is off: it would write every request's URL, token parameter included, into the log.
 Requests are capped at 64 KB (Sanic's REQUEST_MAX_SIZE; 413 beyond): the panel's largest is a 2,000-character
 reply, and an oversized body must never reach NLU. The input channel (bot/channels.py) refuses longer
@@ -41,6 +42,10 @@ def main():
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(REQUEST_MAX_SIZE)
     sys.argv = argv(model)
     from rasa.__main__ import main as rasa_main
+
+    from bot.quick_load import install
+
+    install()  # the model loads in seconds (bot/quick_load.py)
 
     rasa_main()
 

@@ -24,7 +24,6 @@ from ops.wait import wait_healthy
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 MODELS = ROOT / "models"
-LOGS = ROOT / "var" / "log"
 # what the model is made from: the configuration, the domain, the training data and the featurizer code
 TRAINING_INPUTS = [ROOT / "config.yml", ROOT / "bot" / "domain", ROOT / "data" / "nlu", ROOT / "data" / "rules",
                    ROOT / "bot" / "nlu.py"]
@@ -144,13 +143,13 @@ class Servers:
     """
 
     def __init__(self, *, database: str | None = None, rasa_port: int = 5005, action_port: int = 5055,
-                 token: str | None = None, model: Path | None = None, log_dir: Path = LOGS,
+                 token: str | None = None, model: Path | None = None, log_dir: Path | None = None,
                  panel_port: int | None = None, redis_url: str | None = None, panel_rasa_url: str | None = None):
         self.database = database or settings.current().database_url
         self.rasa_port, self.action_port = rasa_port, action_port
         self.token = token or settings.rasa_token()
         self.model = model
-        self.log_dir = log_dir
+        self.log_dir = log_dir or settings.logs_dir()  # default: $COACH_VAR/log
         self.panel_port = panel_port  # None: no panel (the bot tests), else the Streamlit panel on this port
         self.redis_url = redis_url
         self.panel_rasa_url = panel_rasa_url  # the panel's Rasa (a balancer in front of replicas), else ours
@@ -190,21 +189,33 @@ class Servers:
         self.by_name[name] = proc
         return proc
 
-    def start_actions(self):
+    def start_actions(self, wait: bool = True):
         proc = self.start("actions", self.action_port)
+        if wait:
+            self.ready_actions(proc)
+
+    def ready_actions(self, proc):
         self._wait(f"http://127.0.0.1:{self.action_port}/health", "action server", proc)
         warm_up_actions(self.action_port, self.env()["COACH_ACTION_TOKEN"])
 
-    def start_rasa(self):
+    def start_rasa(self, wait: bool = True):
         if self.model is None:
             self.model = train(quiet=True)
         proc = self.start("rasa", self.rasa_port)
+        if wait:
+            self.ready_rasa(proc)
+
+    def ready_rasa(self, proc):
         self._wait(f"{self.rasa_url}/status?token={self.token}", "Rasa server", proc, timeout=180, ready=rasa_ready)
         warm_up_rasa(self.rasa_url, self.token)
 
-    def start_panel(self):
+    def start_panel(self, wait: bool = True):
         """The Streamlit panel; it talks to Rasa with the token, the browser only to it."""
         proc = self.start("panel", self.panel_port)
+        if wait:
+            self.ready_panel(proc)
+
+    def ready_panel(self, proc):
         self._wait(f"{self.panel_url}/_stcore/health", "panel", proc, timeout=60)
 
     def kill(self, name: str, sig: int = 9):
@@ -221,11 +232,17 @@ class Servers:
             raise RuntimeError(f"{exc}; see {proc.log_name}") from None
 
     def __enter__(self):
+        """All the processes start at once (each loads its own libraries, on its own core), then each is
+        waited for and warmed up: the action server before Rasa's warm-up turn, which calls it."""
         try:
-            self.start_actions()
-            self.start_rasa()
+            self.start_actions(wait=False)
+            self.start_rasa(wait=False)
             if self.panel_port:
-                self.start_panel()
+                self.start_panel(wait=False)
+            self.ready_actions(self.by_name["actions"])
+            self.ready_rasa(self.by_name["rasa"])
+            if self.panel_port:
+                self.ready_panel(self.by_name["panel"])
         except BaseException:
             self.stop()
             raise
