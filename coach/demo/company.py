@@ -16,9 +16,11 @@ from pathlib import Path
 
 import yaml
 
+from coach.sim.scenario import SCENARIOS, ScenarioError, load_scenario
 from coach.storage import services as sv
 from coach.storage.errors import Conflict
 from coach.storage.models import Person
+from coach.vocabulary import CONVERSATION_CHANNELS
 
 BANK = Path(__file__).resolve().parent / "bank"
 DEMO_PASSWORD = "practise"
@@ -52,6 +54,9 @@ class BankError(ValueError):
 
 @dataclass(frozen=True)
 class BankScenario:
+    """A scenario of bot/scenarios as the demo plays it: its id, title, track and difficulty come from the
+    scenario file; the channel it is played on and the staff replies come from the bank file."""
+
     id: str
     title: str
     track: str
@@ -60,41 +65,46 @@ class BankScenario:
     steps: list
 
 
-def load_bank(folder: Path = BANK) -> dict[str, BankScenario]:
+def _read_bank_file(path: Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        try:
+            doc = yaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise BankError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
+    if not isinstance(doc, dict):
+        raise BankError(f"{path}: expected a mapping with scenario, channel, steps")
+    for key in ("scenario", "channel", "steps"):
+        if key not in doc:
+            raise BankError(f"{path}: missing {key!r}")
+    if doc["channel"] not in CONVERSATION_CHANNELS:
+        raise BankError(f"{path}: channel: {doc['channel']!r} is not one of {', '.join(CONVERSATION_CHANNELS)}")
+    for n, step in enumerate(doc["steps"]):
+        for q in QUALITIES:
+            if not step.get(q):
+                raise BankError(f"{path}: steps[{n}].{q}: needs at least one reply")
+        if not isinstance(step.get("customer", []), list):
+            raise BankError(f"{path}: steps[{n}].customer: expected a list of lines")
+    return doc
+
+
+def load_bank(folder: Path = BANK, scenarios: Path = SCENARIOS) -> dict[str, BankScenario]:
+    """The reply bank, one entry per scenario it plays. Each bank file names a scenario of `scenarios`
+    (the source of truth for its title, track and difficulty); a bank for a missing or broken scenario is
+    refused, naming both files."""
     out = {}
     for path in sorted(folder.glob("*.yml")):
-        with open(path, encoding="utf-8") as fh:
-            try:
-                doc = yaml.safe_load(fh)
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                raise BankError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
-        if not isinstance(doc, dict):
-            raise BankError(f"{path}: expected a mapping with id, track, difficulty, channel, steps")
-        for key in ("id", "title", "track", "difficulty", "channel", "steps"):
-            if key not in doc:
-                raise BankError(f"{path}: missing {key!r}")
-        for n, step in enumerate(doc["steps"]):
-            for q in QUALITIES:
-                if not step.get(q):
-                    raise BankError(f"{path}: steps[{n}].{q}: needs at least one reply")
-            if not isinstance(step.get("customer", []), list):
-                raise BankError(f"{path}: steps[{n}].customer: expected a list of lines")
-        out[doc["id"]] = BankScenario(doc["id"], doc["title"], doc["track"], int(doc["difficulty"]), doc["channel"],
-                                      doc["steps"])
+        doc = _read_bank_file(path)
+        sid = str(doc["scenario"])
+        if not (Path(scenarios) / f"{sid}.yml").is_file():
+            raise BankError(f"{path}: scenario: no scenario {sid!r} in {scenarios} (a bank plays one of them)")
+        try:
+            sc = load_scenario(Path(scenarios) / f"{sid}.yml")
+        except ScenarioError as exc:
+            raise BankError(f"{path}: scenario: {sid!r} cannot be played ({exc})") from None
+        out[sid] = BankScenario(sid, sc.title, sc.track, sc.difficulty, doc["channel"], doc["steps"])
     if not out:
         raise BankError(f"{folder}: no reply bank files (*.yml)")
-    # the scenario files are the source of truth for a scenario's track and difficulty
-    from coach.sim import ScenarioError, load_scenarios
-
-    try:
-        scenarios = load_scenarios()
-    except ScenarioError:  # a broken scenario folder must not stop the demo; `coach scenarios check` says why
-        scenarios = {}
-    for sid, sc in scenarios.items():
-        if sid in out:
-            b = out[sid]
-            out[sid] = BankScenario(b.id, sc.title, sc.track, sc.difficulty, b.channel, b.steps)
     return out
 
 

@@ -93,10 +93,25 @@ def test_every_bank_scenario_has_five_steps_of_each_quality():
 
 
 def test_a_broken_bank_file_names_the_file_and_line(tmp_path):
-    (tmp_path / "bad.yml").write_text("id: x\ntitle: [unclosed\n")
+    (tmp_path / "bad.yml").write_text("scenario: x\nchannel: [unclosed\n")
     with pytest.raises(BankError, match=r"bad.yml:\d+: not valid YAML"):
         load_bank(tmp_path)
-    (tmp_path / "bad.yml").write_text("id: x\ntitle: t\ntrack: phrasing\ndifficulty: 1\nchannel: chat\n"
+    (tmp_path / "bad.yml").write_text("scenario: kept_waiting\nchannel: chat\n"
                                       "steps:\n  - customer: [hi]\n    good: [a]\n    fair: [b]\n")
     with pytest.raises(BankError, match=r"steps\[0\].poor: needs at least one reply"):
+        load_bank(tmp_path)
+
+
+def test_a_bank_plays_a_scenario_that_exists_on_a_channel_there_is(tmp_path):
+    """The bank's scenario id is one of bot/scenarios, whose file gives the title and track (a bank once
+    carried its own, and two different scenarios went by one id)."""
+    steps = "steps:\n  - customer: [hi]\n    good: [a]\n    fair: [b]\n    poor: [c]\n"
+    (tmp_path / "b.yml").write_text("scenario: kept_waiting\nchannel: phone\n" + steps)
+    played = load_bank(tmp_path)["kept_waiting"]
+    assert (played.title, played.track, played.channel) == ("Customer kept waiting, twice", "complaint", "phone")
+    (tmp_path / "b.yml").write_text("scenario: kept_waiting\nchannel: fax\n" + steps)
+    with pytest.raises(BankError, match=r"b.yml: channel: 'fax' is not one of chat, phone"):
+        load_bank(tmp_path)
+    (tmp_path / "b.yml").write_text("scenario: no_such_scenario\nchannel: chat\n" + steps)
+    with pytest.raises(BankError, match=r"b.yml: scenario: no scenario 'no_such_scenario' in .*bot/scenarios"):
         load_bank(tmp_path)
