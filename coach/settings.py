@@ -2,12 +2,13 @@
 
 Every setting has a default that is safe on a shared machine: each server listens on 127.0.0.1 only, and
 the Rasa HTTP API and the action server both require a token. A token not given in the environment is
-generated on first use and kept in `var/secrets/<name>` (mode 0600; `var/` is never committed), so a
+generated on first use and kept in `$COACH_VAR/secrets/<name>` (mode 0600; `var/` is never committed), so a
 second run uses the same one and nothing secret is ever written into the repository.
 
 | variable | default | what it is |
 |---|---|---|
-| DATABASE_URL | sqlite:///var/coach.db | the application database, also Rasa's tracker store |
+| COACH_VAR | var/ in the checkout | the folder of the SQLite database, the logs and the generated secrets |
+| DATABASE_URL | sqlite:///$COACH_VAR/coach.db | the application database, also Rasa's tracker store |
 | COACH_BIND | 127.0.0.1 | the address all three servers listen on |
 | COACH_PANEL_PORT | 8501 | the panel (the only one a browser talks to) |
 | COACH_RASA_PORT | 5005 | the Rasa server |
@@ -26,8 +27,8 @@ All of them are read together into one `Settings` model by `current()`, when som
 never at import; a bad value raises SettingsError naming the variable and what would be right. The model is
 rebuilt when the environment changes (`coach up` reads `.env` into it; tests set variables).
 
-Everything under `var/` (the SQLite database and its -wal/-shm files, the logs, the secrets) is readable by
-its owner only: each process starts with `private_files()` (umask 077, var/ 0700, files tightened to 0600).
+Everything under `$COACH_VAR` (the SQLite database and its -wal/-shm files, the logs, the secrets) is readable
+by its owner only: each process starts with `private_files()` (umask 077, the folder 0700, files 0600).
 """
 
 from __future__ import annotations
@@ -43,10 +44,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, SecretStr, ValidationError, root_validator, validator
 
 ROOT = Path(__file__).resolve().parents[1]
-VAR = ROOT / "var"
-SECRETS = VAR / "secrets"
-LOGS = VAR / "log"
-DEFAULT_SQLITE = VAR / "coach.db"
+DEFAULT_VAR = ROOT / "var"
 
 
 class SettingsError(ValueError):
@@ -65,7 +63,9 @@ def _whole(env: str, raw: str, low: int, high: int | None, what: str) -> int:
 class Settings(BaseModel):
     """The product's settings, one field per environment variable (`env`), typed and checked."""
 
-    database_url: str = Field(f"sqlite:///{DEFAULT_SQLITE}", env="DATABASE_URL")
+    var: Path = Field(DEFAULT_VAR, env="COACH_VAR", description="the folder of the SQLite database, the logs and "
+                      "the generated secrets")
+    database_url: str = Field(None, env="DATABASE_URL", description="default: the SQLite file coach.db in COACH_VAR")
     bind: str = Field("127.0.0.1", env="COACH_BIND")
     panel_port: int = Field(8501, env="COACH_PANEL_PORT")
     rasa_port: int = Field(5005, env="COACH_RASA_PORT")
@@ -99,6 +99,10 @@ class Settings(BaseModel):
         except ValidationError as exc:
             raise SettingsError("\n".join(e["msg"] for e in exc.errors())) from None
 
+    @validator("var")
+    def _var(cls, v):
+        return Path(v).expanduser().absolute()
+
     @validator("database_url")
     def _database_url(cls, v):
         if v.startswith("postgres://"):  # the Heroku-style spelling SQLAlchemy no longer accepts
@@ -128,6 +132,7 @@ class Settings(BaseModel):
     @root_validator(skip_on_failure=True)
     def _urls(cls, values):
         reach = _reach(values["bind"])
+        values["database_url"] = values.get("database_url") or f"sqlite:///{values['var'] / 'coach.db'}"
         values["rasa_url"] = (values.get("rasa_url") or f"http://{reach}:{values['rasa_port']}").rstrip("/")
         values["action_url"] = values.get("action_url") or f"http://{reach}:{values['action_port']}/webhook"
         return values
@@ -157,16 +162,16 @@ def _settings(values: tuple) -> Settings:
 
 
 def secret(name: str, given: SecretStr | None = None) -> str:
-    """`given` when set, else the token kept in var/secrets/<name>, generated (and kept) the first time."""
+    """`given` when set, else the token kept in $COACH_VAR/secrets/<name>, generated (and kept) the first time."""
     value = given.get_secret_value().strip() if given else ""
     if value:
         return value
-    path = SECRETS / name
+    path = secrets_dir() / name
     if path.exists():
         value = path.read_text().strip()
         if value:
             return value
-    private_dir(SECRETS)
+    private_dir(secrets_dir())
     value = secrets.token_urlsafe(32)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -177,12 +182,12 @@ def secret(name: str, given: SecretStr | None = None) -> str:
 
 
 def rasa_token() -> str:
-    """COACH_RASA_TOKEN, or the one generated and kept in var/secrets/rasa_token."""
+    """COACH_RASA_TOKEN, or the one generated and kept in $COACH_VAR/secrets/rasa_token."""
     return secret("rasa_token", current().rasa_token)
 
 
 def action_token() -> str:
-    """COACH_ACTION_TOKEN, or the one generated and kept in var/secrets/action_token."""
+    """COACH_ACTION_TOKEN, or the one generated and kept in $COACH_VAR/secrets/action_token."""
     return secret("action_token", current().action_token)
 
 
@@ -217,14 +222,30 @@ def lock_store_env(redis_url: str | None) -> dict:
 
 # -- files only their owner can read ---------------------------------------------------------------------
 
+def var_dir() -> Path:
+    """COACH_VAR: the folder of the SQLite database, the logs and the generated secrets."""
+    return current().var
+
+
+def logs_dir() -> Path:
+    return var_dir() / "log"
+
+
+def secrets_dir() -> Path:
+    return var_dir() / "secrets"
+
+
 def private_dir(path: Path) -> Path:
-    """`path` made (with its parents inside var/) and closed to everyone but its owner (0700)."""
-    path = Path(path)
+    """`path` made (with its parents inside COACH_VAR) and closed to everyone but its owner (0700)."""
+    path, var = Path(path), var_dir()
+    inside = path == var or var in path.parents
+    if inside:
+        var.parent.mkdir(parents=True, exist_ok=True)
     for d in [*reversed(path.parents), path]:
-        if d == VAR or VAR in d.parents:
+        if d == var or var in d.parents:
             d.mkdir(exist_ok=True, mode=0o700)
             _chmod(d, 0o700)
-    if not (path == VAR or VAR in path.parents):
+    if not inside:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -245,11 +266,11 @@ def private_file(path: Path) -> Path:
 
 def private_files(database_url: str | None = None):
     """Called first by every process of the product: new files are readable by their owner only (umask 077),
-    and what an earlier version left open is closed: var/ and its folders 0700; the SQLite database with its
+    and what an earlier version left open is closed: COACH_VAR and its folders 0700; the SQLite database with its
     -wal and -shm files, and the logs, 0600. Transcripts, conversation ids and password hashes live there."""
     os.umask(0o077)
-    private_dir(VAR)
-    for d in VAR.rglob("*"):
+    var = private_dir(var_dir())
+    for d in var.rglob("*"):
         _chmod(d, 0o700 if d.is_dir() else 0o600)
     url = database_url or current().database_url
     if url.startswith("sqlite:///"):

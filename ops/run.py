@@ -23,7 +23,6 @@ import requests
 
 from coach import settings
 from ops.servers import (
-    LOGS,
     PROCFILE,
     ROOT,
     VENV_BIN,
@@ -118,13 +117,13 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
     if loaded:
         _say(f"==> settings from .env: {', '.join(sorted(loaded))}")
     try:
-        fresh = not (settings.SECRETS / "rasa_token").exists() and not settings.current().rasa_token
+        fresh = not (settings.secrets_dir() / "rasa_token").exists() and not settings.current().rasa_token
         env = environment()
     except settings.SettingsError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
     if fresh:
-        _say("==> generated the API tokens in var/secrets/ (kept for the next runs, never committed)")
+        _say(f"==> generated the API tokens in {settings.secrets_dir()} (kept for the next runs, never committed)")
     unknown = sorted(set(only or ()) - set(PROCESSES))
     if unknown:
         print(f"coach: unknown process {', '.join(unknown)}; choose from {', '.join(PROCESSES)}", file=sys.stderr)
@@ -136,8 +135,8 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
     env["COACH_DEMO_LOGINS"] = "1" if "panel" in names and _has_demo_logins() else ""
     if "rasa" in names and not settings.current().model:
         env["COACH_MODEL"] = str(train(force=retrain))  # prints its progress; nothing to do when it is current
-    settings.private_dir(LOGS)
-    _say(f"==> starting {', '.join(names)} (honcho; output also in {LOGS / 'run.log'})")
+    logs = settings.private_dir(settings.logs_dir())
+    _say(f"==> starting {', '.join(names)} (honcho; output also in {logs / 'run.log'})")
     # -e /dev/null: honcho must not read .env again (done above, with the environment winning)
     cmd = [str(VENV_BIN / "honcho"), "start", "-f", str(PROCFILE), "-d", str(ROOT), "-e", os.devnull, *names, "ready"]
     honcho = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -146,7 +145,7 @@ def up(*, retrain: bool = False, demo: bool = True, only: list[str] | None = Non
     # process (a service manager) is passed on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: honcho.send_signal(signal.SIGTERM))
-    with open(LOGS / "run.log", "a") as log:
+    with open(logs / "run.log", "a") as log:
         for line in honcho.stdout:
             sys.stdout.write(line)
             sys.stdout.flush()

@@ -39,7 +39,7 @@ def safe_url(url: str) -> str:
 def _private_sqlite_file(path: Path):
     """The SQLite file created readable by its owner only (0600), or made so: it holds transcripts and password
     hashes. SQLite gives its -wal and -shm files the database file's mode."""
-    if settings.VAR in path.parents:
+    if settings.var_dir() in path.parents:
         settings.private_dir(path.parent)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -102,3 +102,15 @@ def test_nothing_reads_the_environment_or_starts_a_thread_at_import():
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "COACH_RASA_PORT='not a good value' is not a port" in done.stdout, "read when asked for"
+
+
+def test_the_var_folder_is_a_setting_and_the_sqlite_default_follows_it(tmp_path):
+    """COACH_VAR moves the SQLite file, the logs and the tokens together (the tests run in their own)."""
+    there = settings.Settings.from_environ({"COACH_VAR": str(tmp_path / "coach")})
+    assert there.var == tmp_path / "coach"
+    assert there.database_url == f"sqlite:///{tmp_path / 'coach' / 'coach.db'}"
+    default = settings.Settings.from_environ({})
+    assert default.var == settings.ROOT / "var" and default.database_url == f"sqlite:///{settings.ROOT}/var/coach.db"
+    given = settings.Settings.from_environ({"COACH_VAR": str(tmp_path), "DATABASE_URL": "postgresql://u@localhost/c"})
+    assert given.database_url == "postgresql://u@localhost/c"
+    assert settings.var_dir() != settings.ROOT / "var", "the tests write into the checkout's var/"
