@@ -23,6 +23,9 @@ demo: $(STAMP) ## score the demo transcripts and show the scorecards
 lint: $(STAMP) ## ruff's checks on the project's Python (settings in pyproject.toml); fixes nothing
 	$(VENV)/bin/ruff check .
 
+check: $(STAMP) ## the tests that need no server, PostgreSQL, Redis or browser (about a minute): before each commit
+	$(PY) -m pytest -q -m "not servers and not postgres and not redis and not browser"
+
 test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped)
 	scripts/ensure-postgres
 	scripts/ensure-chromium
@@ -71,4 +74,4 @@ demo-data: $(STAMP) ## replace the database contents with the demo company
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: help install run demo lint test validate eval eval-sessions detector-model eval-nlu bench load train serve db-upgrade demo-data clean
+.PHONY: help install run demo lint check test validate eval eval-sessions detector-model eval-nlu bench load train serve db-upgrade demo-data clean

@@ -53,23 +53,6 @@ def _err(msg):
     print(f"coach: {msg}", file=sys.stderr)
 
 
-class _Progress:
-    """A progress line on stderr for long runs, only when a person is watching the terminal."""
-
-    def __init__(self, verb, total, every=1000):
-        self.verb, self.total, self.every, self.n = verb, total, every, 0
-        self.on = total >= every and sys.stderr.isatty()
-
-    def step(self):
-        self.n += 1
-        if self.on and self.n % self.every == 0:
-            print(f"\rcoach: {self.verb} {self.n:,}/{self.total:,}", end="", file=sys.stderr, flush=True)
-
-    def done(self):
-        if self.on:
-            print(f"\rcoach: {self.verb} {self.n:,}/{self.total:,}", file=sys.stderr)
-
-
 # -- coach tag -----------------------------------------------------------------------------------
 
 def cmd_tag(args) -> int:
@@ -107,14 +90,14 @@ def cmd_tag(args) -> int:
         records.append((obj.get("id", n), obj["text"], customer))
     out = sys.stdout
     dets = detector.detect_many((t, c) for _, t, c in records)
-    progress = _Progress("tagged", len(records))
+    progress = _bar(len(records), "coach: tagged", unit="reply", least=1000)
     for (rid, _, _), det in zip(records, dets, strict=True):
-        progress.step()
+        progress.update()
         record = {"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]}
         if det.warnings:
             record["warnings"] = det.warnings
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    progress.done()
+    progress.close()
     if not records and not problems:
         _err(f"{name}: no input; give JSON lines like {{\"id\": 1, \"text\": \"How can I help?\"}}")
         return 1
@@ -152,9 +135,9 @@ def cmd_score(args) -> int:
     scorer = Scorer(load_pack(args.pack))
     sources = args.files or ["-"]
     problems = 0
-    progress = _Progress("scored", len(sources), every=100)
+    progress = _bar(len(sources), "coach: scored", unit="transcript", least=100)
     for src in sources:
-        progress.step()
+        progress.update()
         try:
             name, text = _read_text(src)
             transcript = _load_transcript(name, text)
@@ -167,7 +150,7 @@ def cmd_score(args) -> int:
             print(render_text(name, transcript, card))
         else:
             print(json.dumps({"source": name, **card.as_dict()}, ensure_ascii=False))
-    progress.done()
+    progress.close()
     return 1 if problems else 0
 
 
@@ -255,11 +238,13 @@ def _database(args):
     return Database(args.database)
 
 
-def _bar(total, desc):
-    """A progress bar on stderr when a person is watching; silent in pipes and CI logs."""
+def _bar(total, desc, unit="session", least=1):
+    """A progress bar on stderr when a person is watching and there are at least `least` items (or the
+    total is not known yet: None); silent in pipes and CI logs."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="session", file=sys.stderr, disable=None, leave=False)
+    few = total is not None and total < least
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=True if few else None, leave=False)
 
 
 def cmd_db(args) -> int:

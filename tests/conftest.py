@@ -1,10 +1,47 @@
 """Shared fixtures: one standards pack and one scorer for the session (building them takes a second)."""
 
+import io
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config):
+    """The tests' own COACH_VAR, a new folder per run: the SQLite files, logs and generated tokens of the
+    servers and commands the tests start go there, never into the checkout's var/ (where a developer's
+    database, logs and tokens are). Set before anything reads the settings."""
+    config.coach_var = os.environ["COACH_VAR"] = tempfile.mkdtemp(prefix="coach-tests-var-")
+
+
+# what a fixture needs, for the markers of pyproject.toml: a test is marked by every fixture it uses, directly or
+# through another fixture (a test that starts a server itself carries the mark in its own module)
+NEEDS = {
+    "servers": {"servers", "ui_servers", "stack", "sqlite_servers", "replicas", "model"},
+    "postgres": {"pg_url", "_pg_db", "private_pg"},
+    "redis": {"redis_url"},
+    "browser": {"browser"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        for mark, fixtures in NEEDS.items():
+            if used & fixtures or (mark == "postgres" and "postgresql" in params.values()):
+                item.add_marker(mark)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "coach_var", None):
+        shutil.rmtree(config.coach_var, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +63,41 @@ def detector(pack):
     from coach.detect import shared_detector
 
     return shared_detector(tuple(pack.jargon))
+
+
+@dataclass
+class Ran:
+    """What one `coach` command did: its exit code and what it wrote."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+@pytest.fixture
+def run_coach():
+    """Run the `coach` command in this process, as `coach ARGS < stdin` would, and return what it did.
+
+    The command's own code is the same as in a new process; what is saved is the start-up (a new Python,
+    spaCy and the detector's model, two to four seconds each time). `tests/unit/test_cli.py` starts real
+    processes for the whole-process path."""
+    from coach.cli import main
+
+    def run(*args, stdin: bytes = b"") -> Ran:
+        inp, out, err = io.BytesIO(stdin), io.BytesIO(), io.BytesIO()
+        saved = sys.stdin, sys.stdout, sys.stderr
+        wrappers = [io.TextIOWrapper(buf, encoding="utf-8", write_through=True) for buf in (inp, out, err)]
+        sys.stdin, sys.stdout, sys.stderr = wrappers
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+            for wrapper in wrappers:  # a wrapper closes its buffer when it goes; detached, the buffers stay readable
+                wrapper.flush()
+                wrapper.detach()
+        assert b"Traceback" not in err.getvalue(), err.getvalue().decode()
+        return Ran(code, out.getvalue(), err.getvalue())
+
+    return run

@@ -4,8 +4,11 @@ must stay: the control intents have no NLU examples on purpose (trainee text mus
 import re
 import subprocess
 
+import pytest
+
 from ops.servers import ROOT, VENV_BIN, _env
 
+pytestmark = pytest.mark.servers  # runs Rasa's own command line
 CONTROL = {"start_practice", "call_event", "end_practice"}
 
 

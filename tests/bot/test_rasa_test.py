@@ -1,10 +1,13 @@
 """`rasa test core` on tests/test_stories.yml: conversations with real trainee text, against the trained model."""
 
 import json
-import os
 import subprocess
 
+import pytest
+
 from ops.servers import ROOT, VENV_BIN, _env, train
+
+pytestmark = pytest.mark.servers  # runs Rasa's own command line on the trained model
 
 
 def test_rasa_conversation_tests_pass(tmp_path):
@@ -21,4 +24,5 @@ def test_rasa_conversation_tests_pass(tmp_path):
     assert "story:" not in failed, failed
     report = json.loads((out / "story_report.json").read_text())
     assert report["conversation_accuracy"]["accuracy"] == 1.0, report["conversation_accuracy"]
-    assert os.path.exists(out)
+    stories = (ROOT / "tests" / "test_stories.yml").read_text().count("- story:")
+    assert stories >= 5 and report["conversation_accuracy"]["total"] == stories, "every story was tested"

@@ -22,12 +22,21 @@ def sign_in(page, url, login):
     page.get_by_role("link", name=re.compile("Sign out")).wait_for(timeout=WAIT)
 
 
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .every(chart => chart.querySelector('canvas, svg'))"""
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def settle(page):
-    """Wait until the script run is over (Streamlit shows its status widget while it runs, and keeps the
-    elements of the run before until they are replaced)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
-    page.wait_for_timeout(300)
+    """Wait until the page's script run is over: Streamlit marks its app element with the run's state
+    (`data-test-script-state`), set to "rerunRequested" in the same event as the click or key that asks for
+    a run, and keeps the elements of the run before on the page until they are replaced."""
+    page.wait_for_function(IDLE, timeout=WAIT)
 
 
 def choose(page, label, text):
@@ -53,11 +62,11 @@ def over(page) -> bool:
 
 def shot(page, name):
     settle(page)
-    page.wait_for_timeout(300)  # let the charts draw
+    page.wait_for_function(CHARTS_DRAWN, timeout=WAIT)
     # the page scrolls inside Streamlit's main container: make the window as tall as its content
     height = page.evaluate("(document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight")
     page.set_viewport_size({"width": 1280, "height": min(max(900, height), 6000)})
-    page.wait_for_timeout(200)
+    page.evaluate(NEXT_FRAMES)  # the page laid out at its new size
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from coach.storage import services as sv
 from coach.storage.models import PracticeSession
+from ops.wait import wait_until
 from tests.ui.conftest import person
 from tests.ui.test_browser_journey import WAIT, choose, settle, shot, sign_in
 
@@ -102,10 +103,9 @@ def test_what_a_trainee_types_reaches_the_trainer_as_literal_text(browser, ui_se
         box = page.get_by_placeholder("Your reply to the customer")
         box.fill(text)
         box.press("Enter")
-        deadline = time.monotonic() + 60
-        while len(_staff_texts(ui_db, sid)) < n and time.monotonic() < deadline:
-            time.sleep(0.3)
-    settle(page)
+        page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length"
+                               f" >= {1 + n}", timeout=WAIT)  # the opening line, and each reply as it is taken
+        settle(page)
     if page.get_by_role("button", name="End the session").count():
         page.get_by_role("button", name="End the session").click()
     page.get_by_role("heading", name="Scorecard").wait_for()
@@ -161,14 +161,11 @@ def test_replies_typed_as_fast_as_the_page_takes_them_are_all_recorded_in_order(
                     break
         if page.get_by_text("Session over").count():
             break
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    def all_answered():
         settle(page)
-        recorded = _staff_texts(ui_db, sid)
-        ended = page.get_by_text("Session over").count() > 0
-        if len(recorded) == len(typed) or ended:
-            break
-        time.sleep(0.5)
+        return len(_staff_texts(ui_db, sid)) == len(typed) or page.get_by_text("Session over").count() > 0
+
+    wait_until(all_answered, timeout=120, every=0.5, waiting_for="every typed reply recorded, or the session over")
     recorded = _staff_texts(ui_db, sid)
     assert recorded and recorded == typed[:len(recorded)], ("in order, each once", typed, recorded)
     if len(recorded) < len(typed):  # the customer ended it first: the rest is listed on the page, never dropped

@@ -1,4 +1,7 @@
-"""The `coach` command as a user runs it: real processes, bad input explained, no tracebacks."""
+"""The `coach` command as a user runs it: bad input explained, no tracebacks.
+
+Most cases run the command in this process (`run_coach`); the first two start a real `python -m coach.cli`,
+so that the whole-process path (start-up, exit code, the bytes on stdout) is covered too."""
 
 import json
 import subprocess
@@ -19,6 +22,7 @@ def coach(*args, stdin=b""):
 
 
 def test_tag_reads_stdin_and_writes_json_lines():
+    """A real process."""
     lines = [{"id": "a", "text": "Hi there! How can I help you today?"},
              {"id": "b", "text": "You should have read the terms.", "customer": "Why was I charged?"}]
     proc = coach("tag", stdin="\n".join(json.dumps(row) for row in lines).encode())
@@ -31,10 +35,10 @@ def test_tag_reads_stdin_and_writes_json_lines():
         assert {s["behavior"] for s in o["spans"]} == set(o["behaviors"])
 
 
-def test_tag_reads_a_file(tmp_path):
+def test_tag_reads_a_file(tmp_path, run_coach):
     f = tmp_path / "replies.jsonl"
     f.write_text(json.dumps({"id": 1, "text": "I'm sorry about the delay."}) + "\n", encoding="utf-8")
-    proc = coach("tag", str(f))
+    proc = run_coach("tag", str(f))
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["behaviors"] == ["apology"]
 
@@ -47,19 +51,20 @@ def test_tag_reads_a_file(tmp_path):
     (b'{"id": 1}\n', "'text'"),
     (json.dumps({"id": 1, "text": "x" * 1_000_000}).encode(), "at most"),
 ], ids=["empty", "binary", "latin-1", "not-json", "no-text", "one-megabyte"])
-def test_tag_bad_input_is_explained(data, expect):
-    proc = coach("tag", stdin=data)
+def test_tag_bad_input_is_explained(data, expect, run_coach):
+    proc = run_coach("tag", stdin=data)
     assert proc.returncode != 0
     assert expect in proc.stderr.decode()
 
 
-def test_tag_keeps_good_lines_when_some_are_bad():
-    proc = coach("tag", stdin=b'not json\n{"id": 2, "text": "Thanks for calling!"}\n')
+def test_tag_keeps_good_lines_when_some_are_bad(run_coach):
+    proc = run_coach("tag", stdin=b'not json\n{"id": 2, "text": "Thanks for calling!"}\n')
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["id"] == 2
 
 
 def test_score_prints_one_scorecard_per_file_in_order():
+    """A real process."""
     files = [EXAMPLES / "late_delivery_good.json", EXAMPLES / "late_delivery_poor.json"]
     proc = coach("score", *map(str, files))
     assert proc.returncode == 0, proc.stderr
@@ -69,10 +74,10 @@ def test_score_prints_one_scorecard_per_file_in_order():
     assert all(c["standards"]["version"] for c in cards)
 
 
-def test_score_reads_stdin_and_text_format_marks_phrases():
+def test_score_reads_stdin_and_text_format_marks_phrases(run_coach):
     tr = {"channel": "chat", "turns": [{"speaker": "customer", "text": "Where is my parcel? It's late."},
                                        {"speaker": "staff", "text": "Calm down, you're overreacting."}]}
-    proc = coach("score", "--format", "text", stdin=json.dumps(tr).encode())
+    proc = run_coach("score", "--format", "text", stdin=json.dumps(tr).encode())
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.decode()
     assert ">>Calm down<<" in out and "How the score was computed" in out
@@ -85,25 +90,25 @@ def test_score_reads_stdin_and_text_format_marks_phrases():
     (b'{"channel": "chat"}', "missing 'turns'"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
 ], ids=["empty", "not-json", "unknown-speaker", "no-turns", "png"])
-def test_score_bad_input_is_explained(data, expect):
-    proc = coach("score", stdin=data)
+def test_score_bad_input_is_explained(data, expect, run_coach):
+    proc = run_coach("score", stdin=data)
     assert proc.returncode == 1
     assert expect in proc.stderr.decode()
 
 
-def test_score_missing_file_and_broken_pack(tmp_path):
-    proc = coach("score", str(tmp_path / "nope.json"))
+def test_score_missing_file_and_broken_pack(tmp_path, run_coach):
+    proc = run_coach("score", str(tmp_path / "nope.json"))
     assert proc.returncode == 1 and "no such file" in proc.stderr.decode()
     (tmp_path / "pack.yml").write_text("id: x\nname: y\nlanguage: en\n")
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "bad.yml").write_text("id: PH001\ntype: shout\n")
-    proc = coach("score", "--pack", str(tmp_path), str(EXAMPLES / "late_delivery_good.json"))
+    proc = run_coach("score", "--pack", str(tmp_path), str(EXAMPLES / "late_delivery_good.json"))
     assert proc.returncode == 2
     assert "bad.yml:2" in proc.stderr.decode() and "'shout' is not one of" in proc.stderr.decode()
 
 
-def test_demo_runs():
-    proc = coach("demo")
+def test_demo_runs(run_coach):
+    proc = run_coach("demo")
     assert proc.returncode == 0
     assert proc.stdout.decode().count("Overall") == len(list(EXAMPLES.glob("*.json")))
 

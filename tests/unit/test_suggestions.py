@@ -5,8 +5,6 @@ known; `coach scenarios check` and `coach standards check` refuse the bad ones, 
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -195,16 +193,11 @@ def test_a_malformed_suggestions_map_fails_at_load_time_with_the_line(scenario_c
     assert rid in line or lines[0] in line
 
 
-def _coach(*args):
-    proc = subprocess.run([sys.executable, "-m", "coach.cli", *args], capture_output=True, cwd=ROOT, timeout=180)
-    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
-    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-
-
-def test_coach_scenarios_check_refuses_bad_suggestions(scenario_copy):
+def test_coach_scenarios_check_refuses_bad_suggestions(scenario_copy, run_coach):
     _add(scenario_copy, "discount_haggler", "CO071", ["Happy to help."])
     _add(scenario_copy, "kept_waiting", "CO017", ["I'll add a £25 goodwill credit to your bill."])
-    code, out, err = _coach("scenarios", "check", "--folder", str(scenario_copy))
+    ran = run_coach("scenarios", "check", "--folder", scenario_copy)
+    code, out, err = ran.returncode, ran.stdout.decode(), ran.stderr.decode()
     assert code == 2 and "ok" not in out
     lines = err.splitlines()
     assert any("discount_haggler.yml:" in line and "has no standard CO071" in line for line in lines), err
@@ -212,14 +205,15 @@ def test_coach_scenarios_check_refuses_bad_suggestions(scenario_copy):
                and "breaks CO017 itself" in line and "£10" in line for line in lines), err
 
 
-def test_coach_standards_check_refuses_a_rule_suggestion_the_rule_flags(tmp_path):
+def test_coach_standards_check_refuses_a_rule_suggestion_the_rule_flags(tmp_path, run_coach):
     pack = tmp_path / "pack"
     shutil.copytree(DEFAULT_PACK, pack)
     path = next((pack / "rules").rglob("PH001-*.yml"))
     text = path.read_text()
     first = PACK.rule("PH001").suggestions[0]
     path.write_text(text.replace(json.dumps(first), json.dumps("No, we never do that."), 1))
-    code, out, err = _coach("standards", "check", "--pack", str(pack))
+    ran = run_coach("standards", "check", "--pack", pack)
+    code, err = ran.returncode, ran.stderr.decode()
     assert code == 2
     assert f"{path}:" in err and "suggestions.0: 'No, we never do that.' breaks PH001 itself" in err
 
