@@ -8,8 +8,10 @@ hash of config.yml, bot/domain, data/nlu + data/rules, the featurizer (bot/nlu.p
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -45,19 +47,36 @@ def model_file() -> Path:
 
 
 def train(force: bool = False, quiet: bool = False) -> Path:
-    """Train the model unless one for exactly this data and configuration exists; returns its path."""
+    """Train the model unless one for exactly this data and configuration exists; returns its path. One
+    training at a time: a second caller (another `coach up`, the tests' early training) waits for the first
+    and then finds its model."""
     target = model_file()
     if target.exists() and not force:
         return target
     MODELS.mkdir(exist_ok=True)
+    with open(MODELS / ".training.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, also if this process dies
+        if target.exists() and not force:
+            return target
+        return _train(target, quiet)
+
+
+def _train(target: Path, quiet: bool) -> Path:
+    """Train into a folder of its own and move the finished model into place, so that nobody ever sees a
+    model file that is still being written."""
+    scratch = MODELS / ".training"
+    shutil.rmtree(scratch, ignore_errors=True)
     cmd = [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
-           "--data", "data/nlu", "data/rules", "--out", str(MODELS), "--fixed-model-name", target.name[:-7]]
+           "--data", "data/nlu", "data/rules", "--out", str(scratch), "--fixed-model-name", target.name[:-7]]
     started = time.monotonic()
     print(f"==> training the Rasa model ({target.name}); this takes a minute or two", file=sys.stderr)
     out = subprocess.run(cmd, cwd=ROOT, env=_env({}), capture_output=quiet, text=True)
-    if out.returncode != 0 or not target.exists():
+    trained = scratch / target.name
+    if out.returncode != 0 or not trained.exists():
         tail = (out.stderr or "")[-3000:] if quiet else ""
         raise RuntimeError(f"rasa train failed (exit {out.returncode}); run `{' '.join(cmd)}` to see why\n{tail}")
+    os.replace(trained, target)
+    shutil.rmtree(scratch, ignore_errors=True)
     print(f"==> trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
     for old in MODELS.glob("coach-*.tar.gz"):  # keep only the current model
         if old != target:

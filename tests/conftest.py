@@ -3,6 +3,8 @@
 import io
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -37,9 +39,29 @@ def pytest_collection_modifyitems(config, items):
         for mark, fixtures in NEEDS.items():
             if used & fixtures or (mark == "postgres" and "postgresql" in params.values()):
                 item.add_marker(mark)
+    if any(item.get_closest_marker("servers") for item in items):
+        _train_early(config)
+
+
+def _train_early(config):
+    """Train the Rasa model (when it is missing) in the background while the tests that need no model run
+    first (pyproject.toml's testpaths: unit and storage before bot, system and ui); the first test that needs
+    the model waits for this training in `ops.servers.train` instead of starting its own."""
+    from ops.servers import model_file
+
+    if model_file().exists():
+        return
+    log = open(Path(os.environ["COACH_VAR"]) / "early-training.log", "w")
+    config.early_training = subprocess.Popen(
+        [sys.executable, "-c", "from ops.servers import train; train(quiet=True)"], cwd=ROOT, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True)  # its own process group: `rasa train` stops with it
 
 
 def pytest_unconfigure(config):
+    training = getattr(config, "early_training", None)
+    if training is not None and training.poll() is None:  # the run ended (or was stopped) before it finished
+        os.killpg(training.pid, signal.SIGTERM)
+        training.wait(timeout=30)
     if getattr(config, "coach_var", None):
         shutil.rmtree(config.coach_var, ignore_errors=True)
 
@@ -86,6 +108,8 @@ def run_coach():
     def run(*args, stdin: bytes = b"") -> Ran:
         inp, out, err = io.BytesIO(stdin), io.BytesIO(), io.BytesIO()
         saved = sys.stdin, sys.stdout, sys.stderr
+        umask = os.umask(0o022)  # the command sets its own (settings.private_files); put this one back after
+        os.umask(umask)
         wrappers = [io.TextIOWrapper(buf, encoding="utf-8", write_through=True) for buf in (inp, out, err)]
         sys.stdin, sys.stdout, sys.stderr = wrappers
         try:
@@ -93,6 +117,7 @@ def run_coach():
         except SystemExit as exc:  # argparse's usage errors
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         finally:
+            os.umask(umask)
             sys.stdin, sys.stdout, sys.stderr = saved
             for wrapper in wrappers:  # a wrapper closes its buffer when it goes; detached, the buffers stay readable
                 wrapper.flush()

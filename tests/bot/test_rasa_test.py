@@ -2,10 +2,11 @@
 
 import json
 import subprocess
+import sys
 
 import pytest
 
-from ops.servers import ROOT, VENV_BIN, _env, train
+from ops.servers import ROOT, _env, train
 
 pytestmark = pytest.mark.servers  # runs Rasa's own command line on the trained model
 
@@ -13,8 +14,12 @@ pytestmark = pytest.mark.servers  # runs Rasa's own command line on the trained 
 def test_rasa_conversation_tests_pass(tmp_path):
     model = train(quiet=True)
     out = tmp_path / "results"
-    proc = subprocess.run([str(VENV_BIN / "rasa"), "test", "core", "--model", str(model), "--stories",
-                           "tests/test_stories.yml", "--out", str(out), "--no-plot"],
+    # `rasa test core`, with the model loaded as the Rasa server loads it (bot/quick_load.py)
+    args = ["rasa", "test", "core", "--model", str(model), "--stories", "tests/test_stories.yml", "--out", str(out),
+            "--no-plot"]
+    run = ("import sys; from bot.quick_load import install; install(); from rasa.__main__ import main; "
+           f"sys.argv = {args!r}; main()")
+    proc = subprocess.run([sys.executable, "-c", run],
                           cwd=ROOT, env=_env({"COACH_ACTION_URL": "http://127.0.0.1:9/webhook",
                                               "COACH_TRACKER_DIALECT": "sqlite",
                                               "COACH_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}),

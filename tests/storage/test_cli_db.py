@@ -1,4 +1,5 @@
-"""`coach db`, `coach rescore` and `coach person` as an operator runs them: real processes, real databases."""
+"""`coach db`, `coach rescore` and `coach person` as an operator runs them, on real databases: the first command
+of each test is a real process, the rest run in this process (`run_coach`, the same code without the start-up)."""
 
 import json
 import os
@@ -18,43 +19,48 @@ def coach(*args, env=None):
     return proc
 
 
-def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path):
+def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coach, monkeypatch):
     url = f"sqlite:///{tmp_path / 'coach.db'}"
     env = {"DATABASE_URL": url}
     head = migrate.head_revision()
     p = coach("db", "current", env=env)
     assert p.returncode == 1 and f"schema empty (newest: {head})" in p.stdout
-    p = coach("db", "upgrade", env=env)
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    def coach_here(*args, env=None):
+        ran = run_coach(*args)
+        return subprocess.CompletedProcess(args, ran.returncode, ran.stdout.decode(), ran.stderr.decode())
+    p = coach_here("db", "upgrade", env=env)
     assert p.returncode == 0 and f"schema empty -> {head}" in p.stdout, p.stderr
-    p = coach("db", "demo", "--anchor", "2026-11-30", env=env)
+    p = coach_here("db", "demo", "--anchor", "2026-11-30", env=env)
     assert p.returncode == 0, p.stderr
     assert "25 people" in p.stdout and "sign in as trainee (trainee)" in p.stdout and "'practise'" in p.stdout
-    p = coach("db", "demo", "--if-empty", env=env)
+    p = coach_here("db", "demo", "--if-empty", env=env)
     assert p.returncode == 0 and "already holds 25 people; the demo company is not loaded again" in p.stdout
-    p = coach("db", "demo", env=env)
+    p = coach_here("db", "demo", env=env)
     assert p.returncode == 2 and "--reset" in p.stderr
 
-    p = coach("rescore", "--since", "2026-11-01", env=env)
+    p = coach_here("rescore", "--since", "2026-11-01", env=env)
     assert p.returncode == 0 and "rescored 0 of" in p.stdout and "already had this version" in p.stdout
-    p = coach("rescore", "--since", "2026-11-01", "--force", env=env)
+    p = coach_here("rescore", "--since", "2026-11-01", "--force", env=env)
     assert p.returncode == 0 and "the earlier scorecards are kept as history" in p.stdout
-    p = coach("rescore", "--since", "last week", env=env)
+    p = coach_here("rescore", "--since", "last week", env=env)
     assert p.returncode == 2 and "'last week' is not a date; use YYYY-MM-DD" in p.stderr
 
     out = tmp_path / "anna.json"
-    p = coach("person", "export", "trainee", "-o", str(out), env=env)
+    p = coach_here("person", "export", "trainee", "-o", str(out), env=env)
     assert p.returncode == 0, p.stderr
     data = json.loads(out.read_text())
     assert data["person"]["name"] == "Anna Berg" and data["practice_sessions"]
-    p = coach("person", "delete", "trainee", env=env)
+    p = coach_here("person", "delete", "trainee", env=env)
     assert p.returncode == 2 and "add --yes" in p.stderr
-    p = coach("person", "delete", "trainee", "--yes", env=env)
+    p = coach_here("person", "delete", "trainee", "--yes", env=env)
     assert p.returncode == 0 and "kept as anonymous figures" in p.stdout
-    p = coach("person", "export", "trainee", env=env)
+    p = coach_here("person", "export", "trainee", env=env)
     assert p.returncode == 2 and "no person with the login 'trainee'" in p.stderr
-    p = coach("db", "sweep", env=env)
+    p = coach_here("db", "sweep", env=env)
     assert p.returncode == 0 and "marked 0 session(s)" in p.stdout
-    p = coach("db", "downgrade", env=env)
+    p = coach_here("db", "downgrade", env=env)
     assert p.returncode == 2 and "drops every table" in p.stderr
 
 

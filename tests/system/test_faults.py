@@ -34,16 +34,27 @@ def assert_whole(db, sid):
     replay(load_scenarios()[d["scenario_id"]], d["seed"], d["turns"], channel=d["channel"], allow_end=True)
 
 
-@pytest.fixture
-def sqlite_servers(model, tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'coach.db'}")
+@pytest.fixture(scope="module")
+def _sqlite_stack(model, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("faults")
+    db = Database(f"sqlite:///{tmp / 'coach.db'}")
     migrate.upgrade(db)
     people = seed_people(db)
     s = Servers(database=db.url, rasa_port=free_port(), action_port=free_port(), token=uuid.uuid4().hex,
-                model=model, log_dir=tmp_path / "logs")
+                model=model, log_dir=tmp / "logs")
     with s:
         yield s, db, people[0]
     db.dispose()
+
+
+@pytest.fixture
+def sqlite_servers(_sqlite_stack):
+    """The module's servers on SQLite, all of them running when a test starts (a test may kill one and
+    bring it back; each test plays its own session)."""
+    s = _sqlite_stack[0]
+    if "actions" not in s.by_name:
+        s.start_actions()
+    return _sqlite_stack
 
 
 def test_action_server_killed_mid_session_then_back_the_session_goes_on_and_nothing_is_lost(sqlite_servers):
