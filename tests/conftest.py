@@ -39,8 +39,12 @@ def pytest_collection_modifyitems(config, items):
         for mark, fixtures in NEEDS.items():
             if used & fixtures or (mark == "postgres" and "postgresql" in params.values()):
                 item.add_marker(mark)
-    if any(item.get_closest_marker("servers") for item in items):
-        _train_early(config)
+
+
+def pytest_collection_finish(session):
+    """After `-m` has deselected what this run leaves out (`make check` runs no test that needs the model)."""
+    if any(item.get_closest_marker("servers") for item in session.items):
+        _train_early(session.config)
 
 
 def _train_early(config):

@@ -22,10 +22,15 @@ def sign_in(page, url, login):
     page.get_by_role("link", name=re.compile("Sign out")).wait_for(timeout=WAIT)
 
 
-IDLE = """() => {
+QUIET_MS = 300  # a script run that a click or a rerun asks for starts within this time
+IDLE = """quiet => {
     const app = document.querySelector('[data-testid="stApp"]');
-    return app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
+    const idle = app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
         && !document.querySelector('[data-testid="stStatusWidget"]');
+    const now = performance.now();
+    if (!idle) { window.__coachIdleSince = null; return false; }
+    if (window.__coachIdleSince == null) window.__coachIdleSince = now;
+    return now - window.__coachIdleSince >= quiet;
 }"""
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .every(chart => chart.querySelector('canvas, svg'))"""
@@ -33,10 +38,13 @@ NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnim
 
 
 def settle(page):
-    """Wait until the page's script run is over: Streamlit marks its app element with the run's state
-    (`data-test-script-state`), set to "rerunRequested" in the same event as the click or key that asks for
-    a run, and keeps the elements of the run before on the page until they are replaced."""
-    page.wait_for_function(IDLE, timeout=WAIT)
+    """Wait until the page is quiet: Streamlit marks its app element with the state of the script run
+    (`data-test-script-state`), and the page has shown no run for QUIET_MS in a row, checked every frame.
+    One moment of "not running" is not enough: a click's run may not have started yet, and a run that ends
+    with a rerun (the practice page after a reply) is followed by another; Streamlit keeps the elements of
+    the run before on the page until they are replaced, and a click on one of them may be lost."""
+    page.evaluate("() => { window.__coachIdleSince = null; }")
+    page.wait_for_function(IDLE, arg=QUIET_MS, timeout=WAIT)
 
 
 def choose(page, label, text):
