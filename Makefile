@@ -24,7 +24,7 @@ lint: $(STAMP) ## ruff's checks on the project's Python (settings in pyproject.t
 	$(VENV)/bin/ruff check .
 
 check: $(STAMP) ## the tests that need no server, PostgreSQL, Redis or browser, on every core: before each commit
-	$(PY) -m pytest -q -n auto --dist loadfile -m "not servers and not postgres and not redis and not browser"
+	$(PY) -m pytest -q -n auto --dist loadgroup -m "not servers and not postgres and not redis and not browser"
 
 test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped)
 	scripts/ensure-postgres

@@ -32,6 +32,7 @@ NEEDS = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by these marks and xdist groups by them
 def pytest_collection_modifyitems(config, items):
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
@@ -39,6 +40,8 @@ def pytest_collection_modifyitems(config, items):
         for mark, fixtures in NEEDS.items():
             if used & fixtures or (mark == "postgres" and "postgresql" in params.values()):
                 item.add_marker(mark)
+        if "ui_db" in used:  # `make check` on several cores: the panel's demo company is built by one of them
+            item.add_marker(pytest.mark.xdist_group("ui_db"))
 
 
 def pytest_collection_finish(session):

@@ -85,14 +85,16 @@ def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "",
     if message_id is not None and not MESSAGE_ID.fullmatch(str(message_id)):
         raise InvalidRecord(f"message_id: {str(message_id)[:80]!r}; expected 1 to 64 letters, digits, '-' or '_'")
     session = get_record(uow, PracticeSession, session_id, "practice session")
-    existing = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
-                                                            TurnRecord.seq == seq)).scalar_one_or_none()
+    last = uow.session.execute(select(func.max(TurnRecord.seq)).where(TurnRecord.session_id == session_id)).scalar()
+    existing = None
+    if last is not None and seq <= last:  # a number already used: the same turn again, or a conflict
+        existing = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
+                                                                TurnRecord.seq == seq)).scalar_one_or_none()
     if existing is not None:
         return _same_turn(existing, seq, speaker, text, event)
     if session.status != "active":
         raise Conflict(f"practice session {session_id} is {session.status}; turns can only be added to an active "
                        f"session (resume it first if it was abandoned)")
-    last = uow.session.execute(select(func.max(TurnRecord.seq)).where(TurnRecord.session_id == session_id)).scalar()
     expected = 0 if last is None else last + 1
     if seq != expected:
         raise InvalidRecord(f"seq: turn {seq} of session {session_id} arrived before turn {expected}; turns are "
