@@ -1,4 +1,6 @@
-"""Shared fixtures: one standards pack and one scorer for the session (building them takes a second)."""
+"""What every test shares: a folder of its own for the run (COACH_VAR), the markers `make check` selects by,
+the Rasa model trained in the background while the first tests run, one standards pack, scorer and detector
+for the session (building them takes a second), and `run_coach` (the `coach` command in this process)."""
 
 import io
 import os

@@ -48,8 +48,9 @@ TRAINEES = [
 TRAINER_OF_TEAM = {0: "trainer", 1: "ravi.menon", 2: "claire.dubois", 3: "trainer"}
 
 
-class BankError(ValueError):
-    """A reply-bank file that does not have the expected shape."""
+class BankError(ScenarioError):
+    """A reply-bank file that does not have the expected shape, or plays a scenario that cannot be loaded. A
+    kind of ScenarioError, so that `coach db demo` and `coach up` say it in one line like any scenario error."""
 
 
 @dataclass(frozen=True)
@@ -88,18 +89,19 @@ def _read_bank_file(path: Path) -> dict:
     return doc
 
 
-def load_bank(folder: Path = BANK, scenarios: Path = SCENARIOS) -> dict[str, BankScenario]:
+def load_bank(folder: Path = BANK, scenarios: Path | None = None) -> dict[str, BankScenario]:
     """The reply bank, one entry per scenario it plays. Each bank file names a scenario of `scenarios`
-    (the source of truth for its title, track and difficulty); a bank for a missing or broken scenario is
-    refused, naming both files."""
+    (default: bot/scenarios, the source of truth for its title, track and difficulty); a bank for a missing or
+    broken scenario is refused, naming both files."""
+    scenarios = Path(scenarios or SCENARIOS)
     out = {}
     for path in sorted(folder.glob("*.yml")):
         doc = _read_bank_file(path)
         sid = str(doc["scenario"])
-        if not (Path(scenarios) / f"{sid}.yml").is_file():
+        if not (scenarios / f"{sid}.yml").is_file():
             raise BankError(f"{path}: scenario: no scenario {sid!r} in {scenarios} (a bank plays one of them)")
         try:
-            sc = load_scenario(Path(scenarios) / f"{sid}.yml")
+            sc = load_scenario(scenarios / f"{sid}.yml")
         except ScenarioError as exc:
             raise BankError(f"{path}: scenario: {sid!r} cannot be played ({exc})") from None
         out[sid] = BankScenario(sid, sc.title, sc.track, sc.difficulty, doc["channel"], doc["steps"])

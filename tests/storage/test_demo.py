@@ -115,3 +115,20 @@ def test_a_bank_plays_a_scenario_that_exists_on_a_channel_there_is(tmp_path):
     (tmp_path / "b.yml").write_text("scenario: no_such_scenario\nchannel: chat\n" + steps)
     with pytest.raises(BankError, match=r"b.yml: scenario: no scenario 'no_such_scenario' in .*bot/scenarios"):
         load_bank(tmp_path)
+
+
+def test_a_broken_scenario_stops_the_demo_in_one_line_not_a_traceback(tmp_path, run_coach, monkeypatch):
+    """An admin's broken scenario file: `coach db demo` names the bank and the scenario's file and line."""
+    import shutil
+
+    from coach.demo import company
+
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(company.SCENARIOS, scenarios)
+    (scenarios / "kept_waiting.yml").write_text("id: kept_waiting\ntitle: [unclosed\n")
+    monkeypatch.setattr(company, "SCENARIOS", scenarios)
+    ran = run_coach("db", "demo", "--database", f"sqlite:///{tmp_path / 'coach.db'}")
+    err = ran.stderr.decode()
+    assert ran.returncode == 2, err
+    assert "kept_waiting.yml: scenario: 'kept_waiting' cannot be played" in err
+    assert "scenarios/kept_waiting.yml:3: not valid YAML" in err and "Traceback" not in err
