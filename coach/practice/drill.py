@@ -44,14 +44,24 @@ def start(res, memory: Memory, control: dict, started) -> Answer:
                                    "sim_state": state, "next_seq": 1, "started_at": started.isoformat()})
 
 
-def turn(res, memory: Memory, text: str, t: float) -> Answer:
+def turn(res, memory: Memory, text: str, t: float, message_id: str | None = None) -> Answer:
     """The trainee's rephrasing of the current prompt: checked, answered with feedback and a model answer
-    and the next prompt (or the round's result), both turns recorded and committed first."""
+    and the next prompt (or the round's result), both turns recorded and committed first. `message_id` is
+    the client's id of this answer: one recorded already (its reply was lost) is answered from the record."""
     state = dict(memory.sim_state or {})
-    if state.get("done"):
-        raise PracticeError("this drill round is over; start a new one")
     by_id = {p.id: p for p in res.drill_prompts()}
     prompts = [by_id[i] for i in state["prompts"] if i in by_id]
+    sid, seq = int(memory.session_id), int(memory.next_seq or 1)
+    if message_id:
+        try:
+            with res.database().reader() as r:
+                seen = sv.turn_state(r, sid, message_id)["seen_seq"]
+                if seen is not None:
+                    return _answer_again(res, r, memory, state, prompts, sid, seen)
+        except StorageError as exc:
+            raise PracticeError(f"the round could not be read back, nothing was lost: {exc}") from exc
+    if state.get("done"):
+        raise PracticeError("this drill round is over; start a new one")
     k = state["k"]
     try:
         result = check_answer(prompts[k], text, res.detector())
@@ -60,12 +70,11 @@ def turn(res, memory: Memory, text: str, t: float) -> Answer:
     state["passed"] += result.passed
     state["k"] = k + 1
     answer, outcome = _feedback(state, prompts, result)
-    sid, seq = int(memory.session_id), int(memory.next_seq or 1)
     det = res.detector().detect(text)
     try:
         with res.database().uow() as uow:
             sv.append_turn(uow, sid, seq, speaker="staff", text=text, t=t, behaviors=det.behaviors,
-                           spans=[e.as_dict() for e in det.spans])
+                           spans=[e.as_dict() for e in det.spans], message_id=message_id)
             sv.append_turn(uow, sid, seq + 1, speaker="customer", text=answer, t=t)
             if outcome:
                 sv.end_session(uow, sid, outcome=outcome)
@@ -77,6 +86,26 @@ def turn(res, memory: Memory, text: str, t: float) -> Answer:
                "drill": {"prompt": prompts[k].negative, "result": result.as_dict(), "k": k, "of": len(prompts),
                          "passed": state["passed"], "next": None if done else prompts[state["k"]].negative}}
     return Answer(answer, payload, {"sim_state": state, "next_seq": seq + 2})
+
+
+def _answer_again(res, r, memory: Memory, state: dict, prompts, sid: int, seen: int) -> Answer:
+    """An answer recorded already under the same message id: the reply it got then, nothing recorded again.
+    The memory is after that answer when the tracker was saved, before it when it was not."""
+    detail = sv.session_detail(r, sid)
+    recorded = {t["seq"]: t for t in detail["turns"]}
+    k = (seen - 1) // 2  # the prompt is turn 0; answers are turns 1, 3, 5, ... and the replies 2, 4, 6, ...
+    result = check_answer(prompts[k], recorded[seen]["text"], res.detector())
+    if int(memory.next_seq or 1) <= seen:  # the tracker was not saved after that answer: bring it along
+        state["passed"] += result.passed
+        state["k"] = k + 1
+        _feedback(state, prompts, result)
+    reply = recorded[seen + 1]["text"] if seen + 1 in recorded else ""
+    done = state.get("done", False)
+    payload = {"session_id": sid, "seq": seen, "customer": reply, "outcome": detail["outcome"],
+               "answered_again": True,
+               "drill": {"prompt": prompts[k].negative, "result": result.as_dict(), "k": k, "of": len(prompts),
+                         "passed": state["passed"], "next": None if done else prompts[state["k"]].negative}}
+    return Answer(reply, payload, {"sim_state": state, "next_seq": seen + 2})
 
 
 def _feedback(state: dict, prompts, result):

@@ -160,10 +160,10 @@ class Practice:
         answer with the live findings. `message_id` is the client's id of this reply: one already recorded
         is answered from the record. `intent` is Rasa's reading ({"name", "confidence"}), stored with the
         turn; `given_t` the time a scripted session's client gives."""
-        if memory.channel == drill.CHANNEL:
-            return drill.turn(self.res, memory, text, seconds_since_start(memory, self.now()))
-        memory, sid, scenario, sim = self._session(memory)
         message_id = message_id if isinstance(message_id, str) and sv.MESSAGE_ID.fullmatch(message_id) else None
+        if memory.channel == drill.CHANNEL:
+            return drill.turn(self.res, memory, text, seconds_since_start(memory, self.now()), message_id)
+        memory, sid, scenario, sim = self._session(memory)
         try:
             step = self._in_step(memory, sid, scenario, sim, message_id)
             if step.seen_seq is not None:

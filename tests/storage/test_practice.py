@@ -358,3 +358,27 @@ def test_a_drill_round_ended_early_keeps_its_count(db, company, practice, prompt
     with pytest.raises(PracticeError, match="a phrase drill cannot be retried"):
         practice.start(Memory("conv-dr"), {"retry_of": memory.session_id, "from_turn": 1,
                                            "person_id": company["anna"]})
+
+
+def test_a_drill_answer_sent_again_after_its_reply_was_lost_is_answered_from_the_record_not_stored_twice(
+        db, company, practice, prompts):
+    memory, _ = start_drill(practice, company["anna"], conversation="conv-drill-again")
+    by_id = {p.id: p for p in prompts}
+    ids = memory.sim_state["prompts"]
+    first = practice.turn(memory, by_id[ids[0]].model, message_id="d-1")
+    stored = count_turns(db, memory.session_id)
+    # the reply never reached the client and the tracker was not saved: the same answer comes back
+    again = practice.turn(memory, by_id[ids[0]].model, message_id="d-1")
+    assert again.payload["answered_again"] is True and count_turns(db, memory.session_id) == stored
+    assert again.text == first.text and again.payload["seq"] == first.payload["seq"]
+    assert again.payload["drill"] == first.payload["drill"] and again.remember == first.remember
+    # the tracker was saved but the client sent it again anyway: still answered from the record
+    again = practice.turn(after(memory, first), by_id[ids[0]].model, message_id="d-1")
+    assert again.payload["answered_again"] is True and count_turns(db, memory.session_id) == stored
+    assert again.payload["drill"] == first.payload["drill"] and again.remember == first.remember
+    # the next answer goes on from there, once
+    nxt = practice.turn(after(memory, first), by_id[ids[1]].negative, message_id="d-2")
+    assert nxt.payload["seq"] == 3 and "answered_again" not in nxt.payload
+    assert nxt.remember["sim_state"]["k"] == 2 and nxt.remember["sim_state"]["passed"] == 1
+    assert [t["text"] for t in turns(db, memory.session_id) if t["speaker"] == "staff"] == \
+        [by_id[ids[0]].model, by_id[ids[1]].negative]
