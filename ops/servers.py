@@ -208,34 +208,21 @@ class Servers:
         self.by_name[name] = proc
         return proc
 
-    def start_actions(self, wait: bool = True):
-        proc = self.start("actions", self.action_port)
-        if wait:
-            self.ready_actions(proc)
+    def start_actions(self):
+        """The action server, started again (the fault tests bring back one they killed)."""
+        self._ready("actions", self.start("actions", self.action_port))
 
-    def ready_actions(self, proc):
-        self._wait(f"http://127.0.0.1:{self.action_port}/health", "action server", proc)
-        warm_up_actions(self.action_port, self.env()["COACH_ACTION_TOKEN"])
-
-    def start_rasa(self, wait: bool = True):
-        if self.model is None:
-            self.model = train(quiet=True)
-        proc = self.start("rasa", self.rasa_port)
-        if wait:
-            self.ready_rasa(proc)
-
-    def ready_rasa(self, proc):
-        self._wait(f"{self.rasa_url}/status?token={self.token}", "Rasa server", proc, timeout=180, ready=rasa_ready)
-        warm_up_rasa(self.rasa_url, self.token)
-
-    def start_panel(self, wait: bool = True):
-        """The Streamlit panel; it talks to Rasa with the token, the browser only to it."""
-        proc = self.start("panel", self.panel_port)
-        if wait:
-            self.ready_panel(proc)
-
-    def ready_panel(self, proc):
-        self._wait(f"{self.panel_url}/_stcore/health", "panel", proc, timeout=60)
+    def _ready(self, name: str, proc):
+        """Wait until the process `name` answers its health check, then warm it up."""
+        if name == "actions":
+            self._wait(f"http://127.0.0.1:{self.action_port}/health", "action server", proc)
+            warm_up_actions(self.action_port, self.env()["COACH_ACTION_TOKEN"])
+        elif name == "rasa":
+            self._wait(f"{self.rasa_url}/status?token={self.token}", "Rasa server", proc, timeout=180,
+                       ready=rasa_ready)
+            warm_up_rasa(self.rasa_url, self.token)
+        else:  # the Streamlit panel; it talks to Rasa with the token, the browser only to it
+            self._wait(f"{self.panel_url}/_stcore/health", "panel", proc, timeout=60)
 
     def kill(self, name: str, sig: int = 9):
         """Stop one process at once (the fault tests: a server that dies mid-session)."""
@@ -254,14 +241,12 @@ class Servers:
         """All the processes start at once (each loads its own libraries, on its own core), then each is
         waited for and warmed up: the action server before Rasa's warm-up turn, which calls it."""
         try:
-            self.start_actions(wait=False)
-            self.start_rasa(wait=False)
-            if self.panel_port:
-                self.start_panel(wait=False)
-            self.ready_actions(self.by_name["actions"])
-            self.ready_rasa(self.by_name["rasa"])
-            if self.panel_port:
-                self.ready_panel(self.by_name["panel"])
+            if self.model is None:
+                self.model = train(quiet=True)
+            ports = {"actions": self.action_port, "rasa": self.rasa_port, "panel": self.panel_port}
+            started = [(name, self.start(name, port)) for name, port in ports.items() if port]
+            for name, proc in started:  # in this order: Rasa's warm-up turn calls the action server
+                self._ready(name, proc)
         except BaseException:
             self.stop()
             raise

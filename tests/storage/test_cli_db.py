@@ -27,40 +27,40 @@ def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coa
     assert p.returncode == 1 and f"schema empty (newest: {head})" in p.stdout
     monkeypatch.setenv("DATABASE_URL", url)
 
-    def coach_here(*args, env=None):
+    def coach_here(*args):  # run_coach, read as the text a process would have given
         ran = run_coach(*args)
         return subprocess.CompletedProcess(args, ran.returncode, ran.stdout.decode(), ran.stderr.decode())
-    p = coach_here("db", "upgrade", env=env)
+    p = coach_here("db", "upgrade")
     assert p.returncode == 0 and f"schema empty -> {head}" in p.stdout, p.stderr
-    p = coach_here("db", "demo", "--anchor", "2026-11-30", env=env)
+    p = coach_here("db", "demo", "--anchor", "2026-11-30")
     assert p.returncode == 0, p.stderr
     assert "25 people" in p.stdout and "sign in as trainee (trainee)" in p.stdout and "'practise'" in p.stdout
-    p = coach_here("db", "demo", "--if-empty", env=env)
+    p = coach_here("db", "demo", "--if-empty")
     assert p.returncode == 0 and "already holds 25 people; the demo company is not loaded again" in p.stdout
-    p = coach_here("db", "demo", env=env)
+    p = coach_here("db", "demo")
     assert p.returncode == 2 and "--reset" in p.stderr
 
-    p = coach_here("rescore", "--since", "2026-11-01", env=env)
+    p = coach_here("rescore", "--since", "2026-11-01")
     assert p.returncode == 0 and "rescored 0 of" in p.stdout and "already had this version" in p.stdout
-    p = coach_here("rescore", "--since", "2026-11-01", "--force", env=env)
+    p = coach_here("rescore", "--since", "2026-11-01", "--force")
     assert p.returncode == 0 and "the earlier scorecards are kept as history" in p.stdout
-    p = coach_here("rescore", "--since", "last week", env=env)
+    p = coach_here("rescore", "--since", "last week")
     assert p.returncode == 2 and "'last week' is not a date; use YYYY-MM-DD" in p.stderr
 
     out = tmp_path / "anna.json"
-    p = coach_here("person", "export", "trainee", "-o", str(out), env=env)
+    p = coach_here("person", "export", "trainee", "-o", str(out))
     assert p.returncode == 0, p.stderr
     data = json.loads(out.read_text())
     assert data["person"]["name"] == "Anna Berg" and data["practice_sessions"]
-    p = coach_here("person", "delete", "trainee", env=env)
+    p = coach_here("person", "delete", "trainee")
     assert p.returncode == 2 and "add --yes" in p.stderr
-    p = coach_here("person", "delete", "trainee", "--yes", env=env)
+    p = coach_here("person", "delete", "trainee", "--yes")
     assert p.returncode == 0 and "kept as anonymous figures" in p.stdout
-    p = coach_here("person", "export", "trainee", env=env)
+    p = coach_here("person", "export", "trainee")
     assert p.returncode == 2 and "no person with the login 'trainee'" in p.stderr
-    p = coach_here("db", "sweep", env=env)
+    p = coach_here("db", "sweep")
     assert p.returncode == 0 and "marked 0 session(s)" in p.stdout
-    p = coach_here("db", "downgrade", env=env)
+    p = coach_here("db", "downgrade")
     assert p.returncode == 2 and "drops every table" in p.stderr
 
 

@@ -13,7 +13,7 @@ from coach.storage import services as sv
 from coach.storage.models import PracticeSession
 from ops.wait import wait_until
 from tests.ui.conftest import person
-from tests.ui.test_browser_journey import WAIT, choose, settle, shot, sign_in
+from tests.ui.test_browser_journey import WAIT, choose, say, settle, shot, sign_in
 
 
 def clear_caches(panel_url: str):
@@ -100,11 +100,7 @@ def test_what_a_trainee_types_reaches_the_trainer_as_literal_text(browser, ui_se
     replies = [f"I'm sorry about the wait {PAYLOADS[0]} {PAYLOADS[1]}", f"Let me check {PAYLOADS[2]} {PAYLOADS[3]}"]
     sid = _latest_session(ui_db, "trainee")
     for n, text in enumerate(replies, 1):
-        box = page.get_by_placeholder("Your reply to the customer")
-        box.fill(text)
-        box.press("Enter")
-        page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length"
-                               f" >= {1 + n}", timeout=WAIT)  # the opening line, and each reply as it is taken
+        say(page, text, 1 + n)  # the opening line, and each reply as it is taken
         settle(page)
     if page.get_by_role("button", name="End the session").count():
         page.get_by_role("button", name="End the session").click()
