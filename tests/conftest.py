@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def pytest_configure(config):
 # through another fixture (a test that starts a server itself carries the mark in its own module)
 NEEDS = {
     "servers": {"servers", "ui_servers", "stack", "sqlite_servers", "replicas", "model"},
-    "postgres": {"pg_url", "_pg_db", "private_pg"},
+    "postgres": {"pg_url", "_pg_db", "private_pg", "postgres_db"},
     "redis": {"redis_url"},
     "browser": {"browser"},
 }
@@ -87,6 +88,53 @@ def scorer(pack):
     from coach.standards import Scorer
 
     return Scorer(pack)
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    path: Path  # a SQLite file holding the demo company: copy it, never write to it
+    anchor: date  # the last day of its three months
+    counts: dict  # what load_demo returned: teams, people, sessions, ..., the demo logins
+
+
+@pytest.fixture(scope="session")
+def demo_company_file(tmp_path_factory, scorer):
+    """The demo company (seed 7, the default size, ending today), built once per test run and shared: by the
+    tests of one process, and under `make check` by every worker (the first builds it under a file lock in the
+    run's shared temporary folder, the others wait and read it). Tests copy the file (`copy_demo`)."""
+    import fcntl
+    import json
+
+    from coach.demo import load_demo
+    from coach.storage import Database, migrate
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path, about = root / "demo-company.db", root / "demo-company.json"
+    with open(root / "demo-company.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            anchor = date.today()
+            part = root / "demo-company.db.part"
+            part.unlink(missing_ok=True)
+            db = Database(f"sqlite:///{part}")
+            migrate.upgrade(db)
+            counts = load_demo(db, scorer, anchor=anchor, password_rounds=4)
+            db.dispose()
+            about.write_text(json.dumps({"anchor": anchor.isoformat(), "counts": counts}))
+            os.replace(part, path)
+    known = json.loads(about.read_text())
+    return DemoFile(path, date.fromisoformat(known["anchor"]), known["counts"])
+
+
+def copy_demo(demo: DemoFile, folder: Path):
+    """A database of its own holding the demo company: a copy of the shared file in `folder`."""
+    from coach.storage import Database
+
+    target = folder / "coach.db"
+    shutil.copyfile(demo.path, target)
+    os.chmod(target, 0o600)
+    return Database(f"sqlite:///{target}")
 
 
 @pytest.fixture(scope="session")

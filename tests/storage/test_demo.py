@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from coach.demo import BankError, load_bank, load_demo
 from coach.storage import Conflict, Database, migrate
 from coach.storage import services as sv
+from tests.conftest import copy_demo
 from coach.storage.models import Award, Person, PracticeSession, ScorecardRecord, TurnRecord
 
 ANCHOR = date(2026, 11, 30)
@@ -46,8 +47,8 @@ def test_the_demo_company_is_the_same_for_the_same_seed(tmp_path, scorer):
     assert fingerprint(a) != fingerprint(c)
 
 
-def test_the_demo_company_looks_like_a_training_team(db, scorer):
-    counts = load_demo(db, scorer, seed=7, anchor=ANCHOR, sessions_per_trainee=(24, 28), password_rounds=4)
+def looks_like_a_training_team(db, counts, anchor):
+    """The demo company in `db` (loaded with `counts` returned, ending on `anchor`) looks like a training team."""
     assert counts["people"] == 25 and counts["teams"] == 4
     with db.reader() as uow:
         roles = dict(uow.session.execute(select(Person.role, func.count()).group_by(Person.role)).all())
@@ -55,7 +56,7 @@ def test_the_demo_company_looks_like_a_training_team(db, scorer):
         assert sv.check_password(uow, counts["logins"]["trainee"], counts["logins"]["password"]) is not None
         first, last = uow.session.execute(select(func.min(PracticeSession.started_at),
                                                  func.max(PracticeSession.started_at))).one()
-        assert first.date() >= ANCHOR - timedelta(days=92) and last.date() <= ANCHOR
+        assert first.date() >= anchor - timedelta(days=92) and last.date() <= anchor
         completed = sv.list_sessions(uow, status="completed", limit=1000)
         assert len(completed) == counts["sessions"] - counts["abandoned"]
         assert all(s["overall"] is not None for s in completed)
@@ -66,15 +67,35 @@ def test_the_demo_company_looks_like_a_training_team(db, scorer):
         # the month two before the anchor's is decided with the real formula; the last one is left open
         from coach import recognition
 
+        year, month = divmod(anchor.year * 12 + anchor.month - 1 - 2, 12)
+        period = f"{year}-{month + 1:02d}"
         awards = uow.session.execute(select(Award).order_by(Award.period)).scalars().all()
-        eligible = [c for c in recognition.rank(uow, "2026-09") if c.eligible]
+        eligible = [c for c in recognition.rank(uow, period) if c.eligible]
         assert eligible, "the demo's trainees practise enough to be candidates"
         assert [(a.period, a.person_id, a.formula_version) for a in awards] == \
-            [("2026-09", eligible[0].person_id, "eotm-v1")]
+            [(period, eligible[0].person_id, "eotm-v1")]
         # trainees get better: the last month's mean beats the first month's
-        firsts = [s["overall"] for s in completed if s["started_at"].date() < ANCHOR - timedelta(days=60)]
-        lasts = [s["overall"] for s in completed if s["started_at"].date() >= ANCHOR - timedelta(days=30)]
+        firsts = [s["overall"] for s in completed if s["started_at"].date() < anchor - timedelta(days=60)]
+        lasts = [s["overall"] for s in completed if s["started_at"].date() >= anchor - timedelta(days=30)]
         assert sum(lasts) / len(lasts) > sum(firsts) / len(firsts)
+
+
+def test_the_demo_company_looks_like_a_training_team(demo_company_file, tmp_path):
+    """On SQLite: the demo company the panel's tests share (built once per run), in a copy of its own."""
+    looks_like_a_training_team(copy_demo(demo_company_file, tmp_path), demo_company_file.counts,
+                               demo_company_file.anchor)
+
+
+@pytest.fixture
+def postgres_db(request, tmp_path):
+    from .conftest import _database
+
+    yield from _database("postgresql", request, tmp_path)
+
+
+def test_the_demo_company_looks_like_a_training_team_on_postgresql(postgres_db, scorer):
+    counts = load_demo(postgres_db, scorer, seed=7, anchor=ANCHOR, sessions_per_trainee=(24, 28), password_rounds=4)
+    looks_like_a_training_team(postgres_db, counts, ANCHOR)
 
 
 def test_the_demo_goes_into_an_empty_database_only(db, scorer, company):

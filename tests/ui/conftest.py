@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.storage import Database, migrate
 from coach.storage import services as sv
 from ops.wait import free_port
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_demo
 
 APP = "trainer_ui/app.py"
 SHOTS = ROOT / "test-output" / "e2e"  # the browser tests' screenshots
@@ -23,14 +22,9 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @pytest.fixture(scope="session")
-def ui_db(tmp_path_factory, scorer):
-    """The demo company in a SQLite file; the panel in this process is pointed at it."""
-    from coach.demo import load_demo
-
-    path = tmp_path_factory.mktemp("ui") / "coach.db"
-    db = Database(f"sqlite:///{path}")
-    migrate.upgrade(db)
-    load_demo(db, scorer, password_rounds=4)
+def ui_db(tmp_path_factory, demo_company_file):
+    """The demo company in a SQLite file of its own; the panel in this process is pointed at it."""
+    db = copy_demo(demo_company_file, tmp_path_factory.mktemp("ui"))
     old = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = db.url
     from coach import resources
