@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from coach.demo import BankError, load_bank, load_demo
 from coach.storage import Conflict, Database, migrate
 from coach.storage import services as sv
-from tests.conftest import copy_demo
 from coach.storage.models import Award, Person, PracticeSession, ScorecardRecord, TurnRecord
+from tests.conftest import copy_demo
 
 ANCHOR = date(2026, 11, 30)
 SMALL = (3, 4)  # sessions per trainee: enough to check the shape, quick to load
