@@ -6,9 +6,9 @@ Without files it prints two groups, apart:
 - development figures: the shared real staff replies (never used to build the detector, but looked at) and the
   project's labelled replies (data/behaviors/, which the detector is built from: for these the figure is the
   out-of-fold one, printed by `coach data train-detector`, and this one shows how well it fits);
-- FROZEN figures (data/eval/frozen/replies.jsonl): written and labelled by people who never saw the detector, used
-  for measuring only (data/eval/README.md). Printed per writer's brief, beside the agreement of the two labellers
-  with each other, which is the ceiling. Never with items: --errors applies to development sets only.
+- FROZEN figures (data/eval/frozen*/replies.jsonl, each set apart): written and labelled by people who never saw
+  the detector, used for measuring only (data/eval/README.md). Printed per writer's brief, beside the agreement of
+  the two labellers with each other, which is the ceiling. Never with items: --errors applies to development sets only.
 
 Macro-F1 is over the tags with 5 or more gold examples in a set (a tag predicted but never labelled counts
 where it has support); all tags seen are also reported.
@@ -28,7 +28,9 @@ from coach.detect.evaluate import agreement, evaluate, load_labelled, macro_f1  
 
 DEVELOPMENT = [ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl"]
 TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
-FROZEN = ROOT / "data" / "eval" / "frozen" / "replies.jsonl"
+FROZEN_DIR = ROOT / "data" / "eval"
+# every frozen set of replies: data/eval/frozen/replies.jsonl, data/eval/frozen2/replies.jsonl, ...
+FROZEN = sorted(FROZEN_DIR.glob("frozen*/replies.jsonl"))
 
 
 def report(name, table, n, per_tag=True):
@@ -72,7 +74,7 @@ def main(argv=None):
     detector = Detector()
     if args.files:
         for path in args.files:
-            if path.resolve() == FROZEN.resolve():
+            if path.resolve() in {f.resolve() for f in FROZEN}:
                 frozen_report(detector, path)
                 continue
             rows = load_labelled(path)
@@ -86,9 +88,10 @@ def main(argv=None):
         table, errors = evaluate(detector, rows)
         report(path.name, table, len(rows), per_tag=path in DEVELOPMENT)
         show_errors(errors, args.errors)
-    if FROZEN.exists():
+    if FROZEN:
         print("\n# frozen figures (never tuned on)")
-        frozen_report(detector, FROZEN)
+        for path in FROZEN:
+            frozen_report(detector, path)
 
 
 def show_errors(errors, n):

@@ -22,8 +22,8 @@ from coach.detect.build import training_files  # noqa: E402
 from coach.detect.evaluate import evaluate, load_labelled, macro_f1  # noqa: E402
 from coach.detect.training import train  # noqa: E402
 
-SETS = [("development: shared real replies", ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl"),
-        ("FROZEN: data/eval/frozen/replies.jsonl", ROOT / "data" / "eval" / "frozen" / "replies.jsonl")]
+SETS = [("development: shared real replies", ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl")] + [
+    (f"FROZEN: {p.relative_to(ROOT)}", p) for p in sorted((ROOT / "data" / "eval").glob("frozen*/replies.jsonl"))]
 
 
 def main(argv=None):
