@@ -1,38 +1,45 @@
 """Apply the adjudicated rereading of seven tags to data/behaviors/*.jsonl (in place, line order kept)."""
-import json, glob, collections, sys
+import collections
+import glob
+import json
+import sys
+
 sys.path.insert(0, '/work/main')
+
 from coach.behaviors import TAGS
-from pathlib import Path
+
 SEVEN = ["offer_help", "check_resolution", "closing", "hold_or_transfer", "dismissive", "blame", "rude"]
 m = json.load(open('/work/relabel_map.json'))
 files = sorted(glob.glob('/work/main/data/behaviors/*.jsonl'))
 lines = {}
 flat = []
 for f in files:
-    rows = [json.loads(l) for l in open(f) if l.strip()]
+    rows = [json.loads(ln) for ln in open(f) if ln.strip()]
     lines[f] = rows
     flat.extend((f, k) for k in range(len(rows)))
 reread, decided = {}, {}
 for j in range(1, 7):
     try:
-        chunk = [json.loads(l) for l in open(f'/work/relabel/chunk_{j}.jsonl')]
-        labs = [json.loads(l) for l in open(f'/work/relabel/labels_{j}.jsonl')]
+        chunk = [json.loads(ln) for ln in open(f'/work/relabel/chunk_{j}.jsonl')]
+        labs = [json.loads(ln) for ln in open(f'/work/relabel/labels_{j}.jsonl')]
     except FileNotFoundError:
         continue
     if len(labs) != len(chunk):
         continue
-    for c, lab in zip(chunk, labs):
+    for c, lab in zip(chunk, labs, strict=False):
         reread[c['key']] = set(lab['tags'])
 for out in glob.glob('/work/adjud/out_*.jsonl'):
     inp = out.replace('out_', 'in_')
-    ins = [json.loads(l) for l in open(inp)]
-    outs = [json.loads(l) for l in open(out)]
+    ins = [json.loads(ln) for ln in open(inp)]
+    outs = [json.loads(ln) for ln in open(out)]
     if len(ins) != len(outs):
-        print("incomplete", out); continue
-    for a, b in zip(ins, outs):
+        print("incomplete", out)
+        continue
+    for a, b in zip(ins, outs, strict=False):
         assert a['key'] == b['key'] and set(b['yes']) <= set(a['disputed'])
         decided[a['key']] = (set(a['disputed']), set(b['yes']))
-changed = collections.Counter(); kept = 0
+changed = collections.Counter()
+kept = 0
 for key, new in reread.items():
     f, k = flat[int(m[key].rsplit('#', 1)[1])]
     row = lines[f][k]
