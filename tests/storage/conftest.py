@@ -65,6 +65,12 @@ def db(request, tmp_path):
     yield from _database(request.param, request, tmp_path)
 
 
+@pytest.fixture
+def postgres_db(request, tmp_path):
+    """A migrated, empty PostgreSQL database only (for a test whose SQLite half runs on a shared copy)."""
+    yield from _database("postgresql", request, tmp_path)
+
+
 @pytest.fixture(params=["fake", "sqlite", "postgresql"])
 def store(request, tmp_path):
     """Where the people, team and award services keep their records: the in-memory fakes, or an empty database

@@ -86,13 +86,6 @@ def test_the_demo_company_looks_like_a_training_team(demo_company_file, tmp_path
                                demo_company_file.anchor)
 
 
-@pytest.fixture
-def postgres_db(request, tmp_path):
-    from .conftest import _database
-
-    yield from _database("postgresql", request, tmp_path)
-
-
 def test_the_demo_company_looks_like_a_training_team_on_postgresql(postgres_db, scorer):
     counts = load_demo(postgres_db, scorer, seed=7, anchor=ANCHOR, sessions_per_trainee=(24, 28), password_rounds=4)
     looks_like_a_training_team(postgres_db, counts, ANCHOR)
