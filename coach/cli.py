@@ -115,8 +115,10 @@ def _load_transcript(name, text):
     if name.endswith((".yml", ".yaml")):
         import yaml
 
+        from coach import yamlload
+
         try:
-            obj = yaml.safe_load(text)
+            obj = yamlload.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise ValueError(f"{name}:{mark.line + 1 if mark else '?'}: not valid YAML") from None

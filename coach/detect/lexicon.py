@@ -20,6 +20,7 @@ from typing import Dict, List, Literal, Optional, Union
 import yaml
 from pydantic import BaseModel, StrictBool, StrictStr, ValidationError, root_validator
 
+from coach import yamlload
 from coach.behaviors import TAG_SET
 from coach.detect.spellings import SpellingsFile
 
@@ -223,7 +224,7 @@ def _parse(folder, filename, model):
     if not path.is_file():
         raise LexiconError(f"{where}: missing; a language folder needs {', '.join(FILES)}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlload.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from coach import yamlload
 from coach.sim.customer import CustomerSimulator
 from coach.sim.scenario import Scenario, ScenarioError
 
@@ -24,7 +23,7 @@ def load_script(scenario_id: str, which: str, folder: Path = SCRIPTS) -> list:
     if not path.exists():
         raise ScenarioError(f"{path}: no script for scenario {scenario_id!r}")
     with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = yamlload.safe_load(fh)
     if not isinstance(doc, dict) or which not in doc or not isinstance(doc[which], list):
         raise ScenarioError(f"{path}: expected a list under {which!r}")
     return doc[which]

@@ -16,6 +16,7 @@ from typing import Any, Dict, List
 import yaml
 from pydantic import BaseModel, Field, root_validator, validator
 
+from coach import yamlload
 from coach.behaviors import TAG_SET, TAGS
 from coach.standards.schema import Problem, nonempty_text, one_of, validated
 from coach.standards.situation import PLACEHOLDER
@@ -88,8 +89,8 @@ class YamlDoc:
         self.error_cls = error_cls
         self.raw: bytes = text.encode("utf-8")  # read_yaml replaces it with the bytes as read (content hashes)
         try:
-            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            self.node = yamlload.compose(text)
+            self.data = yamlload.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 0
