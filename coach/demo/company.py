@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from coach import yamlload
 from coach.sim.scenario import SCENARIOS, ScenarioError, load_scenario
 from coach.storage import services as sv
 from coach.storage.errors import Conflict
@@ -69,7 +70,7 @@ class BankScenario:
 def _read_bank_file(path: Path) -> dict:
     with open(path, encoding="utf-8") as fh:
         try:
-            doc = yaml.safe_load(fh)
+            doc = yamlload.safe_load(fh)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise BankError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
@@ -274,15 +275,16 @@ def _demo_session(db, scorer, rng, where, scenario, skill, started, *, person_id
                                channel=scenario.channel, track=scenario.track, difficulty=scenario.difficulty,
                                seed=rng.randint(0, 2**31 - 1), started_at=started)
         cut = len(parsed.turns) if not abandoned else max(2, len(parsed.turns) // 2)
-        prev_t = 0.0
+        prev_t, turns = 0.0, []
         for seq, turn in enumerate(parsed.turns[:cut]):
             det = analysis.detections.get(seq)
-            sv.append_turn(uow, sid, seq, speaker=turn.speaker, text=turn.text, event=turn.event, t=turn.t,
-                           at=started + timedelta(seconds=turn.t or 0), mood_after=moods[seq],
-                           latency_ms=int((turn.t - prev_t) * 1000) if turn.speaker == "staff" else None,
-                           behaviors=det.behaviors if det else None,
-                           spans=[e.as_dict() for e in det.spans] if det else None)
+            turns.append({"seq": seq, "speaker": turn.speaker, "text": turn.text, "event": turn.event, "t": turn.t,
+                          "at": started + timedelta(seconds=turn.t or 0), "mood_after": moods[seq],
+                          "latency_ms": int((turn.t - prev_t) * 1000) if turn.speaker == "staff" else None,
+                          "behaviors": det.behaviors if det else None,
+                          "spans": [e.as_dict() for e in det.spans] if det else None})
             prev_t = turn.t or prev_t
+        sv.append_turns(uow, sid, turns)
         end = started + timedelta(seconds=(parsed.turns[cut - 1].t or 0) + 5)
         if abandoned:
             sv.end_session(uow, sid, status="abandoned", ended_at=end + timedelta(minutes=30))

@@ -329,8 +329,6 @@ class Practice:
 
 def _copy_turns(uow, session_id, turns, at):
     """The earlier session's turns, as they were, into the retry."""
-    for t in turns:
-        sv.append_turn(uow, session_id, t["seq"], speaker=t["speaker"], text=t["text"], t=t["t"], at=at,
-                       latency_ms=t["latency_ms"], mood_after=t["mood_after"], behaviors=t["behaviors"],
-                       spans=t["spans"], intent=t["intent"], intent_confidence=t["intent_confidence"],
-                       event=t["event"])
+    keep = ("seq", "speaker", "text", "t", "latency_ms", "mood_after", "behaviors", "spans", "intent",
+            "intent_confidence", "event")
+    sv.append_turns(uow, session_id, [{k: t[k] for k in keep} for t in turns], at=at)

@@ -60,6 +60,41 @@ def test_turns_cannot_be_added_to_a_completed_session(db, company, record):
         sv.end_session(uow, sid)
 
 
+def test_several_turns_are_recorded_at_once_or_not_at_all(db, company):
+    with db.uow() as uow:
+        sid = sv.start_session(uow, person_id=company["anna"], scenario_id="kept_waiting", scenario_version="1",
+                               channel="chat")
+        sv.append_turn(uow, sid, 0, speaker="customer", text="I've been waiting for an hour.")
+        uow.commit()
+    good = [{"seq": 1, "speaker": "staff", "text": "I'm sorry about the wait.", "t": 4.0, "behaviors": ["apology"]},
+            {"seq": 2, "speaker": "customer", "text": "Well, what now?", "t": 9.5, "mood_after": -0.2}]
+    bad_third = [*good, {"seq": 3, "speaker": "staff", "text": "hi", "mood_after": 3}]
+    with db.uow() as uow, pytest.raises(InvalidRecord, match="from -1 .furious. to 1"):
+        sv.append_turns(uow, sid, bad_third)
+    with db.uow() as uow, pytest.raises(InvalidRecord, match="turn 1: unknown field.s. colour"):
+        sv.append_turns(uow, sid, [{**good[0], "colour": "red"}])
+    with db.uow() as uow, pytest.raises(InvalidRecord, match="turn 2 given where session .* continues with turn 1"):
+        sv.append_turns(uow, sid, good[1:])
+    assert count(db, TurnRecord, TurnRecord.session_id == sid) == 1  # nothing of a refused batch was written
+    with db.uow() as uow:
+        ids = sv.append_turns(uow, sid, good)
+        uow.commit()
+    with db.reader() as uow:
+        turns = sv.session_turns(uow, sid)
+    assert [t["id"] for t in turns[1:]] == ids and len(set(ids)) == 2
+    assert [(t["seq"], t["speaker"], t["text"], t["t"]) for t in turns] == [
+        (0, "customer", "I've been waiting for an hour.", turns[0]["t"]),
+        (1, "staff", "I'm sorry about the wait.", 4.0), (2, "customer", "Well, what now?", 9.5)]
+    assert turns[1]["behaviors"] == ["apology"] and turns[2]["mood_after"] == -0.2
+    with db.uow() as uow, pytest.raises(Conflict, match="turn 1 given where session .* continues with turn 3"):
+        sv.append_turns(uow, sid, good)  # not a retry path: numbers already used are refused
+    with db.uow() as uow:
+        sv.end_session(uow, sid)
+        uow.commit()
+    with db.uow() as uow, pytest.raises(Conflict, match="is completed; turns can only be added to an active"):
+        sv.append_turns(uow, sid, [{"seq": 3, "speaker": "staff", "text": "One more thing"}])
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"speaker": "staff", "text": ""}, "is empty"),
     ({"speaker": "staff", "text": "   "}, "is empty"),

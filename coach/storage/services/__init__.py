@@ -42,6 +42,7 @@ from coach.storage.services.sessions import (
     REVIEW_FILTERS,
     abandon_stale,
     append_turn,
+    append_turns,
     end_session,
     list_sessions,
     resume_session,
@@ -56,7 +57,8 @@ from coach.storage.services.standings import leaderboard, progress
 
 __all__ = [
     "MAX_ID", "MESSAGE_ID", "MIN_PASSWORD", "REDACTED", "REVIEW_FILTERS", "SETTINGS", "FourEyes", "RescorePlan",
-    "abandon_stale", "append_turn", "approve_review", "approved_overrides", "as_utc", "audit", "check_password",
+    "abandon_stale", "append_turn", "append_turns", "approve_review", "approved_overrides", "as_utc", "audit",
+    "check_password",
     "create_person", "create_team", "delete_person", "end_session", "export_person", "find_person", "get_person",
     "get_setting", "hash_password", "leaderboard", "list_people", "list_sessions", "list_teams",
     "needs_second_approver", "plan_rescore", "progress", "record_award", "record_review", "record_scorecard",

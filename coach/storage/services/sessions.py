@@ -28,6 +28,8 @@ from coach.storage.services.reviews import review_dict
 from coach.storage.services.scoring import card_dict, finding_dict, record_scorecard, score_session
 
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a client's id of one staff reply
+TURN_FIELDS = {"text", "at", "t", "latency_ms", "mood_after", "behaviors", "spans", "intent", "intent_confidence",
+               "event", "message_id"}  # what a turn given to `append_turns` may hold besides its seq and speaker
 
 
 def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: str, channel: str, language: str = "en",
@@ -66,6 +68,39 @@ def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "",
     """Record one turn. Idempotent on (session, seq): a retried write of the same turn returns the stored
     one; a different turn under a used number is a Conflict. Turns must come in order (0, 1, 2, ...).
     `message_id` is the client's id of a staff reply (see `turn_state`)."""
+    text = _checked_turn(seq, speaker, text, event, mood_after, intent_confidence, latency_ms, message_id)
+    session = get_record(uow, PracticeSession, session_id, "practice session")
+    last = uow.session.execute(select(func.max(TurnRecord.seq)).where(TurnRecord.session_id == session_id)).scalar()
+    existing = None
+    if last is not None and seq <= last:  # a number already used: the same turn again, or a conflict
+        existing = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
+                                                                TurnRecord.seq == seq)).scalar_one_or_none()
+    if existing is not None:
+        return _same_turn(existing, seq, speaker, text, event)
+    if session.status != "active":
+        raise Conflict(f"practice session {session_id} is {session.status}; turns can only be added to an active "
+                       f"session (resume it first if it was abandoned)")
+    expected = 0 if last is None else last + 1
+    if seq != expected:
+        raise InvalidRecord(f"seq: turn {seq} of session {session_id} arrived before turn {expected}; turns are "
+                            f"recorded in order")
+    turn = _turn_record(session, seq, speaker, text, at=at, t=t, latency_ms=latency_ms, mood_after=mood_after,
+                        behaviors=behaviors, spans=spans, intent=intent, intent_confidence=intent_confidence,
+                        event=event, message_id=message_id)
+    try:
+        with uow.session.begin_nested():  # a concurrent retry may win the race for this number
+            uow.session.add(turn)
+            uow.session.flush()
+    except IntegrityError:
+        existing = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
+                                                                TurnRecord.seq == seq)).scalar_one()
+        return _same_turn(existing, seq, speaker, text, event)
+    session.last_activity_at = turn.at
+    return turn.id
+
+
+def _checked_turn(seq, speaker, text, event, mood_after, intent_confidence, latency_ms, message_id) -> str:
+    """One turn's fields checked as `append_turn` takes them; returns the text as it will be stored."""
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
         raise InvalidRecord(f"seq: {seq!r}; expected the turn number, a whole number from 0")
     one_of(speaker, SPEAKERS, "speaker")
@@ -84,38 +119,59 @@ def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "",
         raise InvalidRecord(f"latency_ms: {latency_ms!r}; expected whole milliseconds >= 0")
     if message_id is not None and not MESSAGE_ID.fullmatch(str(message_id)):
         raise InvalidRecord(f"message_id: {str(message_id)[:80]!r}; expected 1 to 64 letters, digits, '-' or '_'")
+    return text
+
+
+def append_turns(uow, session_id: int, turns: list[dict], *, at=None) -> list[int]:
+    """Record several turns at once, right after those the session already has: the turns a retry copies from
+    the session it retries, the demo company's transcripts. Each dict holds `append_turn`'s arguments (`seq`,
+    `speaker`, `text`, ...); the numbers must continue the session's own. All or none: one bad turn and
+    nothing is written. Unlike `append_turn` this is not a retry path: a number already used is a Conflict."""
     session = get_record(uow, PracticeSession, session_id, "practice session")
-    last = uow.session.execute(select(func.max(TurnRecord.seq)).where(TurnRecord.session_id == session_id)).scalar()
-    existing = None
-    if last is not None and seq <= last:  # a number already used: the same turn again, or a conflict
-        existing = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
-                                                                TurnRecord.seq == seq)).scalar_one_or_none()
-    if existing is not None:
-        return _same_turn(existing, seq, speaker, text, event)
     if session.status != "active":
         raise Conflict(f"practice session {session_id} is {session.status}; turns can only be added to an active "
                        f"session (resume it first if it was abandoned)")
+    last = uow.session.execute(select(func.max(TurnRecord.seq)).where(TurnRecord.session_id == session_id)).scalar()
     expected = 0 if last is None else last + 1
-    if seq != expected:
-        raise InvalidRecord(f"seq: turn {seq} of session {session_id} arrived before turn {expected}; turns are "
-                            f"recorded in order")
+    records = []
+    for turn in turns:
+        turn = dict(turn)
+        seq, speaker, text = turn.pop("seq", None), turn.pop("speaker", None), turn.pop("text", "")
+        unknown = set(turn) - TURN_FIELDS
+        if unknown:
+            raise InvalidRecord(f"turn {seq}: unknown field(s) {', '.join(sorted(unknown))}; a turn holds "
+                                f"{', '.join(sorted(TURN_FIELDS | {'seq', 'speaker'}))}")
+        text = _checked_turn(seq, speaker, text, turn.get("event"), turn.get("mood_after"),
+                             turn.get("intent_confidence"), turn.get("latency_ms"), turn.get("message_id"))
+        if seq != expected:
+            raise (Conflict if seq < expected else InvalidRecord)(
+                f"seq: turn {seq} given where session {session_id} continues with turn {expected}; the turns "
+                f"given must continue the session's own, in order")
+        records.append(_turn_record(session, seq, speaker, text, **{"at": at, **turn}))
+        expected += 1
+    if not records:
+        return []
+    try:
+        with uow.session.begin_nested():  # a turn recorded meanwhile by another request takes a number given here
+            uow.session.add_all(records)
+            uow.session.flush()
+    except IntegrityError:
+        raise Conflict(f"practice session {session_id} got other turns while these were being recorded; "
+                       f"nothing of these {len(records)} turns was written") from None
+    session.last_activity_at = max(session.last_activity_at, records[-1].at)
+    return [r.id for r in records]
+
+
+def _turn_record(session, seq, speaker, text, *, at=None, t=None, latency_ms=None, mood_after=None, behaviors=None,
+                 spans=None, intent=None, intent_confidence=None, event=None, message_id=None) -> TurnRecord:
+    """The row of one checked turn; `at` defaults to now and `t` to the seconds since the session started."""
     when = as_utc(at, "at") or utcnow()
     if t is None:
         t = max(0.0, (when - session.started_at).total_seconds())
-    turn = TurnRecord(session_id=session_id, seq=seq, speaker=speaker, text=text, at=when, t=t, latency_ms=latency_ms,
+    return TurnRecord(session_id=session.id, seq=seq, speaker=speaker, text=text, at=when, t=t, latency_ms=latency_ms,
                       mood_after=mood_after, behaviors=list(behaviors) if behaviors is not None else None,
                       spans=list(spans) if spans is not None else None, intent=intent,
                       intent_confidence=intent_confidence, event=event, client_message_id=message_id)
-    try:
-        with uow.session.begin_nested():  # a concurrent retry may win the race for this number
-            uow.session.add(turn)
-            uow.session.flush()
-    except IntegrityError:
-        existing = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
-                                                                TurnRecord.seq == seq)).scalar_one()
-        return _same_turn(existing, seq, speaker, text, event)
-    session.last_activity_at = when
-    return turn.id
 
 
 def _same_turn(existing: TurnRecord, seq, speaker, text, event) -> int:
