@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,19 +95,18 @@ def scorer(pack):
 class DemoFile:
     path: Path  # a SQLite file holding the demo company: copy it, never write to it
     anchor: date  # the last day of its three months
-    counts: dict  # what load_demo returned: teams, people, sessions, ..., the demo logins
+    counts: dict  # what `coach db demo` said it loaded: teams, people, sessions, ..., and the demo logins
+    output: str  # what `coach db demo` printed
 
 
 @pytest.fixture(scope="session")
-def demo_company_file(tmp_path_factory, scorer):
-    """The demo company (seed 7, the default size, ending today), built once per test run and shared: by the
-    tests of one process, and under `make check` by every worker (the first builds it under a file lock in the
-    run's shared temporary folder, the others wait and read it). Tests copy the file (`copy_demo`)."""
+def demo_company_file(tmp_path_factory):
+    """The demo company (seed 7, the default size, ending today), built once per test run by `coach db demo` on
+    an empty SQLite file, and shared: by the tests of one process, and under `make check` by every worker (the
+    first builds it under a file lock in the run's shared temporary folder, the others wait and read it).
+    Tests copy the file (`copy_demo`)."""
     import fcntl
     import json
-
-    from coach.demo import load_demo
-    from coach.storage import Database, migrate
 
     base = tmp_path_factory.getbasetemp()
     root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -117,14 +117,26 @@ def demo_company_file(tmp_path_factory, scorer):
             anchor = date.today()
             part = root / "demo-company.db.part"
             part.unlink(missing_ok=True)
-            db = Database(f"sqlite:///{part}")
-            migrate.upgrade(db)
-            counts = load_demo(db, scorer, anchor=anchor, password_rounds=4)
-            db.dispose()
-            about.write_text(json.dumps({"anchor": anchor.isoformat(), "counts": counts}))
+            # the cheapest password cost the settings allow: 25 people at the default cost take seconds
+            with environment(DATABASE_URL=f"sqlite:///{part}", COACH_BCRYPT_ROUNDS="10"):
+                ran = run_coach_here("db", "demo", "--anchor", anchor.isoformat())
+            assert ran.returncode == 0, ran.stderr.decode()
+            about.write_text(json.dumps({"anchor": anchor.isoformat(), "output": ran.stdout.decode()}))
             os.replace(part, path)
     known = json.loads(about.read_text())
-    return DemoFile(path, date.fromisoformat(known["anchor"]), known["counts"])
+    return DemoFile(path, date.fromisoformat(known["anchor"]), demo_counts(known["output"]), known["output"])
+
+
+def demo_counts(output: str) -> dict:
+    """What `coach db demo` said it loaded (teams, people, sessions, ...) and the logins it gave, from its output."""
+    import re
+
+    counts = {name: int(n) for n, name in re.findall(r"(\d+) (teams|people|sessions|turns|reviews|abandoned)\b",
+                                                        output)}
+    logins = {role: login for login, role in re.findall(r"(\w+) \((trainee|trainer|manager|admin)\)", output)}
+    password = re.search(r"every demo password is '([^']+)'", output)
+    counts["logins"] = {**logins, "password": password and password.group(1)}
+    return counts
 
 
 def copy_demo(demo: DemoFile, folder: Path):
@@ -153,8 +165,7 @@ class Ran:
     stderr: bytes
 
 
-@pytest.fixture
-def run_coach():
+def run_coach_here(*args, stdin: bytes = b"") -> Ran:
     """Run the `coach` command in this process, as `coach ARGS < stdin` would, and return what it did.
 
     The command's own code is the same as in a new process; what is saved is the start-up (a new Python,
@@ -162,24 +173,42 @@ def run_coach():
     processes for the whole-process path."""
     from coach.cli import main
 
-    def run(*args, stdin: bytes = b"") -> Ran:
-        inp, out, err = io.BytesIO(stdin), io.BytesIO(), io.BytesIO()
-        saved = sys.stdin, sys.stdout, sys.stderr
-        umask = os.umask(0o022)  # the command sets its own (settings.private_files); put this one back after
+    inp, out, err = io.BytesIO(stdin), io.BytesIO(), io.BytesIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    umask = os.umask(0o022)  # the command sets its own (settings.private_files); put this one back after
+    os.umask(umask)
+    wrappers = [io.TextIOWrapper(buf, encoding="utf-8", write_through=True) for buf in (inp, out, err)]
+    sys.stdin, sys.stdout, sys.stderr = wrappers
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
         os.umask(umask)
-        wrappers = [io.TextIOWrapper(buf, encoding="utf-8", write_through=True) for buf in (inp, out, err)]
-        sys.stdin, sys.stdout, sys.stderr = wrappers
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:  # argparse's usage errors
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        finally:
-            os.umask(umask)
-            sys.stdin, sys.stdout, sys.stderr = saved
-            for wrapper in wrappers:  # a wrapper closes its buffer when it goes; detached, the buffers stay readable
-                wrapper.flush()
-                wrapper.detach()
-        assert b"Traceback" not in err.getvalue(), err.getvalue().decode()
-        return Ran(code, out.getvalue(), err.getvalue())
+        sys.stdin, sys.stdout, sys.stderr = saved
+        for wrapper in wrappers:  # a wrapper closes its buffer when it goes; detached, the buffers stay readable
+            wrapper.flush()
+            wrapper.detach()
+    assert b"Traceback" not in err.getvalue(), err.getvalue().decode()
+    return Ran(code, out.getvalue(), err.getvalue())
 
-    return run
+
+@pytest.fixture
+def run_coach():
+    """`run_coach_here`, for the tests that run `coach` commands."""
+    return run_coach_here
+
+
+@contextmanager
+def environment(**values):
+    """The process's environment with `values` set, put back as it was afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -5,9 +5,11 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from coach.storage import migrate
+from tests.conftest import copy_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +21,7 @@ def coach(*args, env=None):
     return proc
 
 
-def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coach, monkeypatch):
+def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coach, monkeypatch, demo_company_file):
     url = f"sqlite:///{tmp_path / 'coach.db'}"
     env = {"DATABASE_URL": url}
     head = migrate.head_revision()
@@ -32,17 +34,23 @@ def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coa
         return subprocess.CompletedProcess(args, ran.returncode, ran.stdout.decode(), ran.stderr.decode())
     p = coach_here("db", "upgrade")
     assert p.returncode == 0 and f"schema empty -> {head}" in p.stdout, p.stderr
-    p = coach_here("db", "demo", "--anchor", "2026-11-30")
-    assert p.returncode == 0, p.stderr
-    assert "25 people" in p.stdout and "sign in as trainee (trainee)" in p.stdout and "'practise'" in p.stdout
+    # `coach db demo` on an empty database is how the run's shared demo company was built (tests/conftest.py):
+    # what it said, then the commands that follow on a copy of it
+    said = demo_company_file.output
+    assert "4 teams, 25 people" in said and "sign in as trainee (trainee)" in said and "'practise'" in said
+    (tmp_path / "demo").mkdir()
+    demo = copy_demo(demo_company_file, tmp_path / "demo")
+    demo.dispose()
+    monkeypatch.setenv("DATABASE_URL", demo.url)
     p = coach_here("db", "demo", "--if-empty")
     assert p.returncode == 0 and "already holds 25 people; the demo company is not loaded again" in p.stdout
     p = coach_here("db", "demo")
     assert p.returncode == 2 and "--reset" in p.stderr
 
-    p = coach_here("rescore", "--since", "2026-11-01")
+    week = (demo_company_file.anchor - timedelta(days=7)).isoformat()  # the last week's sessions: enough to see
+    p = coach_here("rescore", "--since", week)
     assert p.returncode == 0 and "rescored 0 of" in p.stdout and "already had this version" in p.stdout
-    p = coach_here("rescore", "--since", "2026-11-01", "--force")
+    p = coach_here("rescore", "--since", week, "--force")
     assert p.returncode == 0 and "the earlier scorecards are kept as history" in p.stdout
     p = coach_here("rescore", "--since", "last week")
     assert p.returncode == 2 and "'last week' is not a date; use YYYY-MM-DD" in p.stderr

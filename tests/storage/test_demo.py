@@ -13,7 +13,7 @@ from coach.storage.models import Award, Person, PracticeSession, ScorecardRecord
 from tests.conftest import copy_demo
 
 ANCHOR = date(2026, 11, 30)
-SMALL = (3, 4)  # sessions per trainee: enough to check the shape, quick to load
+SMALL = (2, 3)  # sessions per trainee: enough to check the shape, quick to load
 
 
 def fingerprint(db):
