@@ -6,6 +6,9 @@ points.
   info 0.5, minor 1, major 2, critical 3), times its category's weight (scoring.category_weights, 1 by default).
 - A standard about what not to say or do (avoid, substitution, limit, offers, timing) costs more when broken
   again in the same session: x (1 + repeat_share for each further time), at most x repeat_max.
+- Standards that one omission misses together (pack.yml: scoring.overlaps; no apology misses "acknowledge the
+  problem", "apologise" and "acknowledge, solve, next step" at once) are not charged three times: the costliest
+  counts in full, each other one x overlap_share (e.g. 0.25).
 - overall = 100 x 0.5^(points lost / half_life) (pack.yml: scoring.half_life, e.g. 60): every 60 points lost
   halve the score, so 10 points lost give 89, 30 give 71, 60 give 50 and 120 give 25. The score never reaches
   0, so two poor sessions still differ by what each missed. Each category shows the same for what it lost.
@@ -271,9 +274,10 @@ def default_situations() -> dict[str, Situation]:
 PER_FINDING = ("avoid", "substitution", "limit", "offers", "timing")  # rule types whose every finding counts
 
 
-def points_lost(pack: Pack, rule: Rule, findings: list) -> tuple[float, str]:
+def points_lost(pack: Pack, rule: Rule, findings: list, overlap: tuple | None = None) -> tuple[float, str]:
     """What a missed rule costs, and the arithmetic in words: weight x severity factor, and for rules broken
-    more than once in a session, x (1 + repeat share per further finding), at most x repeat_max."""
+    more than once in a session, x (1 + repeat share per further finding), at most x repeat_max; `overlap`,
+    (share, costlier rule id), when a costlier standard missed by the same omission already counts in full."""
     sev = pack.severity_factors.get(rule.severity, 1.0)
     n = len(findings) if rule.type in PER_FINDING else 1
     rep = min(pack.repeat_max, 1 + pack.repeat_share * (n - 1))
@@ -284,22 +288,36 @@ def points_lost(pack: Pack, rule: Rule, findings: list) -> tuple[float, str]:
         terms.append(f"{n} times {_num(rep)}")
     if cat != 1.0:
         terms.append(f"{rule.category} {_num(cat)}")
+    if overlap is not None:
+        share, costlier = overlap
+        lost *= share
+        terms.append(f"{share:g}, the same omission as {costlier}")
     return lost, f"{rule.id} -{_num(lost)} ({' x '.join(terms)})"
+
+
+def overlapping(pack: Pack, missed: dict) -> dict:
+    """For each missed standard that overlaps a costlier missed one (pack.yml: scoring.overlaps, groups of
+    standards one omission misses together, such as no apology missing "acknowledge", "apologise" and "in order"),
+    (overlap_share, the costlier one's id); the costliest of each group counts in full."""
+    out = {}
+    for group in pack.overlaps:
+        hit = sorted((rule_id for rule_id in group if rule_id in missed), key=lambda r: (-missed[r], r))
+        for rule_id in hit[1:]:
+            out[rule_id] = (pack.overlap_share, hit[0])
+    return out
 
 
 def tally(pack: Pack, results):
     """The scorecard's arithmetic: (overall, category scores, explanation lines). See the module docstring."""
     lost: dict[str, float] = {}
     why: dict[str, list[str]] = {}
-    applied = set()
-    for rule, result in results:
-        if result is None:
-            continue
-        applied.add(rule.category)
-        if result:
-            points, words = points_lost(pack, rule, result)
-            lost[rule.category] = lost.get(rule.category, 0.0) + points
-            why.setdefault(rule.category, []).append(words)
+    applied = {rule.category for rule, result in results if result is not None}
+    missed = [(rule, result) for rule, result in results if result]
+    shares = overlapping(pack, {rule.id: points_lost(pack, rule, result)[0] for rule, result in missed})
+    for rule, result in missed:
+        points, words = points_lost(pack, rule, result, shares.get(rule.id))
+        lost[rule.category] = lost.get(rule.category, 0.0) + points
+        why.setdefault(rule.category, []).append(words)
     categories, explanation = {}, []
     for cat in pack.categories:
         if cat not in applied:

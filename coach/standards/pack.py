@@ -73,6 +73,8 @@ class Pack:
     repeat_share: float = 0.5
     repeat_max: float = 3.0
     half_life: float = 60.0
+    overlaps: list = field(default_factory=list)  # groups of standard ids one omission misses together
+    overlap_share: float = 0.25  # what each further missed standard of a group costs, as a share of its cost
 
     def rule(self, rule_id):
         for r in self.rules:
@@ -154,9 +156,23 @@ class Scoring(BaseModel):
     repeat_max: float = Field(3.0, ge=1, le=10)
     half_life: float = Field(60.0, gt=0, le=1000)
     category_weights: Dict[str, float] = Field(default_factory=dict)
+    overlaps: List[List[str]] = Field(default_factory=list)
+    overlap_share: float = Field(0.25, ge=0, le=1)
 
     class Config:
         extra = "forbid"
+
+    @validator("overlaps")
+    def _overlaps(cls, v):
+        seen: dict = {}
+        for group in v:
+            if len(group) < 2 or len(set(group)) != len(group):
+                raise ValueError(f"{group}: an overlap names two or more different standard ids")
+            for rule_id in group:
+                if rule_id in seen:
+                    raise ValueError(f"{rule_id} is in two overlaps ({seen[rule_id]} and {group}); join them into one")
+                seen[rule_id] = group
+        return v
 
     @validator("severity_factors")
     def _severities(cls, v):
@@ -638,6 +654,11 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
                             "rule ids must be unique")
         seen[rule.id] = path
         rules.append(rule)
+    for group in sc.overlaps:
+        unknown = [rule_id for rule_id in group if rule_id not in seen]
+        if unknown:
+            raise PackError(f"{root / 'pack.yml'}:{doc.line('scoring', 'overlaps')}: scoring.overlaps: no standard "
+                            f"{', '.join(unknown)} in {root / 'rules'}; name the ids of the pack's standards")
     return Pack(
         id=m.id,
         name=m.name,
@@ -652,4 +673,6 @@ def load_pack(root: Path | str = DEFAULT_PACK) -> Pack:
         repeat_share=sc.repeat_share,
         repeat_max=sc.repeat_max,
         half_life=sc.half_life,
+        overlaps=[list(g) for g in sc.overlaps],
+        overlap_share=sc.overlap_share,
     )

@@ -164,6 +164,9 @@ def test_a_malformed_rule_file(pack_copy, rid, old, new, where, message, line_ha
     ("language: en\n", "", "(top)", "missing required key 'language' (text)", "id: en-default"),
     ("  repeat_share: 0.5\n", "  repeat_share: 5\n", "scoring.repeat_share", "less than or equal to 2",
      "repeat_share:"),
+    ("    - [CO012, PH007]", "    - [CO012, PH077]", "scoring.overlaps", "no standard PH077 in", "overlaps:"),
+    ("    - [CO012, PH007]", "    - [CO012, CO002]", "scoring.overlaps",
+     "CO002 is in two overlaps (['CO001', 'CO002', 'CO008'] and ['CO012', 'CO002']); join them into one", "overlaps:"),
 ])
 def test_a_malformed_pack_manifest(pack_copy, old, new, where, message, line_has):
     from coach.standards import PackError, load_pack

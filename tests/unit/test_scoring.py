@@ -57,15 +57,21 @@ def test_explanation_arithmetic_adds_up(scorer, pack):
     counts = {}
     for f in card.findings:
         counts[f.rule] = counts.get(f.rule, 0) + 1
-    total, by_cat = 0.0, {}
+    costs = {}
     for rid in card.missed:
         r = rules[rid]
         n = counts[rid] if r.type in ("avoid", "substitution", "limit", "offers", "timing") else 1
         cost = r.weight * pack.severity_factors[r.severity] * min(pack.repeat_max, 1 + pack.repeat_share * (n - 1))
-        cost *= pack.category_weights.get(r.category, 1.0)
-        total += cost
-        by_cat[r.category] = by_cat.get(r.category, 0.0) + cost
+        costs[rid] = cost * pack.category_weights.get(r.category, 1.0)
+    for group in pack.overlaps:  # one omission: the costliest of a group in full, the others at the share
+        hit = sorted((rid for rid in group if rid in costs), key=lambda rid: (-costs[rid], rid))
+        for rid in hit[1:]:
+            costs[rid] *= pack.overlap_share
+    total, by_cat = sum(costs.values()), {}
+    for rid, cost in costs.items():
+        by_cat[rules[rid].category] = by_cat.get(rules[rid].category, 0.0) + cost
     assert card.missed, "the refusal should miss some standards"
+    assert any(set(group) & set(card.missed) for group in pack.overlaps), "the refusal should miss an overlap"
     assert card.overall == round(100 * 0.5 ** (total / pack.half_life))
     for cat, value in card.categories.items():
         assert value == round(100 * 0.5 ** (by_cat.get(cat, 0.0) / pack.half_life))
@@ -150,3 +156,22 @@ def test_suggestion_is_the_one_closest_to_the_reply(scorer, pack):
     card = scorer.score(one_reply("Send me your reference number."))
     finding = next(f for f in card.findings if f.rule == "CT012")
     assert "send me your reference number" in finding.suggestion
+
+
+def test_one_omission_is_charged_in_full_once(scorer, pack):
+    """A fix with no sorry misses "acknowledge", "apologise" and "in order" at once: the costliest in full, the
+    others at the pack's overlap share; without the overlaps the same reply would lose more."""
+    from dataclasses import replace
+
+    from coach.standards import Scorer
+
+    reply = ("I've sent a replacement by express today, and you'll get the tracking e-mail within two hours. Is "
+             "there anything else I can help with? Thank you for letting us know.")
+    card = scorer.score(one_reply(reply))
+    assert {"CO001", "CO002", "CO008"} <= set(card.missed), card.missed
+    words = " ".join(card.explanation)
+    assert "CO001 -8 (8 x minor 1)" in words
+    assert "CO002 -1.5 (6 x minor 1 x 0.25, the same omission as CO001)" in words
+    assert "CO008 -1.8 (7 x minor 1 x 0.25, the same omission as CO001)" in words
+    charged_each = Scorer(replace(pack, overlaps=[])).score(one_reply(reply))
+    assert charged_each.missed == card.missed and charged_each.overall < card.overall
