@@ -17,8 +17,9 @@ from .conftest import GOOD_CHAT, POOR_CHAT
 
 UTC = timezone.utc
 # the machine's scores of the two transcripts (worked out from their findings: GOOD_CHAT misses CO008, CT001 and
-# CT014, 13 points; POOR_CHAT loses 244): 100 x 0.5^(13/60) and 100 x 0.5^(244/60)
-GOOD_SCORE, POOR_SCORE = 86, 6
+# CT014, 13 points; POOR_CHAT loses 230.5, CO002 and CO008 at a quarter as the same omission as CO001, PH010 as the
+# same as PH011): 100 x 0.5^(13/60) and 100 x 0.5^(230.5/60)
+GOOD_SCORE, POOR_SCORE = 86, 7
 MON = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # Monday of ISO week 2026-W45
 
 
@@ -291,7 +292,7 @@ def test_team_heatmap_and_progress_by_week(db, company, record):
     record(omar, POOR_CHAT, started_at=at(2))
     record(omar, POOR_CHAT, started_at=at(-1))  # before the period
     record(anna, POOR_CHAT, started_at=at(0), end=False)  # not completed: not counted
-    review(db, a1, tess, override=30)  # approved 36 instead of the machine's 6
+    review(db, a1, tess, override=30)  # approved 30 instead of the machine's 7
 
     since, until = MON, MON + timedelta(days=14)
     with db.reader() as uow:
