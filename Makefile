@@ -26,10 +26,10 @@ lint: $(STAMP) ## ruff's checks on the project's Python (settings in pyproject.t
 check: $(STAMP) ## the tests that need no server, PostgreSQL, Redis or browser, on every core: before each commit
 	$(PY) -m pytest -q -n auto --dist loadgroup -m "not servers and not postgres and not redis and not browser"
 
-test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped)
+test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped); the server tests on one core, the rest beside
 	scripts/ensure-postgres
 	scripts/ensure-chromium
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadgroup
 
 validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data
 	$(VENV)/bin/coach standards check

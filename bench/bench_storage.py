@@ -64,10 +64,7 @@ def lines():
 
 
 def seed(db: Database, n_sessions: int, turns_per: int, chunk: int = 2000):
-    rng = random.Random(11)
-    bank, customer, staff = lines()
-    scenarios = sorted(bank.values(), key=lambda s: s.id)
-    is_pg = db.dialect == "postgresql"
+    """A year of practice for 1,000 people: `n_sessions` sessions of `turns_per` turns, written in chunks."""
     with db.engine.begin() as conn:
         conn.execute(insert(Team), [{"id": i + 1, "name": f"Team {i + 1}", "created_at": NOW} for i in range(20)])
         conn.execute(insert(Person), [{"id": i + 1, "name": f"Person {i + 1}", "login": f"p{i + 1}",
@@ -75,75 +72,98 @@ def seed(db: Database, n_sessions: int, turns_per: int, chunk: int = 2000):
                                        "active": True, "created_at": NOW} for i in range(1000)])
         conn.execute(insert(StandardsVersion), [{"id": 1, "pack_id": "en-default", "version": "bench",
                                                  "detector_version": "bench", "rules": [], "registered_at": NOW}])
-    sid = tid = cid = fid = rid = 0
+    rows = _Rows(random.Random(11), turns_per)
     bar = tqdm(total=n_sessions, desc=f"seeding {db.dialect}", unit="session", file=sys.stderr)
     for start in range(0, n_sessions, chunk):
-        sessions, turns, cards, findings, reviews = [], [], [], [], []
+        batch = {model: [] for model in (PracticeSession, TurnRecord, ScorecardRecord, FindingRecord, Review)}
         for _ in range(min(chunk, n_sessions - start)):
-            sid += 1
-            person = rng.randint(41, 1000)
-            sc = rng.choice(scenarios)
-            started = NOW - timedelta(days=rng.uniform(0, 365))
-            active = rng.random() < 0.01
-            sessions.append({"id": sid, "person_id": person, "scenario_id": sc.id, "scenario_version": "1",
-                             "track": sc.track, "difficulty": sc.difficulty, "channel": sc.channel, "language": "en",
-                             "started_at": started, "ended_at": None if active else started + timedelta(minutes=6),
-                             "last_activity_at": started + timedelta(minutes=6),
-                             "status": "active" if active else "completed",
-                             "outcome": None if active else rng.choice(["resolved", "resolved", "escalated",
-                                                                        "hung_up"]),
-                             "final_mood": round(rng.uniform(-1, 1), 2)})
-            for seq in range(turns_per):
-                tid += 1
-                speaker = "customer" if seq % 2 == 0 else "staff"
-                words = rng.choice(customer if speaker == "customer" else staff)
-                tags = rng.sample(TAGS, 2) if speaker == "staff" else None
-                turns.append({"id": tid, "session_id": sid, "seq": seq, "speaker": speaker, "text": words,
-                              "at": started + timedelta(seconds=20 * seq), "t": 20.0 * seq,
-                              "latency_ms": rng.randint(2000, 30000) if speaker == "staff" else None,
-                              "mood_after": round(rng.uniform(-1, 1), 2), "behaviors": tags,
-                              "spans": [{"behavior": t, "start": 0, "end": 5, "text": words[:5]} for t in tags]
-                              if tags else None, "intent": None, "intent_confidence": None, "event": None})
-            if active:
-                continue
-            cid += 1
-            overall = max(0, min(100, int(rng.gauss(74, 16))))
-            cards.append({"id": cid, "session_id": sid, "standards_version_id": 1, "overall": overall,
-                          "categories": {"phrasing": overall, "courtesy": min(100, overall + 5)},
-                          "explanation": ["bench"], "met": [], "missed": [], "not_applicable": [], "warnings": [],
-                          "is_current": True, "reason": "live", "created_at": started})
-            for _ in range(rng.randint(0, 6)):
-                fid += 1
-                seq = rng.randrange(1, turns_per, 2)
-                findings.append({"id": fid, "scorecard_id": cid, "turn_id": tid - turns_per + 1 + seq, "turn_seq": seq,
-                                 "rule_id": rng.choice(RULES), "standards_version_id": 1,
-                                 "severity": rng.choice(["minor", "major", "critical"]), "category": "phrasing",
-                                 "span_start": 0, "span_end": 5, "span_text": "words", "message": "bench finding",
-                                 "suggestion": "a better phrasing", "fix": None, "points": 5.0})
-            if rng.random() < 0.1:
-                rid += 1
-                reviews.append({"id": rid, "session_id": sid, "scorecard_id": cid, "reviewer_id": rng.randint(1, 40),
-                                "status": rng.choice(["approved", "approved", "pending", "disputed"]),
-                                "overall_override": overall if rng.random() < 0.7 else min(100, overall + 10),
-                                "overall_reason": "bench", "created_at": started, "updated_at": started})
+            for model, new in rows.session().items():
+                batch[model] += new
         with db.engine.begin() as conn:
-            for model, rows in ((PracticeSession, sessions), (TurnRecord, turns), (ScorecardRecord, cards),
-                                (FindingRecord, findings), (Review, reviews)):
-                if not rows:
-                    continue
-                if is_pg:
-                    _copy(conn, model.__table__, rows)
-                else:
-                    conn.execute(insert(model), rows)
-        bar.update(len(sessions))
+            for model, new in batch.items():
+                if new and db.dialect == "postgresql":
+                    _copy(conn, model.__table__, new)
+                elif new:
+                    conn.execute(insert(model), new)
+        bar.update(len(batch[PracticeSession]))
     bar.close()
     with db.engine.begin() as conn:
-        if is_pg:
+        if db.dialect == "postgresql":
             for table in ("teams", "people", "practice_sessions", "turns", "scorecards", "findings", "reviews"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
     migrate.refresh_statistics(db)  # what `coach db upgrade` and `coach db demo` do
-    return {"sessions": sid, "turns": tid, "scorecards": cid, "findings": fid, "reviews": rid}
+    return {"sessions": rows.sid, "turns": rows.tid, "scorecards": rows.cid, "findings": rows.fid,
+            "reviews": rows.rid}
+
+
+class _Rows:
+    """The rows of one seeded session after another, numbered on from the last (ids are given, for COPY)."""
+
+    def __init__(self, rng: random.Random, turns_per: int):
+        self.rng, self.turns_per = rng, turns_per
+        bank, self.customer, self.staff = lines()
+        self.scenarios = sorted(bank.values(), key=lambda s: s.id)
+        self.sid = self.tid = self.cid = self.fid = self.rid = 0
+
+    def session(self) -> dict:
+        rng = self.rng
+        self.sid += 1
+        person = rng.randint(41, 1000)
+        sc = rng.choice(self.scenarios)
+        started = NOW - timedelta(days=rng.uniform(0, 365))
+        active = rng.random() < 0.01
+        session = {"id": self.sid, "person_id": person, "scenario_id": sc.id, "scenario_version": "1",
+                   "track": sc.track, "difficulty": sc.difficulty, "channel": sc.channel, "language": "en",
+                   "started_at": started, "ended_at": None if active else started + timedelta(minutes=6),
+                   "last_activity_at": started + timedelta(minutes=6), "status": "active" if active else "completed",
+                   "outcome": None if active else rng.choice(["resolved", "resolved", "escalated", "hung_up"]),
+                   "final_mood": round(rng.uniform(-1, 1), 2)}
+        out = {PracticeSession: [session], TurnRecord: [self.turn(seq, started) for seq in range(self.turns_per)]}
+        if not active:
+            out.update(self.scorecard(started))
+        return out
+
+    def turn(self, seq: int, started) -> dict:
+        rng = self.rng
+        self.tid += 1
+        speaker = "customer" if seq % 2 == 0 else "staff"
+        words = rng.choice(self.customer if speaker == "customer" else self.staff)
+        tags = rng.sample(TAGS, 2) if speaker == "staff" else None
+        return {"id": self.tid, "session_id": self.sid, "seq": seq, "speaker": speaker, "text": words,
+                "at": started + timedelta(seconds=20 * seq), "t": 20.0 * seq,
+                "latency_ms": rng.randint(2000, 30000) if speaker == "staff" else None,
+                "mood_after": round(rng.uniform(-1, 1), 2), "behaviors": tags,
+                "spans": [{"behavior": t, "start": 0, "end": 5, "text": words[:5]} for t in tags] if tags else None,
+                "intent": None, "intent_confidence": None, "event": None}
+
+    def scorecard(self, started) -> dict:
+        """The scorecard of the session just made, its findings, and now and then a review."""
+        rng = self.rng
+        self.cid += 1
+        overall = max(0, min(100, int(rng.gauss(74, 16))))
+        card = {"id": self.cid, "session_id": self.sid, "standards_version_id": 1, "overall": overall,
+                "categories": {"phrasing": overall, "courtesy": min(100, overall + 5)},
+                "explanation": ["bench"], "met": [], "missed": [], "not_applicable": [], "warnings": [],
+                "is_current": True, "reason": "live", "created_at": started}
+        findings = []
+        for _ in range(rng.randint(0, 6)):
+            self.fid += 1
+            seq = rng.randrange(1, self.turns_per, 2)
+            findings.append({"id": self.fid, "scorecard_id": self.cid, "turn_id": self.tid - self.turns_per + 1 + seq,
+                             "turn_seq": seq, "rule_id": rng.choice(RULES), "standards_version_id": 1,
+                             "severity": rng.choice(["minor", "major", "critical"]), "category": "phrasing",
+                             "span_start": 0, "span_end": 5, "span_text": "words", "message": "bench finding",
+                             "suggestion": "a better phrasing", "fix": None, "points": 5.0})
+        reviews = []
+        if rng.random() < 0.1:
+            self.rid += 1
+            reviews.append({"id": self.rid, "session_id": self.sid, "scorecard_id": self.cid,
+                            "reviewer_id": rng.randint(1, 40),
+                            "status": rng.choice(["approved", "approved", "pending", "disputed"]),
+                            "overall_override": overall if rng.random() < 0.7 else min(100, overall + 10),
+                            "overall_reason": "bench", "created_at": started, "updated_at": started})
+        return {ScorecardRecord: [card], FindingRecord: findings, Review: reviews}
 
 
 def _copy(conn, table, rows):

@@ -120,42 +120,43 @@ def main():
     if not lat:
         print("no turns completed; errors:", results["errors"][:5])
         return 1
-
-    def pct(p):
-        return lat[min(len(lat) - 1, int(p * len(lat)))]
-
+    p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
     print(f"\n{len(lat):,} turns in {elapsed:.0f} s = {len(lat) / elapsed:.1f} turns/s over "
           f"{len(results['sessions'])} sessions; errors: {len(results['errors'])}")
-    print(f"turn latency ms: p50 {statistics.median(lat):.0f}  p95 {pct(0.95):.0f}  p99 {pct(0.99):.0f}  "
-          f"max {lat[-1]:.0f}")
+    print(f"turn latency ms: p50 {statistics.median(lat):.0f}  p95 {p95:.0f}  "
+          f"p99 {lat[min(len(lat) - 1, int(0.99 * len(lat)))]:.0f}  max {lat[-1]:.0f}")
     if results["errors"]:
         print("first errors:", *results["errors"][:3], sep="\n  ")
-    # every turn sent is in the database exactly once (a staff or system turn per request)
-    db = Database(url)
+    bad = recorded_mismatches(url, results["sessions"])
+    print(f"recorded exactly once: {'yes' if not bad else 'NO'} ({sum(results['sessions'].values()):,} turns sent)"
+          + (f"; mismatches (sent, recorded): {list(bad.items())[:5]}" if bad else ""))
+    met = p95 < 300 and not results["errors"] and not bad
+    print(f"target p95 < 300 ms and no errors: {'met' if met else 'NOT met'}")
+    return 0
+
+
+def recorded_mismatches(url: str, sent: dict) -> dict:
+    """Every turn sent is in the database exactly once (a staff or system turn per request): the sessions where
+    the count differs, as {session id: (sent, recorded)}."""
     from sqlalchemy import func, select
 
     from coach.storage.models import TurnRecord
 
+    db = Database(url)
+    ids = list(sent)
     with db.reader() as uow:
         rows = dict(uow.session.execute(
             select(TurnRecord.session_id, func.count()).where(TurnRecord.speaker != "customer",
-                                                              TurnRecord.session_id.in_(list(results["sessions"])))
+                                                              TurnRecord.session_id.in_(ids))
             .group_by(TurnRecord.session_id)).all())
-    # the session's first system turn (a ring) is written by the start, not by a trainee request
-    with db.reader() as uow:
+        # the session's first system turn (a ring) is written by the start, not by a trainee request
         rings = dict(uow.session.execute(
             select(TurnRecord.session_id, func.count()).where(TurnRecord.seq == 0, TurnRecord.speaker == "system",
-                                                              TurnRecord.session_id.in_(list(results["sessions"])))
+                                                              TurnRecord.session_id.in_(ids))
             .group_by(TurnRecord.session_id)).all())
-    bad = {sid: (sent, rows.get(sid, 0) - rings.get(sid, 0)) for sid, sent in results["sessions"].items()
-           if rows.get(sid, 0) - rings.get(sid, 0) != sent}
     db.dispose()
-    print(f"recorded exactly once: {'yes' if not bad else 'NO'} ({sum(results['sessions'].values()):,} turns sent)"
-          + (f"; mismatches (sent, recorded): {list(bad.items())[:5]}" if bad else ""))
-    p95 = pct(0.95)
-    met = p95 < 300 and not results["errors"] and not bad
-    print(f"target p95 < 300 ms and no errors: {'met' if met else 'NOT met'}")
-    return 0
+    return {sid: (n, rows.get(sid, 0) - rings.get(sid, 0)) for sid, n in sent.items()
+            if rows.get(sid, 0) - rings.get(sid, 0) != n}
 
 
 if __name__ == "__main__":

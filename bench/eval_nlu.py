@@ -58,9 +58,34 @@ def main():
     started = time.perf_counter()
     parsed = asyncio.run(parse_all())
     per_msg_ms = (time.perf_counter() - started) * 1000 / max(1, len(examples))
+    tp, fp, fn, entities, agree = score_parses(examples, parsed, detector)
+    intents = sorted(set(tp) | set(fn))
+    print(f"held-out: {len(examples)} examples, {len(intents)} intents; model {Path(model).name}")
+    print(f"{'intent':<22}{'prec':>7}{'rec':>7}{'F1':>7}{'n':>5}")
+    f1s = []
+    for it in intents:
+        p = tp[it] / (tp[it] + fp[it]) if tp[it] + fp[it] else 0.0
+        r = tp[it] / (tp[it] + fn[it]) if tp[it] + fn[it] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        f1s.append(f)
+        print(f"{it:<22}{p:>7.2f}{r:>7.2f}{f:>7.2f}{tp[it] + fn[it]:>5}")
+    macro = sum(f1s) / len(f1s)
+    ent_tp, ent_fp, ent_fn = entities
+    ep = ent_tp / (ent_tp + ent_fp) if ent_tp + ent_fp else 0.0
+    er = ent_tp / (ent_tp + ent_fn) if ent_tp + ent_fn else 0.0
+    print(f"\nintent macro-F1 {macro:.3f} (target {TARGET:.2f}: {'met' if macro >= TARGET else 'NOT met'}); "
+          f"accuracy {sum(tp.values()) / len(examples):.3f}")
+    print(f"entities: precision {ep:.2f}, recall {er:.2f} ({ent_tp + ent_fn} in the held-out set)")
+    print(f"the model's intent is one of the detector's behaviours for {agree / len(examples):.0%} of messages")
+    print(f"parse time {per_msg_ms:.1f} ms per message")
+    return 0 if macro >= TARGET else 1
+
+
+def score_parses(examples, parsed, detector):
+    """Per intent true positives, false positives and false negatives; entity (tp, fp, fn); and for how many
+    messages the model's intent is one of the detector's behaviours."""
     tp, fp, fn = Counter(), Counter(), Counter()
-    ent_tp = ent_fp = ent_fn = 0
-    agree = 0
+    ent_tp = ent_fp = ent_fn = agree = 0
     for e, p in zip(examples, parsed, strict=True):
         gold, pred = e.get("intent"), p["intent"]["name"]
         if gold == pred:
@@ -75,25 +100,7 @@ def main():
         ent_fn += len(want - got)
         tags = detector.detect(e.get("text")).behaviors
         agree += pred in tags or (pred == "other" and not tags)
-    intents = sorted(set(tp) | set(fn))
-    print(f"held-out: {len(examples)} examples, {len(intents)} intents; model {Path(model).name}")
-    print(f"{'intent':<22}{'prec':>7}{'rec':>7}{'F1':>7}{'n':>5}")
-    f1s = []
-    for it in intents:
-        p = tp[it] / (tp[it] + fp[it]) if tp[it] + fp[it] else 0.0
-        r = tp[it] / (tp[it] + fn[it]) if tp[it] + fn[it] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        f1s.append(f)
-        print(f"{it:<22}{p:>7.2f}{r:>7.2f}{f:>7.2f}{tp[it] + fn[it]:>5}")
-    macro = sum(f1s) / len(f1s)
-    ep = ent_tp / (ent_tp + ent_fp) if ent_tp + ent_fp else 0.0
-    er = ent_tp / (ent_tp + ent_fn) if ent_tp + ent_fn else 0.0
-    print(f"\nintent macro-F1 {macro:.3f} (target {TARGET:.2f}: {'met' if macro >= TARGET else 'NOT met'}); "
-          f"accuracy {sum(tp.values()) / len(examples):.3f}")
-    print(f"entities: precision {ep:.2f}, recall {er:.2f} ({ent_tp + ent_fn} in the held-out set)")
-    print(f"the model's intent is one of the detector's behaviours for {agree / len(examples):.0%} of messages")
-    print(f"parse time {per_msg_ms:.1f} ms per message")
-    return 0 if macro >= TARGET else 1
+    return tp, fp, fn, (ent_tp, ent_fp, ent_fn), agree
 
 
 if __name__ == "__main__":

@@ -44,7 +44,11 @@ def pytest_collection_modifyitems(config, items):
         for mark, fixtures in NEEDS.items():
             if used & fixtures or (mark == "postgres" and "postgresql" in params.values()):
                 item.add_marker(mark)
-        if "ui_db" in used:  # `make check` on several cores: the panel's demo company is built by one of them
+        if any(item.get_closest_marker(mark) for mark in ("servers", "browser", "redis")):
+            # `make test` on several cores: the tests that start the product's processes run one after another on
+            # one worker (Rasa's model, the machine's memory, one Redis), the rest beside them on the others
+            item.add_marker(pytest.mark.xdist_group("servers"))
+        elif "ui_db" in used:  # the panel's tests share one copy of the demo company per worker: keep them on one
             item.add_marker(pytest.mark.xdist_group("ui_db"))
 
 

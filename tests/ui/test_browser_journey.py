@@ -84,8 +84,15 @@ def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecid
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
     page.set_default_timeout(WAIT)
+    first = trainee_practises_a_complaint(page, url, ui_db)
+    trainee_retries_from_turn_3(page, ui_db, first)
+    trainer_rejects_a_finding_and_approves(page, url, ui_db, first)
+    manager_picks_the_employee_of_the_month(page, url, ui_db)
+    ctx.close()
 
-    # -- the trainee practises a complaint to the end -------------------------------------------------
+
+def trainee_practises_a_complaint(page, url, ui_db) -> int:
+    """The trainee practises a complaint to the end; returns the session's id."""
     sign_in(page, url, "trainee")
     page.get_by_role("heading", name="Practise").wait_for()
     choose(page, "Scenario", "Customer kept waiting")
@@ -104,10 +111,12 @@ def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecid
     shot(page, "03-trainee-scorecard")
     trainee = person(ui_db, "trainee")
     with ui_db.reader() as r:
-        first = r.session.execute(select(PracticeSession.id).where(PracticeSession.person_id == trainee["id"])
-                                  .order_by(PracticeSession.id.desc())).scalars().first()
+        return r.session.execute(select(PracticeSession.id).where(PracticeSession.person_id == trainee["id"])
+                                 .order_by(PracticeSession.id.desc())).scalars().first()
 
-    # -- retry from the second reply, say it better, compare ------------------------------------------
+
+def trainee_retries_from_turn_3(page, ui_db, first):
+    """Retry from the second reply, say it better, and see both side by side."""
     choose(page, "Your reply", "turn 3")
     page.get_by_role("button", name="Retry from turn 3").click()
     page.get_by_text(f"retry of session {first} from turn 3").wait_for()
@@ -127,7 +136,8 @@ def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecid
         assert retry.status == "completed" and retry.retry_from_seq == 3
     page.get_by_role("link", name=re.compile("Sign out")).click()
 
-    # -- a trainer rejects a finding of that session and approves ---------------------------------------
+
+def trainer_rejects_a_finding_and_approves(page, url, ui_db, first):
     sign_in(page, url, "trainer")
     page.get_by_role("heading", name="Review queue").wait_for()
     choose(page, "Or choose the session to review", f"#{first} ")
@@ -149,7 +159,8 @@ def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecid
         assert review.status == "approved" and [v.verdict for v in review.verdicts].count("reject") == 1
     page.get_by_role("link", name=re.compile("Sign out")).click()
 
-    # -- a manager picks the employee of the month ----------------------------------------------------
+
+def manager_picks_the_employee_of_the_month(page, url, ui_db):
     sign_in(page, url, "manager")
     page.get_by_role("link", name="Employee of the month").click()
     page.get_by_role("heading", name=re.compile("Ranking for")).wait_for()
@@ -162,4 +173,3 @@ def test_trainee_trainer_and_manager_journey(browser, ui_servers, ui_db, undecid
     shot(page, "08-manager-decided")
     with ui_db.reader() as r:
         assert r.session.execute(select(Award).where(Award.reason.like("Top of the ranking%"))).scalar_one()
-    ctx.close()
