@@ -1,5 +1,5 @@
-"""`coach db`, `coach rescore` and `coach person` as an operator runs them, on real databases: the first command
-of each test is a real process, the rest run in this process (`run_coach`, the same code without the start-up)."""
+"""`coach db`, `coach rescore` and `coach person` as an operator runs them, on real databases: the operator's
+first command is a real process, the rest run in this process (`run_coach`, the same code without the start-up)."""
 
 import json
 import os
@@ -72,10 +72,10 @@ def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coa
     assert p.returncode == 2 and "drops every table" in p.stderr
 
 
-def test_database_commands_explain_a_server_that_is_down(tmp_path):
-    p = coach("db", "upgrade", "--database", "postgresql://coach:hunter2@127.0.0.1:1/coach")
+def test_database_commands_explain_a_server_that_is_down(tmp_path, run_coach):
+    p = run_coach("db", "upgrade", "--database", "postgresql://coach:hunter2@127.0.0.1:1/coach")
     assert p.returncode == 2
-    assert "cannot use the database postgresql://coach:***@127.0.0.1:1/coach" in p.stderr
-    assert "hunter2" not in p.stderr
-    p = coach("person", "export", "anna", "--database", f"sqlite:///{tmp_path / 'x.db'}")
-    assert p.returncode == 2 and "run `coach db upgrade`" in p.stderr
+    assert "cannot use the database postgresql://coach:***@127.0.0.1:1/coach" in p.stderr.decode()
+    assert b"hunter2" not in p.stderr
+    p = run_coach("person", "export", "anna", "--database", f"sqlite:///{tmp_path / 'x.db'}")
+    assert p.returncode == 2 and "run `coach db upgrade`" in p.stderr.decode()
