@@ -24,6 +24,9 @@ def pytest_configure(config):
     servers and commands the tests start go there, never into the checkout's var/ (where a developer's
     database, logs and tokens are). Set before anything reads the settings."""
     config.coach_var = os.environ["COACH_VAR"] = tempfile.mkdtemp(prefix="coach-tests-var-")
+    # passwords hashed at the cheapest cost the settings allow (the product's default is 12, four times dearer):
+    # the tests that are about the cost set it themselves
+    os.environ.setdefault("COACH_BCRYPT_ROUNDS", "10")
 
 
 # what a fixture needs, for the markers of pyproject.toml: a test is marked by every fixture it uses, directly or
@@ -121,8 +124,7 @@ def demo_company_file(tmp_path_factory):
             anchor = date.today()
             part = root / "demo-company.db.part"
             part.unlink(missing_ok=True)
-            # the cheapest password cost the settings allow: 25 people at the default cost take seconds
-            with environment(DATABASE_URL=f"sqlite:///{part}", COACH_BCRYPT_ROUNDS="10"):
+            with environment(DATABASE_URL=f"sqlite:///{part}"):
                 ran = run_coach_here("db", "demo", "--anchor", anchor.isoformat())
             assert ran.returncode == 0, ran.stderr.decode()
             about.write_text(json.dumps({"anchor": anchor.isoformat(), "output": ran.stdout.decode()}))

@@ -19,7 +19,8 @@ def _cost(password_hash: str) -> int:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, scorer):
-    """The demo company as `coach db demo` writes it (its own password cost), with few sessions."""
+    """The demo company as `coach db demo` writes it (the configured password cost: the tests' own, 10), with few
+    sessions."""
     from coach.demo import load_demo
 
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('passwords') / 'coach.db'}")
