@@ -30,10 +30,13 @@ def _jsonl(path):
     return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
 
 
-def training_rows():
-    """Every training reply as (file, its rows, row index), in the order keys.json counts them."""
+def training_rows(stems=None):
+    """Every training reply as (file, its rows, row index), in the order keys.json counts them: over the files
+    that existed when the replies were keyed (`stems`; a file added later is left out, or the indices would move)."""
     out, files = [], {}
     for path in training_files():
+        if stems is not None and path.stem not in stems:
+            continue
         files[path] = _jsonl(path)
         out.extend((path, k) for k in range(len(files[path])))
     return files, out
@@ -71,7 +74,7 @@ def settled():
 def _pairs():
     """The training files' rows, and per reread reply (key, what the reader saw, its training row, their tags)."""
     keys = json.loads((HERE / "keys.json").read_text())
-    files, flat = training_rows()
+    files, flat = training_rows({where.rsplit("#", 1)[0] for where in keys.values()})
     pairs = []
     for key, (c, new) in rereading().items():
         path, k = flat[int(keys[key].rsplit("#", 1)[1])]
