@@ -270,12 +270,14 @@ def _money(x, unit):
 
 def check_outcome(rule, a: Analysis, ctx):
     """The customer's last word: a session that ends with the customer giving up, escalating or leaving
-    unhappy missed its purpose, however polite it was. A recorded outcome (escalated, hung_up) counts too."""
+    unhappy missed its purpose, however polite it was. A recorded outcome (the rule's `recorded`: escalated,
+    hung_up) counts too. The rule reads the customer's last `last_turns` messages (2 by default)."""
     outcome = a.transcript.meta.get("outcome")
-    if outcome in ("escalated", "hung_up"):
+    if outcome in rule.spec.get("recorded", ("escalated", "hung_up")):
         return [finding(rule, None, match=outcome.replace("_", " "))]
     first_staff = a.transcript.staff_turns[0] if a.transcript.staff_turns else 0
-    last_two = [i for i, t in enumerate(a.transcript.turns) if t.speaker == "customer" and i > first_staff][-2:]
+    last_two = [i for i, t in enumerate(a.transcript.turns)
+                if t.speaker == "customer" and i > first_staff][-rule.spec.get("last_turns", 2):]
     if not last_two:
         return None
     unhappy = set(rule.spec.get("unsatisfied", ()))

@@ -429,14 +429,19 @@ class _Limit(_Spec):
 
 class _Outcome(_Spec):
     unsatisfied: List[str] = Field(..., description="customer signals")
+    recorded: List[str] = Field(["escalated", "hung_up"], description="recorded outcomes that count as missed")
+    last_turns: int = Field(2, ge=1, le=5, description="how many of the customer's last messages are read")
 
     class Config:
-        expected = "a mapping with unsatisfied"
+        expected = "a mapping with unsatisfied (and recorded, last_turns)"
 
     _customer = validator("unsatisfied", pre=True, allow_reuse=True)(_customer_names)
 
-    def spec(self) -> dict:
-        return {"unsatisfied": self.unsatisfied}
+    @validator("recorded", each_item=True)
+    def _outcomes(cls, v):
+        if v not in ("escalated", "hung_up"):
+            raise ValueError(f"{v!r} is not a recorded outcome of a missed session (escalated, hung_up)")
+        return v
 
 
 # rule type -> (the key holding its settings, their model, what the key holds); substitution's are top-level

@@ -148,6 +148,9 @@ def pack_copy(tmp_path):
     ("CO008", "steps: [[empathy, apology], [solution], [next_steps]]", "steps: [[empathy], [solve]]",
      "sequence.steps.1", "unknown behaviour tag or signal(s) solve", "steps:"),
     ("PH001", "type: avoid", "type: avert", "type", "'avert' is not one of avoid, substitution", "type: avert"),
+    ("TE014", "  recorded: []", "  recorded: [lost]", "outcome.recorded.0",
+     "'lost' is not a recorded outcome of a missed session (escalated, hung_up)", "recorded:"),
+    ("TE014", "  last_turns: 1", "  last_turns: 9", "outcome.last_turns", "less than or equal to 5", "last_turns:"),
 ])
 def test_a_malformed_rule_file(pack_copy, rid, old, new, where, message, line_has):
     from coach.standards import PackError, load_pack
