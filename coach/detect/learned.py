@@ -1,5 +1,5 @@
 """The learned half of the behaviour detector: a linear model per tag over the reply's words, word pieces,
-the rules' findings and the customer's message, for the wordings no rule lists.
+the rules' findings and what the rules recognised in the customer's message, for the wordings no rule lists.
 
 The rules (resolvers) are precise but only know the wordings someone wrote down; the model, trained on
 thousands of labelled replies from many writers, adds recall. The rules' tags and cues are features of
@@ -17,7 +17,6 @@ cached, which keeps a reply's model cost to a few dozen dictionary look-ups.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -29,7 +28,6 @@ from pathlib import Path
 import numpy as np
 
 MODEL_DIR = Path(__file__).parent / "models"
-_CUSTOMER_WORD = re.compile(r"[a-z][a-z']*|\d+|[?!]")
 _CACHE_LIMIT = 200_000
 _DIGIT = re.compile(r"\d")
 
@@ -64,20 +62,16 @@ def _shape(texts: list[str], n_words: int) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=4096)
-def customer_words(customer: str) -> tuple[str, ...]:
-    """The customer's message as model features (cached: a session's replies often answer the same message)."""
-    words = _CUSTOMER_WORD.findall(customer.lower()) if customer else []
-    return tuple(dict.fromkeys("k:" + ("<num>" if w[0].isdigit() else w) for w in words))
-
-
 @dataclass
 class Blocks:
-    """A reply's features, by block: the model's input. `words`, `chars` and `customer` are scaled to unit
-    length; `context` (the rules' tags and cues, the shape, the customer's flags) counts 1 each."""
+    """A reply's features, by block: the model's input. `words` and `chars` are scaled to unit length; `context`
+    (the rules' tags and cues, the shape, the customer's flags) counts 1 each.
+
+    The customer's message enters only as the flags the rules recognise in it ("complaint", or none at all), not
+    as its words: with them the model learnt each writer's customers ("and", "as" and "no" in the customer's
+    message made a staff reply more dismissive), which out of fold hid and on the development pairs cost two."""
 
     words: list[str] = field(default_factory=list)
-    customer: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
 
     def distinct_words(self):
@@ -90,7 +84,7 @@ class Blocks:
     def weighted(self) -> list[tuple[str, float]]:
         """(feature, value) pairs, as the training matrix holds them (a repeated character n-gram adds up)."""
         out = []
-        for names in (self.words, self.chars(), self.customer):
+        for names in (self.words, self.chars()):
             if names:
                 v = 1.0 / math.sqrt(len(names))
                 out.extend((n, v) for n in names)
@@ -116,7 +110,7 @@ def reply_blocks(lower: list[str], texts: list[str], sent_starts, rule_tags, cue
     context = ["r:" + t for t in sorted(set(rule_tags))] + ["q:" + c for c in sorted(set(cue_labels))]
     context += _shape(texts, len(lower))
     context += ["k!" + f for f in customer_flags] + ([] if customer else ["k!none"])
-    return Blocks(words, list(customer_words(customer)), context)
+    return Blocks(words, context)
 
 
 @dataclass
@@ -204,10 +198,6 @@ class LinearTagger:
 
     def logits(self, blocks: Blocks) -> np.ndarray:
         out = self.bias + self._words_part(blocks)
-        if blocks.customer:
-            rows = self._rows(blocks.customer)
-            if rows:
-                out = out + self.weights[rows].sum(axis=0) / math.sqrt(len(blocks.customer))
         rows = self._rows(blocks.context)
         if rows:
             out = out + self.weights[rows].sum(axis=0)
