@@ -24,6 +24,10 @@ from coach.detect.build import training_files  # noqa: E402
 from coach.detect.evaluate import agreement  # noqa: E402
 
 SEVEN = ("offer_help", "check_resolution", "closing", "hold_or_transfer", "dismissive", "blame", "rude")
+# Where the project has a written ruling that behaviors.md leaves open, the ruling stands: a bare "Kind regards" is
+# not `closing` (data/behaviors/README.md), and the readers and one adjudicator counted it. `apply` leaves these
+# tags as they were.
+KEEP_RULING = frozenset({"closing"})
 
 
 def _jsonl(path):
@@ -112,7 +116,7 @@ def apply():
             else:
                 disputed, yes = done[key]
                 assert disputed == (old & set(SEVEN)) ^ new
-                final = (old - disputed) | yes
+                final = (old - (disputed - KEEP_RULING)) | (yes - KEEP_RULING)
                 changed += final != old
                 row["tags"] = [t for t in TAGS if t in final]
         row["labels_reread"] = [t for t in SEVEN if t in new]
