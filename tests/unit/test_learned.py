@@ -84,3 +84,16 @@ def test_a_saved_model_loads_back_to_the_same_scores(tmp_path, model):
     back = LinearTagger.load(path)
     blocks = reply_blocks(["hello"], ["Hello"], {0}, ["greeting"], [], "")
     assert np.allclose(back.logits(blocks), small.logits(blocks), atol=0.01)
+
+
+def test_the_customer_s_message_reaches_the_model_only_through_what_the_rules_recognise(detector, model):
+    """Two complaints in different words give the same reply the same probabilities: the customer's own words
+    are not features (with them the model had learnt the training writers' customers), the complaint flag is."""
+    reply = "It will be. You'll get the tracking email within two hours."
+    one = detector.model_blocks(reply, "No, the kit and the voucher is fine. As long as it's here tomorrow, and "
+                                       "I'm not happy about the wait.")
+    two = detector.model_blocks(reply, "I'm not happy about the wait at all.")
+    assert not any(name.startswith("k:") for name, _ in one.weighted())
+    assert one.context == two.context
+    assert np.allclose(model.probabilities(one), model.probabilities(two))
+    assert "dismissive" not in detector.detect(reply, "As long as it's here tomorrow.").behaviors
