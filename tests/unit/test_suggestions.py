@@ -85,7 +85,8 @@ def test_a_scored_transcript_of_a_scenario_shows_the_scenarios_suggestions(score
     offer = _finding(card, "CO017")
     assert offer.suggestion in own["CO017"] and "5%" in offer.suggestion  # the real limit, not another story's
     assert _finding(card, "PH010").suggestion in own["PH010"]
-    assert _finding(card, "CT019").suggestion in own["CT019"]
+    assert _finding(card, "PH018").suggestion in own["PH018"]
+    assert "CT019" in card.as_dict()["met"]  # "booked for delivery next Tuesday between 8 and 12" is a next step
     shown = " ".join(f.suggestion or "" for f in card.findings)
     assert not re.search(r"test ride|another size|returns team", shown)
 
