@@ -30,6 +30,10 @@ import numpy as np
 MODEL_DIR = Path(__file__).parent / "models"
 _CACHE_LIMIT = 200_000
 _DIGIT = re.compile(r"\d")
+# Full stops and commas are not word features, alone or in a bigram: nearly every reply has them, and a bare "."
+# had become a strong sign of "dismissive" (curt training replies end in one). Measured on the development sets:
+# out of fold the same (0.801), the shared real replies 0.901 against 0.899, the development pairs unchanged.
+_SILENT = frozenset({".", ","})
 
 
 def norm_token(text: str) -> str:
@@ -106,7 +110,7 @@ def reply_blocks(lower: list[str], texts: list[str], sent_starts, rule_tags, cue
         words.append("w:" + norm)
         words.append("b:" + prev + " " + norm)
         prev = norm
-    words = list(dict.fromkeys(words))
+    words = [name for name in dict.fromkeys(words) if not _SILENT.intersection(name[2:].split(" "))]
     context = ["r:" + t for t in sorted(set(rule_tags))] + ["q:" + c for c in sorted(set(cue_labels))]
     context += _shape(texts, len(lower))
     context += ["k!" + f for f in customer_flags] + ([] if customer else ["k!none"])
