@@ -73,7 +73,7 @@ class Blocks:
 
     The customer's message enters only as the flags the rules recognise in it ("complaint", or none at all), not
     as its words: with them the model learnt each writer's customers ("and", "as" and "no" in the customer's
-    message made a staff reply more dismissive), which out of fold hid and on the development pairs cost two."""
+    message made a staff reply more dismissive). Out of fold that did not show; on the development pairs it cost two."""
 
     words: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
