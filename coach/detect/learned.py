@@ -107,10 +107,12 @@ def reply_blocks(lower: list[str], texts: list[str], sent_starts, rule_tags, cue
         if i in sent_starts:
             prev = "<s>"
         norm = norm_token(low)
-        words.append("w:" + norm)
-        words.append("b:" + prev + " " + norm)
+        if norm not in _SILENT:
+            words.append("w:" + norm)
+            if prev not in _SILENT:
+                words.append("b:" + prev + " " + norm)
         prev = norm
-    words = [name for name in dict.fromkeys(words) if not _SILENT.intersection(name[2:].split(" "))]
+    words = list(dict.fromkeys(words))
     context = ["r:" + t for t in sorted(set(rule_tags))] + ["q:" + c for c in sorted(set(cue_labels))]
     context += _shape(texts, len(lower))
     context += ["k!" + f for f in customer_flags] + ([] if customer else ["k!none"])
