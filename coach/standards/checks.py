@@ -219,7 +219,7 @@ def check_offers(rule, a: Analysis, ctx):
         for value, unit, start, end in amounts(text):
             if _in_sentence_with(a, i, start, explained):
                 continue  # "our 10% volume discount starts at five desks" explains a threshold
-            offer = _offer_near(sit.offers, unit, low, start, end)
+            offer = _offer_near(sit.offers, unit, low, start, end, _sentence_of(a, i, start))
             if offer is not None and value > offer.max:
                 f = finding(rule, i, {"start": start, "end": end, "text": text[start:end]}, text[start:end])
                 f.message += f" (the most this situation allows for a {offer.what} is {_money(offer.max, unit)})"
@@ -230,19 +230,22 @@ def check_offers(rule, a: Analysis, ctx):
 
 
 # words that make an amount a price or a refund of what was paid, not an offer with a limit (unless a situation
-# lists them among its offers' words)
+# lists them among its offers' words): "with the voucher it comes to £616.55 each" states a price
 PRICE_WORDS = {"refund", "refunded", "price", "priced", "cost", "costs", "pay", "paid", "charge", "charged", "fee",
-               "worth", "total", "deposit", "bill", "instead of", "was", "now", "only", "for"}
+               "worth", "total", "deposit", "bill", "instead of", "was", "now", "only", "for", "comes to", "come to",
+               "comes out at", "works out at", "works out to", "down to", "each", "a month", "per month"}
 
 
-def _offer_near(offers, unit, low, start, end, reach=40):
-    """The offer named by the word nearest to the amount (within `reach` characters), in the amount's unit:
-    "a refund of £189 and a £15 voucher" reads each amount with its own word."""
+def _offer_near(offers, unit, low, start, end, bounds=None, reach=40):
+    """The offer named by the word nearest to the amount (within `reach` characters and the amount's sentence,
+    `bounds`), in the amount's unit: "a refund of £189 and a £15 voucher" reads each amount with its own word, and
+    "The Lite is £499. Two with the voucher..." does not read £499 as a voucher. On a tie an offer's word wins."""
+    lo, hi = bounds or (0, len(low))
+    lo, hi = max(lo, start - reach), min(hi, end + reach)
+    offer_words = {w for offer in offers for w in offer.words}
     best_word, best_d = None, reach + 1
-    lo = max(0, start - reach)
-    words = {w for offer in offers for w in offer.words} | PRICE_WORDS
-    for word in words:
-        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", low[lo:end + reach]):
+    for word in sorted(offer_words | PRICE_WORDS, key=lambda w: (w not in offer_words, w)):
+        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", low[lo:hi]):
             pos, stop = lo + m.start(), lo + m.end()
             d = start - stop if stop <= start else (pos - end if pos >= end else 0)
             if d < best_d:
@@ -250,6 +253,18 @@ def _offer_near(offers, unit, low, start, end, reach=40):
     if best_word is None:
         return None
     return next((o for o in offers if best_word in o.words and o.unit == unit), None)
+
+
+def _sentence_of(a, i, start):
+    """(start, end) of the sentence of turn `i` that holds character `start`, or None."""
+    det = a.detections.get(i)
+    if det is None or det.doc is None:
+        return None
+    for sent in det.doc.sents:
+        lo, hi, _ = det.source(sent.start_char, sent.end_char)
+        if lo <= start < hi:
+            return lo, hi
+    return None
 
 
 def _in_sentence_with(a, i, start, spans):

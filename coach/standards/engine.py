@@ -158,10 +158,13 @@ class Scorer:
             matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
             matcher.add("x", [self.nlp.make_doc(p) for t in phrases for p in expand(t.lower())])
             self._not_allowed[phrases] = matcher
+        negation = self.detector.lexicon.words.negation_cues
         out = []
         for i, det in a.detections.items():
             for _, s, e in matcher(det.doc):
                 span = det.doc[s:e]
+                if any(t.lower_ in negation for t in det.doc[span.sent.start:s][-4:]):
+                    continue  # "I can't match that price" refuses what the situation rules out; it promises nothing
                 out.append((i, *det.source(span.start_char, span.end_char)))
         return out
 
