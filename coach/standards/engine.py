@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.util import filter_spans
 
 from coach.detect import detector_version, shared_detector
 from coach.detect.customer import ComplaintDetector
@@ -161,9 +162,9 @@ class Scorer:
         negation = self.detector.lexicon.words.negation_cues
         out = []
         for i, det in a.detections.items():
-            for _, s, e in matcher(det.doc):
-                span = det.doc[s:e]
-                if any(t.lower_ in negation for t in det.doc[span.sent.start:s][-4:]):
+            # one promise is one finding: "the warranty covers it" also matches as "warranty covers it"
+            for span in filter_spans([det.doc[s:e] for _, s, e in matcher(det.doc)]):
+                if _negated(det.doc[span.sent.start:span.start], negation):
                     continue  # "I can't match that price" refuses what the situation rules out; it promises nothing
                 out.append((i, *det.source(span.start_char, span.end_char)))
         return out
@@ -346,3 +347,18 @@ _STOP = frozenset("the a an to you your we i is are it and of for be this that i
 
 def _content_words(text):
     return {w for w in re.findall(r"[a-z']+", straighten_quotes(text).lower()) if w not in _STOP and len(w) > 2}
+
+
+_CLAUSE_BREAK = frozenset({",", ";", ":", "-", "but", "and", "so", "though", "although"})
+
+
+def _negated(before, negation) -> bool:
+    """Whether the clause that leads up to a phrase is negated: "I can't match their price" and "liquid damage isn't
+    covered by the warranty" refuse; "Don't worry, the warranty covers it" promises (the negation is in another
+    clause)."""
+    for tok in reversed(before):
+        if tok.lower_ in _CLAUSE_BREAK:
+            return False
+        if tok.lower_ in negation:
+            return True
+    return False

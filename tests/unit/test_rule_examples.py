@@ -38,3 +38,18 @@ def test_rule_example(scorer, rule, kind, example):
     else:
         assert hits, f"{rule.id} did not flag its own failing example (behaviours seen: {card.behaviors})"
         assert rule.id in card.missed
+
+
+def test_one_ruled_out_promise_is_one_finding(scorer):
+    """A promise the situation rules out is charged once, however many of its listed wordings overlap on it
+    ("the warranty covers it" also holds "warranty covers it"); a refusal of it is not a promise."""
+    situation = {"not_allowed": ["{the warranty covers it|warranty covers it|covered by the warranty}"]}
+
+    def findings(text):
+        card = scorer.score(parse_transcript({"channel": "chat", "situation": situation, "turns": [
+            {"speaker": "customer", "text": "My laptop has liquid damage, they say. I never spilled anything."},
+            {"speaker": "staff", "text": text}]}, where="test"))
+        return [f.span["text"] for f in card.findings if f.rule == "CO017"]
+
+    assert findings("Don't worry, the warranty covers it.") == ["the warranty covers it"]
+    assert findings("I'm afraid liquid damage isn't covered by the warranty, but the repair is £149.") == []
