@@ -1,6 +1,10 @@
 """rude: the reply is insulting, sarcastic, condescending, profane or shouting."""
 
 
+_MAKES_SURE = frozenset({"make", "makes", "making", "made", "be", "am", "'m", "is", "are", "'re", "not", "n't", "so",
+                         "pretty", "quite", "very", "just", "for"})
+
+
 def resolve(ctx):
     """Insults, shouting, a closing "obviously"; traps: abbreviations in capitals, "you should have read" (blame)."""
     doc = ctx.doc
@@ -9,6 +13,8 @@ def resolve(ctx):
         if span[0].lower_ == "read" and span.start > 0 \
                 and doc[span.start - 1].lower_ in ("have", "'ve", "you", "to", "'d", "had"):
             continue  # "you should have read the terms" blames; the bare order "Read the banner." is rude
+        if span[0].lower_ == "sure" and span.start > 0 and doc[span.start - 1].lower_ in _MAKES_SURE:
+            continue  # "Sure you did." is sarcasm; "I'll make sure you don't wait" is a promise
         spans.append(span)
     if ctx.shouting is not None:
         spans.append(ctx.shouting)
