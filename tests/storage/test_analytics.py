@@ -17,9 +17,10 @@ from .conftest import GOOD_CHAT, POOR_CHAT
 
 UTC = timezone.utc
 # the machine's scores of the two transcripts (worked out from their findings: GOOD_CHAT misses CO008, CT001 and
-# CT014, 13 points; POOR_CHAT loses 230.5, CO002 and CO008 at a quarter as the same omission as CO001, PH010 as the
-# same as PH011): 100 x 0.5^(13/60) and 100 x 0.5^(230.5/60)
-GOOD_SCORE, POOR_SCORE = 86, 7
+# CT014, 12.2 points, CT014 at a quarter as the same brisk register as CT001; POOR_CHAT loses 223.8, CO002 and CO008
+# at a quarter as the same omission as CO001, PH010 as the same as PH011, CO007, CT003 and CT014 as the same register
+# as CT001): 100 x 0.5^(12.2/60) and 100 x 0.5^(223.8/60)
+GOOD_SCORE, POOR_SCORE = 87, 8
 MON = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # Monday of ISO week 2026-W45
 
 
