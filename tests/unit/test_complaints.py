@@ -1,0 +1,30 @@
+"""Which customer messages are complaints: the complaint standards apply from the first one (customer.yml)."""
+
+import pytest
+import spacy
+
+from coach.detect.customer import ComplaintDetector
+
+DETECTOR = ComplaintDetector(spacy.blank("en"))
+
+
+@pytest.mark.parametrize("text", [
+    "Is anyone actually there? I waited forty minutes this morning and got nowhere.",
+    "is anyone there?? waited 40 mins and my bill has been taken twice",
+    "I was cut off after half an hour yesterday.",
+    "You've charged me twice for this month.",
+    "My parcel still hasn't arrived.",
+    "I'VE BEEN WAITING ALL DAY FOR YOUR ENGINEER",
+])
+def test_complaints(text):
+    assert DETECTOR.is_complaint(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, can you tell me more about the City+ bike?",
+    "Thanks, is that all paid up now?",
+    "Two desks, for me and my partner.",
+    "",
+])
+def test_not_complaints(text):
+    assert not DETECTOR.is_complaint(text)
