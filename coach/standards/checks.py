@@ -8,6 +8,7 @@ moot. Windows say which staff turns a rule looks at (standards/README.md).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -380,7 +381,8 @@ def _reply_times(rule, a):
 
 
 def _hold_times(rule, a):
-    """From each hold event to the next resume, staff turn or hang-up."""
+    """From each hold event to the next resume, staff turn or hang-up. Every further `max_seconds` without a check
+    back is another miss: three minutes of silence is worse than a minute and a half."""
     turns, mx = a.transcript.turns, rule.spec["max_seconds"]
     hold_events = [i for i, t in enumerate(turns) if t.event == "hold" and t.t is not None]
     if not hold_events:
@@ -392,9 +394,10 @@ def _hold_times(rule, a):
         if end is None:
             continue
         held = turns[end].t - turns[h].t
-        if held > mx:
+        for k in range(1, math.ceil(held / mx)):  # 61-120 s: one miss, 121-180 s: two ...
             f = finding(rule, end if turns[end].speaker == "staff" else None)
-            f.message += f" (on hold {_num(held)} s; the standard is {_num(mx)} s)"
+            f.message += f" (on hold {_num(held)} s; the standard is {_num(mx)} s" + \
+                (f"; {_num(k * mx)} s without a check back)" if k > 1 else ")")
             out.append(f)
     return out
 

@@ -53,3 +53,22 @@ def test_one_ruled_out_promise_is_one_finding(scorer):
 
     assert findings("Don't worry, the warranty covers it.") == ["the warranty covers it"]
     assert findings("I'm afraid liquid damage isn't covered by the warranty, but the repair is £149.") == []
+
+
+def test_every_further_minute_on_hold_is_another_miss(scorer):
+    """TE007: a hold of 61-120 s without a check back is one miss, 121-180 s two: three silent minutes cost more
+    than one and a half."""
+
+    def misses(held):
+        card = scorer.score(parse_transcript({"channel": "phone", "turns": [
+            {"speaker": "system", "event": "ring", "t": 0}, {"speaker": "system", "event": "answer", "t": 3},
+            {"speaker": "staff", "text": "Brightwater, Ella speaking. How can I help?", "t": 4},
+            {"speaker": "customer", "text": "My dishwasher won't start.", "t": 10},
+            {"speaker": "staff", "text": "May I put you on hold for a minute while I check the warranty?", "t": 15},
+            {"speaker": "system", "event": "hold", "t": 20},
+            {"speaker": "system", "event": "resume", "t": 20 + held},
+            {"speaker": "staff", "text": "Thanks for holding. The repair is free.", "t": 22 + held}]},
+            where="test"))
+        return sum(1 for f in card.findings if f.rule == "TE007")
+
+    assert [misses(s) for s in (60, 90, 120, 177, 181)] == [0, 1, 1, 2, 3]
