@@ -269,14 +269,8 @@ def _sentence_of(a, i, start):
 
 
 def _in_sentence_with(a, i, start, spans):
-    det = a.detections.get(i)
-    if not spans or det is None or det.doc is None:
-        return False
-    for sent in det.doc.sents:
-        lo, hi, _ = det.source(sent.start_char, sent.end_char)
-        if lo <= start < hi:
-            return any(lo <= s < hi for s, _ in spans)
-    return False
+    bounds = _sentence_of(a, i, start) if spans else None
+    return bounds is not None and any(bounds[0] <= s < bounds[1] for s, _ in spans)
 
 
 def _money(x, unit):
