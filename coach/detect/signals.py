@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.util import filter_spans
 
 from coach.detect.lexicon import expand
 
@@ -82,19 +83,20 @@ class SignalMatcher:
     def match(self, side: str, doc) -> dict[str, list[Hit]]:
         """Signal -> hits in a parsed text (the doc must have sentence boundaries for IS_SENT_START)."""
         strings = self.nlp.vocab.strings
-        out: dict[str, list[Hit]] = {}
         found = [m for matcher in (self._phrases[side], self._patterns[side]) if len(matcher) for m in matcher(doc)]
         matches = [(strings[m], s, e) for m, s, e in found]
         excluded = {}
         for name, s, e in matches:
             if name.endswith(NOT_WITHIN):
                 excluded.setdefault(name[:-len(NOT_WITHIN)], []).append((s, e))
+        kept: dict[str, list] = {}
         for name, s, e in matches:
             if name.endswith(NOT_WITHIN) or any(a <= s and e <= b for a, b in excluded.get(name, ())):
                 continue  # "today" in "anything else I can help with today?" is no time to hold anyone to
-            span = doc[s:e]
-            out.setdefault(name, []).append(Hit(name, span.start_char, span.end_char, span.text))
-        return out
+            kept.setdefault(name, []).append(doc[s:e])
+        # one hit per place: "it should be fine" and "should be fine" are one guess, not two findings
+        return {name: [Hit(name, sp.start_char, sp.end_char, sp.text) for sp in filter_spans(spans)]
+                for name, spans in kept.items()}
 
     def customer(self, text: str) -> dict[str, list[Hit]]:
         return self.match("customer", self.nlp(text)) if text else {}

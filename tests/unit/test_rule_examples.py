@@ -72,3 +72,12 @@ def test_every_further_minute_on_hold_is_another_miss(scorer):
         return sum(1 for f in card.findings if f.rule == "TE007")
 
     assert [misses(s) for s in (60, 90, 120, 177, 181)] == [0, 1, 1, 2, 3]
+
+
+def test_overlapping_wordings_of_one_signal_are_one_finding(scorer):
+    """"It should be fine" is listed twice in the guess signal ("should be fine", "it should be fine"): one guess,
+    one finding."""
+    card = scorer.score(parse_transcript({"channel": "chat", "turns": [
+        {"speaker": "customer", "text": "My parcel is late."},
+        {"speaker": "staff", "text": "Sorry about that. It should be fine by Friday."}]}, where="test"))
+    assert [f.span["text"] for f in card.findings if f.rule == "CO020"] == ["It should be fine"]
