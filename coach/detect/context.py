@@ -17,6 +17,9 @@ from spacy.tokens import Doc, Span
 from coach.detect.lexicon import Lexicon, WordLists
 from coach.detect.patterns import View
 
+# what ends a clause inside a sentence: a negation's scope stops there ("No, but I can ..."; "Don't worry, ...")
+CLAUSE_BREAKS = (",", ";", ":", "—", "–", "but", "although", "though")
+
 
 def looks_like_language(text: str, common_words) -> bool:
     """False for text of six or more words in which almost none is a common word of the language

@@ -25,6 +25,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.util import filter_spans
 
 from coach.detect import detector_version, shared_detector
+from coach.detect.context import CLAUSE_BREAKS
 from coach.detect.customer import ComplaintDetector
 from coach.detect.detector import Detection
 from coach.detect.lexicon import expand
@@ -349,7 +350,7 @@ def _content_words(text):
     return {w for w in re.findall(r"[a-z']+", straighten_quotes(text).lower()) if w not in _STOP and len(w) > 2}
 
 
-_CLAUSE_BREAK = frozenset({",", ";", ":", "-", "but", "and", "so", "though", "although"})
+_CLAUSE_BREAK = frozenset(CLAUSE_BREAKS) | {"-", "and", "so"}  # a promise joined by "and"/"so" stands alone
 
 
 def _negated(before, negation) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coach.detect.context import CLAUSE_BREAKS as _CLAUSE_BREAKS
 from coach.detect.context import is_question
 
 _STOCK_OUT = ("stock", "sold", "discontinued", "unavailable", "booked")
-_CLAUSE_BREAKS = (",", ";", ":", "—", "–", "but", "although", "though")
 _CLAUSE_ENDS = _CLAUSE_BREAKS + (".", "!", "?")
 
 
