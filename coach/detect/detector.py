@@ -105,6 +105,7 @@ class Detection:
     lexicon: Lexicon | None = field(default=None, repr=False, compare=False)  # the language it was read in
     # the text the doc was parsed from (markup out) and the map back to `text`: see source()
     cleaned: Cleaned | None = field(default=None, repr=False, compare=False)
+    view: View | None = field(default=None, repr=False, compare=False)  # the doc's token lists, built once
 
     def source(self, start: int, end: int) -> tuple[int, int, str]:
         """A span of the doc (character offsets) as offsets and text of the reply as it was typed."""
@@ -258,7 +259,7 @@ class Detector:
         if self.model is not None and any(not t.isspace() for t in ctx.view.text) \
                 and looks_like_language(text.text, self.lexicon.words.common_words):
             self._decide(ctx, matched)  # not for another language: the model has learned English replies
-        return Detection(text.original, _evidence(text, ctx.found), doc, self.lexicon, text)
+        return Detection(text.original, _evidence(text, ctx.found), doc, self.lexicon, text, ctx.view)
 
     def veto_labels(self, tag: str) -> frozenset:
         """The cue labels of a tag: when one matched and the tag's resolver rejected it ("no need to apologise",

@@ -4,11 +4,13 @@ spaCy's Matcher tries every pattern at every token; with ~50 patterns whose firs
 of words, that was two thirds of the detector's time. Almost every pattern here starts with a
 fixed set of words, so a dictionary from first word to patterns finds the few candidates at each
 token, and only those are tried. The pattern syntax is spaCy's (LOWER / ORTH / TEXT / IS_* / LIKE_NUM
-with exact values, IN or NOT_IN, and OP "?", "*", "+"), so the patterns stay readable and could be
+with exact values, IN, NOT_IN or REGEX, and OP "?", "*", "+"), so the patterns stay readable and could be
 handed back to spacy.matcher.Matcher unchanged; tests compare both on the same texts.
 """
 
 from __future__ import annotations
+
+import re
 
 _FLAG_ATTRS = {
     "IS_SENT_START": "is_sent_start",
@@ -34,8 +36,11 @@ def _compile_token(spec):
         if key in _TEXT_ATTRS:
             field = _TEXT_ATTRS[key]
             if isinstance(value, dict):
-                if set(value) - {"IN", "NOT_IN"}:
+                if set(value) - {"IN", "NOT_IN", "REGEX"}:
                     raise ValueError(f"unsupported predicate {value!r} for {key}")
+                if "REGEX" in value:  # as spaCy: re.search on the token's text (or its lower case)
+                    rx = re.compile(value["REGEX"])
+                    checks.append(lambda v, i, f=field, r=rx: r.search(getattr(v, f)[i]) is not None)
                 if "IN" in value:
                     allowed = frozenset(value["IN"])
                     checks.append(lambda v, i, f=field, a=allowed: getattr(v, f)[i] in a)
@@ -114,12 +119,18 @@ class TokenPatterns:
 
     def __call__(self, view: View):
         out = []
-        n = len(view.lower)
-        for i, word in enumerate(view.lower):
-            candidates = self._by_first.get(word, [])
-            if self._unanchored:
-                candidates = candidates + self._unanchored
-            for label, compiled in candidates:
+        lower = view.lower
+        n = len(lower)
+        by_first, unanchored = self._by_first, self._unanchored
+        for i in range(n):
+            for label, compiled in by_first.get(lower[i], ()):
+                end = _match(compiled, 0, i, view, n)
+                if end > i:
+                    out.append((label, i, end))
+            for label, compiled in unanchored:
+                pred, op = compiled[0]
+                if op is None and not pred(view, i):
+                    continue  # the first token must match here: no need to start the search
                 end = _match(compiled, 0, i, view, n)
                 if end > i:
                     out.append((label, i, end))

@@ -15,6 +15,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.util import filter_spans
 
 from coach.detect.lexicon import expand
+from coach.detect.patterns import TokenPatterns, View
 
 LEXICONS = Path(__file__).parent / "lexicons"
 SIDES = ("staff", "customer")
@@ -50,10 +51,11 @@ class SignalMatcher:
         if not isinstance(data, dict) or set(data) - set(SIDES):
             raise doc.error((), f"expected a mapping with the keys {', '.join(SIDES)}")
         self.nlp = nlp
+        self._validator = Matcher(nlp.vocab)
         self.names: dict[str, tuple[str, ...]] = {}
         self._phrases, self._patterns = {}, {}
         for side in SIDES:
-            phrases, patterns = PhraseMatcher(nlp.vocab, attr="LOWER"), Matcher(nlp.vocab)
+            phrases, patterns = PhraseMatcher(nlp.vocab, attr="LOWER"), TokenPatterns()
             entries = data.get(side) or {}
             if not isinstance(entries, dict):
                 raise doc.error((side,), "expected a mapping from signal names to phrases and patterns")
@@ -76,15 +78,23 @@ class SignalMatcher:
                 phrases.add(label, made)
         for i, pattern in enumerate(spec.get("patterns") or []):
             try:
-                patterns.add(name, [pattern])
+                self._validator.add(name, [pattern])  # spaCy's own check and message
             except (ValueError, KeyError, TypeError) as exc:
                 raise doc.error((side, name, "patterns", i), f"not a valid spaCy Matcher pattern: {exc}") from None
+            try:  # matched by the indexed matcher (patterns.py): a fraction of the Matcher's time
+                patterns.add(name, [pattern])
+            except (ValueError, TypeError) as exc:
+                raise doc.error((side, name, "patterns", i), f"{exc}; signals support LOWER, ORTH and TEXT (a "
+                                                             "value, IN, NOT_IN or REGEX), IS_* flags, LIKE_NUM, "
+                                                             "LIKE_URL and OP ?, *, + and !") from None
 
-    def match(self, side: str, doc) -> dict[str, list[Hit]]:
-        """Signal -> hits in a parsed text (the doc must have sentence boundaries for IS_SENT_START)."""
+    def match(self, side: str, doc, view: View | None = None) -> dict[str, list[Hit]]:
+        """Signal -> hits in a parsed text (the doc must have sentence boundaries for IS_SENT_START); `view`: the
+        doc's View when the detector has built it already."""
         strings = self.nlp.vocab.strings
-        found = [m for matcher in (self._phrases[side], self._patterns[side]) if len(matcher) for m in matcher(doc)]
-        matches = [(strings[m], s, e) for m, s, e in found]
+        phrases = self._phrases[side]
+        matches = [(strings[m], s, e) for m, s, e in phrases(doc)] if len(phrases) else []
+        matches += self._patterns[side](view if view is not None else View(doc))
         excluded = {}
         for name, s, e in matches:
             if name.endswith(NOT_WITHIN):

@@ -30,6 +30,10 @@ class Analysis:
     situation: Situation = field(default_factory=Situation)
     public_turns: frozenset[int] = frozenset()
     not_allowed: list[tuple[int, int, int, str]] = field(default_factory=list)  # promises the situation rules out
+    staff: list[int] = field(init=False)  # the staff turns' indexes, read by nearly every check: found once
+
+    def __post_init__(self):
+        self.staff = self.transcript.staff_turns
 
     def behaviors(self, i) -> set[str]:
         return set(self.detections[i].behaviors) if i in self.detections else set()

@@ -72,7 +72,7 @@ def shows(a: Analysis, i: int, spec: dict, key: str = "behaviors") -> bool:
 def window(name: str, a: Analysis, spec: dict) -> list[int] | None:
     """Staff-turn indices a rule looks at, or None when the window does not occur in this session.
     before_hold / before_transfer give one index per event (-1: no staff reply before it)."""
-    staff = a.transcript.staff_turns
+    staff = a.staff
     if name == "any":
         return staff
     if name == "first":
@@ -164,7 +164,7 @@ def check_require(rule, a: Analysis, ctx):
 
 def check_sequence(rule, a: Analysis, ctx):
     steps = rule.spec["steps"]
-    staff = a.transcript.staff_turns
+    staff = a.staff
     firsts = [next((i for i in staff if a.marks(i) & set(step)), None) for step in steps]
     if all(f is None for f in firsts):
         return [finding(rule)]
@@ -185,7 +185,7 @@ def check_sequence(rule, a: Analysis, ctx):
 def check_conditional(rule, a: Analysis, ctx):
     spec = rule.spec
     cond, then, within = set(spec["if"]), set(spec["then"]), spec["within"]
-    staff = a.transcript.staff_turns
+    staff = a.staff
     if spec.get("by") == "customer":
         said = a.customer_turns_with(cond)
         if not said:
@@ -213,7 +213,7 @@ def check_offers(rule, a: Analysis, ctx):
     if not sit.offers and not sit.not_allowed:
         return None
     out = []
-    for i in a.transcript.staff_turns:
+    for i in a.staff:
         text = straighten_quotes(a.transcript.turns[i].text)
         low = text.lower()
         explained = [(h.start, h.end) for h in a.staff_signals.get(i, {}).get("not_an_offer", ())]
@@ -285,7 +285,7 @@ def check_outcome(rule, a: Analysis, ctx):
     outcome = a.transcript.meta.get("outcome")
     if outcome in rule.spec.get("recorded", ("escalated", "hung_up")):
         return [finding(rule, None, match=outcome.replace("_", " "))]
-    first_staff = a.transcript.staff_turns[0] if a.transcript.staff_turns else 0
+    first_staff = a.staff[0] if a.staff else 0
     last_two = [i for i, t in enumerate(a.transcript.turns)
                 if t.speaker == "customer" and i > first_staff][-rule.spec.get("last_turns", 2):]
     if not last_two:
@@ -401,7 +401,7 @@ def check_limit(rule, a: Analysis, ctx):
     if measure == "repeat":
         return _repeats(rule, a, mx)
     out = []
-    for i in a.transcript.staff_turns:
+    for i in a.staff:
         text = a.transcript.turns[i].text
         words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text)
         if measure == "words" and len(words) > mx:
@@ -425,7 +425,7 @@ def check_limit(rule, a: Analysis, ctx):
 def _repeats(rule, a, mx):
     seen_text, seen_open, out = {}, {}, []
     turns = a.transcript.turns
-    for i in a.transcript.staff_turns:
+    for i in a.staff:
         words = re.findall(r"[a-z0-9']+", straighten_quotes(turns[i].text).lower())
         if not words:
             continue

@@ -132,7 +132,7 @@ class Scorer:
                          if transcript.turns[j].speaker == "customer"), "")
             pairs.append((transcript.turns[i].text, prev))
         detections = dict(zip(staff, self.detector.detect_many(pairs), strict=True))
-        staff_signals = {i: _as_typed(d, self.signals.match("staff", d.doc)) for i, d in detections.items()
+        staff_signals = {i: _as_typed(d, self.signals.match("staff", d.doc, d.view)) for i, d in detections.items()
                          if d.doc is not None}
         customer_signals = {i: self.signals.customer(t.text) for i, t in enumerate(transcript.turns)
                             if t.speaker == "customer"}
@@ -224,7 +224,7 @@ class Scorer:
         """Matches of the pack's own phrases and patterns, per rule: (turn, start, end, text)."""
         hits: dict[str, list] = {}
         strings = self.nlp.vocab.strings
-        for i in a.transcript.staff_turns:
+        for i in a.staff:
             text = a.transcript.turns[i].text
             det = a.detections.get(i)
             if det is None or det.doc is None:
