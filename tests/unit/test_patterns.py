@@ -35,3 +35,28 @@ def test_same_matches_as_spacy_matcher(detector):
         assert mine == theirs, doc.text
         checked += len(theirs)
     assert checked > 200  # the comparison saw real matches, not just empty sets
+
+
+def test_signal_patterns_match_as_spacy_matcher(detector):
+    """The signals' patterns (REGEX, IS_SENT_START, LIKE_NUM) are matched by the indexed matcher too."""
+    import yaml
+
+    nlp = detector.nlp
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "coach" / "detect" / "lexicons" / "en"
+                           / "signals.yml").read_text(encoding="utf-8"))
+    spacy_matcher, ours = Matcher(nlp.vocab), TokenPatterns()
+    for side in ("staff", "customer"):
+        for name, spec in data[side].items():
+            for pattern in spec.get("patterns") or []:
+                spacy_matcher.add(f"{side}:{name}", [pattern])
+                ours.add(f"{side}:{name}", [pattern])
+    texts = ["I'll call you back at 3pm, or 15:30 at the latest.", "It's order AB-12345, ref #883201.",
+             "Could you send us a DM?", "See you on the 3rd.", "The engineer comes at 9.30 tomorrow.",
+             "May I put you on hold?", "I was cut off twice.", "Order number is 77310."]
+    texts += [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines()[:300]]
+    checked = 0
+    for doc in nlp.pipe(texts):
+        theirs = _longest((nlp.vocab.strings[m], s, e) for m, s, e in spacy_matcher(doc))
+        assert _longest(ours(View(doc))) == theirs, doc.text
+        checked += len(theirs)
+    assert checked > 20
