@@ -278,17 +278,27 @@ class _Marks(_Spec):
         return {**super().spec(), "window": self.window}
 
 
-class _Require(_Marks):
+class _Condition(_Marks):
+    """A condition on the session (a rule's `unless`): these marks somewhere in the window."""
+
     behaviors: List[str] = Field(..., description=_MARKS)
 
     class Config:
         expected = "a mapping with behaviors and window"
 
 
+class _Require(_Condition):
+    unless: _Condition = None
+
+    def spec(self) -> dict:
+        out = super().spec()
+        return {**out, "unless": self.unless.spec()} if self.unless is not None else out
+
+
 class _Avoid(_Marks):
     phrases: List[str] = None
     patterns: list = None
-    unless: _Require = None
+    unless: _Condition = None
 
     class Config:
         extra = "forbid"
