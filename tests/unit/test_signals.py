@@ -49,3 +49,15 @@ def test_a_signal_with_only_not_within_is_refused(tmp_path, nlp):
 @pytest.mark.parametrize("text", ["Sorry, a what? Is it free or not?", "You've lost me there.", "I'm new to all this."])
 def test_a_customer_who_did_not_follow_is_a_newcomer(signals, nlp, text):
     assert hits(signals, nlp, text, "newcomer", side="customer")
+
+
+@pytest.mark.parametrize("text, warm", [
+    ("I've got Amir in billing. He has your account and knows you were charged twice. Putting you through.", True),
+    ("I'm transferring you to claims now, with your details, so you won't need to explain it again.", True),
+    ("I've told her what it's about. Connecting you now.", True),
+    ("I'll transfer you to the billing queue; just give them your account number.", False),
+    ("Transferring you now. Have a lovely day!", False),
+    ("Please have your order number ready when they answer.", False),
+])
+def test_warm_handover(signals, nlp, text, warm):
+    assert bool(hits(signals, nlp, text, "warm_handover")) is warm
