@@ -90,6 +90,10 @@ def window(name: str, a: Analysis, spec: dict) -> list[int] | None:
         if not said:
             return None
         return [i for i in staff if i > said[0]][: spec.get("within", 2) or None] or None
+    if name == "leading_to_transfer":  # the last two staff replies before each transfer: the hand-over is often
+        # said, the caller answers ("OK, go on"), and only then "Putting you through"
+        events = [i for i, t in enumerate(a.transcript.turns) if t.event == "transfer"]
+        return sorted({i for e in events for i in [j for j in staff if j < e][-2:]}) or None
     return _event_window(name, a, staff)
 
 

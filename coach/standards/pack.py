@@ -25,7 +25,7 @@ from coach.vocabulary import CONVERSATION_CHANNELS, SEVERITIES
 CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
 RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "timing", "limit", "offers", "outcome")
 WINDOWS = ("first", "last", "any", "after_complaint", "before_hold", "before_transfer", "after_resume", "in_public",
-           "after_customer")
+           "after_customer", "leading_to_transfer")
 APPLIES = ("channel", "complaint", "public", "needs_finding", "customer")
 TIMING_MEASURES = ("answer", "reply", "hold")
 LIMIT_MEASURES = ("words", "repeat", "caps", "exclamations")
