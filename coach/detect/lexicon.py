@@ -37,7 +37,7 @@ WORD_LISTS = (
     "question_openers", "lead_in_words", "detail_words", "team_nouns", "handover_verbs", "team_follow_verbs",
     "customer_fault_verbs", "third_parties", "fault_words", "damage_verbs", "doers", "duty_verbs",
     "evaluative_words", "evaluative_leads", "name_stop_words", "common_acronyms", "jargon", "common_words",
-    "waited_long_cues", "signoff_words", "signature_team_words",
+    "waited_long_cues", "signoff_words", "signature_team_words", "conditional_openers", "finding_verbs",
 )
 
 _BRACES = re.compile(r"\{([^{}]*)\}")

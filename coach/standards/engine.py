@@ -160,13 +160,16 @@ class Scorer:
             matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
             matcher.add("x", [self.nlp.make_doc(p) for t in phrases for p in expand(t.lower())])
             self._not_allowed[phrases] = matcher
-        negation = self.detector.lexicon.words.negation_cues
+        words = self.detector.lexicon.words
+        negation = words.negation_cues
         out = []
         for i, det in a.detections.items():
             # one promise is one finding: "the warranty covers it" also matches as "warranty covers it"
             for span in filter_spans([det.doc[s:e] for _, s, e in matcher(det.doc)]):
                 if _negated(det.doc[span.sent.start:span.start], negation):
                     continue  # "I can't match that price" refuses what the situation rules out; it promises nothing
+                if _waits_on_a_finding(span.sent, words):
+                    continue  # "If he finds a manufacturing fault, the warranty covers it"
                 out.append((i, *det.source(span.start_char, span.end_char)))
         return out
 
@@ -351,6 +354,13 @@ def _content_words(text):
 
 
 _CLAUSE_BREAK = frozenset(CLAUSE_BREAKS) | {"-", "and", "so"}  # a promise joined by "and"/"so" stands alone
+
+
+def _waits_on_a_finding(sent, words) -> bool:
+    """Whether the sentence makes what it says wait on what someone finds out ("if the engineer confirms ...")."""
+    low = [t.lower_ for t in sent]
+    return any(w in words.conditional_openers and not words.finding_verbs.isdisjoint(low[k + 1:k + 6])
+               for k, w in enumerate(low))
 
 
 def _negated(before, negation) -> bool:

@@ -53,6 +53,9 @@ def test_one_ruled_out_promise_is_one_finding(scorer):
 
     assert findings("Don't worry, the warranty covers it.") == ["the warranty covers it"]
     assert findings("I'm afraid liquid damage isn't covered by the warranty, but the repair is £149.") == []
+    # a promise that waits on what someone finds out is no promise; one that waits on the customer's wish is
+    assert findings("If the engineer finds a manufacturing fault instead, the warranty covers it.") == []
+    assert findings("If you'd rather not wait, the warranty covers it anyway.") == ["the warranty covers it"]
 
 
 def test_every_further_minute_on_hold_is_another_miss(scorer):

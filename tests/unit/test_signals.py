@@ -61,3 +61,12 @@ def test_a_customer_who_did_not_follow_is_a_newcomer(signals, nlp, text):
 ])
 def test_warm_handover(signals, nlp, text, warm):
     assert bool(hits(signals, nlp, text, "warm_handover")) is warm
+
+
+@pytest.mark.parametrize("text, left", [
+    ("Have a think and just get back in touch with us whenever you're ready.", True),
+    ("Get in touch once you've decided and we'll arrange it.", True),
+    ("I'll get in touch with you tomorrow by noon.", False),
+])
+def test_leaving_the_next_contact_to_the_customer(signals, nlp, text, left):
+    assert bool(hits(signals, nlp, text, "leave_to_customer")) is left
