@@ -14,10 +14,12 @@ class ComplaintDetector:
     def __init__(self, nlp, language="en"):
         self.nlp = nlp
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        phrases = []
-        for template in load_lexicon(language).complaints:
-            phrases.extend(expand(template))
-        self.matcher.add("complaint", [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
+        lexicon = load_lexicon(language)
+        for label, templates in (("complaint", lexicon.complaints), ("not", lexicon.not_complaints)):
+            phrases = [p for template in templates for p in expand(template)]
+            if phrases:
+                self.matcher.add(label, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
+        self._not = nlp.vocab.strings["not"]
 
     def is_complaint(self, text: str) -> bool:
         if not text:
@@ -25,4 +27,6 @@ class ComplaintDetector:
         if sum(1 for c in text if c.isupper()) > 12 and text.upper() == text:
             return True  # a customer shouting in capitals
         doc = self.nlp.make_doc(straighten_quotes(text))
-        return bool(self.matcher(doc))
+        matches = self.matcher(doc)
+        taken_back = [(s, e) for m, s, e in matches if m == self._not]
+        return any(m != self._not and not any(a <= s and e <= b for a, b in taken_back) for m, s, e in matches)

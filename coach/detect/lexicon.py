@@ -124,6 +124,7 @@ class PatternsFile(BaseModel):
 
 class CustomerFile(BaseModel):
     complaint: List[StrictStr]
+    not_complaint: List[StrictStr] = []  # wordings a complaint cue inside of does not count
 
     class Config:
         extra = "forbid"
@@ -150,6 +151,7 @@ class Lexicon:
     phrases: dict  # label -> tuple of templates
     patterns: dict  # label -> tuple of patterns; word lists resolved, FORMS still to expand
     complaints: tuple  # customer complaint templates
+    not_complaints: tuple  # ... and wordings that take a complaint cue inside them back ("what's it missing?")
     files: tuple  # the files read, for the detector's version hash
     spellings: dict = field(default_factory=dict)  # words, clitics, splits (split "before" lists resolved)
 
@@ -189,12 +191,14 @@ def load_lexicon(code: str = "en") -> Lexicon:
     lists = _word_lists(folder, _parse(folder, "words.yml", WordsFile).__root__)
     phrases = _phrases(folder, _parse(folder, "phrases.yml", PhrasesFile).__root__)
     patterns = _patterns(folder, _parse(folder, "patterns.yml", PatternsFile).__root__, lists)
-    complaints = _parse(folder, "customer.yml", CustomerFile).complaint
-    _check_templates(_where(folder, "customer.yml"), {"complaint": complaints})
+    customer = _parse(folder, "customer.yml", CustomerFile)
+    complaints = customer.complaint
+    _check_templates(_where(folder, "customer.yml"), {"complaint": complaints, "not_complaint": customer.not_complaint})
     spellings = _spellings(folder, lists)
     files = [folder / f for f in FILES] + [folder / f for f in OPTIONAL_FILES if (folder / f).is_file()]
     return Lexicon(code=code, name=language.name, words=WordLists(lists), lists=lists, phrases=phrases,
-                   patterns=patterns, complaints=tuple(complaints), files=tuple(files), spellings=spellings)
+                   patterns=patterns, complaints=tuple(complaints), not_complaints=tuple(customer.not_complaint),
+                   files=tuple(files), spellings=spellings)
 
 
 def _spellings(folder, lists):

@@ -205,9 +205,10 @@ def check_conditional(rule, a: Analysis, ctx):
     triggered = [k for k, i in enumerate(staff) if a.marks(i) & cond]
     if not triggered:
         return None
+    before = spec.get("before", 0)
     out = []
     for k in triggered:
-        if not any(a.marks(i) & then for i in staff[k:k + within + 1]):
+        if not any(a.marks(i) & then for i in staff[max(0, k - before):k + within + 1]):
             ev = a.evidence(staff[k], cond)
             out.append(finding(rule, staff[k], span_dict(ev), ev[2] if ev else None))
     return out

@@ -366,6 +366,7 @@ class _Conditional(_Spec):
     if_: List[str] = Field(..., alias="if", description=_MARKS)
     then: List[str] = Field(..., description=_MARKS)
     within: int = 0
+    before: int = 0  # staff replies before the `if` that may show `then` too (a fix already given)
 
     class Config:
         expected = "a mapping with if, then and within"
@@ -386,8 +387,12 @@ class _Conditional(_Spec):
     def _within(cls, v):
         return _whole(v, "following staff replies (0 = same reply)")
 
+    @validator("before", pre=True)
+    def _before(cls, v):
+        return _whole(v, "earlier staff replies")
+
     def spec(self) -> dict:
-        return {"if": self.if_, "then": self.then, "within": self.within, "by": self.by}
+        return {"if": self.if_, "then": self.then, "within": self.within, "before": self.before, "by": self.by}
 
 
 def _measure(choices):

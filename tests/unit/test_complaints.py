@@ -15,6 +15,8 @@ DETECTOR = ComplaintDetector(spacy.blank("en"))
     "You've charged me twice for this month.",
     "My parcel still hasn't arrived.",
     "I'VE BEEN WAITING ALL DAY FOR YOUR ENGINEER",
+    "Our cups were due on Tuesday and nobody has told us a thing.",
+    "What's the Lite missing? The charger was missing from my last one too.",
 ])
 def test_complaints(text):
     assert DETECTOR.is_complaint(text)
@@ -24,6 +26,8 @@ def test_complaints(text):
     "Hi, can you tell me more about the City+ bike?",
     "Thanks, is that all paid up now?",
     "Two desks, for me and my partner.",
+    "So what's the Lite missing then?",
+    "£649 is a lot of money. What's the best price you can do?",
     "",
 ])
 def test_not_complaints(text):

@@ -70,3 +70,8 @@ def test_warm_handover(signals, nlp, text, warm):
 ])
 def test_leaving_the_next_contact_to_the_customer(signals, nlp, text, left):
     assert bool(hits(signals, nlp, text, "leave_to_customer")) is left
+
+
+def test_a_hoped_for_time_is_no_time_given(signals, nlp):
+    assert hits(signals, nlp, "I'll be in touch as soon as possible, hopefully later today.", "time_given") == []
+    assert hits(signals, nlp, "I'll call you later today, by 4pm.", "time_given") == ["later today", "4pm"]
