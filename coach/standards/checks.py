@@ -241,7 +241,8 @@ def check_offers(rule, a: Analysis, ctx):
 # lists them among its offers' words): "with the voucher it comes to £616.55 each" states a price
 PRICE_WORDS = {"refund", "refunded", "price", "priced", "cost", "costs", "pay", "paid", "charge", "charged", "fee",
                "worth", "total", "deposit", "bill", "instead of", "was", "now", "only", "for", "comes to", "come to",
-               "comes out at", "works out at", "works out to", "down to", "each", "a month", "per month"}
+               "comes out at", "works out at", "works out to", "down to", "each", "a month", "per month",
+               "make it", "makes it", "making it", "bring it to", "brings it to", "bringing it to", "leaves you paying"}
 
 
 def _offer_near(offers, unit, low, start, end, bounds=None, reach=40):
