@@ -55,6 +55,7 @@ def test_a_customer_who_did_not_follow_is_a_newcomer(signals, nlp, text):
     ("I've got Amir in billing. He has your account and knows you were charged twice. Putting you through.", True),
     ("I'm transferring you to claims now, with your details, so you won't need to explain it again.", True),
     ("I've told her what it's about. Connecting you now.", True),
+    ("I'll tell them your name and the fault, so you won't need to repeat it.", True),
     ("I'll transfer you to the billing queue; just give them your account number.", False),
     ("Transferring you now. Have a lovely day!", False),
     ("Please have your order number ready when they answer.", False),
