@@ -76,3 +76,16 @@ def test_leaving_the_next_contact_to_the_customer(signals, nlp, text, left):
 def test_a_hoped_for_time_is_no_time_given(signals, nlp):
     assert hits(signals, nlp, "I'll be in touch as soon as possible, hopefully later today.", "time_given") == []
     assert hits(signals, nlp, "I'll call you later today, by 4pm.", "time_given") == ["later today", "4pm"]
+
+
+@pytest.mark.parametrize("text, unhappy", [
+    ("Soon. Like the last ten days. Great.", True),
+    ("Same as last time, then.", True),
+    ("I'd like the last slot on Friday, please.", False),
+])
+def test_a_customer_comparing_with_before_is_not_satisfied(signals, nlp, text, unhappy):
+    assert bool(hits(signals, nlp, text, "unsatisfied", side="customer")) is unhappy
+
+
+def test_the_sum_of_what_was_offered_is_not_an_offer(signals, nlp):
+    assert hits(signals, nlp, "Together that's about £155 off.", "not_an_offer") == ["Together that's"]
