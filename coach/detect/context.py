@@ -104,6 +104,17 @@ def is_question(sent):
     return any(t.text == "?" for t in toks[-3:])
 
 
+def asks(view, a, b):
+    """is_question for tokens a..b of a View (a sentence), on its plain lists; remembered per sentence."""
+    memo = view.memo("question")
+    hit = memo.get(a)
+    if hit is None:
+        text = view.text
+        ks = [k for k in range(a, b) if not text[k].isspace()]
+        hit = memo[a] = bool(ks) and (text[ks[-1]].endswith("?") or any(text[k] == "?" for k in ks[-3:]))
+    return hit
+
+
 def in_question(span):
     return is_question(span.sent)
 

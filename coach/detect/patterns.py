@@ -83,9 +83,24 @@ class View:
         self._flags = {}
 
     def flag(self, attr, i):
+        return self.flags(attr)[i]
+
+    def flags(self, attr):
+        """A boolean token attribute of every token, as a list."""
         values = self._flags.get(attr)
         if values is None:
             values = self._flags[attr] = [bool(getattr(t, attr)) for t in self.toks]
+        return values
+
+    def memo(self, name) -> dict:
+        """A per-reply cache for a helper that reads the View ("is the sentence at k a question?")."""
+        return self._flags.setdefault("memo:" + name, {})
+
+    def trailing(self, i):
+        """The whitespace after token i."""
+        values = self._flags.get("whitespace_")
+        if values is None:
+            values = self._flags["whitespace_"] = [t.whitespace_ for t in self.toks]
         return values[i]
 
 

@@ -3,7 +3,7 @@
 Runs after check_resolution, offer_help and hold_or_transfer: a question those explain asks for nothing.
 """
 
-from coach.detect.context import covered, is_conditional, is_question
+from coach.detect.context import asks, covered, is_conditional
 from coach.detect.resolvers.check_resolution import conditional_detail_requests
 
 
@@ -32,31 +32,25 @@ def asking_phrases(ctx):
 
 def questions_to_customer(ctx):
     """Questions that ask the customer something: they open like a question or speak to "you"."""
-    doc = ctx.doc
+    doc, view = ctx.doc, ctx.view
     offers = {"offer": ctx.cues["x-question-offer"]}
-    openers = ctx.words.question_openers
+    openers, lead_ins = ctx.words.question_openers, ctx.words.lead_in_words
+    lower = view.lower
     spans = []
-    for a, b in ctx.view.sents:
-        sent = doc[a:b]
-        if not is_question(sent):
+    for a, b in view.sents:
+        if not asks(view, a, b):
             continue
+        sent = doc[a:b]
         if covered(sent, ctx.found, ("check_resolution", "offer_help", "hold_or_transfer")) \
                 or covered(sent, offers, ("offer",)):
             continue  # "Anything else?", "How can I help?", "Shall I send it?"
-        first = first_word(sent, ctx.words.lead_in_words)
+        # the first word that says what kind of sentence it is ("So, could you ..." -> could)
+        first = next((k for k in range(a, b) if view.flag("is_alpha", k) and lower[k] not in lead_ins), None)
         if first is None:
             continue
-        if first.lower_ in openers or any(t.lower_ in ("you", "your") for t in sent):
+        if lower[first] in openers or any(lower[k] in ("you", "your") for k in range(a, b)):
             spans.append(trim(sent))
     return spans
-
-
-def first_word(sent, lead_ins):
-    """The first word that says what kind of sentence it is ("So, could you ..." -> could)."""
-    for t in sent:
-        if t.is_alpha and t.lower_ not in lead_ins:
-            return t
-    return None
 
 
 def trim(sent):

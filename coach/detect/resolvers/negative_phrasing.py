@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coach.detect.context import CLAUSE_BREAKS as _CLAUSE_BREAKS
-from coach.detect.context import is_question
+from coach.detect.context import asks
 
 _STOCK_OUT = ("stock", "sold", "discontinued", "unavailable", "booked")
 _CLAUSE_ENDS = _CLAUSE_BREAKS + (".", "!", "?")
@@ -61,8 +61,8 @@ class _Judge:
         self.n = len(self.lw)
         self.words = ctx.words
         self.lemmas = ctx.lemmas or {}
-        self.is_punct = [t.is_punct for t in ctx.doc]
-        self.questions = {}  # sentence start -> is it a question
+        self.view = ctx.view
+        self.is_punct = ctx.view.flags("is_punct")
         self.way_forward = bool(set(ctx.found) & {"solution", "next_steps", "hold_or_transfer"})
 
     def __call__(self, i, low):
@@ -73,9 +73,7 @@ class _Judge:
             return self.limit(i, low, s0, s1)
         if low == "only":
             return self.only(i, s0, s1)
-        if s0 not in self.questions:
-            self.questions[s0] = is_question(self.doc[s0:s1])
-        if self.questions[s0]:
+        if asks(self.view, s0, s1):
             return None  # "Can't you log in?" asks
         if {"if", "unless", "whether", "when", "until", "once", "even"}.intersection(self.lw[max(s0, i - 12):i]):
             return None  # "if we can't fix it, ..." is a condition

@@ -20,36 +20,37 @@ def resolve(ctx):
                 and doc[span.start - 1].text not in (",", "-", "!", "."):
             continue  # "... and this is Amazon's policy" is not an introduction
         spans.append(span)
-    signed = signature(doc, ctx.words)
+    signed = signature(doc, ctx.words, ctx.view)
     return spans + ([signed] if signed is not None else [])
 
 
-def signature(doc, words, longest=10):
+def signature(doc, words, view, longest=10):
     """The sign-off at the end of a reply when it names a team or a company: "Kind regards,\nGreen Valley
-    Energy Customer Care", "Sam, Oakline Furniture", "Best wishes, Priya at Harbour Insurance Claims"."""
-    end = len(doc)
-    while end > 0 and (doc[end - 1].is_space or doc[end - 1].text in (".", "!")):
+    Energy Customer Care", "Sam, Oakline Furniture", "Best wishes, Priya at Harbour Insurance Claims".
+    Read on the View's token lists (a reply's last words are looked at one by one)."""
+    text, lower = view.text, view.lower
+    end = len(text)
+    while end > 0 and (text[end - 1].isspace() or text[end - 1] in (".", "!")):
         end -= 1
     start = end
     while start > 0 and end - start <= longest:
-        t = doc[start - 1]
-        if t.is_space and "\n" in t.text or t.text in (".", "!", "?", ":", ";", ")") or "\n" in t.whitespace_:
+        t = text[start - 1]
+        if t.isspace() and "\n" in t or t in (".", "!", "?", ":", ";", ")") or "\n" in view.trailing(start - 1):
             break
         start -= 1
     if start == 0 or end - start > longest:
         return None  # the whole reply, or a sentence rather than a sign-off
-    while start < end and (doc[start].lower_ in words.signoff_words or doc[start].text in SIGNATURE_MARKS):
+    while start < end and (lower[start] in words.signoff_words or text[start] in SIGNATURE_MARKS):
         start += 1
-    toks = [t for t in doc[start:end] if not t.is_space]
-    team_words = words.signature_team_words
-    if not toks or not toks[0].is_title or toks[0].text in words.name_stop_words or any(
-            t.lower_ not in CONNECTORS and t.lower_ != "team" and not t.text[:1].isupper() for t in toks):
+    toks = [k for k in range(start, end) if not text[k].isspace()]
+    if not toks or not view.flag("is_title", toks[0]) or text[toks[0]] in words.name_stop_words or any(
+            lower[k] not in CONNECTORS and lower[k] != "team" and not text[k][:1].isupper() for k in toks):
         return None  # "Happy Birthday, Mum", "Ask at customer service", or other words of a sentence
-    names = [t for t in toks if t.lower_ not in CONNECTORS]
-    if all(t.lower_ == "team" for t in names):
+    names = [k for k in toks if lower[k] not in CONNECTORS]
+    if all(lower[k] == "team" for k in names):
         return None  # "The Team" names nobody
-    team = any(t.lower_ in team_words for t in names)
+    team = any(lower[k] in words.signature_team_words for k in names)
     # "Sam, Oakline Furniture": a name, then the company after a comma, "at" or "from"
-    split = next((k for k, t in enumerate(toks) if k > 0 and t.lower_ in (",", "at", "from", "|", "-")), None)
-    company = split is not None and any(t.lower_ not in CONNECTORS for t in toks[split + 1:])
+    split = next((j for j, k in enumerate(toks) if j > 0 and lower[k] in (",", "at", "from", "|", "-")), None)
+    company = split is not None and any(lower[k] not in CONNECTORS for k in toks[split + 1:])
     return doc[start:end] if team or company else None
