@@ -18,7 +18,8 @@ def resolve(ctx):
             continue  # "you should have read the terms" blames; the bare order "Read the banner." is rude
         if span[0].lower_ == "sure" and span.start > 0 and doc[span.start - 1].lower_ in _MAKES_SURE:
             continue  # "Sure you did." is sarcasm; "I'll make sure you don't wait" is a promise
-        if span[0].lower_ in ("look", "google") and _FIRST_PERSON & {t.lower_ for t in doc[max(0, span.start - 3):span.start]}:
+        before = {t.lower_ for t in doc[max(0, span.start - 3):span.start]}
+        if span[0].lower_ in ("look", "google") and _FIRST_PERSON & before:
             continue  # "Look it up." sends the customer off; "while I look it up" is the staff member's own work
         spans.append(span)
     if ctx.shouting is not None:
