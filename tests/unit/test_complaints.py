@@ -16,6 +16,7 @@ DETECTOR = ComplaintDetector(spacy.blank("en"))
     "My parcel still hasn't arrived.",
     "I'VE BEEN WAITING ALL DAY FOR YOUR ENGINEER",
     "Our cups were due on Tuesday and nobody has told us a thing.",
+    "Your website went down twice while I was paying.",
     "What's the Lite missing? The charger was missing from my last one too.",
 ])
 def test_complaints(text):
@@ -27,6 +28,7 @@ def test_complaints(text):
     "Thanks, is that all paid up now?",
     "Two desks, for me and my partner.",
     "So what's the Lite missing then?",
+    "Two dogs and a teenager, so when I sit down I want to actually relax.",
     "£649 is a lot of money. What's the best price you can do?",
     "",
 ])
