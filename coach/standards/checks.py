@@ -365,11 +365,15 @@ def _answer_time(rule, a):
 
 def _reply_times(rule, a):
     turns, mx = a.transcript.turns, rule.spec["max_seconds"]
+    excused = set(rule.spec.get("excused_by") or ())
     pairs = []
     for i, t in enumerate(turns):
         if t.speaker == "staff" and t.t is not None:
             prev = next((j for j in range(i - 1, -1, -1) if turns[j].speaker != "staff"), None)
             if prev is not None and turns[prev].speaker == "customer" and turns[prev].t is not None:
+                said = next((j for j in range(prev - 1, -1, -1) if turns[j].speaker == "staff"), None)
+                if said is not None and a.marks(said) & excused:
+                    continue  # "let me check with dispatch, give me three minutes": the wait was announced
                 pairs.append((i, t.t - turns[prev].t))
     if not pairs:
         return None

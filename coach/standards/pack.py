@@ -411,6 +411,7 @@ def _amount(v, positive):
 class _Timing(_Spec):
     measure: str = None
     max_seconds: float = None
+    excused_by: List[str] = None  # reply: a wait the staff member announced first ("give me three minutes")
 
     class Config:
         expected = "a mapping with measure and max_seconds"
@@ -421,8 +422,11 @@ class _Timing(_Spec):
     def _max(cls, v):
         return float(_amount(v, positive=True))
 
+    _excused = validator("excused_by", pre=True, allow_reuse=True)(_staff_names)
+
     def spec(self) -> dict:
-        return {"measure": self.measure, "max_seconds": self.max_seconds}
+        out = {"measure": self.measure, "max_seconds": self.max_seconds}
+        return {**out, "excused_by": self.excused_by} if self.excused_by else out
 
 
 class _Limit(_Spec):
