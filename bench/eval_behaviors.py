@@ -3,7 +3,8 @@
 Usage: python bench/eval_behaviors.py [FILE.jsonl ...] [--errors N]
 
 Without files it prints two groups, apart:
-- development figures: the shared real staff replies (never used to build the detector, but looked at) and the
+- development figures: the shared real staff replies (never used to build the detector, but looked at), the
+  development replies of data/eval/dev/replies_*.jsonl (independent writers, labelled twice; not trained on) and the
   project's labelled replies (data/behaviors/, which the detector is built from: for these the figure is the
   out-of-fold one, printed by `coach data train-detector`, and this one shows how well it fits);
 - FROZEN figures (data/eval/frozen*/replies.jsonl, each set apart): written and labelled by people who never saw
@@ -26,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from coach.detect import Detector  # noqa: E402
 from coach.detect.evaluate import agreement, evaluate, load_labelled, macro_f1  # noqa: E402
 
-DEVELOPMENT = [ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl"]
+DEVELOPMENT = [ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl",
+               *sorted((ROOT / "data" / "eval" / "dev").glob("replies_*.jsonl"))]
 TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
 FROZEN_DIR = ROOT / "data" / "eval"
 # every frozen set of replies: data/eval/frozen/replies.jsonl, data/eval/frozen2/replies.jsonl, ...

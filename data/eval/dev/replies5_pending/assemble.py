@@ -1,7 +1,8 @@
-"""Writes data/behaviors/<name>.jsonl from a writer's file, the second labeller's tags and the adjudicator's
+"""Writes data/eval/dev/<name>.jsonl from a writer's file, the second labeller's tags and the adjudicator's
 decisions on the disputed tags: tags = what both gave + the disputed tags the adjudicator said yes to.
 
-Usage: python data/behaviors/pending5/assemble.py tw31 trainee_slips   (and: tw32 routine_moves_2)
+Usage: python data/eval/dev/replies5_pending/assemble.py tw31 replies_trainee_slips
+       python data/eval/dev/replies5_pending/assemble.py tw32 replies_routine_moves
 """
 
 import json
