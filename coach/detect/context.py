@@ -94,14 +94,7 @@ def near(span, others, after):
 
 
 def is_question(sent):
-    toks = [t for t in sent if not t.is_space]
-    if not toks:
-        return False
-    last = toks[-1]
-    if last.text == "?" or last.text.endswith("?"):
-        return True
-    # a question followed by a link or handle: "Did you try the steps here: <url> ?"
-    return any(t.text == "?" for t in toks[-3:])
+    return _ends_as_question([t.text for t in sent if not t.is_space])
 
 
 def asks(view, a, b):
@@ -109,10 +102,14 @@ def asks(view, a, b):
     memo = view.memo("question")
     hit = memo.get(a)
     if hit is None:
-        text = view.text
-        ks = [k for k in range(a, b) if not text[k].isspace()]
-        hit = memo[a] = bool(ks) and (text[ks[-1]].endswith("?") or any(text[k] == "?" for k in ks[-3:]))
+        hit = memo[a] = _ends_as_question([x for x in view.text[a:b] if not x.isspace()])
     return hit
+
+
+def _ends_as_question(texts):
+    """The non-space token texts of a sentence end as a question; a question may be followed by a link or handle:
+    "Did you try the steps here: <url> ?"."""
+    return bool(texts) and (texts[-1].endswith("?") or "?" in texts[-3:])
 
 
 def in_question(span):

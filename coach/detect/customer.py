@@ -8,6 +8,7 @@ from spacy.matcher import PhraseMatcher
 
 from coach.detect.lexicon import expand, load_lexicon
 from coach.detect.markup import straighten_quotes
+from coach.detect.patterns import inside
 
 
 class ComplaintDetector:
@@ -29,4 +30,4 @@ class ComplaintDetector:
         doc = self.nlp.make_doc(straighten_quotes(text))
         matches = self.matcher(doc)
         taken_back = [(s, e) for m, s, e in matches if m == self._not]
-        return any(m != self._not and not any(a <= s and e <= b for a, b in taken_back) for m, s, e in matches)
+        return any(m != self._not and not inside(s, e, taken_back) for m, s, e in matches)

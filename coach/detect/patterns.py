@@ -87,21 +87,27 @@ class View:
 
     def flags(self, attr):
         """A boolean token attribute of every token, as a list."""
-        values = self._flags.get(attr)
-        if values is None:
-            values = self._flags[attr] = [bool(getattr(t, attr)) for t in self.toks]
-        return values
+        return self._column(attr, lambda t, a=attr: bool(getattr(t, a)))
+
+    def trailing(self, i):
+        """The whitespace after token i."""
+        return self._column("whitespace_", lambda t: t.whitespace_)[i]
 
     def memo(self, name) -> dict:
         """A per-reply cache for a helper that reads the View ("is the sentence at k a question?")."""
         return self._flags.setdefault("memo:" + name, {})
 
-    def trailing(self, i):
-        """The whitespace after token i."""
-        values = self._flags.get("whitespace_")
+    def _column(self, key, read):
+        values = self._flags.get(key)
         if values is None:
-            values = self._flags["whitespace_"] = [t.whitespace_ for t in self.toks]
-        return values[i]
+            values = self._flags[key] = [read(t) for t in self.toks]
+        return values
+
+
+def inside(start, end, spans) -> bool:
+    """Whether tokens start..end lie inside one of the (start, end) spans: a cue inside a wording that takes it
+    back ("today" in "anything else I can help with today?")."""
+    return any(a <= start and end <= b for a, b in spans)
 
 
 class TokenPatterns:

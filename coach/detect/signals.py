@@ -15,7 +15,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.util import filter_spans
 
 from coach.detect.lexicon import expand
-from coach.detect.patterns import TokenPatterns, View
+from coach.detect.patterns import TokenPatterns, View, inside
 
 LEXICONS = Path(__file__).parent / "lexicons"
 SIDES = ("staff", "customer")
@@ -51,20 +51,20 @@ class SignalMatcher:
         if not isinstance(data, dict) or set(data) - set(SIDES):
             raise doc.error((), f"expected a mapping with the keys {', '.join(SIDES)}")
         self.nlp = nlp
-        self._validator = Matcher(nlp.vocab)
         self.names: dict[str, tuple[str, ...]] = {}
         self._phrases, self._patterns = {}, {}
+        validator = Matcher(nlp.vocab)  # spaCy checks each pattern and says what is wrong; matching is patterns.py's
         for side in SIDES:
             phrases, patterns = PhraseMatcher(nlp.vocab, attr="LOWER"), TokenPatterns()
             entries = data.get(side) or {}
             if not isinstance(entries, dict):
                 raise doc.error((side,), "expected a mapping from signal names to phrases and patterns")
             for name, spec in entries.items():
-                self._add(doc, side, name, spec, phrases, patterns)
+                self._add(doc, side, name, spec, phrases, patterns, validator)
             self.names[side] = tuple(entries)
             self._phrases[side], self._patterns[side] = phrases, patterns
 
-    def _add(self, doc, side, name, spec, phrases, patterns):
+    def _add(self, doc, side, name, spec, phrases, patterns, validator):
         if not isinstance(spec, dict) or not (set(spec) <= {"phrases", "patterns", "not_within"}) \
                 or not set(spec) & {"phrases", "patterns"}:
             raise doc.error((side, name), "expected 'phrases' (brace templates) and/or 'patterns' (spaCy Matcher), "
@@ -78,7 +78,7 @@ class SignalMatcher:
                 phrases.add(label, made)
         for i, pattern in enumerate(spec.get("patterns") or []):
             try:
-                self._validator.add(name, [pattern])  # spaCy's own check and message
+                validator.add(name, [pattern])  # spaCy's own check and message
             except (ValueError, KeyError, TypeError) as exc:
                 raise doc.error((side, name, "patterns", i), f"not a valid spaCy Matcher pattern: {exc}") from None
             try:  # matched by the indexed matcher (patterns.py): a fraction of the Matcher's time
@@ -101,7 +101,7 @@ class SignalMatcher:
                 excluded.setdefault(name[:-len(NOT_WITHIN)], []).append((s, e))
         kept: dict[str, list] = {}
         for name, s, e in matches:
-            if name.endswith(NOT_WITHIN) or any(a <= s and e <= b for a, b in excluded.get(name, ())):
+            if name.endswith(NOT_WITHIN) or inside(s, e, excluded.get(name, ())):
                 continue  # "today" in "anything else I can help with today?" is no time to hold anyone to
             kept.setdefault(name, []).append(doc[s:e])
         # one hit per place: "it should be fine" and "should be fine" are one guess, not two findings
