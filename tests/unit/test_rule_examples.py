@@ -58,6 +58,43 @@ def test_one_ruled_out_promise_is_one_finding(scorer):
     assert findings("If you'd rather not wait, the warranty covers it anyway.") == ["the warranty covers it"]
 
 
+# (scenario, a promise its policy rules out, an honest line about the same thing): written from the scenarios'
+# own limits, in words of their own, not taken from any evaluation transcript
+POLICY_LIMITS = [
+    ("kept_waiting", "The refund should show up in your bank account overnight.",
+     "The refund goes back today and reaches your bank within three working days."),
+    ("late_delivery_b2b", "The express driver will get to each cafe before 6am.",
+     "The express van leaves at 3 pm and gets to you by 8 am tomorrow."),
+    ("need_to_think", "Great, I'll book you in for Monday at ten.",
+     "Test rides run Tuesday to Sunday; shall I book you in for Tuesday at ten?"),
+    ("out_of_stock", "It will be with you on the 14th, no problem.",
+     "You can collect it from Croydon on the 13th, or it's delivered 3 to 5 working days after the 12th."),
+    ("social_media_complaint", "The new cushion will be with you tomorrow morning.",
+     "The new cushion goes out by express today and is due on Thursday."),
+    ("phone_wrong_department", "Friday is completely fine, I'll tell them.",
+     "The deliveries team will tell you which days are free."),
+    ("discount_haggler", "There's usually a little leeway, let me see.",
+     "5% is the most I can give on two desks, and I'll add free delivery and assembly."),
+    ("bad_news_customer", "He'll probably overturn the first finding tomorrow.",
+     "The senior technician can look at it again tomorrow morning; I can't say what he'll find."),
+]
+
+
+@pytest.mark.parametrize("scenario,promise,honest", POLICY_LIMITS, ids=[c[0] for c in POLICY_LIMITS])
+def test_a_promise_beyond_the_scenarios_policy_is_charged(scorer, scenario, promise, honest):
+    """CO017 reads each scenario's limits (its `not_allowed` and `offers`): a promise beyond them is charged, and
+    saying the limit honestly is not."""
+
+    def charged(text):
+        card = scorer.score(parse_transcript({"channel": "chat", "scenario": scenario, "turns": [
+            {"speaker": "customer", "text": "So when can you sort this out for me?"},
+            {"speaker": "staff", "text": text}]}, where="test"))
+        return [f.span["text"] for f in card.findings if f.rule == "CO017"]
+
+    assert charged(promise), f"{scenario}: {promise!r} promises what the scenario rules out"
+    assert charged(honest) == [], f"{scenario}: {honest!r} states the limit honestly"
+
+
 def test_every_further_minute_on_hold_is_another_miss(scorer):
     """TE007: a hold of 61-120 s without a check back is one miss, 121-180 s two: three silent minutes cost more
     than one and a half."""
