@@ -77,6 +77,14 @@ POLICY_LIMITS = [
      "5% is the most I can give on two desks, and I'll add free delivery and assembly."),
     ("bad_news_customer", "He'll probably overturn the first finding tomorrow.",
      "The senior technician can look at it again tomorrow morning; I can't say what he'll find."),
+    ("price_shocked", "We can spread it over 24 months interest free.",
+     "0% finance spreads it over 12 months, and the frame has a 10-year warranty."),
+    ("spec_expert", "And there's a 90 day money back guarantee if you're not happy.",
+     "You can return it within 30 days if it's louder than you can live with."),
+    ("small_customer_delay", "The twelve vases will be with you by Friday.",
+     "Twelve vases from this week's firing leave on Friday and are due with you on Monday."),
+    ("wrong_item_cheated", "I'll get it out to you on same-day delivery.",
+     "The full kit goes out today by next-day delivery, and the courier collects the bare drill on the same visit."),
 ]
 
 
