@@ -77,6 +77,8 @@ POLICY_LIMITS = [
      "5% is the most I can give on two desks, and I'll add free delivery and assembly."),
     ("bad_news_customer", "He'll probably overturn the first finding tomorrow.",
      "The senior technician can look at it again tomorrow morning; I can't say what he'll find."),
+    ("phone_answer_hold_transfer", "An engineer will come on Thursday to fix it.",
+     "The repairs team books the engineer's visit, so I'll put you through to them."),
     ("price_shocked", "We can spread it over 24 months interest free.",
      "0% finance spreads it over 12 months, and the frame has a 10-year warranty."),
     ("spec_expert", "And there's a 90 day money back guarantee if you're not happy.",
