@@ -227,6 +227,8 @@ def check_offers(rule, a: Analysis, ctx):
         for value, unit, start, end in amounts(text):
             if _in_sentence_with(a, i, start, explained):
                 continue  # "our 10% volume discount starts at five desks" explains a threshold
+            if _PRICED_AFTER.match(low, end):
+                continue  # "two Auroras with 5% off, £1,233.10 in total" states what the customer pays
             offer = _offer_near(sit.offers, unit, low, start, end, _sentence_of(a, i, start))
             if offer is not None and value > offer.max:
                 f = finding(rule, i, {"start": start, "end": end, "text": text[start:end]}, text[start:end])
@@ -243,6 +245,12 @@ PRICE_WORDS = {"refund", "refunded", "price", "priced", "cost", "costs", "pay", 
                "worth", "total", "deposit", "bill", "instead of", "was", "now", "only", "for", "comes to", "come to",
                "comes out at", "works out at", "works out to", "down to", "each", "a month", "per month",
                "make it", "makes it", "making it", "bring it to", "brings it to", "bringing it to", "leaves you paying"}
+
+
+# an amount followed at once by one of these is what the customer pays, however near an offer's word stands before
+# it ("5% off, £1,233.10 in total"); "£100 off in total" is still an offer of £100, "off" comes first
+_PRICED_AFTER = re.compile(r"[ \t]*(?:in total|total|altogether|all in|all told|each|apiece|a month|per month|a desk|per desk"
+                           r"|a unit|per unit|including|inc\.? vat|incl\.? vat)(?![a-z])")
 
 
 def _offer_near(offers, unit, low, start, end, bounds=None, reach=40):

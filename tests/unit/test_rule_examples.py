@@ -131,3 +131,19 @@ def test_overlapping_wordings_of_one_signal_are_one_finding(scorer):
         {"speaker": "customer", "text": "My parcel is late."},
         {"speaker": "staff", "text": "Sorry about that. It should be fine by Friday."}]}, where="test"))
     assert [f.span["text"] for f in card.findings if f.rule == "CO020"] == ["It should be fine"]
+
+
+def test_an_amount_the_customer_pays_is_no_offer(scorer):
+    """CO017 reads an amount followed at once by 'in total', 'each' or 'a month' as the price, however near an
+    offer's word stands before it; an amount with the offer's word first is still an offer."""
+
+    def charged(text):
+        card = scorer.score(parse_transcript({"channel": "chat", "scenario": "discount_haggler", "turns": [
+            {"speaker": "customer", "text": "Two desks then. What's the damage?"},
+            {"speaker": "staff", "text": text}]}, where="test"))
+        return [f.span["text"] for f in card.findings if f.rule == "CO017"]
+
+    assert charged("Quote sent: two desks at 5% off, £1,233.10 in total.") == []
+    assert charged("Two desks at 5% off, £1,233.10 altogether.") == []
+    assert charged("Both at 5% off, £616.55 a desk.") == []
+    assert charged("I can take £100 off in total.") == ["£100"]
