@@ -249,8 +249,8 @@ PRICE_WORDS = {"refund", "refunded", "price", "priced", "cost", "costs", "pay", 
 
 # an amount followed at once by one of these is what the customer pays, however near an offer's word stands before
 # it ("5% off, £1,233.10 in total"); "£100 off in total" is still an offer of £100, "off" comes first
-_PRICED_AFTER = re.compile(r"[ \t]*(?:in total|total|altogether|all in|all told|each|apiece|a month|per month|a desk|per desk"
-                           r"|a unit|per unit|including|inc\.? vat|incl\.? vat)(?![a-z])")
+_PRICED_AFTER = re.compile(r"[ \t]*(?:in total|total|altogether|all in|all told|each|apiece|a month|per month"
+                           r"|a desk|per desk|a unit|per unit|including|inc\.? vat|incl\.? vat)(?![a-z])")
 
 
 def _offer_near(offers, unit, low, start, end, bounds=None, reach=40):
