@@ -58,6 +58,13 @@ def test_one_ruled_out_promise_is_one_finding(scorer):
     assert findings("If you'd rather not wait, the warranty covers it anyway.") == ["the warranty covers it"]
 
 
+def _offers_charged(scorer, scenario, customer, staff):
+    """The words CO017 charges in one staff reply to `customer` in `scenario`."""
+    card = scorer.score(parse_transcript({"channel": "chat", "scenario": scenario, "turns": [
+        {"speaker": "customer", "text": customer}, {"speaker": "staff", "text": staff}]}, where="test"))
+    return [f.span["text"] for f in card.findings if f.rule == "CO017"]
+
+
 # (scenario, a promise its policy rules out, an honest line about the same thing): written from the scenarios'
 # own limits, in words of their own, not taken from any evaluation transcript
 POLICY_LIMITS = [
@@ -95,14 +102,9 @@ def test_a_promise_beyond_the_scenarios_policy_is_charged(scorer, scenario, prom
     """CO017 reads each scenario's limits (its `not_allowed` and `offers`): a promise beyond them is charged, and
     saying the limit honestly is not."""
 
-    def charged(text):
-        card = scorer.score(parse_transcript({"channel": "chat", "scenario": scenario, "turns": [
-            {"speaker": "customer", "text": "So when can you sort this out for me?"},
-            {"speaker": "staff", "text": text}]}, where="test"))
-        return [f.span["text"] for f in card.findings if f.rule == "CO017"]
-
-    assert charged(promise), f"{scenario}: {promise!r} promises what the scenario rules out"
-    assert charged(honest) == [], f"{scenario}: {honest!r} states the limit honestly"
+    ask = "So when can you sort this out for me?"
+    assert _offers_charged(scorer, scenario, ask, promise), f"{scenario}: {promise!r} promises what it rules out"
+    assert _offers_charged(scorer, scenario, ask, honest) == [], f"{scenario}: {honest!r} states the limit honestly"
 
 
 def test_every_further_minute_on_hold_is_another_miss(scorer):
@@ -138,10 +140,7 @@ def test_an_amount_the_customer_pays_is_no_offer(scorer):
     offer's word stands before it; an amount with the offer's word first is still an offer."""
 
     def charged(text):
-        card = scorer.score(parse_transcript({"channel": "chat", "scenario": "discount_haggler", "turns": [
-            {"speaker": "customer", "text": "Two desks then. What's the damage?"},
-            {"speaker": "staff", "text": text}]}, where="test"))
-        return [f.span["text"] for f in card.findings if f.rule == "CO017"]
+        return _offers_charged(scorer, "discount_haggler", "Two desks then. What's the damage?", text)
 
     assert charged("Quote sent: two desks at 5% off, £1,233.10 in total.") == []
     assert charged("Two desks at 5% off, £1,233.10 altogether.") == []
