@@ -25,7 +25,8 @@ REQUEST_MAX_SIZE = 64 * 1024  # bytes
 
 def argv(model: str) -> list[str]:
     config = settings.current()
-    return ["rasa", "run", "--enable-api", "--auth-token", settings.rasa_token(), "--model", model,
+    # one argument "--auth-token=…": a generated token may begin with "-", which argparse would take for an option
+    return ["rasa", "run", "--enable-api", f"--auth-token={settings.rasa_token()}", "--model", model,
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
             "--interface", config.bind, "--port", str(config.rasa_port)]
 

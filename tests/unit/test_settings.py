@@ -114,3 +114,14 @@ def test_the_var_folder_is_a_setting_and_the_sqlite_default_follows_it(tmp_path)
     given = settings.Settings.from_environ({"COACH_VAR": str(tmp_path), "DATABASE_URL": "postgresql://u@localhost/c"})
     assert given.database_url == "postgresql://u@localhost/c"
     assert settings.var_dir() != settings.ROOT / "var", "the tests write into the checkout's var/"
+
+
+def test_a_token_beginning_with_a_dash_reaches_rasa_as_the_token(monkeypatch):
+    """token_urlsafe begins with "-" once in 64 tokens; `rasa run -t -abc` stopped with "expected one argument"."""
+    from rasa.__main__ import create_argument_parser
+
+    from bot import rasa_server
+
+    monkeypatch.setenv("COACH_RASA_TOKEN", "-Xy_9-token")
+    args = create_argument_parser().parse_args(rasa_server.argv("models/m.tar.gz")[1:])
+    assert args.auth_token == "-Xy_9-token" and args.model == "models/m.tar.gz" and args.enable_api
