@@ -45,6 +45,7 @@ eval-sessions: $(STAMP) ## pairs of sessions ordered as a trainer did, and the d
 
 detector-model: $(STAMP) ## retrain the learned half of the detector on data/behaviors (after adding labelled replies)
 	$(VENV)/bin/coach data train-detector
+	$(VENV)/bin/coach data train-detector --lang ru
 
 eval-nlu: $(STAMP) ## Rasa intent macro-F1 on the held-out split
 	$(PY) bench/eval_nlu.py

@@ -1,6 +1,6 @@
 """Evaluate the behaviour detector: per-tag precision, recall, F1 and the macro average.
 
-Usage: python bench/eval_behaviors.py [FILE.jsonl ...] [--errors N]
+Usage: python bench/eval_behaviors.py [FILE.jsonl ...] [--errors N] [--lang ru]
 
 Without files it prints two groups, apart:
 - development figures: the shared real staff replies (never used to build the detector, but looked at), the
@@ -10,6 +10,9 @@ Without files it prints two groups, apart:
 - FROZEN figures (data/eval/frozen*/replies.jsonl, each set apart): written and labelled by people who never saw
   the detector, used for measuring only (data/eval/README.md). Printed per writer's brief, beside the agreement of
   the two labellers with each other, which is the ceiling. Never with items: --errors applies to development sets only.
+
+With --lang xx (a language other than English) the sets are data/eval/xx/dev/replies_*.jsonl,
+data/behaviors/xx/*.jsonl and data/eval/xx/frozen*/replies.jsonl, measured with that language's detector.
 
 Macro-F1 is over the tags with 5 or more gold examples in a set (a tag predicted but never labelled counts
 where it has support); all tags seen are also reported.
@@ -33,6 +36,16 @@ TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
 FROZEN_DIR = ROOT / "data" / "eval"
 # every frozen set of replies: data/eval/frozen/replies.jsonl, data/eval/frozen2/replies.jsonl, ...
 FROZEN = sorted(FROZEN_DIR.glob("frozen*/replies.jsonl"))
+
+
+def sets(language):
+    """(development, training, frozen) files of a language."""
+    if language == "en":
+        return DEVELOPMENT, TRAINING, FROZEN
+    here = FROZEN_DIR / language
+    return (sorted((here / "dev").glob("replies_*.jsonl")),
+            sorted((ROOT / "data" / "behaviors" / language).glob("*.jsonl")),
+            sorted(here.glob("frozen*/replies.jsonl")))
 
 
 def report(name, table, n, per_tag=True):
@@ -72,11 +85,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--errors", type=int, default=0, help="print up to N misclassified replies per development set")
+    ap.add_argument("--lang", default="en", help="the language's detector and sets (default: en)")
     args = ap.parse_args(argv)
-    detector = Detector()
+    detector = Detector(language=args.lang)
+    development, training, frozen = sets(args.lang)
     if args.files:
         for path in args.files:
-            if path.resolve() in {f.resolve() for f in FROZEN}:
+            if path.resolve() in {f.resolve() for f in FROZEN + frozen}:
                 frozen_report(detector, path)
                 continue
             rows = load_labelled(path)
@@ -85,14 +100,14 @@ def main(argv=None):
             show_errors(errors, args.errors)
         return
     print("# development figures (looked at; the detector's own data shows fit, not generalisation)")
-    for path in [p for p in DEVELOPMENT + TRAINING if p.exists()]:
+    for path in [p for p in development + training if p.exists()]:
         rows = load_labelled(path)
         table, errors = evaluate(detector, rows)
-        report(path.name, table, len(rows), per_tag=path in DEVELOPMENT)
+        report(path.name, table, len(rows), per_tag=path in development)
         show_errors(errors, args.errors)
-    if FROZEN:
+    if frozen:
         print("\n# frozen figures (never tuned on)")
-        for path in FROZEN:
+        for path in frozen:
             frozen_report(detector, path)
 
 

@@ -56,12 +56,11 @@ def _err(msg):
 # -- coach tag -----------------------------------------------------------------------------------
 
 def cmd_tag(args) -> int:
-    from coach.detect import MAX_CHARS, shared_detector
+    from coach.detect import MAX_CHARS
     from coach.standards import load_pack
 
     name, text = _read_text(args.file)
     jargon = tuple(load_pack(args.pack).jargon) if args.pack else ()
-    detector = shared_detector(jargon)
     records, problems = [], 0
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -89,11 +88,13 @@ def cmd_tag(args) -> int:
             continue
         records.append((obj.get("id", n), obj["text"], customer))
     out = sys.stdout
-    dets = detector.detect_many((t, c) for _, t, c in records)
+    languages = [args.lang or _guess_language(t) for _, t, _ in records]
+    dets = _detect_by_language(records, languages, jargon)
     progress = _bar(len(records), "coach: tagged", unit="reply", least=1000)
-    for (rid, _, _), det in zip(records, dets, strict=True):
+    for (rid, _, _), language, det in zip(records, languages, dets, strict=True):
         progress.update()
-        record = {"id": rid, "behaviors": det.behaviors, "spans": [e.as_dict() for e in det.spans]}
+        record = {"id": rid, "language": language, "behaviors": det.behaviors,
+                  "spans": [e.as_dict() for e in det.spans]}
         if det.warnings:
             record["warnings"] = det.warnings
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -102,6 +103,30 @@ def cmd_tag(args) -> int:
         _err(f"{name}: no input; give JSON lines like {{\"id\": 1, \"text\": \"How can I help?\"}}")
         return 1
     return 1 if problems else 0
+
+
+def _guess_language(text):
+    from coach.detect.languages import guess_language
+
+    return guess_language(text)
+
+
+def _detect_by_language(records, languages, jargon):
+    """Detections in the order of `records`, each reply read by the detector of its language (the standards
+    pack's jargon joins the detector of the pack's language, English)."""
+    from coach.detect import shared_detector
+
+    if len(set(languages)) <= 1:  # one language: stream, without holding every detection
+        language = languages[0] if languages else "en"
+        return shared_detector(jargon if language == "en" else (), language).detect_many(
+            (t, c) for _, t, c in records)
+    out = [None] * len(records)
+    for language in dict.fromkeys(languages):
+        where = [i for i, lang in enumerate(languages) if lang == language]
+        detector = shared_detector(jargon if language == "en" else (), language)
+        for i, det in zip(where, detector.detect_many((records[i][1], records[i][2]) for i in where), strict=True):
+            out[i] = det
+    return out
 
 
 # -- coach score ---------------------------------------------------------------------------------
@@ -450,7 +475,7 @@ def cmd_data(args) -> int:
         return 0
     from coach.detect.build import train_and_save
 
-    report = train_and_save(extra=args.extra, progress=True)
+    report = train_and_save(language=args.lang, extra=args.extra, progress=True)
     _err(f"{'tag':<22} {'support':>7} {'rules':>6} {'+model':>6}  "
          "how (out of fold, one training file held out at a time)")
     for tag, v in report["oof_f1"].items():
@@ -535,11 +560,19 @@ def build_parser():
     return ap
 
 
+def _detector_languages():
+    from coach.detect.languages import languages
+
+    return languages()
+
+
 def _scoring_commands(sub, default_pack):
     """tag, score, standards, demo: the detector and the standards on files, no database."""
     p = sub.add_parser("tag", help="tag staff replies (JSON lines) with behaviours and evidence spans")
     p.add_argument("file", nargs="?", help="JSON lines file; stdin when absent")
     p.add_argument("--pack", type=Path, default=None, help="also use this pack's jargon list")
+    p.add_argument("--lang", choices=_detector_languages(), default=None,
+                   help="the replies' language; without it each reply's language is recognised from its words")
     p.set_defaults(func=cmd_tag)
 
     p = sub.add_parser("score", help="score transcripts against a standards pack; one scorecard per line")
@@ -628,6 +661,8 @@ def _data_commands(sub, default_pack):
     p.add_argument("-o", "--output", default=None, help="export-reviews: write to this file instead of stdout")
     p.add_argument("--extra", nargs="*", default=(), type=Path,
                    help="train-detector: more labelled files beside data/behaviors/*.jsonl (e.g. exported reviews)")
+    p.add_argument("--lang", choices=_detector_languages(), default="en",
+                   help="train-detector: the language's model, from data/behaviors/<lang>/ (default: en)")
     p.add_argument("--pack", type=Path, default=default_pack)
     p.add_argument("--database", default=None, help=DB_HELP)
     p.set_defaults(func=cmd_data)

@@ -22,8 +22,11 @@ DATA = ROOT / "data" / "behaviors"
 def training_files(language: str = "en") -> list[Path]:
     """The labelled replies a language's model is trained on: every *.jsonl in data/behaviors (English) or
     data/behaviors/<lang>/ (other languages)."""
-    folder = DATA if language == "en" else DATA / language
-    return sorted(folder.glob("*.jsonl"))
+    return sorted(data_folder(language).glob("*.jsonl"))
+
+
+def data_folder(language: str = "en") -> Path:
+    return DATA if language == "en" else DATA / language
 
 
 def model_path(language: str = "en") -> Path:
@@ -46,7 +49,7 @@ def train_and_save(language: str = "en", extra=(), progress=False) -> dict:
 
     files = training_files(language) + [Path(p) for p in extra]
     if not files:
-        raise FileNotFoundError(f"no labelled replies (*.jsonl) in {DATA}")
+        raise FileNotFoundError(f"no labelled replies (*.jsonl) in {data_folder(language)}")
     detector = Detector(language=language, model=False)
     bar = tqdm(total=None, desc="coach: training", unit="model", disable=not progress, file=sys.stderr)
 

@@ -12,14 +12,17 @@ from coach.detect.patterns import inside
 
 
 class ComplaintDetector:
-    def __init__(self, nlp, language="en"):
+    def __init__(self, nlp, language="en", reader=None):
+        """reader: (a new phrase matcher, text -> Doc) as the detector reads its cues (detector.cue_reader);
+        whole lower-case words when absent."""
         self.nlp = nlp
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        matcher, self.make = reader or ((lambda: PhraseMatcher(nlp.vocab, attr="LOWER")), nlp.make_doc)
+        self.matcher = matcher()
         lexicon = load_lexicon(language)
         for label, templates in (("complaint", lexicon.complaints), ("not", lexicon.not_complaints)):
             phrases = [p for template in templates for p in expand(template)]
             if phrases:
-                self.matcher.add(label, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
+                self.matcher.add(label, [self.make(p) for p in dict.fromkeys(phrases)])
         self._not = nlp.vocab.strings["not"]
 
     def is_complaint(self, text: str) -> bool:
@@ -27,7 +30,7 @@ class ComplaintDetector:
             return False
         if sum(1 for c in text if c.isupper()) > 12 and text.upper() == text:
             return True  # a customer shouting in capitals
-        doc = self.nlp.make_doc(straighten_quotes(text))
+        doc = self.make(straighten_quotes(text))
         matches = self.matcher(doc)
         taken_back = [(s, e) for m, s, e in matches if m == self._not]
         return any(m != self._not and not inside(s, e, taken_back) for m, s, e in matches)

@@ -27,6 +27,8 @@ from coach.detect.customer import ComplaintDetector
 from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.markup import Cleaned, clean
+from coach.detect.morph import COMPONENT as MORPH_LEMMAS
+from coach.detect.morph import LemmaPhraseMatcher
 from coach.detect.patterns import TokenPatterns, View
 from coach.detect.resolvers import (
     apology,
@@ -48,6 +50,7 @@ from coach.detect.resolvers import (
     solution,
     thanks,
 )
+from coach.detect.resolvers.cues import resolve_all as resolve_by_cues
 from coach.detect.spellings import apply_spellings
 
 MAX_CHARS = 20_000  # one reply; longer input is refused by the callers with a clear message
@@ -156,10 +159,22 @@ def build_nlp(language="en"):
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     nlp.add_pipe("sentencizer")
-    spellings = load_lexicon(language).spellings
-    if spellings:
-        apply_spellings(nlp, **spellings)
+    lexicon = load_lexicon(language)
+    if lexicon.lemmatizer == "pymorphy3":
+        nlp.add_pipe(MORPH_LEMMAS, config={"lang": language})  # token.norm_ = its lemma (coach/detect/morph.py)
+    if lexicon.spellings:
+        apply_spellings(nlp, **lexicon.spellings)
     return nlp
+
+
+def cue_reader(nlp, lexicon):
+    """How cue phrases are read and matched: (a new phrase matcher, text -> Doc). Whole lower-case words through
+    the bare tokenizer; or, where the language is lemmatised by pymorphy3, the words' lemmas through the tokenizer
+    and the lemma component, punctuation left out, so that every form of a cue's words matches."""
+    if lexicon.lemmatizer == "pymorphy3":
+        lemmas = nlp.get_pipe(MORPH_LEMMAS)
+        return (lambda: LemmaPhraseMatcher(nlp.vocab)), (lambda text: lemmas(nlp.make_doc(text)))
+    return (lambda: PhraseMatcher(nlp.vocab, attr="LOWER")), nlp.make_doc
 
 
 class Detector:
@@ -170,11 +185,11 @@ class Detector:
         rules alone (what the model is trained on top of, and what the resolver fixtures test); a LinearTagger
         uses that one."""
         self.nlp = build_nlp(language)
-        self.lemmas = load_lemmas(language)
         self.lexicon = load_lexicon(language)
-        vocab = self.nlp.vocab
-        self.phrases = PhraseMatcher(vocab, attr="LOWER")
-        make = self.nlp.make_doc
+        self.lemmatised = self.lexicon.lemmatizer == "pymorphy3"  # cues and the model's words are lemmas
+        self.lemmas = {} if self.lemmatised else load_lemmas(language)
+        matcher, make = cue_reader(self.nlp, self.lexicon)
+        self.phrases = matcher()
         for label in self.lexicon.phrases:
             docs = [make(p) for p in dict.fromkeys(self.lexicon.expanded(label))]
             self.phrases.add(label, docs)
@@ -185,7 +200,7 @@ class Detector:
         multi = [j for j in extra_jargon if j and " " in j]
         if multi:
             self.phrases.add("jargon", [make(j) for j in multi])
-        self.complaints = ComplaintDetector(self.nlp, language)
+        self.complaints = ComplaintDetector(self.nlp, language, (matcher, make))
         path = MODEL_DIR / f"{language}.npz"
         if isinstance(model, LinearTagger):
             self.model = model  # a model trained in this process (bench/review_impact.py)
@@ -224,6 +239,9 @@ class Detector:
         cues = self._cues(doc, view)
         matched = frozenset(cues)  # before the resolvers read (and so add) labels without cues
         ctx = Context(doc, view, cues, customer, self.lexicon, self.jargon, self.lemmas)
+        if self.lexicon.resolvers == "cues":
+            resolve_by_cues(ctx)  # a language without resolvers of its own
+            return ctx, matched
         for tag, resolve, cue_labels in _PLAN:
             if cue_labels is not None and cue_labels.isdisjoint(matched):
                 continue  # a resolver that only judges these cues has nothing to judge
@@ -239,7 +257,8 @@ class Detector:
         keep = [i for i in (tokens if tokens is not None else range(len(view.text))) if not view.text[i].isspace()]
         starts = {a for a, _ in view.sents}
         flags = self._customer_flags(ctx.customer)
-        return reply_blocks([view.lower[i] for i in keep], [view.text[i] for i in keep],
+        words = [view.toks[i].norm_ for i in keep] if self.lemmatised else [view.lower[i] for i in keep]
+        return reply_blocks(words, [view.text[i] for i in keep],
                             {k for k, i in enumerate(keep) if i in starts}, ctx.found.keys(), matched,
                             ctx.customer, flags)
 
@@ -273,7 +292,7 @@ class Detector:
         ("You won't need to pay anything"), which is then neither a refusal nor a brush-off."""
         if self.veto_labels(tag) & matched:
             return True
-        if tag in _JUDGED_BY_NEGATION and "negative_phrasing" not in found:
+        if tag in _JUDGED_BY_NEGATION and "negative_phrasing" not in found and self.lexicon.resolvers == "rules":
             return not self.lexicon.words.negation_cues.isdisjoint(lower)
         return False
 

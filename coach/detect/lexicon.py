@@ -39,6 +39,8 @@ WORD_LISTS = (
     "evaluative_words", "evaluative_leads", "name_stop_words", "common_acronyms", "jargon", "common_words",
     "waited_long_cues", "signoff_words", "signature_team_words", "conditional_openers", "finding_verbs",
 )
+# ... of which a language without resolvers of its own (resolvers: cues) needs only these
+CUE_WORD_LISTS = ("negation_cues", "jargon", "common_words")
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
@@ -105,6 +107,13 @@ class TokenSpec(BaseModel):
 
 class LanguageFile(BaseModel):
     name: StrictStr
+    # "rules": the English resolvers (coach/detect/resolvers/) judge the cues in context and read every list of
+    # WORD_LISTS; "cues": a tag is its cue phrases less the wordings that take one back (x-not-<tag>), and the
+    # learned model judges the rest (a language added as data, without resolvers of its own)
+    resolvers: Literal["rules", "cues"] = "rules"
+    # "lookup": spaCy's lemma table (spacy-lookups-data); "pymorphy3": pymorphy3 and its dictionary package, and
+    # cues and the model's words are then matched on lemmas (coach/detect/morph.py)
+    lemmatizer: Literal["lookup", "pymorphy3"] = "lookup"
 
     class Config:
         extra = "forbid"
@@ -139,7 +148,7 @@ class WordLists:
 
     def __init__(self, lists):
         for name in WORD_LISTS:
-            setattr(self, name, lists[name])
+            setattr(self, name, lists.get(name, frozenset()))
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,8 @@ class Lexicon:
     not_complaints: tuple  # ... and wordings that take a complaint cue inside them back ("what's it missing?")
     files: tuple  # the files read, for the detector's version hash
     spellings: dict = field(default_factory=dict)  # words, clitics, splits (split "before" lists resolved)
+    resolvers: str = "rules"  # language.yml: "rules" or "cues"
+    lemmatizer: str = "lookup"  # language.yml: "lookup" or "pymorphy3"
 
     def expanded(self, label):
         """Phrases of one label with every template expanded."""
@@ -188,7 +199,8 @@ def load_lexicon(code: str = "en") -> Lexicon:
         known = sorted(p.name for p in LEXICONS.iterdir() if p.is_dir())
         raise LexiconError(f"lexicons/{code}: no such language folder; known: {', '.join(known)}")
     language = _parse(folder, "language.yml", LanguageFile)
-    lists = _word_lists(folder, _parse(folder, "words.yml", WordsFile).__root__)
+    required = WORD_LISTS if language.resolvers == "rules" else CUE_WORD_LISTS
+    lists = _word_lists(folder, _parse(folder, "words.yml", WordsFile).__root__, required)
     phrases = _phrases(folder, _parse(folder, "phrases.yml", PhrasesFile).__root__)
     patterns = _patterns(folder, _parse(folder, "patterns.yml", PatternsFile).__root__, lists)
     customer = _parse(folder, "customer.yml", CustomerFile)
@@ -198,7 +210,8 @@ def load_lexicon(code: str = "en") -> Lexicon:
     files = [folder / f for f in FILES] + [folder / f for f in OPTIONAL_FILES if (folder / f).is_file()]
     return Lexicon(code=code, name=language.name, words=WordLists(lists), lists=lists, phrases=phrases,
                    patterns=patterns, complaints=tuple(complaints), not_complaints=tuple(customer.not_complaint),
-                   files=tuple(files), spellings=spellings)
+                   files=tuple(files), spellings=spellings, resolvers=language.resolvers,
+                   lemmatizer=language.lemmatizer)
 
 
 def _spellings(folder, lists):
@@ -266,7 +279,7 @@ def _unknown_list(where, key, name, lists):
                        + ", ".join(f"${n}" for n in sorted(lists)))
 
 
-def _word_lists(folder, raw):
+def _word_lists(folder, raw, required=WORD_LISTS):
     """Resolve "$name" entries (a list included in another) and check the detector's lists are there."""
     where = _where(folder, "words.yml")
     resolved = {}
@@ -289,7 +302,7 @@ def _word_lists(folder, raw):
 
     for name in raw:
         resolve(name, ())
-    missing = [n for n in WORD_LISTS if n not in raw]
+    missing = [n for n in required if n not in raw]
     if missing:
         raise LexiconError(f"{where}: missing word list(s) {', '.join(missing)}; the detector reads them by name")
     return {name: frozenset(words) for name, words in resolved.items()}

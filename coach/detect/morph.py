@@ -1,0 +1,93 @@
+"""Lemmas from pymorphy3 for languages whose words inflect too much for a lookup table (language.yml:
+`lemmatizer: pymorphy3`; Russian reads the dictionary package pymorphy3-dicts-ru, installed with the project).
+
+A spaCy component writes each word's lemma into the token's NORM. The detector then matches its cue phrases on
+NORM (the phrases are lemmatised the same way when they are loaded), so "извините", "извиняюсь" and "приносим
+извинения" need one template each, not one per form; and the learned model reads the lemmas too, so that what it
+learnt from one form counts for all of them. A word gets its most likely lemma out of context (pymorphy3's first
+parse): the same function runs on the cues and on the replies, so a wrong guess still matches consistently.
+"ё" is read as "е", as most people type it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+COMPONENT = "coach_morph_lemmas"
+_CACHE = 200_000  # distinct words per process
+
+
+@functools.lru_cache(maxsize=None)
+def analyzer(lang: str):
+    """pymorphy3's analyser for a language code; a clear error when its dictionary package is missing."""
+    try:
+        import pymorphy3
+    except ImportError as exc:  # the set-up installs it; a hand-made environment may not have it
+        raise RuntimeError(f"the {lang!r} detector needs pymorphy3 (pip install -r requirements.txt)") from exc
+    try:
+        return pymorphy3.MorphAnalyzer(lang=lang)
+    except ValueError as exc:
+        raise RuntimeError(f"pymorphy3 has no dictionary for {lang!r}: install pymorphy3-dicts-{lang} ({exc})") from exc
+
+
+@functools.lru_cache(maxsize=None)
+def lemmatizer(lang: str):
+    """word (lower case) -> its lemma; anything that is not a word comes back as it is."""
+    parse = analyzer(lang).parse
+
+    @functools.lru_cache(maxsize=_CACHE)
+    def lemma(word: str) -> str:
+        word = word.replace("ё", "е")
+        if not word.isalpha():
+            return word
+        parses = parse(word)
+        return parses[0].normal_form.replace("ё", "е") if parses else word
+
+    return lemma
+
+
+class MorphLemmas:
+    """The pipeline component: token.norm_ = lemma of token.lower_."""
+
+    def __init__(self, lang: str):
+        self.lemma = lemmatizer(lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        lemma = self.lemma
+        for token in doc:
+            token.norm_ = lemma(token.lower_)
+        return doc
+
+
+@Language.factory(COMPONENT, default_config={"lang": "ru"})
+def make_morph_lemmas(nlp, name, lang):
+    return MorphLemmas(lang)
+
+
+class LemmaPhraseMatcher:
+    """spaCy's PhraseMatcher over the lemmas of the words only: punctuation and spaces are left out on both sides,
+    so "Оставайтесь, пожалуйста, на линии" matches the cue "оставайтесь пожалуйста на линии" (Russian sets
+    "пожалуйста" and many a clause off with commas). Same interface: add(label, docs), and calling it on a Doc gives
+    (match_id, start, end) in that Doc's tokens."""
+
+    def __init__(self, vocab):
+        from spacy.matcher import PhraseMatcher
+
+        self.vocab = vocab
+        self.matcher = PhraseMatcher(vocab, attr="ORTH")
+
+    def _words(self, doc):
+        keep = [i for i, t in enumerate(doc) if not (t.is_punct or t.is_space)]
+        return Doc(self.vocab, words=[doc[i].norm_ for i in keep]), keep
+
+    def add(self, label, docs):
+        words = [w for w, _ in map(self._words, docs) if len(w)]
+        if words:
+            self.matcher.add(label, words)
+
+    def __call__(self, doc):
+        words, keep = self._words(doc)
+        return [(m, keep[s], keep[e - 1] + 1) for m, s, e in self.matcher(words)]
