@@ -40,7 +40,7 @@ WORD_LISTS = (
     "waited_long_cues", "signoff_words", "signature_team_words", "conditional_openers", "finding_verbs",
 )
 # ... of which a language without resolvers of its own (resolvers: cues) needs only these
-CUE_WORD_LISTS = ("negation_cues", "jargon", "common_words")
+CUE_WORD_LISTS = ("negation_cues", "jargon", "common_words", "common_acronyms")
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
 

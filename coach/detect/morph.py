@@ -49,6 +49,21 @@ def lemmatizer(lang: str):
     return lemma
 
 
+@functools.lru_cache(maxsize=None)
+def dictionary_word(lang: str):
+    """word (lower case) -> whether the language's dictionary knows it as a word (not "дс", nor its abbreviations)."""
+    morph = analyzer(lang)
+
+    @functools.lru_cache(maxsize=_CACHE)
+    def is_word(word: str) -> bool:
+        word = word.replace("ё", "е")
+        if not word.isalpha() or not morph.word_is_known(word):
+            return False
+        return "Abbr" not in morph.parse(word)[0].tag  # "акб" is in the dictionary, as an abbreviation
+
+    return is_word
+
+
 class MorphLemmas:
     """The pipeline component: token.norm_ = lemma of token.lower_."""
 
@@ -68,9 +83,10 @@ def make_morph_lemmas(nlp, name, lang):
 
 
 class LemmaPhraseMatcher:
-    """spaCy's PhraseMatcher over the lemmas of the words only: punctuation and spaces are left out on both sides,
-    so "Оставайтесь, пожалуйста, на линии" matches the cue "оставайтесь пожалуйста на линии" (Russian sets
-    "пожалуйста" and many a clause off with commas). Same interface: add(label, docs), and calling it on a Doc gives
+    """spaCy's PhraseMatcher over the lemmas of the words only: punctuation (but the question mark) and spaces are
+    left out on both sides, so "Оставайтесь, пожалуйста, на линии" matches the cue "оставайтесь пожалуйста на
+    линии" (Russian sets "пожалуйста" and many a clause off with commas), and "Подойдёт?" can still be told from
+    "подойдёт". Same interface: add(label, docs), and calling it on a Doc gives
     (match_id, start, end) in that Doc's tokens."""
 
     def __init__(self, vocab):
@@ -80,7 +96,7 @@ class LemmaPhraseMatcher:
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
 
     def _words(self, doc):
-        keep = [i for i, t in enumerate(doc) if not (t.is_punct or t.is_space)]
+        keep = [i for i, t in enumerate(doc) if not t.is_space and (not t.is_punct or t.text == "?")]
         return Doc(self.vocab, words=[doc[i].norm_ for i in keep]), keep
 
     def add(self, label, docs):

@@ -30,10 +30,13 @@ def model():
     return LinearTagger.load(model_path())
 
 
-def test_the_committed_model_was_trained_on_the_current_data(model):
-    assert is_current(), ("data/behaviors changed since coach/detect/models/en.npz was trained; "
-                          "run `.venv/bin/coach data train-detector` and commit the model")
-    assert model.meta["data_digest"] == file_digest(training_files())
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_committed_model_was_trained_on_the_current_data(language):
+    model = LinearTagger.load(model_path(language))
+    assert is_current(language), (
+        f"the training replies of {language!r} changed since coach/detect/models/{language}.npz was trained; "
+        f"run `.venv/bin/coach data train-detector --lang {language}` (make detector-model) and commit the model")
+    assert model.meta["data_digest"] == file_digest(training_files(language)) and training_files(language)
     assert set(model.meta["policies"]) == set(model.tags)
 
 

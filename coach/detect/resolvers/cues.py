@@ -2,24 +2,50 @@
 
 A tag is found where one of its cue phrases matched, unless the match lies in a wording that takes the tag back
 (a cue labelled x-not-<tag>: "не за что" holds "за что" and thanks nobody); jargon is also any word of the
-language's and the standards pack's jargon lists. Context (who is blamed, whether a "no" refuses) is left to the
-learned model, which reads these findings as features beside the reply's lemmas.
+language's and the standards pack's jargon lists, and any abbreviation in capitals ("PIR", "ДС", "CRC") that is
+not one everybody knows (words.yml: common_acronyms); rude is also a dictionary word written in capitals.
+Context (who is blamed, whether a "no" refuses) is left to the learned model, which reads these findings as
+features beside the reply's lemmas.
 """
 
 from coach.behaviors import TAGS
 from coach.detect.context import overlaps
+from coach.detect.morph import dictionary_word
 
 
 def resolve_all(ctx):
     """Fill ctx.found from the cues, in TAGS order."""
     cues = ctx.cues
+    capitals = _capitals(ctx)
     for tag in TAGS:
         spans = list(cues.get(tag, ()))
         if tag == "jargon":
             spans += [ctx.doc[i:i + 1] for i, low in enumerate(ctx.view.lower) if low in ctx.jargon]
+            spans += capitals["abbreviation"]
+        elif tag == "rude":
+            spans += capitals["shouted"]
         if not spans:
             continue
         back = cues.get(f"x-not-{tag}", ())
         kept = [s for s in spans if not any(overlaps(s, b) for b in back)]
         if kept:
             ctx.found[tag] = kept
+
+
+def _capitals(ctx):
+    """Words in capitals: a word of the language's dictionary (four letters or more, or a common word) is shouted
+    ("Как я УЖЕ писала"); anything else of
+    2-6 characters, letters first, is an abbreviation ("PIR", "ДС", "CN23") unless everybody knows it ("СМС").
+    Without a dictionary (a language lemmatised by lookup) only the abbreviations are told."""
+    is_word = dictionary_word(ctx.lexicon.code) if ctx.lexicon.lemmatizer == "pymorphy3" else (lambda w: False)
+    out = {"shouted": [], "abbreviation": []}
+    known = ctx.words.common_acronyms
+    for i, text in enumerate(ctx.view.text):
+        if not (text.isupper() and text.isalnum() and text[0].isalpha()) or len(text) < 2:
+            continue
+        low = ctx.view.lower[i]
+        if (len(text) >= 4 or low in ctx.words.common_words) and is_word(low) and low not in known:
+            out["shouted"].append(ctx.doc[i:i + 1])
+        elif len(text) <= 6 and low not in known and not is_word(low):
+            out["abbreviation"].append(ctx.doc[i:i + 1])
+    return out
