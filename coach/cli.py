@@ -159,7 +159,17 @@ def cmd_score(args) -> int:
     from coach.standards import Scorer, load_pack
     from coach.transcript import TranscriptError
 
-    scorer = Scorer(load_pack(args.pack))
+    scorers = {}
+
+    def scorer_for(folder):
+        """The scorer of a pack folder: the one given, or the pack of a transcript's language."""
+        if folder not in scorers:
+            scorers[folder] = Scorer(load_pack(folder))
+        return scorers[folder]
+
+    if args.pack:
+        scorer_for(args.pack)  # a broken pack is reported before any transcript is read
+
     sources = args.files or ["-"]
     problems = 0
     progress = _bar(len(sources), "coach: scored", unit="transcript", least=100)
@@ -168,17 +178,34 @@ def cmd_score(args) -> int:
         try:
             name, text = _read_text(src)
             transcript = _load_transcript(name, text)
+            folder = args.pack or _pack_folder(transcript, name)
         except (InputError, ValueError, TranscriptError) as exc:
             _err(str(exc))
             problems += 1
             continue
-        card = scorer.score(transcript)
+        card = scorer_for(folder).score(transcript)  # a broken pack stops the run (PackError, exit 2)
         if args.format == "text":
             print(render_text(name, transcript, card))
         else:
             print(json.dumps({"source": name, **card.as_dict()}, ensure_ascii=False))
     progress.close()
     return 1 if problems else 0
+
+
+def _pack_folder(transcript, name):
+    """standards/<language>/ for a transcript: the language it states, else the one its staff replies are in."""
+    from coach.detect.languages import guess_language
+    from coach.standards.pack import DEFAULT_PACK
+
+    packs = sorted(p.parent.name for p in DEFAULT_PACK.parent.glob("*/pack.yml"))
+    language = transcript.meta.get("language")
+    if language is None:
+        staff = " ".join(transcript.turns[i].text for i in transcript.staff_turns)
+        language = guess_language(staff)
+    if not isinstance(language, str) or language not in packs:
+        raise ValueError(f"{name}: language {language!r} has no standards pack; packs: {', '.join(packs)} "
+                         "(or give one with --pack)")
+    return DEFAULT_PACK.parent / language
 
 
 def render_text(name, transcript, card):
@@ -577,7 +604,9 @@ def _scoring_commands(sub, default_pack):
 
     p = sub.add_parser("score", help="score transcripts against a standards pack; one scorecard per line")
     p.add_argument("files", nargs="*", help="transcript files (JSON or YAML); stdin when absent")
-    p.add_argument("--pack", type=Path, default=default_pack, help="standards pack folder (default: standards/en)")
+    p.add_argument("--pack", type=Path, default=None,
+                   help="standards pack folder (default: standards/<language>, the transcript's \"language\" or "
+                        "the one its staff replies are written in)")
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(func=cmd_score)
 

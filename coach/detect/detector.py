@@ -26,7 +26,7 @@ from coach.detect.context import Context, looks_like_language
 from coach.detect.customer import ComplaintDetector
 from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
-from coach.detect.markup import Cleaned, clean
+from coach.detect.markup import Cleaned, clean, straighten_quotes
 from coach.detect.morph import COMPONENT as MORPH_LEMMAS
 from coach.detect.morph import LemmaPhraseMatcher
 from coach.detect.patterns import TokenPatterns, View
@@ -189,6 +189,7 @@ class Detector:
         self.lemmatised = self.lexicon.lemmatizer == "pymorphy3"  # cues and the model's words are lemmas
         self.lemmas = {} if self.lemmatised else load_lemmas(language)
         matcher, make = cue_reader(self.nlp, self.lexicon)
+        self.reader = (matcher, make)  # how this language's phrases are read and matched (the scorer's too)
         self.phrases = matcher()
         for label in self.lexicon.phrases:
             docs = [make(p) for p in dict.fromkeys(self.lexicon.expanded(label))]
@@ -207,6 +208,15 @@ class Detector:
         else:
             self.model = LinearTagger.load(path) if model and path.exists() else None
         self._lock = threading.Lock()
+
+    def phrase_key(self, text: str) -> str:
+        """One key for every form of a phrase: its lower-case text, or the lemmas of its words where cues are
+        matched on lemmas (a standards pack's substitution is found under the form the trainee typed)."""
+        text = straighten_quotes(text)
+        if not self.lemmatised:
+            return text.lower()
+        doc = self.reader[1](text)
+        return " ".join(t.norm_ for t in doc if not t.is_space and (not t.is_punct or t.text == "?"))
 
     # -- public API ---------------------------------------------------------------------------
     def detect(self, text: str, customer: str | None = None) -> Detection:

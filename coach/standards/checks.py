@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.detect.markup import straighten_quotes
@@ -22,8 +23,9 @@ class Context:
     """What checks share for one session: the pack's own phrase matches per rule, its substitutions, its jargon."""
 
     phrase_hits: dict
-    swap: dict
+    swap: dict  # (rule id, phrase key) -> the better wording
     jargon: set
+    phrase_key: Callable[[str], str] = lambda text: straighten_quotes(text).lower()  # the detector's phrase_key
 
 
 @dataclass
@@ -327,7 +329,7 @@ def check_substitution(rule, a: Analysis, ctx):
     for i, start, end, text in ctx.phrase_hits.get(rule.id, []):
         if excused & a.marks(i):
             continue  # "I don't know yet, but I'll find out and call you by 4" already does what the swap asks
-        better = ctx.swap.get((rule.id, straighten_quotes(text).lower()))
+        better = ctx.swap.get((rule.id, ctx.phrase_key(text)))
         reply = a.transcript.turns[i].text
         fix = reply[:start] + better + reply[end:] if better else None
         out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text, suggestion=better, fix=fix))

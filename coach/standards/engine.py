@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
 from coach.detect import detector_version, shared_detector
@@ -78,14 +78,16 @@ class Scorer:
 
     def __init__(self, pack: Pack, detector=None, situations=None):
         self.pack = pack
-        self.detector = detector or shared_detector(tuple(pack.jargon))
+        self.detector = detector or shared_detector(tuple(pack.jargon), pack.language)
         nlp = self.detector.nlp
         self.nlp = nlp
-        self.complaints = ComplaintDetector(nlp)
+        # the pack's phrases are read as the detector reads its cues: words, or lemmas in a lemmatised language
+        self._matcher, self._make = self.detector.reader
+        self.complaints = ComplaintDetector(nlp, pack.language, self.detector.reader)
         self.signals = SignalMatcher(nlp, pack.language)
         self._situations = situations
         self._not_allowed = {}
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._phrases = self._matcher()
         self._patterns = Matcher(nlp.vocab)
         self._swap = {}
         self._detector_version = detector_version()
@@ -95,12 +97,12 @@ class Scorer:
                 self._add_avoid(rule)
             elif rule.type == "substitution":
                 for phrase, better in rule.spec["swap"].items():
-                    self._phrases.add(rule.id, [nlp.make_doc(straighten_quotes(phrase))])
-                    self._swap[(rule.id, straighten_quotes(phrase).lower())] = better
+                    self._phrases.add(rule.id, [self._make(straighten_quotes(phrase))])
+                    self._swap[(rule.id, self.detector.phrase_key(phrase))] = better
 
     def _add_avoid(self, rule):
         for phrase in rule.spec.get("phrases", []):
-            self._phrases.add(rule.id, [self.nlp.make_doc(straighten_quotes(phrase))])
+            self._phrases.add(rule.id, [self._make(straighten_quotes(phrase))])
         for i, pattern in enumerate(rule.spec.get("patterns", [])):
             self._needs_lemmas |= any("LEMMA" in spec for spec in pattern)
             try:
@@ -157,8 +159,8 @@ class Scorer:
             return []
         matcher = self._not_allowed.get(phrases)
         if matcher is None:
-            matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-            matcher.add("x", [self.nlp.make_doc(p) for t in phrases for p in expand(t.lower())])
+            matcher = self._matcher()
+            matcher.add("x", [self._make(p) for t in phrases for p in expand(t.lower())])
             self._not_allowed[phrases] = matcher
         words = self.detector.lexicon.words
         negation = words.negation_cues
@@ -176,7 +178,7 @@ class Scorer:
     # -- scoring --------------------------------------------------------------------------------
     def score(self, transcript: Transcript, analysis: Analysis | None = None) -> Scorecard:
         analysis = analysis or self.analyse(transcript)
-        ctx = checks.Context(self._phrase_hits(analysis), self._swap, self.detector.jargon)
+        ctx = checks.Context(self._phrase_hits(analysis), self._swap, self.detector.jargon, self.detector.phrase_key)
         results = []
         for rule in self.pack.rules:
             results.append((rule, self._check(rule, analysis, ctx)))

@@ -1,37 +1,54 @@
-"""Every rule's own pass and fail examples, run through the real engine (sqlfluff-style)."""
+"""Every rule's own pass and fail examples, run through the real engine (sqlfluff-style), in every pack under
+standards/ (each read with the detector of its language)."""
+
+import functools
+from pathlib import Path
 
 import pytest
 
-from coach.standards import load_pack
+from coach.standards import Scorer, load_pack
 from coach.transcript import parse_transcript
 
-PACK = load_pack()
-COMPLAINT = "This is unacceptable. My order is a week late and nobody has called me back."
+STANDARDS = Path(__file__).resolve().parents[2] / "standards"
+PACKS = [load_pack(p.parent) for p in sorted(STANDARDS.glob("*/pack.yml"))]
+# the customer's complaint before an example of a rule that applies to complaints, per language
+COMPLAINT = {"en": "This is unacceptable. My order is a week late and nobody has called me back.",
+             "ru": "Это безобразие! Заказ опаздывает уже на неделю, и никто мне так и не перезвонил."}
 
 
-def _transcript(rule, example):
+@functools.lru_cache(maxsize=None)
+def _scorer(pack_id):
+    return Scorer(next(p for p in PACKS if p.id == pack_id))
+
+
+def _transcript(rule, example, language="en"):
     if isinstance(example, dict):
         channel = example.get("channel", (rule.applies.get("channel") or ["chat"])[0])
         return parse_transcript({"channel": channel, **example}, where=f"{rule.id} example")
     turns = [{"speaker": "staff", "text": example}]
     if rule.applies.get("complaint"):
-        turns.insert(0, {"speaker": "customer", "text": COMPLAINT})
+        turns.insert(0, {"speaker": "customer", "text": COMPLAINT[language]})
     channel = (rule.applies.get("channel") or ["chat"])[0]
     return parse_transcript({"channel": channel, "turns": turns}, where=f"{rule.id} example")
 
 
 CASES = [
-    pytest.param(rule, kind, example, id=f"{rule.id}-{kind}-{n}")
-    for rule in PACK.rules
+    pytest.param(pack, rule, kind, example, id=f"{pack.language}-{rule.id}-{kind}-{n}")
+    for pack in PACKS
+    for rule in pack.rules
     for kind in ("pass", "fail")
     for n, example in enumerate(rule.examples[kind])
 ]
 
 
-@pytest.mark.parametrize("rule,kind,example", CASES)
-def test_rule_example(scorer, rule, kind, example):
-    transcript = _transcript(rule, example)
-    card = scorer.score(transcript)
+def test_every_pack_has_a_complaint_line_for_its_examples():
+    assert {p.language for p in PACKS} <= set(COMPLAINT) and any(p.language == "en" for p in PACKS)
+
+
+@pytest.mark.parametrize("pack,rule,kind,example", CASES)
+def test_rule_example(pack, rule, kind, example):
+    transcript = _transcript(rule, example, pack.language)
+    card = _scorer(pack.id).score(transcript)
     hits = [f for f in card.findings if f.rule == rule.id]
     if kind == "pass":
         assert not hits, f"{rule.id} flagged its own passing example: {[(h.span, h.message) for h in hits]}"
