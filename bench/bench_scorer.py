@@ -4,7 +4,10 @@ Prints replies/s for tagging (batch), the latency of tagging one reply at a time
 and sessions/s for scoring whole transcripts. The replies are realistic: the project's labelled
 replies, model replies and demo transcripts, recombined into N different replies.
 
-Usage: python bench/bench_scorer.py [--replies 20000] [--sessions 500]
+Usage: python bench/bench_scorer.py [--replies 20000] [--sessions 500] [--lang ru]
+
+With --lang, the language's labelled replies (data/behaviors/<lang>/), its detector and its pack
+(standards/<lang>/) are measured instead of English.
 """
 
 from __future__ import annotations
@@ -25,8 +28,14 @@ from coach.detect import shared_detector  # noqa: E402
 from coach.standards import Scorer, load_pack  # noqa: E402
 from coach.transcript import parse_transcript  # noqa: E402
 
+CUSTOMER = {"en": "My order is late and nobody called me back.",
+            "ru": "Заказ опаздывает, и мне никто не перезвонил."}
 
-def corpus():
+
+def corpus(language="en"):
+    if language != "en":
+        return [json.loads(line)["text"] for path in sorted((ROOT / "data" / "behaviors" / language).glob("*.jsonl"))
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = []
     for path in [ROOT / "data" / "behaviors" / "dev.jsonl", ROOT / "data" / "behaviors" / "holdout.jsonl",
                  ROOT / "data" / "noise" / "model_replies.jsonl"]:
@@ -38,10 +47,10 @@ def corpus():
     return texts
 
 
-def make_replies(n, seed=7):
+def make_replies(n, seed=7, language="en"):
     """n distinct replies: real sentences recombined, so caches cannot make the figure look better."""
     rng = random.Random(seed)
-    base = corpus()
+    base = corpus(language)
     sentences = [s.strip() + "." for t in base for s in t.split(".") if len(s.split()) >= 3]
     out = []
     for i in range(n):
@@ -59,17 +68,18 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replies", type=int, default=20_000)
     ap.add_argument("--sessions", type=int, default=500)
+    ap.add_argument("--lang", default="en", choices=sorted(CUSTOMER))
     args = ap.parse_args(argv)
 
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     except (AttributeError, OSError):  # no CPU affinity on this platform: measure on whatever core runs it
         print("note: could not pin to one core; figures may include a second core", file=sys.stderr)
-    pack = load_pack()
-    detector = shared_detector(tuple(pack.jargon))
-    replies = make_replies(args.replies)
+    pack = load_pack(ROOT / "standards" / args.lang)
+    detector = shared_detector(tuple(pack.jargon), args.lang)
+    replies = make_replies(args.replies, language=args.lang)
     words = sum(len(r.split()) for r in replies) / len(replies)
-    print(f"replies: {len(replies):,} (mean {words:.1f} words), one core")
+    print(f"replies ({args.lang}): {len(replies):,} (mean {words:.1f} words), one core")
 
     list(detector.detect_many((r, None) for r in replies[:500]))  # warm-up
     t0 = time.perf_counter()
@@ -98,7 +108,7 @@ def main(argv=None):
     for _ in range(args.sessions):
         turns = []
         for k in range(rng.randint(3, 8)):
-            turns.append({"speaker": "customer", "text": "My order is late and nobody called me back.", "t": k * 100})
+            turns.append({"speaker": "customer", "text": CUSTOMER[args.lang], "t": k * 100})
             turns.append({"speaker": "staff", "text": rng.choice(replies), "t": k * 100 + rng.randint(5, 70)})
         sessions.append(parse_transcript({"channel": rng.choice(("chat", "phone")), "turns": turns}))
     staff_turns = sum(len(s.staff_turns) for s in sessions)

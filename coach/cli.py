@@ -616,7 +616,8 @@ def _scoring_commands(sub, default_pack):
     p.set_defaults(func=cmd_standards)
 
     p = sub.add_parser("demo", help="score the demo transcripts and show the scorecards")
-    p.add_argument("--pack", type=Path, default=default_pack)
+    p.add_argument("--pack", type=Path, default=None,
+                   help="standards pack folder (default: the pack of each transcript's language)")
     p.set_defaults(func=cmd_demo)
 
 

@@ -58,7 +58,7 @@ def train_and_save(language: str = "en", extra=(), progress=False) -> dict:
         bar.update(done - bar.n)
 
     try:
-        tagger, report = train(detector, files, progress=show)
+        tagger, report = train(detector, files, C=detector.lexicon.model_c, progress=show)
     finally:
         bar.close()
     path = model_path(language)

@@ -186,7 +186,7 @@ class Detector:
         uses that one."""
         self.nlp = build_nlp(language)
         self.lexicon = load_lexicon(language)
-        self.lemmatised = self.lexicon.lemmatizer == "pymorphy3"  # cues and the model's words are lemmas
+        self.lemmatised = self.lexicon.lemmatizer == "pymorphy3"  # cues are matched on lemmas
         self.lemmas = {} if self.lemmatised else load_lemmas(language)
         matcher, make = cue_reader(self.nlp, self.lexicon)
         self.reader = (matcher, make)  # how this language's phrases are read and matched (the scorer's too)
@@ -267,8 +267,9 @@ class Detector:
         keep = [i for i in (tokens if tokens is not None else range(len(view.text))) if not view.text[i].isspace()]
         starts = {a for a, _ in view.sents}
         flags = self._customer_flags(ctx.customer)
-        words = [view.toks[i].norm_ for i in keep] if self.lemmatised else [view.lower[i] for i in keep]
-        return reply_blocks(words, [view.text[i] for i in keep],
+        # the words as written, also where cues match on lemmas: a form says what a lemma does not ("ждите" is not
+        # "ждём"); measured on the Russian development replies, forms 0.728/0.811 against lemmas 0.715/0.792
+        return reply_blocks([view.lower[i] for i in keep], [view.text[i] for i in keep],
                             {k for k, i in enumerate(keep) if i in starts}, ctx.found.keys(), matched,
                             ctx.customer, flags)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Literal, Optional, Union
 
 import yaml
-from pydantic import BaseModel, StrictBool, StrictStr, ValidationError, root_validator
+from pydantic import BaseModel, Field, StrictBool, StrictStr, ValidationError, root_validator
 
 from coach import yamlload
 from coach.behaviors import TAG_SET
@@ -114,6 +114,9 @@ class LanguageFile(BaseModel):
     # "lookup": spaCy's lemma table (spacy-lookups-data); "pymorphy3": pymorphy3 and its dictionary package, and
     # cues and the model's words are then matched on lemmas (coach/detect/morph.py)
     lemmatizer: Literal["lookup", "pymorphy3"] = "lookup"
+    # the learned model's inverse regularisation strength (scikit-learn's C), chosen per language on its
+    # development replies: fewer training replies or more word forms may want another value
+    model_c: float = Field(4.0, gt=0)
 
     class Config:
         extra = "forbid"
@@ -165,6 +168,7 @@ class Lexicon:
     spellings: dict = field(default_factory=dict)  # words, clitics, splits (split "before" lists resolved)
     resolvers: str = "rules"  # language.yml: "rules" or "cues"
     lemmatizer: str = "lookup"  # language.yml: "lookup" or "pymorphy3"
+    model_c: float = 4.0  # language.yml: the learned model's C
 
     def expanded(self, label):
         """Phrases of one label with every template expanded."""
@@ -211,7 +215,7 @@ def load_lexicon(code: str = "en") -> Lexicon:
     return Lexicon(code=code, name=language.name, words=WordLists(lists), lists=lists, phrases=phrases,
                    patterns=patterns, complaints=tuple(complaints), not_complaints=tuple(customer.not_complaint),
                    files=tuple(files), spellings=spellings, resolvers=language.resolvers,
-                   lemmatizer=language.lemmatizer)
+                   lemmatizer=language.lemmatizer, model_c=language.model_c)
 
 
 def _spellings(folder, lists):

@@ -3,9 +3,10 @@
 
 A spaCy component writes each word's lemma into the token's NORM. The detector then matches its cue phrases on
 NORM (the phrases are lemmatised the same way when they are loaded), so "извините", "извиняюсь" and "приносим
-извинения" need one template each, not one per form; and the learned model reads the lemmas too, so that what it
-learnt from one form counts for all of them. A word gets its most likely lemma out of context (pymorphy3's first
-parse): the same function runs on the cues and on the replies, so a wrong guess still matches consistently.
+извинения" need one template each, not one per form. The learned model reads the words as written (their
+character n-grams carry the forms, and a form can matter: "ждите" brushes off, "ждём" does not). A word gets its
+most likely lemma out of context (pymorphy3's first parse): the same function runs on the cues and on the replies,
+so a wrong guess still matches consistently.
 "ё" is read as "е", as most people type it.
 """
 
