@@ -9,7 +9,9 @@ is a run of capitals shouting. Judgements that belong to one tag live in that ta
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections import defaultdict
 
 from spacy.tokens import Doc, Span
@@ -21,14 +23,31 @@ from coach.detect.patterns import View
 CLAUSE_BREAKS = (",", ";", ":", "—", "–", "but", "although", "though")
 
 
-def looks_like_language(text: str, common_words) -> bool:
+def looks_like_language(text: str, common_words, letters: frozenset = frozenset()) -> bool:
     """False for text of six or more words in which almost none is a common word of the language
-    (another language); the detector and the pack then have nothing reliable to say."""
+    (another language), or with a letter of the language's script that its alphabet lacks
+    (`letters`, from language.yml: Ukrainian "і", "ї", "є" in a reply read as Russian); the detector and the
+    pack then have nothing reliable to say."""
+    if letters and _foreign_letters(text, letters):
+        return False
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 6:
         return True
     common = sum(1 for w in words if w in common_words)
     return common / len(words) >= 0.08
+
+
+@functools.lru_cache(maxsize=None)
+def _scripts(letters: frozenset) -> frozenset:
+    return frozenset(unicodedata.name(c, "?").split()[0] for c in letters)
+
+
+def _foreign_letters(text: str, letters: frozenset) -> int:
+    """Letters of the alphabet's scripts (Cyrillic for Russian) that the alphabet does not have; other scripts
+    (a Latin "SMS" in a Russian reply) do not count."""
+    scripts = _scripts(letters)
+    return sum(1 for c in text.lower() if c.isalpha() and c not in letters
+               and unicodedata.name(c, "?").split()[0] in scripts)
 
 
 class Context:

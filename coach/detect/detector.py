@@ -121,7 +121,7 @@ class Detection:
         if self.lexicon is None or not self.text.strip():
             return []
         read = self.cleaned.text if self.cleaned is not None else self.text
-        if not looks_like_language(read, self.lexicon.words.common_words):
+        if not looks_like_language(read, self.lexicon.words.common_words, self.lexicon.letters):
             name = self.lexicon.name
             return [f"the reply does not look like {name}; behaviours are detected in {name} only, "
                     "so an empty or partial result here says nothing about the reply"]
@@ -287,7 +287,7 @@ class Detector:
     def _resolve(self, text: Cleaned, doc: Doc, customer: str) -> Detection:
         ctx, matched = self._rules(doc, customer)
         if self.model is not None and any(not t.isspace() for t in ctx.view.text) \
-                and looks_like_language(text.text, self.lexicon.words.common_words):
+                and looks_like_language(text.text, self.lexicon.words.common_words, self.lexicon.letters):
             self._decide(ctx, matched)  # not for another language: the model has learned English replies
         return Detection(text.original, _evidence(text, ctx.found), doc, self.lexicon, text, ctx.view)
 

@@ -117,6 +117,9 @@ class LanguageFile(BaseModel):
     # the learned model's inverse regularisation strength (scikit-learn's C), chosen per language on its
     # development replies: fewer training replies or more word forms may want another value
     model_c: float = Field(4.0, gt=0)
+    # the letters of the language's alphabet (optional): a reply with letters of the same script that the alphabet
+    # lacks is flagged as another language (Ukrainian "і", "ї", "є", "ґ" in a Russian reply)
+    letters: StrictStr = ""
 
     class Config:
         extra = "forbid"
@@ -169,6 +172,7 @@ class Lexicon:
     resolvers: str = "rules"  # language.yml: "rules" or "cues"
     lemmatizer: str = "lookup"  # language.yml: "lookup" or "pymorphy3"
     model_c: float = 4.0  # language.yml: the learned model's C
+    letters: frozenset = frozenset()  # language.yml: the alphabet, lower case (empty: not checked)
 
     def expanded(self, label):
         """Phrases of one label with every template expanded."""
@@ -215,7 +219,8 @@ def load_lexicon(code: str = "en") -> Lexicon:
     return Lexicon(code=code, name=language.name, words=WordLists(lists), lists=lists, phrases=phrases,
                    patterns=patterns, complaints=tuple(complaints), not_complaints=tuple(customer.not_complaint),
                    files=tuple(files), spellings=spellings, resolvers=language.resolvers,
-                   lemmatizer=language.lemmatizer, model_c=language.model_c)
+                   lemmatizer=language.lemmatizer, model_c=language.model_c,
+                   letters=frozenset(language.letters.lower()))
 
 
 def _spellings(folder, lists):

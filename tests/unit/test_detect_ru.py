@@ -99,3 +99,14 @@ def test_an_unknown_resolver_kind_names_the_file_and_key(folder):
     (folder / "language.yml").write_text("name: X\nresolvers: clever\n", encoding="utf-8")
     with pytest.raises(lx.LexiconError, match=r"lexicons/xx/language.yml: resolvers: "):
         lx.load_lexicon.__wrapped__("xx")
+
+
+def test_ukrainian_and_transliteration_are_flagged_not_read_as_russian():
+    """Ukrainian shares most of its words' look with Russian; its letters (і, ї, є) give it away. A Latin "SMS"
+    in a Russian reply is not another language."""
+    detector = shared_detector(language="ru")
+    ukrainian = detector.detect("Добрий день! Вибачте за затримку, ми вже відправили ваше замовлення.")
+    latin = detector.detect("Privet, vash zakaz uzhe v puti, izvinite za zaderzhku, kurer priedet zavtra.")
+    for det in (ukrainian, latin):
+        assert det.warnings and "does not look like Russian" in det.warnings[0]
+    assert not detector.detect("Здравствуйте! Ваш заказ уже в пути, SMS придёт завтра.").warnings

@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE.parents[2]))
 from coach.behaviors import TAGS  # noqa: E402
 
 FILES = {"rt1": "chat_and_social", "rt2": "phone_and_email", "rt3": "counter_and_shop_chat",
-         "rt4": "hurried_messenger_chat", "rt6": "openings_holds_and_endings"}
+         "rt4": "hurried_messenger_chat", "rt5": "institutions", "rt6": "openings_holds_and_endings"}
 
 
 def _by_id(name, keys, field):
