@@ -425,7 +425,8 @@ def check_limit(rule, a: Analysis, ctx):
     out = []
     for i in a.staff:
         text = a.transcript.turns[i].text
-        words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text)
+        found = list(_WORD.finditer(text))
+        words = [m.group(0) for m in found]
         if measure == "words" and len(words) > mx:
             f = finding(rule, i)
             f.message += f" ({len(words)} words; the standard is at most {_num(mx)})"
@@ -438,17 +439,35 @@ def check_limit(rule, a: Analysis, ctx):
             long_words = [w for w in words if len(w) > 1]
             caps = [w for w in long_words if w.isupper() and w not in ctx.jargon]
             if len(long_words) >= 3 and len(caps) / len(long_words) > mx:
-                m = re.search(r"[A-Z][A-Z' ,!\-]{3,}[A-Z]", text)
-                span = {"start": m.start(), "end": m.end(), "text": m.group(0)} if m else None
-                out.append(finding(rule, i, span, m.group(0) if m else None))
+                span = _shouted_run(text, found, ctx.jargon)
+                out.append(finding(rule, i, span, span["text"] if span else None))
     return out
+
+
+# a word of any alphabet (Latin, Cyrillic, ...): letters, with apostrophes and hyphens inside
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")
+
+
+def _shouted_run(text, found, jargon):
+    """The longest run of two or more words in capitals (one long one will do), as a span of the text."""
+    best, run = None, []
+    for m in found + [None]:
+        w = m.group(0) if m else ""
+        if m and len(w) > 1 and w.isupper() and w not in jargon:
+            run.append(m)
+            continue
+        if run and (len(run) >= 2 or len(run[0].group(0)) >= 5):
+            if best is None or run[-1].end() - run[0].start() > best[1] - best[0]:
+                best = (run[0].start(), run[-1].end())
+        run = []
+    return {"start": best[0], "end": best[1], "text": text[best[0]:best[1]]} if best else None
 
 
 def _repeats(rule, a, mx):
     seen_text, seen_open, out = {}, {}, []
     turns = a.transcript.turns
     for i in a.staff:
-        words = re.findall(r"[a-z0-9']+", straighten_quotes(turns[i].text).lower())
+        words = re.findall(r"[^\W_]+(?:'[^\W_]+)*", straighten_quotes(turns[i].text).lower())
         if not words:
             continue
         whole = " ".join(words)

@@ -119,3 +119,19 @@ def test_core_modules_import_on_their_own(module):
     coach.standards, which imports it)."""
     proc = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()[-500:]
+
+
+def test_score_uses_the_pack_of_the_transcripts_language(run_coach):
+    """Without --pack: the pack in the language the transcript states, else the one its staff write in."""
+    ru = {"channel": "chat", "turns": [
+        {"speaker": "customer", "text": "Здравствуйте, заказ опаздывает уже на неделю!"},
+        {"speaker": "staff", "text": "Здравствуйте! Приносим извинения за задержку. Курьер привезёт заказ завтра."}]}
+    proc = run_coach("score", stdin=json.dumps(ru, ensure_ascii=False).encode())
+    assert proc.returncode == 0, proc.stderr
+    card = json.loads(proc.stdout)
+    assert card["standards"]["pack"] == "ru-default" and not card["warnings"]
+    stated = run_coach("score", stdin=json.dumps({**ru, "language": "en"}, ensure_ascii=False).encode())
+    card = json.loads(stated.stdout)
+    assert card["standards"]["pack"] == "en-default" and "does not look like English" in " ".join(card["warnings"])
+    unknown = run_coach("score", stdin=json.dumps({**ru, "language": "xx"}).encode())
+    assert unknown.returncode == 1 and "language 'xx' has no standards pack; packs: en, ru" in unknown.stderr.decode()
