@@ -30,6 +30,7 @@ class Analysis:
     situation: Situation = field(default_factory=Situation)
     public_turns: frozenset[int] = frozenset()
     not_allowed: list[tuple[int, int, int, str]] = field(default_factory=list)  # promises the situation rules out
+    language: str = "en"  # the pack's: the engine's own words in a finding are written in it
     staff: list[int] = field(init=False)  # the staff turns' indexes, read by nearly every check: found once
 
     def __post_init__(self):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.detect.markup import straighten_quotes
+from coach.i18n import gettext
 from coach.standards.analysis import Analysis
 from coach.standards.situation import amounts
 
@@ -177,15 +178,20 @@ def check_sequence(rule, a: Analysis, ctx):
     if all(f is None for f in firsts):
         return [finding(rule)]
     out = []
-    missing = [" or ".join(step) for step, f in zip(steps, firsts, strict=True) if f is None]
+    either = _say(a, " or ")
+
+    def named(step):  # "next_steps or solution", with the behaviours' names in the pack's language
+        return either.join(gettext(a.language, name) for name in step)
+
+    missing = [named(step) for step, f in zip(steps, firsts, strict=True) if f is None]
     if missing:
         out.append(finding(rule))
-        out[-1].message += f" Missing: {'; '.join(missing)}."
+        out[-1].message += " " + _say(a, "Missing: {missing}.", missing="; ".join(missing))
     present = [(f, step) for f, step in zip(firsts, steps, strict=True) if f is not None]
     for (f1, s1), (f2, s2) in zip(present, present[1:], strict=False):
         if f2 < f1:
             fnd = finding(rule, f2)
-            fnd.message += f" Here {' or '.join(s2)} came before {' or '.join(s1)}."
+            fnd.message += " " + _say(a, "Here {later} came before {earlier}.", later=named(s2), earlier=named(s1))
             out.append(fnd)
     return out
 
@@ -234,7 +240,8 @@ def check_offers(rule, a: Analysis, ctx):
             offer = _offer_near(sit.offers, unit, low, start, end, _sentence_of(a, i, start))
             if offer is not None and value > offer.max:
                 f = finding(rule, i, {"start": start, "end": end, "text": text[start:end]}, text[start:end])
-                f.message += f" (the most this situation allows for a {offer.what} is {_money(offer.max, unit)})"
+                f.message += " " + _say(a, "(the most this situation allows for a {what} is {amount})",
+                                        what=offer.what, amount=_money(offer.max, unit))
                 out.append(f)
     for i, start, end, text in a.not_allowed:
         out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text))
@@ -369,7 +376,8 @@ def _answer_time(rule, a):
         return []
     staff = next((i for i in range(ans, len(turns)) if turns[i].speaker == "staff"), None)
     f = finding(rule, staff)
-    f.message += f" (answered after {_num(waited)} s; the standard is {_num(mx)} s)"
+    f.message += " " + _say(a, "(answered after {waited} s; the standard is {max} s)", waited=_num(waited),
+                            max=_num(mx))
     return [f]
 
 
@@ -391,7 +399,8 @@ def _reply_times(rule, a):
     for i, gap in pairs:
         if gap > mx:
             f = finding(rule, i)
-            f.message += f" (this reply came after {_num(gap)} s; the standard is {_num(mx)} s)"
+            f.message += " " + _say(a, "(this reply came after {gap} s; the standard is {max} s)", gap=_num(gap),
+                                    max=_num(mx))
             out.append(f)
     return out
 
@@ -412,8 +421,12 @@ def _hold_times(rule, a):
         held = turns[end].t - turns[h].t
         for k in range(1, math.ceil(held / mx)):  # 61-120 s: one miss, 121-180 s: two ...
             f = finding(rule, end if turns[end].speaker == "staff" else None)
-            f.message += f" (on hold {_num(held)} s; the standard is {_num(mx)} s" + \
-                (f"; {_num(k * mx)} s without a check back)" if k > 1 else ")")
+            if k > 1:
+                f.message += " " + _say(
+                    a, "(on hold {held} s; the standard is {max} s; {silent} s without a check back)",
+                    held=_num(held), max=_num(mx), silent=_num(k * mx))
+            else:
+                f.message += " " + _say(a, "(on hold {held} s; the standard is {max} s)", held=_num(held), max=_num(mx))
             out.append(f)
     return out
 
@@ -429,11 +442,12 @@ def check_limit(rule, a: Analysis, ctx):
         words = [m.group(0) for m in found]
         if measure == "words" and len(words) > mx:
             f = finding(rule, i)
-            f.message += f" ({len(words)} words; the standard is at most {_num(mx)})"
+            f.message += " " + _say(a, "({count} words; the standard is at most {max})", count=len(words), max=_num(mx))
             out.append(f)
         elif measure == "exclamations" and text.count("!") > mx:
             f = finding(rule, i)
-            f.message += f" ({text.count('!')} exclamation marks; at most {_num(mx)})"
+            f.message += " " + _say(a, "({count} exclamation marks; at most {max})", count=text.count("!"),
+                                    max=_num(mx))
             out.append(f)
         elif measure == "caps":
             long_words = [w for w in words if len(w) > 1]
@@ -481,6 +495,11 @@ def _repeats(rule, a, mx):
             text = turns[i].text
             out.append(finding(rule, i, {"start": 0, "end": len(text), "text": text}, None))
     return out
+
+
+def _say(a: Analysis, message: str, **values) -> str:
+    """An engine-made part of a finding's message, in the pack's language (coach/i18n.py)."""
+    return gettext(a.language, message).format(**values)
 
 
 def _num(x):

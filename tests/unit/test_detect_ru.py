@@ -110,3 +110,23 @@ def test_ukrainian_and_transliteration_are_flagged_not_read_as_russian():
     for det in (ukrainian, latin):
         assert det.warnings and "does not look like Russian" in det.warnings[0]
     assert not detector.detect("Здравствуйте! Ваш заказ уже в пути, SMS придёт завтра.").warnings
+
+
+def test_a_russian_scorecard_says_everything_in_russian():
+    """The engine's own words in a finding (the order of the steps, the seconds waited) come from the pack's
+    language's catalog (coach/locale/ru), the behaviours named in Russian too."""
+    from coach.standards import Scorer, load_pack
+    from coach.standards.pack import DEFAULT_PACK
+    from coach.transcript import parse_transcript
+
+    scorer = Scorer(load_pack(DEFAULT_PACK.parent / "ru"))
+    card = scorer.score(parse_transcript({"channel": "chat", "language": "ru", "turns": [
+        {"speaker": "customer", "text": "Это безобразие! Заказ опаздывает уже на неделю.", "t": 0},
+        {"speaker": "staff", "text": "Курьер привезёт заказ завтра до 14:00.", "t": 30},
+        {"speaker": "customer", "text": "И это всё?", "t": 60},
+        {"speaker": "staff", "text": "Извините, пожалуйста, за задержку. Оформлю вам скидку 10% на следующий заказ.",
+         "t": 90}]}, where="test"))
+    messages = {f.rule: f.message for f in card.findings}
+    assert messages["CO008"].endswith("Здесь «решение» — раньше, чем «сочувствие или извинение».")
+    assert messages["CO003"].endswith("Не хватает: вопрос клиенту.")
+    assert all(not any(w in m for w in ("Here ", "Missing:", " came before ")) for m in messages.values())
