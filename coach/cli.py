@@ -60,7 +60,8 @@ def cmd_tag(args) -> int:
     from coach.standards import load_pack
 
     name, text = _read_text(args.file)
-    jargon = tuple(load_pack(args.pack).jargon) if args.pack else ()
+    pack = load_pack(args.pack) if args.pack else None
+    jargon = (pack.language, tuple(pack.jargon)) if pack else ("en", ())
     records, problems = [], 0
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -112,19 +113,20 @@ def _guess_language(text):
 
 
 def _detect_by_language(records, languages, jargon):
-    """Detections in the order of `records`, each reply read by the detector of its language (the standards
-    pack's jargon joins the detector of the pack's language, English)."""
+    """Detections in the order of `records`, each reply read by the detector of its language; `jargon` is
+    (the pack's language, its jargon list), which joins the detector of that language."""
     from coach.detect import shared_detector
 
+    def of(language):
+        return shared_detector(jargon[1] if language == jargon[0] else (), language)
+
     if len(set(languages)) <= 1:  # one language: stream, without holding every detection
-        language = languages[0] if languages else "en"
-        return shared_detector(jargon if language == "en" else (), language).detect_many(
-            (t, c) for _, t, c in records)
+        return of(languages[0] if languages else "en").detect_many((t, c) for _, t, c in records)
     out = [None] * len(records)
     for language in dict.fromkeys(languages):
         where = [i for i, lang in enumerate(languages) if lang == language]
-        detector = shared_detector(jargon if language == "en" else (), language)
-        for i, det in zip(where, detector.detect_many((records[i][1], records[i][2]) for i in where), strict=True):
+        for i, det in zip(where, of(language).detect_many((records[i][1], records[i][2]) for i in where),
+                          strict=True):
             out[i] = det
     return out
 

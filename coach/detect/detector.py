@@ -28,7 +28,7 @@ from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.markup import Cleaned, clean, straighten_quotes
 from coach.detect.morph import COMPONENT as MORPH_LEMMAS
-from coach.detect.morph import LemmaPhraseMatcher
+from coach.detect.morph import LemmaPhraseMatcher, matched_tokens
 from coach.detect.patterns import TokenPatterns, View
 from coach.detect.resolvers import (
     apology,
@@ -216,7 +216,7 @@ class Detector:
         if not self.lemmatised:
             return text.lower()
         doc = self.reader[1](text)
-        return " ".join(t.norm_ for t in doc if not t.is_space and (not t.is_punct or t.text == "?"))
+        return " ".join(doc[i].norm_ for i in matched_tokens(doc))
 
     # -- public API ---------------------------------------------------------------------------
     def detect(self, text: str, customer: str | None = None) -> Detection:

@@ -83,6 +83,11 @@ def make_morph_lemmas(nlp, name, lang):
     return MorphLemmas(lang)
 
 
+def matched_tokens(doc) -> list[int]:
+    """The tokens a lemma cue is matched on: the words and question marks, not other punctuation or spaces."""
+    return [i for i, t in enumerate(doc) if not t.is_space and (not t.is_punct or t.text == "?")]
+
+
 class LemmaPhraseMatcher:
     """spaCy's PhraseMatcher over the lemmas of the words only: punctuation (but the question mark) and spaces are
     left out on both sides, so "Оставайтесь, пожалуйста, на линии" matches the cue "оставайтесь пожалуйста на
@@ -97,7 +102,7 @@ class LemmaPhraseMatcher:
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
 
     def _words(self, doc):
-        keep = [i for i, t in enumerate(doc) if not t.is_space and (not t.is_punct or t.text == "?")]
+        keep = matched_tokens(doc)
         return Doc(self.vocab, words=[doc[i].norm_ for i in keep]), keep
 
     def add(self, label, docs):

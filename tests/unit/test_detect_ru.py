@@ -130,3 +130,15 @@ def test_a_russian_scorecard_says_everything_in_russian():
     assert messages["CO008"].endswith("Здесь «решение» — раньше, чем «сочувствие или извинение».")
     assert messages["CO003"].endswith("Не хватает: вопрос клиенту.")
     assert all(not any(w in m for w in ("Here ", "Missing:", " came before ")) for m in messages.values())
+
+
+def test_a_packs_jargon_joins_the_detector_of_the_packs_language(run_coach):
+    """«недовложение» is jargon in the Russian pack, not in the detector's own lists; the English reply beside it
+    is read by the English detector, without the Russian pack's words."""
+    lines = [{"id": 1, "text": "У вас недовложение по заказу, ждите"}, {"id": 2, "text": "Thanks for waiting!"}]
+    stdin = "\n".join(json.dumps(r, ensure_ascii=False) for r in lines).encode()
+    plain = [json.loads(line) for line in run_coach("tag", stdin=stdin).stdout.decode().splitlines()]
+    packed = [json.loads(line) for line in run_coach("tag", "--pack", "standards/ru", stdin=stdin).stdout.decode()
+              .splitlines()]
+    assert "jargon" not in plain[0]["behaviors"] and "jargon" in packed[0]["behaviors"]
+    assert packed[1]["language"] == "en" and packed[1]["behaviors"] == plain[1]["behaviors"]

@@ -1,6 +1,8 @@
-"""Writes the Russian training files from the writers' files in pending/, the second labeller's tags and the
-adjudicator's decisions on the disputed tags (the second labeller and the adjudicator saw the replies shuffled,
-under keys; keys_<writer>.json maps a key back to the reply's id):
+"""Writes the Russian training files from the writers' files in pending/, the labellers' tags and the adjudicator's
+decisions on the disputed tags (the labellers and the adjudicator saw the replies shuffled, under keys;
+keys_<writer>.json maps a key back to the reply's id). The first six writers labelled their own replies and a
+second labeller labelled them apart; the last four wrote without labels (and without behaviors.md), and two
+labellers labelled them apart:
 
     python data/behaviors/ru/assemble.py
 
@@ -29,20 +31,38 @@ def _ordered(tags):
     return [t for t in TAGS if t in tags]
 
 
+# writers who wrote replies without labels (they never saw behaviors.md); two labellers labelled them apart
+UNLABELLED = {"rt7": "shop_chat_logs", "rt8": "utility_and_internet_calls", "rt9": "front_desks",
+              "rt10": "bank_and_airline_review_sample"}
+
+
+def _write(writer, name, first, second, fields):
+    """One training file: a reply's tags are what both labellings gave plus the disputed ones the adjudicator
+    accepted; `first(row)` and `second` (by id) are the two labellings, kept under `fields`."""
+    keys = json.loads((PENDING / f"keys_{writer}.json").read_text())
+    second = _by_id(second, keys, "tags")
+    yes = _by_id(f"adjudicated_{writer}.jsonl", keys, "yes")
+    with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as out:
+        for line in (PENDING / f"{writer}.jsonl").open(encoding="utf-8"):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            a, b = first(row, keys), second[row["id"]]
+            tags = (a & b) | (yes.get(row["id"], set()) & (a ^ b))
+            row.update({"tags": _ordered(tags), fields[0]: _ordered(a), fields[1]: _ordered(b)})
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def main():
     for writer, name in FILES.items():
-        keys = json.loads((PENDING / f"keys_{writer}.json").read_text())
-        second = _by_id(f"labels_second_{writer}.jsonl", keys, "tags")
-        yes = _by_id(f"adjudicated_{writer}.jsonl", keys, "yes")
-        with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as out:
-            for line in (PENDING / f"{writer}.jsonl").open(encoding="utf-8"):
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                w, s = set(row["tags"]), second[row["id"]]
-                tags = (w & s) | (yes.get(row["id"], set()) & (w ^ s))
-                row.update(tags=_ordered(tags), labels_writer=_ordered(w), labels_second=_ordered(s))
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        _write(writer, name, lambda row, keys: set(row["tags"]), f"labels_second_{writer}.jsonl",
+               ("labels_writer", "labels_second"))
+    for writer, name in UNLABELLED.items():
+        if not (PENDING / f"adjudicated_{writer}.jsonl").exists():
+            continue  # not labelled yet
+        first = _by_id(f"labels_a_{writer}.jsonl", json.loads((PENDING / f"keys_{writer}.json").read_text()), "tags")
+        _write(writer, name, lambda row, keys, first=first: first[row["id"]], f"labels_b_{writer}.jsonl",
+               ("labels_a", "labels_b"))
 
 
 if __name__ == "__main__":
