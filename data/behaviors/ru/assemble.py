@@ -33,7 +33,8 @@ def _ordered(tags):
 
 # writers who wrote replies without labels (they never saw behaviors.md); two labellers labelled them apart
 UNLABELLED = {"rt7": "shop_chat_logs", "rt8": "utility_and_internet_calls", "rt9": "front_desks",
-              "rt10": "bank_and_airline_review_sample"}
+              "rt10": "bank_and_airline_review_sample", "rt11": "pharmacies", "rt12": "real_estate",
+              "rt13": "online_school", "rt14": "car_service_and_rental"}
 
 
 def _write(writer, name, first, second, fields):
