@@ -112,7 +112,7 @@ class LanguageFile(BaseModel):
     # learned model judges the rest (a language added as data, without resolvers of its own)
     resolvers: Literal["rules", "cues"] = "rules"
     # "lookup": spaCy's lemma table (spacy-lookups-data); "pymorphy3": pymorphy3 and its dictionary package, and
-    # cues and the model's words are then matched on lemmas (coach/detect/morph.py)
+    # cues are then matched on lemmas (coach/detect/morph.py; the learned model reads the words as written)
     lemmatizer: Literal["lookup", "pymorphy3"] = "lookup"
     # the learned model's inverse regularisation strength (scikit-learn's C), chosen per language on its
     # development replies: fewer training replies or more word forms may want another value

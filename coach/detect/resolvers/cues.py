@@ -5,7 +5,7 @@ A tag is found where one of its cue phrases matched, unless the match lies in a 
 language's and the standards pack's jargon lists, and any abbreviation in capitals ("PIR", "ДС", "CRC") that is
 not one everybody knows (words.yml: common_acronyms); rude is also a dictionary word written in capitals.
 Context (who is blamed, whether a "no" refuses) is left to the learned model, which reads these findings as
-features beside the reply's lemmas.
+features beside the reply's words.
 """
 
 from coach.behaviors import TAGS
@@ -34,9 +34,9 @@ def resolve_all(ctx):
 
 def _capitals(ctx):
     """Words in capitals: a word of the language's dictionary (four letters or more, or a common word) is shouted
-    ("Как я УЖЕ писала"); anything else of
-    2-6 characters, letters first, is an abbreviation ("PIR", "ДС", "CN23") unless everybody knows it ("СМС").
-    Without a dictionary (a language lemmatised by lookup) only the abbreviations are told."""
+    ("Как я УЖЕ писала"); anything else of 2-6 characters, letters first, is an abbreviation ("PIR", "ДС", "CN23")
+    unless everybody knows it ("СМС"). Without a dictionary (a language lemmatised by lookup) only the
+    abbreviations are told."""
     is_word = dictionary_word(ctx.lexicon.code) if ctx.lexicon.lemmatizer == "pymorphy3" else (lambda w: False)
     out = {"shouted": [], "abbreviation": []}
     known = ctx.words.common_acronyms
