@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 some input records were unusable (the rest were processed), 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -194,12 +195,19 @@ def cmd_score(args) -> int:
     return 1 if problems else 0
 
 
+@functools.lru_cache(maxsize=None)
+def _pack_languages() -> list[str]:
+    from coach.standards.pack import DEFAULT_PACK
+
+    return sorted(p.parent.name for p in DEFAULT_PACK.parent.glob("*/pack.yml"))
+
+
 def _pack_folder(transcript, name):
     """standards/<language>/ for a transcript: the language it states, else the one its staff replies are in."""
     from coach.detect.languages import guess_language
     from coach.standards.pack import DEFAULT_PACK
 
-    packs = sorted(p.parent.name for p in DEFAULT_PACK.parent.glob("*/pack.yml"))
+    packs = _pack_languages()
     language = transcript.meta.get("language")
     if language is None:
         staff = " ".join(transcript.turns[i].text for i in transcript.staff_turns)

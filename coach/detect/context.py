@@ -30,11 +30,22 @@ def looks_like_language(text: str, common_words, letters: frozenset = frozenset(
     pack then have nothing reliable to say."""
     if letters and _foreign_letters(text, letters):
         return False
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if len(words) < 6:
-        return True
-    common = sum(1 for w in words if w in common_words)
-    return common / len(words) >= 0.08
+    words = words_of(text)
+    return len(words) < 6 or common_share(words, common_words) >= MIN_COMMON_SHARE
+
+
+MIN_COMMON_SHARE = 0.08  # the share of a language's common words below which a text is not taken to be in it
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text, lower case, letters only."""
+    return _WORDS.findall(text.lower())
+
+
+def common_share(words, common_words) -> float:
+    """The share of `words` that are common words of a language."""
+    return sum(1 for w in words if w in common_words) / len(words) if words else 0.0
 
 
 @functools.lru_cache(maxsize=None)

@@ -4,12 +4,9 @@ words.yml: common_words), so that a new language folder is recognised without co
 from __future__ import annotations
 
 import functools
-import re
 
+from coach.detect.context import MIN_COMMON_SHARE, common_share, words_of
 from coach.detect.lexicon import LEXICONS, load_lexicon
-
-_WORDS = re.compile(r"[^\W\d_]+")
-MIN_SHARE = 0.08  # the share of a language's common words below which a text is not taken to be in it
 
 
 @functools.lru_cache(maxsize=None)
@@ -21,14 +18,9 @@ def languages() -> tuple[str, ...]:
 
 def guess_language(text: str, default: str = "en") -> str:
     """The language whose common words make up the largest share of the text's words; `default` when none
-    reaches MIN_SHARE (too short, emoji only, or a language the detector does not have)."""
-    words = _WORDS.findall(text.lower())
-    if not words:
-        return default
-    best, share = default, 0.0
-    for code in languages():
-        common = load_lexicon(code).words.common_words
-        s = sum(1 for w in words if w in common) / len(words)
-        if s > share:
-            best, share = code, s
-    return best if share >= MIN_SHARE else default
+    reaches the share the detector's own language check asks for (too short, emoji only, or a language the
+    detector does not have)."""
+    words = words_of(text)
+    shares = {code: common_share(words, load_lexicon(code).words.common_words) for code in languages()}
+    best = max(shares, key=shares.get, default=default)
+    return best if shares.get(best, 0.0) >= MIN_COMMON_SHARE else default

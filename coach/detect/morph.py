@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 COMPONENT = "coach_morph_lemmas"
+_WORDS_KEY = "coach_lemma_words"  # doc.user_data: the lemma words LemmaPhraseMatcher matches on
 _CACHE = 200_000  # distinct words per process
 
 
@@ -102,8 +103,13 @@ class LemmaPhraseMatcher:
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
 
     def _words(self, doc):
-        keep = matched_tokens(doc)
-        return Doc(self.vocab, words=[doc[i].norm_ for i in keep]), keep
+        """The doc's lemma words and their token indexes; built once per doc and kept with it, since the
+        detector, the pack's phrases and the ruled-out promises all match the same reply."""
+        cached = doc.user_data.get(_WORDS_KEY)
+        if cached is None:
+            keep = matched_tokens(doc)
+            cached = doc.user_data[_WORDS_KEY] = (Doc(self.vocab, words=[doc[i].norm_ for i in keep]), keep)
+        return cached
 
     def add(self, label, docs):
         words = [w for w, _ in map(self._words, docs) if len(w)]

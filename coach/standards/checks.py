@@ -26,7 +26,7 @@ class Context:
     phrase_hits: dict
     swap: dict  # (rule id, phrase key) -> the better wording
     jargon: set
-    phrase_key: Callable[[str], str] = lambda text: straighten_quotes(text).lower()  # the detector's phrase_key
+    phrase_key: Callable[[str], str]  # the detector's phrase_key: one key for every form of a phrase
 
 
 @dataclass
