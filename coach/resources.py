@@ -19,16 +19,18 @@ def database():
     return db
 
 
-@lru_cache(maxsize=1)
-def _scorer():
+@lru_cache(maxsize=None)
+def _scorer(language: str):
     from coach.standards import Scorer, load_pack
+    from coach.standards.pack import DEFAULT_PACK
 
-    return Scorer(load_pack())
+    return Scorer(load_pack(DEFAULT_PACK.parent / language))
 
 
-def scorer():
+def scorer(language: str = "en"):
+    """The standards pack of a language (standards/<language>/) with that language's detector."""
     with _lock:  # one build, however many requests arrive while it is being built
-        return _scorer()
+        return _scorer(language)
 
 
 def reload_standards():
@@ -37,8 +39,8 @@ def reload_standards():
         _scorer.cache_clear()
 
 
-def detector():
-    return scorer().detector
+def detector(language: str = "en"):
+    return scorer(language).detector
 
 
 @lru_cache(maxsize=1)

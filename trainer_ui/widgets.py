@@ -141,12 +141,12 @@ def scorecard(detail: dict):
         st.markdown(f"**Standards met** ({len(met)})")
         if not met:
             st.markdown("_none_")
-        standards_by_category(met, MET, expanded=False)
+        standards_by_category(met, MET, expanded=False, language=detail.get("language") or "en")
     with c2:
         st.markdown(f"**Standards missed** ({len(missed)})")
         if not missed:
             st.markdown("_none: well done_")
-        standards_by_category(missed, MISSED, expanded=True)
+        standards_by_category(missed, MISSED, expanded=True, language=detail.get("language") or "en")
     general = [f for f in detail.get("findings", []) if f.get("turn_seq") is None]
     if general:
         st.warning("About the session as a whole:")
@@ -158,10 +158,11 @@ def scorecard(detail: dict):
                    f"detector {card['standards']['detector']}")
 
 
-def standards_by_category(ids: list[str], mark: str, *, expanded: bool):
-    """Standards by their titles, grouped by category (one expander each, in the pack's order); the id is
-    only a detail beside each title. Ids the pack no longer has are listed under "other"."""
-    pack = resources.scorer().pack
+def standards_by_category(ids: list[str], mark: str, *, expanded: bool, language: str = "en"):
+    """Standards by their titles in the pack of the session's language, grouped by category (one expander each,
+    in the pack's order); the id is only a detail beside each title. Ids the pack no longer has are listed
+    under "other"."""
+    pack = resources.scorer(language).pack
     rules = {r.id: r for r in pack.rules}
     groups: dict[str, list] = {}
     for rid in ids:

@@ -184,6 +184,7 @@ class Detector:
         """model: use the learned half (coach/detect/models/<language>.npz) beside the rules; False gives the
         rules alone (what the model is trained on top of, and what the resolver fixtures test); a LinearTagger
         uses that one."""
+        self.language = language
         self.nlp = build_nlp(language)
         self.lexicon = load_lexicon(language)
         self.lemmatised = self.lexicon.lemmatizer == "pymorphy3"  # cues are matched on lemmas

@@ -16,6 +16,13 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(codes, key=lambda c: c != "en"))
 
 
+def language_name(code: str) -> str:
+    """How a person picking a language sees it: its name in itself, and in English when that differs
+    ("Русский (Russian)")."""
+    lexicon = load_lexicon(code)
+    return lexicon.native if lexicon.native == lexicon.name else f"{lexicon.native} ({lexicon.name})"
+
+
 def guess_language(text: str, default: str = "en") -> str:
     """The language whose common words make up the largest share of the text's words; `default` when none
     reaches the share the detector's own language check asks for (too short, emoji only, or a language the

@@ -107,6 +107,8 @@ class TokenSpec(BaseModel):
 
 class LanguageFile(BaseModel):
     name: StrictStr
+    # the language's name in itself, shown where a trainee picks the language they practise in ("Русский")
+    native: StrictStr = ""
     # "rules": the English resolvers (coach/detect/resolvers/) judge the cues in context and read every list of
     # WORD_LISTS; "cues": a tag is its cue phrases less the wordings that take one back (x-not-<tag>), and the
     # learned model judges the rest (a language added as data, without resolvers of its own)
@@ -171,6 +173,7 @@ class Lexicon:
     spellings: dict = field(default_factory=dict)  # words, clitics, splits (split "before" lists resolved)
     resolvers: str = "rules"  # language.yml: "rules" or "cues"
     lemmatizer: str = "lookup"  # language.yml: "lookup" or "pymorphy3"
+    native: str = ""  # language.yml: the language's name in itself
     model_c: float = 4.0  # language.yml: the learned model's C
     letters: frozenset = frozenset()  # language.yml: the alphabet, lower case (empty: not checked)
 
@@ -216,7 +219,8 @@ def load_lexicon(code: str = "en") -> Lexicon:
     _check_templates(_where(folder, "customer.yml"), {"complaint": complaints, "not_complaint": customer.not_complaint})
     spellings = _spellings(folder, lists)
     files = [folder / f for f in FILES] + [folder / f for f in OPTIONAL_FILES if (folder / f).is_file()]
-    return Lexicon(code=code, name=language.name, words=WordLists(lists), lists=lists, phrases=phrases,
+    return Lexicon(code=code, name=language.name, native=language.native or language.name, words=WordLists(lists),
+                   lists=lists, phrases=phrases,
                    patterns=patterns, complaints=tuple(complaints), not_complaints=tuple(customer.not_complaint),
                    files=tuple(files), spellings=spellings, resolvers=language.resolvers,
                    lemmatizer=language.lemmatizer, model_c=language.model_c,

@@ -98,6 +98,7 @@ class Practice:
             with self.res.database().uow() as uow:
                 sid = sv.start_session(uow, person_id=person_id, scenario_id=scenario.id,
                                        scenario_version=scenario.version, channel=sim.channel,
+                                       language=scenario.language,
                                        track=scenario.track, difficulty=scenario.difficulty, seed=seed,
                                        rasa_conversation_id=memory.conversation_id, started_at=started,
                                        clock="script" if control.get("clock") == "script" else "server")
@@ -131,6 +132,7 @@ class Practice:
                 sim, last = replay(scenario, prev["seed"] or 0, prev["turns"], channel=prev["channel"])
                 sid = sv.start_session(uow, person_id=person_id, scenario_id=scenario.id,
                                        scenario_version=scenario.version, channel=sim.channel,
+                                       language=scenario.language,
                                        track=scenario.track, difficulty=scenario.difficulty, seed=prev["seed"],
                                        rasa_conversation_id=memory.conversation_id, started_at=started,
                                        retry_of_id=original, retry_from_seq=from_seq)
@@ -172,7 +174,7 @@ class Practice:
             raise PracticeError(f"the session could not be read back, nothing was lost: {exc}") from exc
         # after _session (a memory it repaired knows the start only now) and _in_step (which clock)
         t = seconds_since_start(memory, self.now(), step.clock, given_t)
-        det = self.res.detector().detect(text, step.last_customer)
+        det = self.res.detector(scenario.language).detect(text, step.last_customer)
         try:
             reply = step.sim.staff_says(text, det.behaviors, t)
         except SimulationError as exc:
@@ -186,9 +188,9 @@ class Practice:
                                spans=spans, intent=intent.get("name"), intent_confidence=intent.get("confidence"),
                                message_id=message_id)
                 nxt = self._record_reply(uow, sid, step.seq + 1, reply, t)
-                card = self.res.scorer().score(sv.session_transcript(uow, sid))
+                card = self.res.scorer(scenario.language).score(sv.session_transcript(uow, sid))
                 findings = [f.as_dict() for f in card.findings if f.turn == step.seq]
-                summary = self._finish(uow, sid, reply)
+                summary = self._finish(uow, sid, reply, scenario.language)
                 uow.commit()
         except StorageError as exc:
             raise PracticeError(f"the turn could not be recorded, nothing was lost: {exc}") from exc
@@ -205,7 +207,7 @@ class Practice:
         upto = [t for t in step.turns if t["seq"] <= seen or t["seq"] == seen + 1 and t["speaker"] == "customer"]
         _, reply = replay(scenario, memory.seed or 0, upto, channel=memory.channel, allow_end=True)
         with self.res.database().reader() as r:
-            card = self.res.scorer().score(sv.session_transcript(r, sid))
+            card = self.res.scorer(scenario.language).score(sv.session_transcript(r, sid))
             findings = [f.as_dict() for f in card.findings if f.turn == seen]
             summary = scorecard_summary(r, sid) if step.status != "active" else None
         payload = _payload(sid, seen, reply, scenario, behaviors=staff["behaviors"] or [],
@@ -229,7 +231,7 @@ class Practice:
             with self.res.database().uow() as uow:
                 sv.append_turn(uow, sid, step.seq, speaker="system", event=event, t=t)
                 nxt = self._record_reply(uow, sid, step.seq + 1, reply, t)
-                summary = self._finish(uow, sid, reply)
+                summary = self._finish(uow, sid, reply, scenario.language)
                 uow.commit()
         except StorageError as exc:
             raise PracticeError(f"the call event could not be recorded: {exc}") from exc
@@ -249,7 +251,7 @@ class Practice:
             raise PracticeError(str(exc)) from exc
         try:
             with self.res.database().uow() as uow:
-                summary = self._finish(uow, sid, reply)
+                summary = self._finish(uow, sid, reply, scenario.language)
                 uow.commit()
         except StorageError as exc:
             raise PracticeError(f"the session could not be closed: {exc}") from exc
@@ -263,11 +265,13 @@ class Practice:
         sv.append_turn(uow, sid, seq, speaker="customer", text=reply.text, t=t, mood_after=reply.mood)
         return seq + 1
 
-    def _finish(self, uow, sid, reply) -> dict | None:
-        """Close the session when the customer's reply ended it; returns the scorecard summary."""
+    def _finish(self, uow, sid, reply, language: str) -> dict | None:
+        """Close the session when the customer's reply ended it; returns the scorecard summary (scored with the
+        standards of the session's language)."""
         if not reply.outcome:
             return None
-        card_id = sv.end_session(uow, sid, outcome=reply.outcome, final_mood=reply.mood, scorer=self.res.scorer())
+        card_id = sv.end_session(uow, sid, outcome=reply.outcome, final_mood=reply.mood,
+                                 scorer=self.res.scorer(language))
         return None if card_id is None else scorecard_summary(uow, sid)
 
     def _session(self, memory: Memory):

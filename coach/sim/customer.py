@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from coach.behaviors import POOR_PRACTICE
 from coach.detect.lexicon import load_lexicon
@@ -28,13 +29,29 @@ class SimulationError(ValueError):
     """A request the simulator cannot follow (a call event in a chat, a turn after the end, ...)."""
 
 
-def names_a_time(text: str) -> bool:
-    """Does a reply name a time or day for what happens next ("by 3 pm", "tomorrow", "within 2 days")?"""
+def names_a_time(text: str, language: str = "en") -> bool:
+    """Does a reply name a time or day for what happens next ("by 3 pm", "tomorrow", "within 2 days")? Other
+    languages than English answer with their `time_given` staff signal (lexicons/<lang>/signals.yml)."""
+    if language != "en":
+        matcher = _time_signals(language)
+        return bool(text) and bool(matcher.match("staff", matcher.nlp(text)).get("time_given"))
     if _TIME.search(text):
         return True
     words = set(re.findall(r"[a-z]+", text.lower()))
     lists = load_lexicon("en").words
     return bool(words & (lists.time_words - lists.duration_words - {"shortly"}))  # a moment, not a length
+
+
+@lru_cache(maxsize=None)
+def _time_signals(language: str):
+    """The signals of a language over its blank tokenizer (signals match words, not lemmas)."""
+    import spacy
+
+    from coach.detect.signals import SignalMatcher
+
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    return SignalMatcher(nlp, language)
 
 
 @dataclass
@@ -161,7 +178,7 @@ class CustomerSimulator:
     def _repetition(self, text, notes, delta) -> float:
         """A reply said before, or opening like one, annoys."""
         s = self.state
-        words = re.findall(r"[a-z0-9']+", text.lower())
+        words = re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower())  # any alphabet: Russian repeats annoy too
         whole, opener = " ".join(words), " ".join(words[:5])
         if whole and (whole in s.said_before or (len(words) >= 6 and opener in s.openers)):
             delta += REPEAT_PENALTY
@@ -191,14 +208,14 @@ class CustomerSimulator:
         """A discount beyond the scenario's policy is noted (the customer happily takes it)."""
         limit = self.scenario.policy.get("max_discount_percent")
         if isinstance(limit, (int, float)):
-            offered = [int(m) for m in re.findall(r"(\d{1,3})\s?(?:%|per ?cent)", text.lower())]
+            offered = [int(m) for m in re.findall(r"(\d{1,3})\s?(?:%|per ?cent|процент)", text.lower())]
             if offered and max(offered) > limit:
                 notes.append(f"offered {max(offered)}% off; the most you may offer here is {limit:g}% (policy)")
 
     def _meet_needs(self, text, behaviors) -> list[str]:
         """The needs this reply meets for the first time (a need that asks for a time needs one named)."""
         s, newly = self.state, []
-        timed = names_a_time(text)
+        timed = names_a_time(text, self.scenario.language)
         for need in self.scenario.needs:
             if need.id not in s.met and behaviors & set(need.by) and (timed or not need.needs_time):
                 s.met.append(need.id)

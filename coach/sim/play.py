@@ -30,10 +30,12 @@ def load_script(scenario_id: str, which: str, folder: Path = SCRIPTS) -> list:
 
 
 def play(scenario: Scenario, script: list, *, seed: int = 0, detector=None, channel: str | None = None) -> dict:
-    """Run a script; returns the transcript (scorer format), the customer's replies and the outcome."""
+    """Run a script; returns the transcript (scorer format), the customer's replies and the outcome. The
+    detector reads the scenario's language (`detector` is used when it reads that language)."""
     from coach.detect import shared_detector
 
-    detector = detector or shared_detector()
+    if detector is None or detector.language != scenario.language:
+        detector = shared_detector(language=scenario.language)
     sim = CustomerSimulator(scenario, seed, channel=channel)
     turns, replies = [], []
     clock = 0.0
@@ -61,6 +63,7 @@ def play(scenario: Scenario, script: list, *, seed: int = 0, detector=None, chan
             clock += 8.0
             turns.append({"speaker": "customer", "text": reply.text, "t": clock, "mood": reply.mood})
             last_customer = reply.text
-    return {"scenario": scenario.id, "channel": sim.channel, "seed": seed, "turns": turns, "replies": replies,
+    return {"scenario": scenario.id, "channel": sim.channel, "language": scenario.language, "seed": seed,
+            "turns": turns, "replies": replies,
             "outcome": sim.state.outcome, "mood": round(sim.state.mood, 3), "needs_met": list(sim.state.met),
             "state": sim.state.to_dict()}

@@ -73,6 +73,7 @@ class Scenario:
     outcomes: dict
     phone: dict = field(default_factory=dict)
     situation: Situation = field(default_factory=Situation)
+    language: str = "en"  # the language the customer speaks and the trainee answers in (a detector's folder)
     path: str = ""
 
     @property
@@ -87,7 +88,7 @@ class Scenario:
         """What a trainee sees when choosing a scenario."""
         return {"id": self.id, "title": self.title, "track": self.track, "difficulty": self.difficulty,
                 "channel": self.channel, "hostility": self.hostility, "brief": self.brief,
-                "customer": self.persona.get("name"), "version": self.version}
+                "customer": self.persona.get("name"), "version": self.version, "language": self.language}
 
 
 def band_of(mood: float) -> str:
@@ -260,6 +261,7 @@ class _ScenarioFile(_Part):
 
     id: str = _text()
     version: Any = None
+    language: str = Field("en", description="a language the detector has (coach/detect/lexicons/<code>/)")
     track: str = _text(*TRACKS)
     channel: str = _text(*CONVERSATION_CHANNELS)
     persona: _Persona = Field(..., description="a mapping")
@@ -286,6 +288,15 @@ class _ScenarioFile(_Part):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", sid):
             raise ValueError(f"{sid!r}: use lowercase letters, digits and underscores")
         return sid
+
+    @validator("language", pre=True, always=True)
+    def _language(cls, code):
+        from coach.detect.languages import languages
+
+        known = languages()
+        if code not in known:
+            raise ValueError(f"{code!r} is not a language the detector has; expected one of {', '.join(known)}")
+        return code
 
     @validator("version", pre=True, always=True)
     def _version(cls, v):
@@ -355,7 +366,7 @@ class _ScenarioFile(_Part):
             reactions=dict(self.reactions), reaction_lines=dict(self.reaction_lines),
             mood_lines={b: getattr(self.mood_lines, b) for b in BANDS}, outcomes=outcomes,
             phone=self.phone.settings(self.channel), situation=self.situation.copy(update={"track": self.track}),
-            path=str(path))
+            language=self.language, path=str(path))
 
 
 def load_scenario(path: Path | str) -> Scenario:

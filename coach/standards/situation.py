@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, validator
 
 from coach.standards.schema import Problem, one_of
 
-UNITS = ("%", "£", "$", "€")
+UNITS = ("%", "£", "$", "€", "₽")
 RULE_ID = re.compile(r"[A-Z]{2}[0-9]{3}")
 PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 
@@ -127,15 +127,16 @@ _NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
 }
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:[ \u00a0]\d{3})+|\d+(?:\.\d{1,2})?"  # 1,500.50; 1 500
 _NUM = rf"({_DIGITS}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + ")"
 AMOUNT = re.compile(
     rf"(?P<cur>[£$€])\s?(?P<n1>{_DIGITS})"
-    rf"|\b(?P<n2>{_NUM})\s?(?P<unit>%|per ?cent\b|pounds?\b|quid\b|euros?\b|dollars?\b|gbp\b|eur\b|usd\b)",
+    rf"|\b(?P<n2>{_NUM})\s?(?P<unit>%|per ?cent\b|pounds?\b|quid\b|euros?\b|dollars?\b|gbp\b|eur\b|usd\b"
+    r"|₽|руб(?:\.|л[а-яё]*\b|\b)|процент[а-яё]*\b)",
     re.I,
 )
 _UNIT_OF = {"pound": "£", "pounds": "£", "quid": "£", "gbp": "£", "euro": "€", "euros": "€", "eur": "€",
-            "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%"}
+            "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%", "₽": "₽"}
 
 
 def amounts(text: str):
@@ -145,7 +146,9 @@ def amounts(text: str):
             unit, raw = m.group("cur"), m.group("n1")
         else:
             word = m.group("unit").lower().replace("per cent", "percent").replace("per  cent", "percent")
+            if word.startswith("руб"):
+                word = "₽"
             unit, raw = _UNIT_OF.get(word, _UNIT_OF.get(word.rstrip("s"), "%")), m.group("n2")
         raw = raw.lower()
-        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(re.sub(r"[,\s]", "", raw))
         yield value, unit, m.start(), m.end()

@@ -11,8 +11,8 @@ from coach.storage import services
 
 
 def rescore(db, scorer, *, since, until=None, force: bool = False, batch: int = 200, on_progress=None) -> dict:
-    """Score the completed sessions started in [since, until) again with the scorer's standards (see
-    services.plan_rescore) and return what changed. on_progress(done_in_batch, total) is called after each
+    """Score the completed sessions started in [since, until) in the scorer's language again with its standards
+    (see services.plan_rescore) and return what changed. on_progress(done_in_batch, total) is called after each
     batch is committed."""
     from coach.detect import detector_version
 
@@ -21,7 +21,8 @@ def rescore(db, scorer, *, since, until=None, force: bool = False, batch: int = 
         version_id = services.register_standards(uow, scorer.pack, detector_version())
         uow.commit()
     with db.reader() as uow:
-        plan = services.plan_rescore(uow, version_id, since=since, until=until, force=force)
+        plan = services.plan_rescore(uow, version_id, since=since, until=until, force=force,
+                                      language=scorer.pack.language)
     for chunk in plan.batches(batch):
         with db.uow() as uow:
             services.rescore_batch(uow, scorer, plan, chunk)

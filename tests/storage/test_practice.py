@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from coach import resources
 from coach.practice import Memory, Practice, PracticeError
 from coach.storage import DatabaseUnavailable
 from coach.storage import services as sv
@@ -56,7 +57,11 @@ def clock():
 
 @pytest.fixture
 def practice(db, scorer, scenarios, prompts, clock):
-    res = SimpleNamespace(database=lambda: db, scorer=lambda: scorer, detector=lambda: scorer.detector,
+    def scorer_of(language="en"):  # the English pack of the fixture; another language's from coach.resources
+        return scorer if language == "en" else resources.scorer(language)
+
+    res = SimpleNamespace(database=lambda: db, scorer=scorer_of,
+                          detector=lambda language="en": scorer_of(language).detector,
                           scenarios=lambda: scenarios, drill_prompts=lambda: prompts)
     return Practice(res, now=clock)
 
@@ -111,6 +116,28 @@ def test_a_turn_is_detected_answered_and_recorded_with_rasas_intent(db, company,
     assert staff["t"] == 12.0 and staff["latency_ms"] == 12000 and staff["intent"] == "apology"
     assert staff["intent_confidence"] == 0.9 and staff["spans"]
     assert customer["text"] == answer.text and customer["mood_after"] == p["mood"]
+
+
+def test_a_russian_session_is_read_and_scored_in_russian(db, company, practice, clock):
+    """A Russian scenario: the replies are read by the Russian detector and the session is scored with the
+    Russian standards (standards/ru), whose rules the English pack does not have."""
+    from coach.sim.play import load_script
+
+    memory, answer = start(practice, company["anna"], scenario="ru_late_order_small_customer")
+    assert answer.payload["brief"]["language"] == "ru"
+    for k, text in enumerate(load_script("ru_late_order_small_customer", "good")):
+        clock.wait(20)
+        answer = practice.turn(memory, text, message_id=f"ru-{k}")
+        memory = after(memory, answer)
+        if answer.payload.get("outcome"):
+            break
+    assert answer.payload["outcome"] == "resolved" and "apology" in turns(db, memory.session_id)[1]["behaviors"]
+    with db.reader() as uow:
+        d = sv.session_detail(uow, memory.session_id)
+    card = d["scorecard"]
+    assert d["language"] == "ru" and card["standards"]["pack"] == resources.scorer("ru").pack.id
+    assert resources.scorer("ru").pack.id != resources.scorer("en").pack.id
+    assert any(r.startswith(("PH03", "TE03", "CO03", "CT03")) for r in card["met"])  # standards only Russian has
 
 
 def test_a_scripted_session_takes_the_time_its_script_gives(db, company, practice):

@@ -111,6 +111,8 @@ def test_the_drill_file_must_hold_prompts(tmp_path):
      "unknown key; expected public, needs_finding", "colour: red"),
     ("    by: [apology, empathy]\n", "    by: [apology, sympathy]\n", "needs.0.by", "expected a list of behaviour tags",
      "by: [apology, sympathy]"),
+    ("brief: >-\n", "language: klingon\nbrief: >-\n", "language",
+     "'klingon' is not a language the detector has; expected one of en, ru", "language: klingon"),
 ])
 def test_a_malformed_scenario(tmp_path, old, new, where, message, line_has):
     from coach.sim import SCENARIOS, ScenarioError, load_scenario

@@ -82,6 +82,33 @@ def test_a_next_step_without_a_time_does_not_count(chat):
     assert not names_a_time("We will get back to you")
 
 
+@pytest.fixture
+def russian(tmp_path):
+    """The same customer in a Russian scenario: the simulator reads times and repetition in Russian."""
+    p = tmp_path / "late_parcel_ru.yml"
+    text = SCENARIO.format(id="late_parcel_ru", channel="chat", phone="").replace("ask: [order, number]",
+                                                                               "ask: [заказ, номер]")
+    p.write_text("language: ru\n" + text.lstrip(), encoding="utf-8")
+    return load_scenario(p)
+
+
+def test_a_russian_scenario_reads_times_facts_and_repeats_in_russian(russian):
+    assert russian.language == "ru" and russian.summary()["language"] == "ru"
+    assert names_a_time("Курьер привезёт заказ завтра до 12:00.", "ru")
+    assert names_a_time("Деньги вернутся в течение трёх рабочих дней.", "ru")
+    assert not names_a_time("Мы разбираемся с вашим заказом.", "ru")
+    assert not names_a_time("Чем ещё могу помочь сегодня? Хорошего дня!", "ru")
+    sim = CustomerSimulator(russian, seed=1)
+    r = sim.staff_says("Приносим извинения. Подскажите номер заказа?", {"apology", "information_request"})
+    assert "5521" in r.text  # «номер заказа» asks for the fact whose ask words begin «заказ», «номер»
+    r = sim.staff_says("Мы разберёмся.", {"next_steps"})
+    assert "next_step" not in r.newly_met  # no time named
+    r = sim.staff_says("Мы разберёмся.", set())
+    assert "repeated reply -0.10" in r.notes
+    r = sim.staff_says("Пришлём новую посылку, она будет у вас в пятницу.", {"solution", "next_steps"})
+    assert set(r.newly_met) == {"solution", "next_step"}
+
+
 def test_apologies_wear_off_blame_does_not(chat):
     sim = CustomerSimulator(chat, seed=1)
     changes = [sim.staff_says(f"Sorry {'again ' * k}about that.", {"apology"}).mood_change for k in range(3)]

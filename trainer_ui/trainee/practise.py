@@ -15,6 +15,7 @@ import uuid
 import streamlit as st
 
 from coach import resources
+from coach.detect.languages import language_name
 from coach.vocabulary import CONVERSATION_CHANNELS
 from trainer_ui import errors, records, signin, widgets
 from trainer_ui.client import practice_client, practice_server_banner
@@ -120,11 +121,15 @@ if p is None:
     practice_server_banner()
     with errors.shown("the scenarios could not be loaded"):
         all_sc = sorted(resources.scenarios().values(), key=lambda s: (s.track, s.difficulty, s.title))
-        c1, c2 = st.columns(2)
+        spoken = sorted({s.language for s in all_sc}, key=lambda c: c != "en")
+        c1, c2, c3 = st.columns(3)
         track = c1.selectbox("Track", ["all", "phrasing", "telephone", "complaint"], key="pick_track")
         levels = c2.multiselect("Difficulty", [1, 2, 3], default=[1, 2, 3], key="pick_level",
                                 format_func=lambda d: "★" * d)
-        shown = [s for s in all_sc if (track == "all" or s.track == track) and s.difficulty in levels]
+        # the customer speaks it, the replies are read in it and scored with its standards (standards/<code>/)
+        language = c3.selectbox("Language", spoken, key="pick_language", format_func=language_name)
+        shown = [s for s in all_sc if (track == "all" or s.track == track) and s.difficulty in levels
+                 and s.language == language]
         if not shown:
             widgets.empty("No scenario matches: choose another track or difficulty.")
             st.stop()

@@ -130,7 +130,7 @@ for f in detail["findings"]:
 if not detail["findings"]:
     st.caption("The machine found nothing wrong in this session.")
 
-rules = sorted(r.id for r in resources.scorer().pack.rules)
+rules = sorted(r.id for r in resources.scorer(detail.get("language") or "en").pack.rules)
 with st.expander("Add a finding the machine missed"):
     staff = [t["seq"] for t in detail["turns"] if t["speaker"] == "staff"]
     added = st.multiselect("Standards missed", rules, key="add_rules")

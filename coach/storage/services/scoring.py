@@ -155,10 +155,12 @@ class RescorePlan:
             yield self.todo[start:start + size]
 
 
-def plan_rescore(uow, standards_version_id: int, *, since, until=None, force: bool = False) -> RescorePlan:
+def plan_rescore(uow, standards_version_id: int, *, since, until=None, force: bool = False,
+                 language: str | None = None) -> RescorePlan:
     """The completed sessions started in [since, until) to score again with a registered standards version
-    (register_standards). A session whose current scorecard already has that version is skipped (scoring is
-    deterministic) unless force. Reads only."""
+    (register_standards), only those held in `language` when it is given (a pack scores its own language). A
+    session whose current scorecard already has that version is skipped (scoring is deterministic) unless force.
+    Reads only."""
     since_dt, until_dt = as_utc(since, "since"), as_utc(until, "until")
     q = (select(PracticeSession.id, ScorecardRecord.standards_version_id, ScorecardRecord.overall)
          .outerjoin(ScorecardRecord, and_(ScorecardRecord.session_id == PracticeSession.id,
@@ -166,6 +168,8 @@ def plan_rescore(uow, standards_version_id: int, *, since, until=None, force: bo
          .where(PracticeSession.status == "completed", PracticeSession.started_at >= since_dt))
     if until_dt is not None:
         q = q.where(PracticeSession.started_at < until_dt)
+    if language is not None:
+        q = q.where(PracticeSession.language == language)
     rows = uow.session.execute(q.order_by(PracticeSession.id)).all()
     versions = {v.id: (v.version, v.detector_version, v.pack_id)
                 for v in uow.session.execute(select(StandardsVersion)).scalars()}
