@@ -66,9 +66,11 @@ class PracticeClient:
 
     # -- control messages (server side only) ------------------------------------------------------
     def start(self, *, person_id: int, scenario: str, seed: int = 0, channel: str | None = None,
-              hostile: bool = False, conversation_id: str | None = None, scripted: bool = False) -> dict:
+              hostile: bool = False, conversation_id: str | None = None, scripted: bool = False,
+              language: str | None = None) -> dict:
         """A new session. `scripted`: its turns' times come from the script (`t` of say() and event(); a
-        replayed or scripted conversation, `coach practice`); otherwise, as in the panel, from the server's clock."""
+        replayed or scripted conversation, `coach practice`); otherwise, as in the panel, from the server's clock.
+        `language`: the phrase drill's language (a scenario has its own)."""
         with self._lock:
             self.conversation_id = conversation_id or f"practice-{person_id}-{uuid.uuid4().hex[:12]}"
             self.pending = None
@@ -77,6 +79,8 @@ class PracticeClient:
                 entities["channel"] = channel
             if scripted:
                 entities["clock"] = "script"
+            if language:
+                entities["language"] = language
             return self._trigger("start_practice", entities)
 
     def retry(self, *, person_id: int, session_id: int, from_turn: int, conversation_id: str | None = None) -> dict:

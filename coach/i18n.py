@@ -28,3 +28,8 @@ def catalog(language: str) -> dict[str, str]:
 def gettext(language: str, message: str) -> str:
     """`message` in `language`, or as it is when the catalog has no translation of it."""
     return catalog(language).get(message) or message
+
+
+def say(language: str, message: str, **values) -> str:
+    """`message` in `language`, its {placeholders} filled (the English text is the msgid)."""
+    return gettext(language, message).format(**values)

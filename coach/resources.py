@@ -52,9 +52,9 @@ def scenarios():
 
 @lru_cache(maxsize=1)
 def drill_prompts():
-    from coach.sim.drill import load_prompts
+    from coach.sim.drill import load_all_prompts
 
-    return load_prompts()
+    return load_all_prompts()
 
 
 def warm_up():

@@ -6,6 +6,7 @@ The round's state (the memory's `sim_state`): the prompt ids in order, `k` the p
 
 from __future__ import annotations
 
+from coach.i18n import say as _say  # the feedback in the prompt's language (coach/locale)
 from coach.practice.memory import Answer, Memory, PracticeError, whole_numbers
 from coach.sim.drill import DrillError, check_answer, pick
 from coach.storage import StorageError
@@ -19,25 +20,31 @@ PASS = 0.75  # share of prompts rephrased well for the round to pass
 
 
 def _prompt_line(prompt, k, n) -> str:
-    return f"Say it positively ({k + 1} of {n}): \u201c{prompt.negative}\u201d"
+    return _say(prompt.language, "Say it positively ({k} of {n}): \u201c{negative}\u201d", k=k + 1, n=n,
+                negative=prompt.negative)
 
 
 def start(res, memory: Memory, control: dict, started) -> Answer:
-    """A new round of ROUND prompts, the same for the same seed; the first prompt is turn 0."""
+    """A new round of ROUND prompts in the control's `language` (English by default), the same for the same
+    seed; the first prompt is turn 0."""
     seed, person_id = whole_numbers(control, ("seed", "person_id"),
                                     "start_practice needs person_id (a number) and optionally seed (a number)")
-    prompts = pick(res.drill_prompts(), seed, n=ROUND)
+    language = control.get("language") or "en"
+    try:
+        prompts = pick(res.drill_prompts(), seed, n=ROUND, language=language)
+    except DrillError as exc:
+        raise PracticeError(str(exc)) from exc
     first = _prompt_line(prompts[0], 0, len(prompts))
     try:
         with res.database().uow() as uow:
             sid = sv.start_session(uow, person_id=person_id, scenario_id=DRILL_ID, scenario_version="1",
-                                   channel=CHANNEL, track="phrasing", difficulty=1, seed=seed,
+                                   channel=CHANNEL, track="phrasing", difficulty=1, seed=seed, language=language,
                                    rasa_conversation_id=memory.conversation_id, started_at=started)
             sv.append_turn(uow, sid, 0, speaker="customer", text=first, t=0.0, at=started)
             uow.commit()
     except StorageError as exc:
         raise PracticeError(str(exc)) from exc
-    state = {"prompts": [p.id for p in prompts], "k": 0, "passed": 0}
+    state = {"prompts": [p.id for p in prompts], "k": 0, "passed": 0, "language": language}
     payload = {"session_id": sid, "seq": 0, "customer": first,
                "drill": {"prompt": prompts[0].negative, "k": 0, "of": len(prompts)}, "outcome": None}
     return Answer(first, payload, {"session_id": sid, "scenario_id": DRILL_ID, "seed": seed, "channel": CHANNEL,
@@ -64,13 +71,13 @@ def turn(res, memory: Memory, text: str, t: float, message_id: str | None = None
         raise PracticeError("this drill round is over; start a new one")
     k = state["k"]
     try:
-        result = check_answer(prompts[k], text, res.detector())
+        result = check_answer(prompts[k], text, res.detector(prompts[k].language))
     except DrillError as exc:
         raise PracticeError(str(exc)) from exc
     state["passed"] += result.passed
     state["k"] = k + 1
     answer, outcome = _feedback(state, prompts, result)
-    det = res.detector().detect(text)
+    det = res.detector(prompts[k].language).detect(text)
     try:
         with res.database().uow() as uow:
             sv.append_turn(uow, sid, seq, speaker="staff", text=text, t=t, behaviors=det.behaviors,
@@ -94,7 +101,7 @@ def _answer_again(res, r, memory: Memory, state: dict, prompts, sid: int, seen: 
     detail = sv.session_detail(r, sid)
     recorded = {t["seq"]: t for t in detail["turns"]}
     k = (seen - 1) // 2  # the prompt is turn 0; answers are turns 1, 3, 5, ... and the replies 2, 4, 6, ...
-    result = check_answer(prompts[k], recorded[seen]["text"], res.detector())
+    result = check_answer(prompts[k], recorded[seen]["text"], res.detector(prompts[k].language))
     if int(memory.next_seq or 1) <= seen:  # the tracker was not saved after that answer: bring it along
         state["passed"] += result.passed
         state["k"] = k + 1
@@ -111,13 +118,15 @@ def _answer_again(res, r, memory: Memory, state: dict, prompts, sid: int, seen: 
 def _feedback(state: dict, prompts, result):
     """What the customer side says to an answer, and the round's outcome once the last prompt is answered
     (marking the state done)."""
-    verdict = "Well put." if result.passed else " ".join(result.feedback)
-    answer = f"{verdict} A model answer: \u201c{result.model}\u201d"
+    lang = state.get("language") or "en"
+    verdict = _say(lang, "Well put.") if result.passed else " ".join(result.feedback)
+    answer = verdict + " " + _say(lang, "A model answer: \u201c{model}\u201d", model=result.model)
     if state["k"] < len(prompts):
         return answer + " " + _prompt_line(prompts[state["k"]], state["k"], len(prompts)), None
     state["done"] = True
     outcome = "passed" if state["passed"] >= PASS * len(prompts) else "failed"
-    return answer + f" Round over: {state['passed']} of {len(prompts)} rephrased well.", outcome
+    return answer + " " + _say(lang, "Round over: {passed} of {n} rephrased well.", passed=state["passed"],
+                               n=len(prompts)), outcome
 
 
 def end(res, memory: Memory) -> Answer:

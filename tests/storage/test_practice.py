@@ -32,9 +32,9 @@ def scenarios():
 
 @pytest.fixture(scope="module")
 def prompts():
-    from coach.sim.drill import load_prompts
+    from coach.sim.drill import load_all_prompts
 
-    return load_prompts()
+    return load_all_prompts()
 
 
 class Clock:
@@ -324,17 +324,31 @@ def test_only_the_trainee_may_retry_a_session_and_only_from_one_of_their_replies
 
 # -- the phrase drill -------------------------------------------------------------------------------
 
-def start_drill(practice, person_id, conversation="conv-drill"):
+def start_drill(practice, person_id, conversation="conv-drill", **control):
     memory = Memory(conversation)
-    answer = practice.start(memory, {"scenario": "phrase_drill", "seed": 2, "person_id": person_id})
+    answer = practice.start(memory, {"scenario": "phrase_drill", "seed": 2, "person_id": person_id, **control})
     return after(memory, answer), answer
+
+
+def test_a_russian_drill_round_is_in_russian_and_stored_as_russian(db, company, practice, prompts):
+    memory, first = start_drill(practice, company["anna"], language="ru")
+    assert first.text.startswith("Скажите это позитивно (1 из 8)") and memory.sim_state["language"] == "ru"
+    by_id = {p.id: p for p in prompts}
+    ids = memory.sim_state["prompts"]
+    assert all(by_id[i].language == "ru" for i in ids)
+    good = practice.turn(memory, by_id[ids[0]].model)
+    assert good.payload["drill"]["result"]["passed"] and good.text.startswith("Хорошо сказано. Образец ответа:")
+    with db.reader() as uow:
+        assert sv.session_detail(uow, memory.session_id)["language"] == "ru"
+    with pytest.raises(PracticeError, match="no drill prompts in 'lv'"):
+        start_drill(practice, company["anna"], conversation="conv-lv", language="lv")
 
 
 def test_a_drill_round_shows_prompts_in_turn_and_passes_or_fails_each_answer(db, company, practice, prompts):
     memory, first = start_drill(practice, company["anna"])
     assert first.text.startswith("Say it positively (1 of 8)") and first.payload["drill"]["of"] == 8
     assert memory.channel == "drill" and memory.sim_state == {"prompts": memory.sim_state["prompts"], "k": 0,
-                                                              "passed": 0}
+                                                              "passed": 0, "language": "en"}
     by_id = {p.id: p for p in prompts}
     ids = memory.sim_state["prompts"]
     good = practice.turn(memory, by_id[ids[0]].model)
@@ -344,7 +358,7 @@ def test_a_drill_round_shows_prompts_in_turn_and_passes_or_fails_each_answer(db,
     memory = after(memory, good)
     bad = practice.turn(memory, by_id[ids[1]].negative)
     assert not bad.payload["drill"]["result"]["passed"] and "A model answer" in bad.text
-    assert bad.remember == {"sim_state": {"prompts": ids, "k": 2, "passed": 1}, "next_seq": 5}
+    assert bad.remember == {"sim_state": {"prompts": ids, "k": 2, "passed": 1, "language": "en"}, "next_seq": 5}
     assert [t["speaker"] for t in turns(db, memory.session_id)] == ["customer", "staff", "customer", "staff",
                                                                     "customer"]
 

@@ -2,9 +2,11 @@
 
 import pytest
 
-from coach.sim.drill import DrillError, check_answer, load_prompts, pick
+from coach.sim.drill import DrillError, check_answer, load_all_prompts, load_prompts, pick
 
-PROMPTS = load_prompts()
+PROMPTS = load_prompts()  # English
+EVERY = load_all_prompts()  # every language's (bot/drill/prompts*.yml)
+RUSSIAN = [p for p in EVERY if p.language == "ru"]
 
 
 def test_there_are_enough_prompts_across_topics():
@@ -13,7 +15,25 @@ def test_there_are_enough_prompts_across_topics():
     assert "We don't deliver on weekends." in {p.negative for p in PROMPTS}
 
 
-@pytest.mark.parametrize("prompt", PROMPTS, ids=lambda p: p.id)
+def test_russian_has_its_own_prompts_and_a_round_is_in_one_language():
+    assert len(RUSSIAN) >= 24 and len({p.topic for p in RUSSIAN}) >= 6
+    assert all(p.offer_words and p.language == "ru" for p in RUSSIAN)
+    assert {p.language for p in pick(EVERY, 5, n=8, language="ru")} == {"ru"}
+    assert {p.language for p in pick(EVERY, 5, n=8)} == {"en"}
+    with pytest.raises(DrillError, match="no drill prompts in 'sv' .there are prompts in en, ru."):
+        pick(EVERY, 5, language="sv")
+
+
+def test_russian_feedback_is_in_russian(detector):
+    p = next(p for p in RUSSIAN if p.negative == "По выходным мы не доставляем.")
+    r = check_answer(p, "В выходные доставки нет, ничего не могу сделать.", detector)  # read by the Russian detector
+    assert not r.passed and not r.positive and any("скажите лучше, что вы можете сделать" in f for f in r.feedback)
+    r = check_answer(p, "Спасибо за заказ, хорошего дня!", detector)
+    assert not r.passed and any(f.startswith("Сохраните факты исходной фразы") for f in r.feedback)
+    assert check_answer(p, p.model, detector).passed
+
+
+@pytest.mark.parametrize("prompt", EVERY, ids=lambda p: p.id)
 def test_model_answers_pass_and_bad_ones_fail(detector, prompt):
     for good in (prompt.model,) + prompt.also_good:
         r = check_answer(prompt, good, detector)

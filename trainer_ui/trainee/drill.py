@@ -5,6 +5,8 @@ import random
 
 import streamlit as st
 
+from coach import resources
+from coach.detect.languages import language_name
 from trainer_ui import errors, signin, widgets
 from trainer_ui.client import practice_client, practice_server_banner
 
@@ -16,10 +18,15 @@ st.caption("Each prompt is something a colleague said. Say the same thing positi
 d = st.session_state.get(KEY)
 if d is None:
     practice_server_banner()
+    with errors.shown("the drill prompts could not be loaded", stop=True):
+        spoken = sorted({p.language for p in resources.drill_prompts()}, key=lambda c: c != "en")
+    # the prompts, the check of the answer and the feedback are in the language chosen
+    language = st.selectbox("Language", spoken, key="drill_language", format_func=language_name)
     if st.button("Start a round of 8", type="primary", key="drill_start"):
         with errors.shown("the drill could not start"):
             client = practice_client()
-            reply = client.start(person_id=user["id"], scenario="phrase_drill", seed=random.randrange(1, 2**31))
+            reply = client.start(person_id=user["id"], scenario="phrase_drill", seed=random.randrange(1, 2**31),
+                                 language=language)
             st.session_state[KEY] = {"client": client, "prompt": reply["drill"]["prompt"], "k": 0,
                                      "of": reply["drill"]["of"], "results": [], "done": False, "passed": 0}
             st.rerun()
