@@ -54,6 +54,24 @@ def sign_in_page():
         st.rerun()
 
 
+def language_picker(user: dict):
+    """The person's own language (their profile; an admin sets it on the People page): the Practise and Phrase
+    drill pages start in it. Saved, and audited, when the person changes it."""
+    from coach.detect.languages import language_name, languages
+    from coach.storage import services as sv
+
+    codes = list(languages())
+    current = user.get("language") or "en"
+    chosen = st.sidebar.selectbox("I serve customers in", codes, key="my_language", format_func=language_name,
+                                  index=codes.index(current) if current in codes else 0)
+    if chosen != current:
+        with errors.shown("your language was not saved"):
+            with resources.database().uow() as w:
+                sv.set_language(w, user["id"], chosen, actor_id=user["id"])
+                w.commit()
+            user["language"] = chosen
+
+
 def sign_out_page():
     signin.sign_out()
     st.session_state["signed_out_reason"] = "You are signed out."
@@ -75,4 +93,5 @@ else:
     sections["Account"] = [st.Page(sign_out_page, title=f"Sign out ({user['name']})", icon=":material/logout:",
                                    url_path="sign-out")]
     nav = st.navigation(sections)
+    language_picker(user)
 nav.run()

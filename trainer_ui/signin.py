@@ -28,7 +28,7 @@ def current_user() -> dict | None:
 
 
 def sign_in(user: dict):
-    st.session_state[USER] = {k: user[k] for k in ("id", "name", "login", "role", "team_id")}
+    st.session_state[USER] = {k: user.get(k) for k in ("id", "name", "login", "role", "team_id", "language")}
     st.session_state[SEEN] = time.time()
 
 

@@ -42,11 +42,14 @@ TRAINEES = [
     ("Jamal Wright", "jamal.wright", 0), ("Mei Chen", "mei.chen", 0), ("Oliver Novak", "oliver.novak", 1),
     ("Priya Shah", "priya.shah", 1), ("Lukas Weber", "lukas.weber", 1), ("Grace Mensah", "grace.mensah", 1),
     ("Tom Fischer", "tom.fischer", 1), ("Hannah Kim", "hannah.kim", 2), ("Diego Alvarez", "diego.alvarez", 2),
-    ("Fatima Noor", "fatima.noor", 2), ("Ewan Campbell", "ewan.campbell", 2), ("Ines Duarte", "ines.duarte", 3),
-    ("Kofi Asante", "kofi.asante", 3), ("Zofia Kowalska", "zofia.kowalska", 3), ("Sam Patel", "sam.patel", 3),
+    ("Fatima Noor", "fatima.noor", 2), ("Olga Smirnova", "olga.smirnova", 2), ("Ines Duarte", "ines.duarte", 3),
+    ("Kofi Asante", "kofi.asante", 3), ("Zofia Kowalska", "zofia.kowalska", 3), ("Dmitri Volkov", "dmitri.volkov", 3),
     ("Nora Lindqvist", "nora.lindqvist", 3),
 ]
 TRAINER_OF_TEAM = {0: "trainer", 1: "ravi.menon", 2: "claire.dubois", 3: "trainer"}
+# the languages a trainee serves customers in (English unless listed): they practise the scenarios of those
+# languages, scored with each language's standards pack
+SPEAKS = {"olga.smirnova": ("ru",), "dmitri.volkov": ("ru", "en")}
 
 
 class BankError(ScenarioError):
@@ -65,6 +68,7 @@ class BankScenario:
     difficulty: int
     channel: str
     steps: list
+    language: str = "en"
 
 
 def _read_bank_file(path: Path) -> dict:
@@ -105,7 +109,7 @@ def load_bank(folder: Path = BANK, scenarios: Path | None = None) -> dict[str, B
             sc = load_scenario(scenarios / f"{sid}.yml")
         except ScenarioError as exc:
             raise BankError(f"{path}: scenario: {sid!r} cannot be played ({exc})") from None
-        out[sid] = BankScenario(sid, sc.title, sc.track, sc.difficulty, doc["channel"], doc["steps"])
+        out[sid] = BankScenario(sid, sc.title, sc.track, sc.difficulty, doc["channel"], doc["steps"], sc.language)
     if not out:
         raise BankError(f"{folder}: no reply bank files (*.yml)")
     return out
@@ -188,17 +192,20 @@ def _work_time(rng: random.Random, day: date) -> datetime:
 
 def load_demo(db, scorer, *, seed: int = 7, anchor: date | None = None, sessions_per_trainee: tuple = (20, 32),
               days: int = 90, on_progress=None, password_rounds: int | None = None) -> dict:
-    """Write the demo company into an empty, migrated database. Returns counts and the demo logins."""
+    """Write the demo company into an empty, migrated database. Returns counts and the demo logins. `scorer`
+    scores the sessions in its pack's language; those in other languages get their language's pack."""
     rng = random.Random(seed)
     anchor = anchor or date.today()
     bank = load_bank()
+    scorers = _Scorers(scorer)
     ids = _demo_people(db, password_rounds)
-    plan = _demo_plan(rng, sorted(bank), anchor, days, sessions_per_trainee)
+    plan = _demo_plan(rng, bank, anchor, days, sessions_per_trainee)
     # a few sessions that never ended (a closed browser), and one still going today
     abandoned = {i for i in range(len(plan)) if rng.random() < 0.03}
     counts = {"teams": len(TEAMS), "people": len(ids), "sessions": 0, "turns": 0, "reviews": 0, "abandoned": 0}
     for i, (login, team, scen_id, skill, started) in enumerate(plan):
-        kept = _demo_session(db, scorer, rng, f"demo session {i}", bank[scen_id], skill, started,
+        kept = _demo_session(db, scorers(bank[scen_id].language), rng, f"demo session {i}", bank[scen_id], skill,
+                             started,
                              person_id=ids[login], reviewer_id=ids[TRAINER_OF_TEAM[team]], abandoned=i in abandoned)
         counts["sessions"] += 1
         counts["turns"] += kept["turns"]
@@ -232,17 +239,34 @@ def _demo_people(db, password_rounds) -> dict[str, int]:
                                           password_hash=demo_hash)
         for name, login, team in TRAINEES:
             ids[login] = sv.create_person(uow, name=name, login=login, role="trainee", team_id=teams[team],
-                                          password_hash=demo_hash)
+                                          password_hash=demo_hash, language=SPEAKS.get(login, ("en",))[0])
         uow.commit()
     return ids
 
 
-def _demo_plan(rng, scenario_ids, anchor, days, sessions_per_trainee) -> list[tuple]:
-    """Every trainee: a starting skill and a learning speed; sessions spread over the period, in time order:
-    (login, team, scenario id, skill, started)."""
+class _Scorers:
+    """The scorer of each language the demo plays: the one given for its own language, the others built once
+    from standards/<language>/."""
+
+    def __init__(self, scorer):
+        self.by_language = {scorer.pack.language: scorer}
+
+    def __call__(self, language):
+        if language not in self.by_language:
+            from coach.standards import DEFAULT_PACK, Scorer, load_pack
+
+            self.by_language[language] = Scorer(load_pack(DEFAULT_PACK.parent / language))
+        return self.by_language[language]
+
+
+def _demo_plan(rng, bank, anchor, days, sessions_per_trainee) -> list[tuple]:
+    """Every trainee: a starting skill and a learning speed; sessions spread over the period, in time order,
+    in the scenarios of the languages they speak: (login, team, scenario id, skill, started)."""
     plan = []
     start_day = anchor - timedelta(days=days)
     for _name, login, team in TRAINEES:
+        speaks = SPEAKS.get(login, ("en",))
+        scenario_ids = sorted(sid for sid, sc in bank.items() if sc.language in speaks)
         skill0, gain = rng.uniform(0.2, 0.65), rng.uniform(0.0, 0.35)
         n = rng.randint(*sessions_per_trainee)
         offsets = sorted(rng.randint(0, days - 1) for _ in range(n))
@@ -272,7 +296,8 @@ def _demo_session(db, scorer, rng, where, scenario, skill, started, *, person_id
     reviewed = False
     with db.uow() as uow:
         sid = sv.start_session(uow, person_id=person_id, scenario_id=scenario.id, scenario_version="demo-1",
-                               channel=scenario.channel, track=scenario.track, difficulty=scenario.difficulty,
+                               channel=scenario.channel, language=scenario.language, track=scenario.track,
+                               difficulty=scenario.difficulty,
                                seed=rng.randint(0, 2**31 - 1), started_at=started)
         cut = len(parsed.turns) if not abandoned else max(2, len(parsed.turns) // 2)
         prev_t, turns = 0.0, []

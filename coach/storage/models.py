@@ -103,6 +103,8 @@ class Person(Base):
     team_id = Column(Integer, ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     active = Column(Boolean, nullable=False, default=True)
     password_hash = Column(String(200))
+    # the language the person serves customers in: the Practise and Phrase drill pages start in it
+    language = Column(String(10), nullable=False, default="en", server_default="en")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     deleted_at = Column(UTCDateTime)
 

@@ -36,7 +36,8 @@ def test_people_and_teams_are_found_by_id_and_login_and_listed_by_name(store, st
     with store.reader() as uow:
         anna = sv.get_person(uow, staff["anna"])
         assert anna == {"id": staff["anna"], "name": "Anna Berg", "login": "anna.berg", "role": "trainee",
-                        "team_id": staff["care"], "team": "Customer care", "active": True, "deleted": False}
+                        "team_id": staff["care"], "team": "Customer care", "active": True, "deleted": False,
+                        "language": "en"}
         assert sv.find_person(uow, "  ANNA.berg ")["id"] == staff["anna"]
         assert [t["name"] for t in sv.list_teams(uow)] == ["Customer care", "Telesales"]
         assert [p["login"] for p in sv.list_people(uow)] == ["anna.berg", "meg", "tess"]
@@ -81,6 +82,22 @@ def test_a_person_changes_team_role_and_password_but_cannot_deactivate_themselve
         assert sv.check_password(uow, "anna.berg", "practise") is None
         assert [p["login"] for p in sv.list_people(uow, team_id=staff["care"])] == []
         assert audited(uow)[-3:] == ["person.update"] * 3, "the refused change is not audited"
+
+
+def test_a_person_serves_customers_in_a_language_they_or_an_admin_change(store, staff):
+    with store.uow() as uow:
+        olga = sv.create_person(uow, name="Olga Smirnova", login="olga", role="trainee", language="ru")
+        with pytest.raises(InvalidRecord, match="language 'klingon': expected one of en, ru"):
+            sv.create_person(uow, name="X", login="x", role="trainee", language="klingon")
+        assert sv.get_person(uow, olga)["language"] == "ru"
+        assert sv.set_language(uow, staff["anna"], "ru", actor_id=staff["anna"])["language"] == "ru"
+        with pytest.raises(Conflict, match="people change only their own language"):
+            sv.set_language(uow, olga, "en", actor_id=staff["anna"])
+        with pytest.raises(InvalidRecord, match="language 'sv'"):
+            sv.set_language(uow, olga, "sv", actor_id=olga)
+        assert sv.update_person(uow, olga, actor_id=staff["meg"], language="en")["language"] == "en"
+        assert audited(uow)[-2:] == ["person.update", "person.update"]
+        uow.commit()
 
 
 def test_sign_in_needs_an_active_account_and_upgrades_a_weak_hash(store, staff, monkeypatch):

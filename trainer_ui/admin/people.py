@@ -6,11 +6,13 @@ import json
 import pandas as pd
 import streamlit as st
 
+from coach.detect.languages import language_name, languages
 from coach.storage import services as sv
 from coach.vocabulary import ROLES
 from trainer_ui import errors, records, signin, widgets
 
 user = signin.page("people", "People and teams")
+LANGUAGES = list(languages())  # the languages the product serves; a person practises in theirs
 
 with records.reader() as r:
     teams = sv.list_teams(r)
@@ -18,7 +20,8 @@ with records.reader() as r:
 team_names = {t["id"]: t["name"] for t in teams}
 
 st.dataframe(pd.DataFrame([{"id": p["id"], "name": p["name"], "login": p["login"], "role": p["role"],
-                            "team": p["team"] or "", "active": p["active"]} for p in people]),
+                            "team": p["team"] or "", "language": p.get("language") or "en", "active": p["active"]}
+                           for p in people]),
              hide_index=True, width="stretch", height=300)
 
 left, right = st.columns(2)
@@ -29,13 +32,14 @@ with left, st.form("new_person", clear_on_submit=True):
     role = st.selectbox("Role", ROLES, key="np_role")
     team = st.selectbox("Team", [None, *team_names], format_func=lambda t: "no team" if t is None else team_names[t],
                         key="np_team")
+    language = st.selectbox("Serves customers in", LANGUAGES, key="np_language", format_func=language_name)
     password = st.text_input("First password (8 characters or more)", type="password", key="np_password",
                              max_chars=200)
     if st.form_submit_button("Add"):
         with errors.shown("the person was not added"):
             with records.uow() as w:
                 sv.create_person(w, name=name, login=login, role=role, team_id=team, password=password,
-                                 actor_id=user["id"])
+                                 actor_id=user["id"], language=language)
                 w.commit()
             widgets.show(f"{widgets.MET} {widgets.typed(name)} can now sign in as "
                          f"{widgets.typed(login.strip().lower())}.")
@@ -57,19 +61,21 @@ if not people:
 by_id = {p["id"]: p for p in people}
 who = by_id[st.selectbox("Person", list(by_id), key="edit_person",
                          format_func=lambda i: f"{by_id[i]['name']} ({by_id[i]['login']})")]
-c = st.columns(3)
+c = st.columns(4)
 new_role = c[0].selectbox("Role", ROLES, index=ROLES.index(who["role"]), key=f"er_{who['id']}")
 new_team = c[1].selectbox("Team", [None, *team_names], key=f"et_{who['id']}",
                           index=([None, *team_names].index(who["team_id"]) if who["team_id"] in team_names else 0),
                           format_func=lambda t: "no team" if t is None else team_names[t])
-active = c[2].checkbox("Can sign in", value=who["active"], key=f"ea_{who['id']}")
+new_language = c[2].selectbox("Serves customers in", LANGUAGES, key=f"el_{who['id']}", format_func=language_name,
+                              index=LANGUAGES.index(who.get("language")) if who.get("language") in LANGUAGES else 0)
+active = c[3].checkbox("Can sign in", value=who["active"], key=f"ea_{who['id']}")
 new_password = st.text_input("New password (leave empty to keep)", type="password", key=f"ep_{who['id']}",
                              max_chars=200)
 if st.button("Save changes", key="save_person"):
     with errors.shown("the change was not saved"):
         with records.uow() as w:
             sv.update_person(w, who["id"], actor_id=user["id"], role=new_role, team_id=new_team, active=active,
-                             password=new_password or None)
+                             password=new_password or None, language=new_language)
             w.commit()
         st.success("Saved.")
         st.rerun()

@@ -21,7 +21,9 @@ if d is None:
     with errors.shown("the drill prompts could not be loaded", stop=True):
         spoken = sorted({p.language for p in resources.drill_prompts()}, key=lambda c: c != "en")
     # the prompts, the check of the answer and the feedback are in the language chosen
-    language = st.selectbox("Language", spoken, key="drill_language", format_func=language_name)
+    mine = user.get("language") or "en"  # the person's own language (their profile) comes first
+    language = st.selectbox("Language", spoken, key="drill_language", format_func=language_name,
+                            index=spoken.index(mine) if mine in spoken else 0)
     if st.button("Start a round of 8", type="primary", key="drill_start"):
         with errors.shown("the drill could not start"):
             client = practice_client()

@@ -127,7 +127,9 @@ if p is None:
         levels = c2.multiselect("Difficulty", [1, 2, 3], default=[1, 2, 3], key="pick_level",
                                 format_func=lambda d: "★" * d)
         # the customer speaks it, the replies are read in it and scored with its standards (standards/<code>/)
-        language = c3.selectbox("Language", spoken, key="pick_language", format_func=language_name)
+        mine = user.get("language") or "en"  # the person's own language (their profile) comes first
+        language = c3.selectbox("Language", spoken, key="pick_language", format_func=language_name,
+                                index=spoken.index(mine) if mine in spoken else 0)
         shown = [s for s in all_sc if (track == "all" or s.track == track) and s.difficulty in levels
                  and s.language == language]
         if not shown:

@@ -24,6 +24,7 @@ from coach.storage.services.people import (
     hash_password,
     list_people,
     list_teams,
+    set_language,
     update_person,
 )
 from coach.storage.services.privacy import REDACTED, delete_person, export_person
@@ -64,5 +65,5 @@ __all__ = [
     "needs_second_approver", "plan_rescore", "progress", "record_award", "record_review", "record_scorecard",
     "register_standards", "rescore_batch", "resume_session", "retry_prefix", "score_session", "session_detail",
     "session_for_conversation", "session_transcript", "session_turns", "set_setting", "start_session", "turn_state",
-    "update_person",
+    "set_language", "update_person",
 ]

@@ -33,9 +33,18 @@ def hash_password(password: str, rounds: int | None = None) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds or settings.current().password_rounds)).decode()
 
 
+def _language(code) -> str:
+    """A language the product serves (a detector's language: coach/detect/lexicons/<code>/)."""
+    from coach.detect.languages import languages
+
+    if code not in languages():
+        raise InvalidRecord(f"language {code!r}: expected one of {', '.join(languages())}")
+    return code
+
+
 def create_person(uow, *, name: str, login: str, role: str, team_id: int | None = None, password: str | None = None,
                   active: bool = True, actor_id=None, password_rounds: int | None = None,
-                  password_hash: str | None = None) -> int:
+                  password_hash: str | None = None, language: str = "en") -> int:
     name = checked_text(name, "name", limit=200).strip()
     login = checked_text(login, "login", limit=120).strip().lower()
     if any(c.isspace() for c in login):
@@ -45,6 +54,7 @@ def create_person(uow, *, name: str, login: str, role: str, team_id: int | None 
     if uow.people.with_login(login) is not None:
         raise Conflict(f"the login {login!r} is already taken; choose another (logins are unique, case-insensitive)")
     person = Person(name=name, login=login, role=role, team_id=team_id, team=team, active=active, created_at=utcnow(),
+                    language=_language(language),
                     password_hash=hash_password(password, password_rounds) if password is not None else password_hash)
     try:
         uow.people.add(person)
@@ -57,8 +67,9 @@ def create_person(uow, *, name: str, login: str, role: str, team_id: int | None 
 
 def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None, team_id=...,
                   active: bool | None = None, password: str | None = None,
-                  password_rounds: int | None = None) -> dict:
-    """Change a person's role, team (None: no team), active flag or password; audited (never the password)."""
+                  password_rounds: int | None = None, language: str | None = None) -> dict:
+    """Change a person's role, team (None: no team), active flag, password or language; audited (never the
+    password)."""
     p = get_from(uow.people, person_id, "person")
     if p.deleted_at is not None:
         raise Conflict(f"person {person_id} was deleted on request; create a new account instead")
@@ -74,16 +85,31 @@ def update_person(uow, person_id: int, *, actor_id: int, role: str | None = None
         p.active = bool(active)
     if password is not None:
         p.password_hash = hash_password(password, password_rounds)
+    if language is not None:
+        p.language = _language(language)
     after = person_dict(p)
     audit(uow, "person.update", "person", p.id, actor_id=actor_id, subject_id=p.id, before=before,
           after={**after, "password_changed": password is not None})
     return after
 
 
+def set_language(uow, person_id: int, language: str, *, actor_id: int) -> dict:
+    """A person changes the language they serve customers in (their own; an admin changes anyone's through
+    update_person); audited."""
+    if actor_id != person_id:
+        raise Conflict("people change only their own language; an admin changes it on the People page")
+    p = get_from(uow.people, person_id, "person")
+    before = person_dict(p)
+    p.language = _language(language)
+    after = person_dict(p)
+    audit(uow, "person.update", "person", p.id, actor_id=actor_id, subject_id=p.id, before=before, after=after)
+    return after
+
+
 def person_dict(p: Person) -> dict:
     return {"id": p.id, "name": p.name, "login": p.login, "role": p.role, "team_id": p.team_id,
             "team": p.team.name if p.team else None, "active": p.active,
-            "deleted": p.deleted_at is not None}
+            "deleted": p.deleted_at is not None, "language": p.language or "en"}
 
 
 def get_person(uow, person_id: int) -> dict:
