@@ -74,6 +74,15 @@ def looks_like_a_training_team(db, counts, anchor):
         assert eligible, "the demo's trainees practise enough to be candidates"
         assert [(a.period, a.person_id, a.formula_version) for a in awards] == \
             [(period, eligible[0].person_id, "eotm-v1")]
+        # the Russian-speaking trainees practise in Russian, scored with the Russian standards
+        olga = sv.find_person(uow, "olga.smirnova")
+        assert olga["language"] == "ru"
+        theirs = [s for s in completed if s["person_id"] == olga["id"]]
+        assert theirs and all(s["scenario_id"].startswith("ru_") for s in theirs)
+        card = sv.session_detail(uow, theirs[0]["id"])
+        assert card["language"] == "ru" and card["scorecard"]["standards"]["pack"] == "ru-default"
+        assert not any(s["scenario_id"].startswith("ru_") for s in completed
+                       if s["person_id"] not in (olga["id"], sv.find_person(uow, "dmitri.volkov")["id"]))
         # trainees get better: the last month's mean beats the first month's
         firsts = [s["overall"] for s in completed if s["started_at"].date() < anchor - timedelta(days=60)]
         lasts = [s["overall"] for s in completed if s["started_at"].date() >= anchor - timedelta(days=30)]
@@ -98,8 +107,9 @@ def test_the_demo_goes_into_an_empty_database_only(db, scorer, company):
 
 def test_every_bank_scenario_has_five_steps_of_each_quality():
     bank = load_bank()
-    assert len(bank) == 14
-    assert {s.track for s in bank.values()} == {"phrasing", "telephone", "complaint"}
+    assert len(bank) == 20 and sum(s.language == "ru" for s in bank.values()) == 6  # every scenario's
+    for language in ("en", "ru"):
+        assert {s.track for s in bank.values() if s.language == language} == {"phrasing", "telephone", "complaint"}
     for s in bank.values():
         assert len(s.steps) >= 4, s.id
         for step in s.steps:
