@@ -16,6 +16,7 @@ import streamlit as st  # noqa: E402
 
 from coach import auth, resources  # noqa: E402
 from trainer_ui import errors, signin  # noqa: E402
+from trainer_ui.i18n import t  # noqa: E402
 
 st.set_page_config(page_title="Service coach", page_icon="🎧", layout="wide")
 
@@ -34,8 +35,8 @@ PAGES = [  # (section, page key, file, title, icon)
 
 
 def sign_in_page():
-    st.title("Service coach")
-    st.caption("Practise with difficult customers, see what to say better, follow your progress.")
+    st.title(t("Service coach"))
+    st.caption(t("Practise with difficult customers, see what to say better, follow your progress."))
     if st.session_state.get("signed_out_reason"):
         st.info(st.session_state.pop("signed_out_reason"))
     with st.form("sign_in"):
@@ -62,10 +63,10 @@ def language_picker(user: dict):
 
     codes = list(languages())
     current = user.get("language") or "en"
-    chosen = st.sidebar.selectbox("I serve customers in", codes, key="my_language", format_func=language_name,
+    chosen = st.sidebar.selectbox(t("I serve customers in"), codes, key="my_language", format_func=language_name,
                                   index=codes.index(current) if current in codes else 0)
     if chosen != current:
-        with errors.shown("your language was not saved"):
+        with errors.shown(t("your language was not saved")):
             with resources.database().uow() as w:
                 sv.set_language(w, user["id"], chosen, actor_id=user["id"])
                 w.commit()
@@ -85,13 +86,13 @@ else:
     sections: dict = {}
     for section, key, file, title, icon in PAGES:
         if auth.allowed(user["role"], key) and key != "session":
-            sections.setdefault(section, []).append(
-                st.Page(file, title=title, icon=icon, url_path=key))
+            sections.setdefault(t(section), []).append(
+                st.Page(file, title=t(title), icon=icon, url_path=key))
     # the session page is reached from lists (a link with ?id=), not from the menu
-    sections.setdefault("Reference", []).append(
-        st.Page("common/session.py", title="Session", icon=":material/folder_open:", url_path="session"))
-    sections["Account"] = [st.Page(sign_out_page, title=f"Sign out ({user['name']})", icon=":material/logout:",
-                                   url_path="sign-out")]
+    sections.setdefault(t("Reference"), []).append(
+        st.Page("common/session.py", title=t("Session"), icon=":material/folder_open:", url_path="session"))
+    sections[t("Account")] = [st.Page(sign_out_page, title=t("Sign out ({name})", name=user["name"]),
+                                      icon=":material/logout:", url_path="sign-out")]
     nav = st.navigation(sections)
     language_picker(user)
 nav.run()

@@ -9,6 +9,7 @@ import re
 import streamlit as st
 
 from coach import resources
+from trainer_ui.i18n import t
 
 # -- what people typed, shown as typed ----------------------------------------------------------------
 #
@@ -47,19 +48,20 @@ def show(fragment: str, where=None):
 
 MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:",
               "angry": ":material/sentiment_very_dissatisfied:",
-              "upset": ":material/sentiment_dissatisfied:", "calm": ":material/sentiment_neutral:",
+              "annoyed": ":material/sentiment_dissatisfied:", "calm": ":material/sentiment_neutral:",
               "pleased": ":material/sentiment_very_satisfied:"}
 
 
 def mood_label(band: str | None) -> str:
-    return f"{MOOD_WORDS.get(band or '', '')} {band or 'unknown'}"
+    return f"{MOOD_WORDS.get(band or '', '')} {t(band or 'unknown')}"
 
 
 def mood_meter(mood: float | None, band: str | None):
     """-1 .. +1 shown as 0 .. 100 %."""
     if mood is None:
         return
-    st.progress(int(round((mood + 1) * 50)), text=f"Customer's mood: {mood_label(band)} ({mood:+.2f})")
+    st.progress(int(round((mood + 1) * 50)),
+                text=t("Customer's mood: {mood}", mood=f"{mood_label(band)} ({mood:+.2f})"))
 
 
 def highlighted(text: str, findings: list[dict]) -> str:
@@ -84,7 +86,7 @@ def finding_line(f: dict) -> str:
     """A finding and the better phrasing, for show(): both may quote the trainee's words."""
     better = f.get("fix") or f.get("suggestion")
     return (f"{WARN} <b>{typed(f['rule'])}</b>: {typed(f['message'])}"
-            + (f"<br><i>Better:</i> {typed(better)}" if better else ""))
+            + (f"<br><i>{t('Better:')}</i> {typed(better)}" if better else ""))
 
 
 def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | None = None):
@@ -94,16 +96,17 @@ def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | 
     by_turn: dict = {}
     for f in findings:
         by_turn.setdefault(f.get("turn_seq"), []).append(f)
-    for t in detail["turns"]:
-        if upto is not None and t["seq"] >= upto:
+    for turn in detail["turns"]:
+        if upto is not None and turn["seq"] >= upto:
             break
-        if t["speaker"] == "system":
-            st.caption(f":material/call: call {t['event']} at {t['t'] or 0:.0f} s")
+        if turn["speaker"] == "system":
+            st.caption(":material/call: " + t("call {event} at {secs} s", event=t(turn["event"]),
+                                                secs=f"{turn['t'] or 0:.0f}"))
             continue
-        role = "assistant" if t["speaker"] == "customer" else "user"
+        role = "assistant" if turn["speaker"] == "customer" else "user"
         with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
-            fs = by_turn.get(t["seq"], [])
-            show(f"<small>turn {t['seq']}</small> " + highlighted(t["text"], fs))
+            fs = by_turn.get(turn["seq"], [])
+            show(f"<small>{t('turn {n}', n=turn['seq'])}</small> " + highlighted(turn["text"], fs))
             for f in fs:
                 show(finding_line(f))
 
@@ -113,19 +116,19 @@ def scorecard(detail: dict):
     and session-wide findings."""
     card = detail.get("scorecard")
     if card is None:
-        st.info("This session has no scorecard yet: it is scored when it ends.")
+        st.info(t("This session has no scorecard yet: it is scored when it ends."))
         return
     approved = [r for r in detail.get("reviews", [])
                 if r["status"] == "approved" and r.get("overall_override") is not None
                 and r.get("scorecard_id") == card["id"]]
     cols = st.columns(4)
-    cols[0].metric("Score (machine)", card["overall"])
+    cols[0].metric(t("Score (machine)"), card["overall"])
     if approved:
-        cols[1].metric("Trainer-approved", approved[-1]["overall_override"],
+        cols[1].metric(t("Trainer-approved"), approved[-1]["overall_override"],
                        delta=approved[-1]["overall_override"] - card["overall"])
-    cols[2].metric("Outcome", (detail.get("outcome") or "—").replace("_", " "))
+    cols[2].metric(t("Outcome"), t((detail.get("outcome") or "—").replace("_", " ")))
     if detail.get("final_mood") is not None:
-        cols[3].metric("Final mood", f"{detail['final_mood']:+.2f}")
+        cols[3].metric(t("Final mood"), f"{detail['final_mood']:+.2f}")
     if card["categories"]:
         import altair as alt
         import pandas as pd
@@ -138,24 +141,23 @@ def scorecard(detail: dict):
     met, missed = card.get("met") or [], card.get("missed") or []
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown(f"**Standards met** ({len(met)})")
+        st.markdown(f"**{t('Standards met')}** ({len(met)})")
         if not met:
-            st.markdown("_none_")
+            st.markdown(f"_{t('none')}_")
         standards_by_category(met, MET, expanded=False, language=detail.get("language") or "en")
     with c2:
-        st.markdown(f"**Standards missed** ({len(missed)})")
+        st.markdown(f"**{t('Standards missed')}** ({len(missed)})")
         if not missed:
-            st.markdown("_none: well done_")
+            st.markdown(f"_{t('none: well done')}_")
         standards_by_category(missed, MISSED, expanded=True, language=detail.get("language") or "en")
     general = [f for f in detail.get("findings", []) if f.get("turn_seq") is None]
     if general:
-        st.warning("About the session as a whole:")
+        st.warning(t("About the session as a whole:"))
     for f in general:
         show(finding_line(f))
-    with st.expander("How the score was worked out"):
+    with st.expander(t("How the score was worked out")):
         st.text("\n".join(card.get("explanation") or []))
-        st.caption(f"Standards {card['standards']['pack']} {card['standards']['version']}, "
-                   f"detector {card['standards']['detector']}")
+        st.caption(t("Standards {pack} {version}, detector {detector}", **card["standards"]))
 
 
 def standards_by_category(ids: list[str], mark: str, *, expanded: bool, language: str = "en"):

@@ -80,7 +80,7 @@ def signed_in(ui_db):
     def make(login, page=None):
         at = AppTest.from_file(APP, default_timeout=120)
         p = person(ui_db, login)
-        at.session_state["user"] = {k: p[k] for k in ("id", "name", "login", "role", "team_id")}
+        at.session_state["user"] = {k: p[k] for k in ("id", "name", "login", "role", "team_id", "language")}
         at.session_state["seen_at"] = time.time()
         at.run()
         if page:

@@ -220,6 +220,23 @@ def test_progress_shows_badges_and_what_to_work_on(signed_in):
     assert body
 
 
+def test_a_russian_speaking_trainee_practises_in_russian_with_the_panel_in_russian(signed_in):
+    """Olga (the demo's Russian-speaking trainee) sees her pages in Russian and her Russian scenarios first; the
+    English trainees' pages stay English (the tests above)."""
+    at = signed_in("olga.smirnova", "trainee/practise.py")
+    assert not at.exception
+    assert at.title[0].value == "Тренировка" and at.button(key="start").label == "Начать тренировку"
+    assert at.selectbox(key="pick_language").value == "ru"
+    assert at.selectbox(key="pick_scenario").value.startswith("ru_")
+    assert at.selectbox(key="my_language").value == "ru"  # her own language, in the sidebar
+    at = signed_in("olga.smirnova", "trainee/progress.py")
+    assert not at.exception
+    assert "Значки" in [s.value for s in at.subheader] and {m.label for m in at.metric} >= {"Сессии", "Значки"}
+    assert "Ваши сессии" in [s.value for s in at.subheader]
+    at = signed_in("olga.smirnova", "trainee/drill.py")
+    assert at.selectbox(key="drill_language").value == "ru" and at.button(key="drill_start").label.startswith("Начать")
+
+
 def test_a_manager_picks_the_employee_of_the_month(ui_db, signed_in, undecided_award):
     at = signed_in("manager", "manager/award.py")
     assert not at.exception

@@ -19,15 +19,16 @@ from coach.detect.languages import language_name
 from coach.vocabulary import CONVERSATION_CHANNELS
 from trainer_ui import errors, records, signin, widgets
 from trainer_ui.client import practice_client, practice_server_banner
+from trainer_ui.i18n import bound, t
 
 user = signin.page("practise", "Practise")
 KEY = "practice"
 CALL_BUTTONS = (  # (event, label, the call states in which it can be pressed)
-    ("answer", ":material/call: Answer", ("ringing",)),
-    ("hold", ":material/pause: Hold", ("connected",)),
-    ("resume", ":material/play_arrow: Resume", ("on_hold",)),
-    ("transfer", ":material/call_split: Transfer", ("connected", "on_hold")),
-    ("hangup", ":material/call_end: Hang up", ("ringing", "connected", "on_hold")))
+    ("answer", ":material/call: " + t("Answer"), ("ringing",)),
+    ("hold", ":material/pause: " + t("Hold"), ("connected",)),
+    ("resume", ":material/play_arrow: " + t("Resume"), ("on_hold",)),
+    ("transfer", ":material/call_split: " + t("Transfer"), ("connected", "on_hold")),
+    ("hangup", ":material/call_end: " + t("Hang up"), ("ringing", "connected", "on_hold")))
 NEXT_CALL = {"answer": "connected", "hold": "on_hold", "resume": "connected"}
 
 
@@ -40,8 +41,8 @@ def _new_state(client, reply, scenario, channel, **extra):
     if not reply.get("history") and reply.get("customer"):
         p["turns"].append({"speaker": "customer", "text": reply["customer"], "seq": 0})
     if channel == "phone":  # a retry may start in the middle of a call
-        events = [t.get("event") for t in p["turns"] if t["speaker"] == "system" and t.get("event") != "ring"]
-        spoke = any(t["speaker"] == "staff" for t in p["turns"])
+        events = [x.get("event") for x in p["turns"] if x["speaker"] == "system" and x.get("event") != "ring"]
+        spoke = any(x["speaker"] == "staff" for x in p["turns"])
         p["call"] = NEXT_CALL.get(events[-1]) if events else ("connected" if spoke else "ringing")
     _take(p, reply, record_customer=False)
     return p
@@ -62,7 +63,7 @@ def _take(p, reply, record_customer=True):
 def start(scenario, channel, hostile):
     client = practice_client()
     seed = random.randrange(1, 2**31)
-    with errors.shown("the session could not start"):
+    with errors.shown(t("the session could not start")):
         reply = client.start(person_id=user["id"], scenario=scenario.id, seed=seed, channel=channel, hostile=hostile)
         st.session_state[KEY] = _new_state(client, reply, scenario, channel)
         st.rerun()
@@ -70,7 +71,7 @@ def start(scenario, channel, hostile):
 
 def retry(session_id: int, from_turn: int):
     client = practice_client()
-    with errors.shown("the retry could not start"):
+    with errors.shown(t("the retry could not start")):
         reply = client.retry(person_id=user["id"], session_id=session_id, from_turn=from_turn)
         sc = resources.scenarios()[st.session_state.get(KEY, {}).get("scenario") or _scenario_of(session_id)]
         st.session_state[KEY] = _new_state(client, reply, sc, reply.get("channel") or sc.channel,
@@ -119,38 +120,42 @@ p = st.session_state.get(KEY)
 # -- choosing a scenario -------------------------------------------------------------------------
 if p is None:
     practice_server_banner()
-    with errors.shown("the scenarios could not be loaded"):
+    with errors.shown(t("the scenarios could not be loaded")):
         all_sc = sorted(resources.scenarios().values(), key=lambda s: (s.track, s.difficulty, s.title))
         spoken = sorted({s.language for s in all_sc}, key=lambda c: c != "en")
         c1, c2, c3 = st.columns(3)
-        track = c1.selectbox("Track", ["all", "phrasing", "telephone", "complaint"], key="pick_track")
-        levels = c2.multiselect("Difficulty", [1, 2, 3], default=[1, 2, 3], key="pick_level",
+        tr = bound()  # the person's language, for the format functions
+        track = c1.selectbox(t("Track"), ["all", "phrasing", "telephone", "complaint"], key="pick_track",
+                             format_func=tr)
+        levels = c2.multiselect(t("Difficulty"), [1, 2, 3], default=[1, 2, 3], key="pick_level",
                                 format_func=lambda d: "★" * d)
         # the customer speaks it, the replies are read in it and scored with its standards (standards/<code>/)
         mine = user.get("language") or "en"  # the person's own language (their profile) comes first
-        language = c3.selectbox("Language", spoken, key="pick_language", format_func=language_name,
+        language = c3.selectbox(t("Language"), spoken, key="pick_language", format_func=language_name,
                                 index=spoken.index(mine) if mine in spoken else 0)
         shown = [s for s in all_sc if (track == "all" or s.track == track) and s.difficulty in levels
                  and s.language == language]
         if not shown:
-            widgets.empty("No scenario matches: choose another track or difficulty.")
+            widgets.empty(t("No scenario matches: choose another track or difficulty."))
             st.stop()
         by_id = {s.id: s for s in shown}
-        sc = by_id[st.selectbox("Scenario", list(by_id), key="pick_scenario",
+        sc = by_id[st.selectbox(t("Scenario"), list(by_id), key="pick_scenario",
                                 format_func=lambda i: f"{by_id[i].title}  "
-                                                      f"({by_id[i].track}, {'★' * by_id[i].difficulty})")]
+                                                      f"({tr(by_id[i].track)}, {'★' * by_id[i].difficulty})")]
         with st.container(border=True):
             st.markdown(f"**{sc.title}**: {sc.brief}")
-            st.caption(f"Customer: {sc.persona.get('name', 'a customer')} · usually a {sc.channel} contact")
-        mode = st.radio("Mode", CONVERSATION_CHANNELS, index=CONVERSATION_CHANNELS.index(sc.channel), horizontal=True,
-                        key="pick_mode",
-                        format_func=lambda m: {"chat": ":material/chat: Chat", "phone": ":material/call: Phone"}[m])
+            st.caption(t("Customer: {name} · usually a {channel} contact",
+                         name=sc.persona.get("name") or t("a customer"), channel=t(sc.channel)))
+        mode = st.radio(t("Mode"), CONVERSATION_CHANNELS, index=CONVERSATION_CHANNELS.index(sc.channel),
+                        horizontal=True, key="pick_mode",
+                        format_func=lambda m: {"chat": ":material/chat: " + tr("Chat"),
+                                               "phone": ":material/call: " + tr("Phone")}[m])
         hostile = False
         if sc.hostility >= 2:
-            st.warning("This customer insults and threatens. Practise it only if you are ready to.")
-            hostile = st.checkbox("I understand; play the hostile customer", key="pick_hostile")
-        st.toggle("Show a hint after each reply", value=True, key="hints")
-        if st.button("Start practice", type="primary", key="start", disabled=sc.hostility >= 2 and not hostile):
+            st.warning(t("This customer insults and threatens. Practise it only if you are ready to."))
+            hostile = st.checkbox(t("I understand; play the hostile customer"), key="pick_hostile")
+        st.toggle(t("Show a hint after each reply"), value=True, key="hints")
+        if st.button(t("Start practice"), type="primary", key="start", disabled=sc.hostility >= 2 and not hostile):
             start(sc, mode, hostile)
     st.stop()
 
@@ -179,12 +184,12 @@ def send_outbox(p):
     one stays in the outbox with its message id, so sending it again cannot record it twice."""
     lock = p.setdefault("sending", threading.Lock())
     if not lock.acquire(timeout=90):
-        st.warning("The reply before is still waiting for the customer's answer; yours is queued.")
+        st.warning(t("The reply before is still waiting for the customer's answer; yours is queued."))
         return
     try:
         while p.get("outbox") and not p.get("failed") and not p["outcome"]:
             item = p["outbox"][0]
-            with errors.shown("the reply was not delivered"):
+            with errors.shown(t("the reply was not delivered")):
                 try:
                     say(p, item["text"], message_id=item["id"])
                 except Exception:
@@ -198,18 +203,18 @@ def send_outbox(p):
 if not p["outcome"]:
     busy = bool(p.get("outbox"))  # a reply is on its way, or waits to be sent again
     # the box is pinned to the bottom of the page wherever it is called; disabled while a reply is in flight
-    st.chat_input("Wait for the customer's answer..." if busy else "Your reply to the customer", key="reply",
+    st.chat_input(t("Wait for the customer's answer...") if busy else t("Your reply to the customer"), key="reply",
                   max_chars=2000, disabled=busy, on_submit=queue_reply)
     if p.get("refused"):
-        st.error(f"That reply was not sent: {p.pop('refused')}. Your words:")
+        st.error(t("That reply was not sent: {why}. Your words:", why=p.pop("refused")))
         st.code(p.pop("refused_text", ""), language=None, wrap_lines=True)
     if p.get("outbox") and not p.get("failed"):
         send_outbox(p)
     if p.get("outbox") and p.get("failed"):
-        st.warning("Not delivered yet (copy it, or send it again once the practice server is back):")
+        st.warning(t("Not delivered yet (copy it, or send it again once the practice server is back):"))
         for item in p["outbox"]:
             st.code(item["text"], language=None, wrap_lines=True)
-        if st.button("Send it again", key="resend", type="primary"):
+        if st.button(t("Send it again"), key="resend", type="primary"):
             p["failed"] = False
             send_outbox(p)
             if not p.get("outbox"):
@@ -218,9 +223,9 @@ if not p["outcome"]:
         st.rerun()  # everything went: draw the reply box enabled again
 head = st.columns([3, 2])
 with head[0]:
-    label = f"**{p['title']}** · {p['channel']}"
+    label = f"**{p['title']}** · {t(p['channel'])}"
     if p.get("retry_of"):
-        label += f" · retry of session {p['retry_of']} from turn {p['from_turn']}"
+        label += " · " + t("retry of session {session} from turn {turn}", session=p["retry_of"], turn=p["from_turn"])
     st.markdown(label)
 with head[1]:
     widgets.mood_meter(p.get("mood"), p.get("band"))
@@ -231,41 +236,42 @@ if p["channel"] == "phone" and not p["outcome"]:
         secs = time.time() - p.setdefault("call_since", time.time())
         state = p.get("call")
         if state == "ringing":
-            st.markdown(f"### :material/ring_volume: Ringing... {secs:.0f} s")
+            st.markdown("### :material/ring_volume: " + t("Ringing... {secs} s", secs=f"{secs:.0f}"))
         elif state == "on_hold":
-            st.markdown(f"### :material/pause: Caller on hold {secs:.0f} s")
+            st.markdown("### :material/pause: " + t("Caller on hold {secs} s", secs=f"{secs:.0f}"))
         else:
-            st.markdown("### :material/call: On the call")
+            st.markdown("### :material/call: " + t("On the call"))
 
     phone_timer()
     cols = st.columns(len(CALL_BUTTONS))
     for col, (event, label, states) in zip(cols, CALL_BUTTONS, strict=True):
         if col.button(label, key=f"call_{event}", disabled=p.get("call") not in states, width="stretch"):
-            with errors.shown(f"{event} did not go through"):
+            with errors.shown(t("{event} did not go through", event=t(event))):
                 call_event(p, event)
                 p["call_since"] = time.time()
                 st.rerun()
 
-for t in p["turns"]:
-    if t["speaker"] == "system":
-        if t.get("event") != "ring":
-            st.caption(f":material/call: you pressed {t['event']}")
+for turn in p["turns"]:
+    if turn["speaker"] == "system":
+        if turn.get("event") != "ring":
+            st.caption(":material/call: " + t("you pressed {event}", event=t(turn["event"])))
         continue
-    role = "user" if t["speaker"] == "staff" else "assistant"
+    role = "user" if turn["speaker"] == "staff" else "assistant"
     with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
-        widgets.show(widgets.highlighted(t["text"], t.get("findings") or []))
+        widgets.show(widgets.highlighted(turn["text"], turn.get("findings") or []))
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
-    st.info("Hint: your last reply missed a standard.", icon=":material/lightbulb:")
+    st.info(t("Hint: your last reply missed a standard."), icon=":material/lightbulb:")
     for f in p["hint"]:
         better = f.get("fix") or f.get("suggestion")
-        widgets.show(f"{widgets.typed(f['message'])}" + (f" Try: <i>{widgets.typed(better)}</i>" if better else ""))
+        tried = f" {t('Try:')} <i>{widgets.typed(better)}</i>" if better else ""
+        widgets.show(f"{widgets.typed(f['message'])}{tried}")
 
 if not p["outcome"]:
     if p.get("needs"):
-        st.caption(f"Customer's needs met: {len(p.get('needs_met') or [])} of {len(p['needs'])}")
-    if st.button("End the session", key="end"):
-        with errors.shown("the session could not be ended"):
+        st.caption(t("Customer's needs met: {met} of {all}", met=len(p.get("needs_met") or []), all=len(p["needs"])))
+    if st.button(t("End the session"), key="end"):
+        with errors.shown(t("the session could not be ended")):
             end(p)
             st.rerun()
     st.stop()
@@ -273,40 +279,40 @@ if not p["outcome"]:
 # -- the result ----------------------------------------------------------------------------------
 from coach.storage import services as sv  # noqa: E402
 
-st.success(f"Session over: {p['outcome'].replace('_', ' ')}.")
+st.success(t("Session over: {outcome}.", outcome=t(p["outcome"].replace("_", " "))))
 if p.get("outbox"):  # typed after the customer had already ended it: said, not dropped
-    st.warning("The session ended before these replies of yours were sent; they were not recorded:")
+    st.warning(t("The session ended before these replies of yours were sent; they were not recorded:"))
     for item in p["outbox"]:
         st.code(item["text"], language=None, wrap_lines=True)
-with errors.shown("the scorecard could not be loaded"):
+with errors.shown(t("the scorecard could not be loaded")):
     with records.reader() as r:
         detail = sv.session_detail(r, p["session_id"])
         original = sv.session_detail(r, p["retry_of"]) if p.get("retry_of") else None
     if original:
-        st.subheader(f"Your retry beside the first try (from turn {p['from_turn']})")
+        st.subheader(t("Your retry beside the first try (from turn {turn})", turn=p["from_turn"]))
         left, right = st.columns(2)
-        for col, d, name in ((left, original, "First try"), (right, detail, "Retry")):
+        for col, d, name in ((left, original, t("First try")), (right, detail, t("Retry"))):
             with col:
                 card = d.get("scorecard") or {}
-                st.markdown(f"**{name}** (session {d['id']})")
+                st.markdown(f"**{name}** ({t('session {id}', id=d['id'])})")
                 m = st.columns(3)
-                m[0].metric("Score", card.get("overall", "—"))
-                m[1].metric("Outcome", (d.get("outcome") or "—").replace("_", " "))
-                m[2].metric("Final mood", f"{d['final_mood']:+.2f}" if d.get("final_mood") is not None else "—")
-                widgets.transcript({**d, "turns": [t for t in d["turns"] if t["seq"] >= p["from_turn"] - 1]})
-    st.subheader("Scorecard")
+                m[0].metric(t("Score"), card.get("overall", "—"))
+                m[1].metric(t("Outcome"), t((d.get("outcome") or "—").replace("_", " ")))
+                m[2].metric(t("Final mood"), f"{d['final_mood']:+.2f}" if d.get("final_mood") is not None else "—")
+                widgets.transcript({**d, "turns": [turn for turn in d["turns"] if turn["seq"] >= p["from_turn"] - 1]})
+    st.subheader(t("Scorecard"))
     widgets.scorecard(detail)
-    st.subheader("What you said, and what to say better")
+    st.subheader(t("What you said, and what to say better"))
     widgets.transcript(detail)
-    staff = [t for t in detail["turns"] if t["speaker"] == "staff"]
+    staff = [turn for turn in detail["turns"] if turn["speaker"] == "staff"]
     if staff:
-        st.subheader("Retry from a turn")
-        st.caption("Restart before one of your replies, with the customer exactly as it was, and say it better.")
-        said = {t["seq"]: t["text"] for t in staff}
-        pick = st.selectbox("Your reply", list(said), key="retry_turn",
-                            format_func=lambda s: f"turn {s}: {said[s][:80]}")
-        if st.button(f"Retry from turn {pick}", key="retry", type="primary"):
+        st.subheader(t("Retry from a turn"))
+        st.caption(t("Restart before one of your replies, with the customer exactly as it was, and say it better."))
+        said, tr = {turn["seq"]: turn["text"] for turn in staff}, bound()
+        pick = st.selectbox(t("Your reply"), list(said), key="retry_turn",
+                            format_func=lambda s: tr("turn {n}", n=s) + f": {said[s][:80]}")
+        if st.button(t("Retry from turn {n}", n=pick), key="retry", type="primary"):
             retry(detail["id"], pick)
-if st.button("Practise another scenario", key="again"):
+if st.button(t("Practise another scenario"), key="again"):
     st.session_state.pop(KEY, None)
     st.rerun()

@@ -1,0 +1,40 @@
+"""The panel's own words in the signed-in person's language: the gettext catalogs of coach/locale (the English
+text is the message id, coach/i18n.py reads them). Only the product's words go through `t`; what a person typed
+is shown as typed (widgets.typed), never looked up or formatted here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coach.i18n import gettext
+
+
+def language() -> str:
+    """The signed-in person's language (their profile), English before anyone signs in."""
+    user = st.session_state.get("user") or {}
+    return user.get("language") or "en"
+
+
+def t(message: str, **values) -> str:
+    """`message` in the person's language, its {placeholders} filled with `values`."""
+    text = gettext(language(), message)
+    return text.format(**values) if values else text
+
+
+def day(when) -> str:
+    """A date in the person's locale ("6 Dec 2026", «6 дек. 2026 г.»), by Babel's CLDR data."""
+    from babel.dates import format_date
+
+    return format_date(when, format="medium", locale=language())
+
+
+def bound():
+    """`t` with the person's language fixed now: for a widget's format_func, which Streamlit may call outside
+    the page's run (the tests' AppTest does), where the signed-in person is not known."""
+    lang = language()
+
+    def translate(message: str, **values) -> str:
+        text = gettext(lang, message)
+        return text.format(**values) if values else text
+
+    return translate
