@@ -58,8 +58,10 @@ def drill_prompts():
 
 
 def warm_up():
-    """Build the detector, the standards, the scenarios and the prompts now rather than in the first
-    request (about three seconds that everyone waiting behind it would feel)."""
+    """Build the detectors, the standards, the scenarios and the prompts now rather than in the first
+    request (about three seconds a language that everyone waiting behind it would feel): every language a
+    scenario or a drill prompt is in."""
     scorer()
-    scenarios()
-    drill_prompts()
+    spoken = {s.language for s in scenarios().values()} | {p.language for p in drill_prompts()}
+    for language in sorted(spoken - {"en"}):
+        scorer(language)

@@ -296,6 +296,10 @@ class _ScenarioFile(_Part):
         known = languages()
         if code not in known:
             raise ValueError(f"{code!r} is not a language the detector has; expected one of {', '.join(known)}")
+        from coach.standards.pack import DEFAULT_PACK
+
+        if not (DEFAULT_PACK.parent / code / "pack.yml").is_file():
+            raise ValueError(f"{code!r} has no standards pack to score its sessions with (standards/{code}/pack.yml)")
         return code
 
     @validator("version", pre=True, always=True)
