@@ -1,0 +1,53 @@
+"""Writes the training files of the writers who wrote without labels and without behaviors.md (nw1-nw12) from
+their replies in this folder, the two labellings (each labeller saw the replies shuffled, under keys, and
+labelled from behaviors.md alone) and the adjudicator's decisions on the tags they disagreed on:
+
+    python data/behaviors/pending/assemble.py
+
+A reply's tags are the ones both labellers gave, plus the disputed ones the adjudicator said yes to.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parents[2]))
+
+from coach.behaviors import TAGS  # noqa: E402
+
+FILES = {"nw1": "broadband_chat_week", "nw2": "healthcare_calls", "nw3": "bank_review_sample",
+         "nw4": "brand_social_replies", "nw5": "b2b_tickets", "nw6": "shop_floor_overheard",
+         "nw7": "travel_second_language", "nw8": "new_hire_drills",
+         "nw9": "utility_and_cable_calls", "nw10": "marketplace_sellers", "nw11": "public_counters",
+         "nw12": "claims_and_garages"}
+
+
+def _by_id(path, field):
+    return {r["id"]: set(r[field]) for r in map(json.loads, path.open(encoding="utf-8"))}
+
+
+def _ordered(tags):
+    return [t for t in TAGS if t in tags]
+
+
+def main():
+    for writer, name in FILES.items():
+        if not (HERE / f"adjudicated_{writer}.jsonl").exists():
+            continue  # not labelled yet
+        a = _by_id(HERE / f"labels_a_{writer}.jsonl", "tags")
+        b = _by_id(HERE / f"labels_b_{writer}.jsonl", "tags")
+        yes = _by_id(HERE / f"adjudicated_{writer}.jsonl", "yes")
+        with (HERE.parent / f"{name}.jsonl").open("w", encoding="utf-8") as out:
+            for line in (HERE / f"{writer}.jsonl").open(encoding="utf-8"):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                x, y = a[row["id"]], b[row["id"]]
+                tags = (x & y) | (yes.get(row["id"], set()) & (x ^ y))
+                row.update({"tags": _ordered(tags), "labels_a": _ordered(x), "labels_b": _ordered(y)})
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
