@@ -38,7 +38,7 @@ def main():
         a = _by_id(HERE / f"labels_a_{writer}.jsonl", "tags")
         b = _by_id(HERE / f"labels_b_{writer}.jsonl", "tags")
         yes = _by_id(HERE / f"adjudicated_{writer}.jsonl", "yes")
-        with (HERE.parent / f"{name}.jsonl").open("w", encoding="utf-8") as out:
+        with (HERE.parent / "not_adopted" / f"{name}.jsonl").open("w", encoding="utf-8") as out:
             for line in (HERE / f"{writer}.jsonl").open(encoding="utf-8"):
                 if not line.strip():
                     continue
