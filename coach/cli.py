@@ -478,15 +478,22 @@ def cmd_scenarios(args) -> int:
 
 
 def _scenario_suggestion_problems(scenarios, pack_path):
-    """The scenarios' own suggestions (situation.suggestions) that name no rule of the pack or that the rule
-    itself would flag; the pack is loaded only when a scenario has suggestions."""
+    """The scenarios' own suggestions (situation.suggestions) that name no rule of their language's pack (the
+    given one for its language) or that the rule itself would flag; packs are loaded only when a scenario has
+    suggestions."""
     if not any(sc.situation.suggestions for sc in scenarios.values()):
         return []
-    from coach.standards import Scorer, load_pack
+    from coach.standards import DEFAULT_PACK, Scorer, load_pack
     from coach.standards.suggestions import scenario_suggestion_problems
 
-    scorer = Scorer(load_pack(pack_path), situations={})
-    return [p for sc in scenarios.values() for p in scenario_suggestion_problems(scorer, sc)]
+    given = load_pack(pack_path)
+    scorers = {given.language: Scorer(given, situations={})}
+    out = []
+    for sc in scenarios.values():  # each scenario against the pack of its language (standards/<language>)
+        if sc.language not in scorers:
+            scorers[sc.language] = Scorer(load_pack(DEFAULT_PACK.parent / sc.language), situations={})
+        out += scenario_suggestion_problems(scorers[sc.language], sc)
+    return out
 
 
 # -- coach data ----------------------------------------------------------------------------------

@@ -62,11 +62,24 @@ def test_the_pack_check_finds_nothing_in_the_default_pack(scorer):
     assert pack_suggestion_problems(scorer) == []
 
 
+@pytest.fixture(scope="module")
+def russian_scorer():
+    return Scorer(load_pack(DEFAULT_PACK.parent / "ru"))
+
+
 @pytest.mark.parametrize("sid", sorted(SCENARIO_SET))
-def test_every_scenario_has_suggestions_that_pass_their_rules(scorer, sid):
+def test_every_scenario_has_suggestions_that_pass_their_rules(scorer, russian_scorer, sid):
     sc = SCENARIO_SET[sid]
+    own = {"en": scorer, "ru": russian_scorer}[sc.language]  # the standards of the scenario's language
     assert len(sc.situation.suggestions) >= 3, f"{sid}: give suggestions for the rules most often missed"
-    assert scenario_suggestion_problems(scorer, sc) == []
+    assert scenario_suggestion_problems(own, sc) == []
+
+
+def test_a_russian_scenarios_suggestions_are_checked_against_the_russian_standards(scorer, russian_scorer):
+    """PH030 («не могу» -> «могу предложить») is a Russian standard only: the English pack has no such rule."""
+    sc = SCENARIO_SET["ru_price_shocked"]
+    assert "PH030" in sc.situation.suggestions and scenario_suggestion_problems(russian_scorer, sc) == []
+    assert any("has no standard PH030" in p for p in scenario_suggestion_problems(scorer, sc))
 
 
 # -- the scenario's suggestions win where the scenario is known ------------------------------------------
