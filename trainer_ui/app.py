@@ -71,6 +71,7 @@ def language_picker(user: dict):
                 sv.set_language(w, user["id"], chosen, actor_id=user["id"])
                 w.commit()
             user["language"] = chosen
+            st.rerun()  # the page again, in the language chosen
 
 
 def sign_out_page():

@@ -166,8 +166,6 @@ def _has(text: str, alternative: str) -> bool:
     return re.search(rf"(?<![^\W_]){alt}(?![^\W_])", text) is not None
 
 
-
-
 def check_answer(prompt: Prompt, answer: str, detector=None) -> DrillResult:
     from coach.detect import shared_detector
 

@@ -237,6 +237,21 @@ def test_a_russian_speaking_trainee_practises_in_russian_with_the_panel_in_russi
     assert at.selectbox(key="drill_language").value == "ru" and at.button(key="drill_start").label.startswith("Начать")
 
 
+def test_a_person_changes_their_own_language_in_the_sidebar(ui_db, signed_in):
+    at = signed_in("dmitri.volkov", "trainee/practise.py")  # no other test signs in as Dmitri
+    try:
+        assert at.title[0].value == "Тренировка"
+        at.selectbox(key="my_language").set_value("en").run()
+        assert not at.exception and at.title[0].value == "Practise"  # the page again, in English
+        with ui_db.reader() as r:
+            assert sv.find_person(r, "dmitri.volkov")["language"] == "en"
+    finally:  # the shared demo company keeps him Russian-speaking
+        with ui_db.uow() as w:
+            dmitri = sv.find_person(w, "dmitri.volkov")["id"]
+            sv.set_language(w, dmitri, "ru", actor_id=dmitri)
+            w.commit()
+
+
 def test_a_manager_picks_the_employee_of_the_month(ui_db, signed_in, undecided_award):
     at = signed_in("manager", "manager/award.py")
     assert not at.exception
