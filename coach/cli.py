@@ -7,7 +7,6 @@ Exit codes: 0 ok, 1 some input records were unusable (the rest were processed), 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
 from pathlib import Path
@@ -195,19 +194,12 @@ def cmd_score(args) -> int:
     return 1 if problems else 0
 
 
-@functools.lru_cache(maxsize=None)
-def _pack_languages() -> list[str]:
-    from coach.standards.pack import DEFAULT_PACK
-
-    return sorted(p.parent.name for p in DEFAULT_PACK.parent.glob("*/pack.yml"))
-
-
 def _pack_folder(transcript, name):
     """standards/<language>/ for a transcript: the language it states, else the one its staff replies are in."""
     from coach.detect.languages import guess_language
-    from coach.standards.pack import DEFAULT_PACK
+    from coach.standards.pack import pack_folder, pack_languages
 
-    packs = _pack_languages()
+    packs = pack_languages()
     language = transcript.meta.get("language")
     if language is None:
         staff = " ".join(transcript.turns[i].text for i in transcript.staff_turns)
@@ -215,7 +207,7 @@ def _pack_folder(transcript, name):
     if not isinstance(language, str) or language not in packs:
         raise ValueError(f"{name}: language {language!r} has no standards pack; packs: {', '.join(packs)} "
                          "(or give one with --pack)")
-    return DEFAULT_PACK.parent / language
+    return pack_folder(language)
 
 
 def render_text(name, transcript, card):
@@ -483,7 +475,7 @@ def _scenario_suggestion_problems(scenarios, pack_path):
     suggestions."""
     if not any(sc.situation.suggestions for sc in scenarios.values()):
         return []
-    from coach.standards import DEFAULT_PACK, Scorer, load_pack
+    from coach.standards import Scorer, load_pack, pack_folder
     from coach.standards.suggestions import scenario_suggestion_problems
 
     given = load_pack(pack_path)
@@ -491,7 +483,7 @@ def _scenario_suggestion_problems(scenarios, pack_path):
     out = []
     for sc in scenarios.values():  # each scenario against the pack of its language (standards/<language>)
         if sc.language not in scorers:
-            scorers[sc.language] = Scorer(load_pack(DEFAULT_PACK.parent / sc.language), situations={})
+            scorers[sc.language] = Scorer(load_pack(pack_folder(sc.language)), situations={})
         out += scenario_suggestion_problems(scorers[sc.language], sc)
     return out
 

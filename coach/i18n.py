@@ -31,5 +31,7 @@ def gettext(language: str, message: str) -> str:
 
 
 def say(language: str, message: str, **values) -> str:
-    """`message` in `language`, its {placeholders} filled (the English text is the msgid)."""
-    return gettext(language, message).format(**values)
+    """`message` in `language`, its {placeholders} filled (the English text is the msgid); a message said without
+    values is returned as it is."""
+    text = gettext(language, message)
+    return text.format(**values) if values else text

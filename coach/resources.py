@@ -21,10 +21,9 @@ def database():
 
 @lru_cache(maxsize=None)
 def _scorer(language: str):
-    from coach.standards import Scorer, load_pack
-    from coach.standards.pack import DEFAULT_PACK
+    from coach.standards import Scorer, load_pack, pack_folder
 
-    return Scorer(load_pack(DEFAULT_PACK.parent / language))
+    return Scorer(load_pack(pack_folder(language)))
 
 
 def scorer(language: str = "en"):

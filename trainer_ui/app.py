@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from coach import auth, resources  # noqa: E402
 from trainer_ui import errors, signin  # noqa: E402
-from trainer_ui.i18n import t  # noqa: E402
+from trainer_ui.i18n import t, term  # noqa: E402
 
 st.set_page_config(page_title="Service coach", page_icon="🎧", layout="wide")
 
@@ -87,8 +87,8 @@ else:
     sections: dict = {}
     for section, key, file, title, icon in PAGES:
         if auth.allowed(user["role"], key) and key != "session":
-            sections.setdefault(t(section), []).append(
-                st.Page(file, title=t(title), icon=icon, url_path=key))
+            sections.setdefault(term(section), []).append(
+                st.Page(file, title=term(title), icon=icon, url_path=key))
     # the session page is reached from lists (a link with ?id=), not from the menu
     sections.setdefault(t("Reference"), []).append(
         st.Page("common/session.py", title=t("Session"), icon=":material/folder_open:", url_path="session"))

@@ -4,9 +4,11 @@ is shown as typed (widgets.typed), never looked up or formatted here."""
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
-from coach.i18n import gettext
+from coach.i18n import say
 
 
 def language() -> str:
@@ -17,8 +19,13 @@ def language() -> str:
 
 def t(message: str, **values) -> str:
     """`message` in the person's language, its {placeholders} filled with `values`."""
-    text = gettext(language(), message)
-    return text.format(**values) if values else text
+    return say(language(), message, **values)
+
+
+def term(value: str) -> str:
+    """A word of the product's vocabulary that comes from data (a track, a channel, a call event, an outcome, a
+    mood band, a page's title) in the person's language; "hung_up" reads "hung up"."""
+    return say(language(), value.replace("_", " "))
 
 
 def day(when) -> str:
@@ -31,10 +38,4 @@ def day(when) -> str:
 def bound():
     """`t` with the person's language fixed now: for a widget's format_func, which Streamlit may call outside
     the page's run (the tests' AppTest does), where the signed-in person is not known."""
-    lang = language()
-
-    def translate(message: str, **values) -> str:
-        text = gettext(lang, message)
-        return text.format(**values) if values else text
-
-    return translate
+    return functools.partial(say, language())

@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 from coach import auth, settings
-from trainer_ui.i18n import t
+from trainer_ui.i18n import term
 
 USER = "user"
 SEEN = "seen_at"
@@ -46,5 +46,5 @@ def page(key: str, title: str) -> dict:
     except auth.AccessDenied as exc:
         st.error(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
         st.stop()
-    st.title(t(title))
+    st.title(term(title))
     return user

@@ -9,7 +9,7 @@ import re
 import streamlit as st
 
 from coach import resources
-from trainer_ui.i18n import t
+from trainer_ui.i18n import t, term
 
 # -- what people typed, shown as typed ----------------------------------------------------------------
 #
@@ -53,7 +53,7 @@ MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:",
 
 
 def mood_label(band: str | None) -> str:
-    return f"{MOOD_WORDS.get(band or '', '')} {t(band or 'unknown')}"
+    return f"{MOOD_WORDS.get(band or '', '')} {term(band or 'unknown')}"
 
 
 def mood_meter(mood: float | None, band: str | None):
@@ -100,7 +100,7 @@ def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | 
         if upto is not None and turn["seq"] >= upto:
             break
         if turn["speaker"] == "system":
-            st.caption(":material/call: " + t("call {event} at {secs} s", event=t(turn["event"]),
+            st.caption(":material/call: " + t("call {event} at {secs} s", event=term(turn["event"]),
                                                 secs=f"{turn['t'] or 0:.0f}"))
             continue
         role = "assistant" if turn["speaker"] == "customer" else "user"
@@ -126,7 +126,7 @@ def scorecard(detail: dict):
     if approved:
         cols[1].metric(t("Trainer-approved"), approved[-1]["overall_override"],
                        delta=approved[-1]["overall_override"] - card["overall"])
-    cols[2].metric(t("Outcome"), t((detail.get("outcome") or "—").replace("_", " ")))
+    cols[2].metric(t("Outcome"), term(detail.get("outcome") or "—"))
     if detail.get("final_mood") is not None:
         cols[3].metric(t("Final mood"), f"{detail['final_mood']:+.2f}")
     if card["categories"]:

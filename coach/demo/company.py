@@ -253,9 +253,9 @@ class _Scorers:
 
     def __call__(self, language):
         if language not in self.by_language:
-            from coach.standards import DEFAULT_PACK, Scorer, load_pack
+            from coach.standards import Scorer, load_pack, pack_folder
 
-            self.by_language[language] = Scorer(load_pack(DEFAULT_PACK.parent / language))
+            self.by_language[language] = Scorer(load_pack(pack_folder(language)))
         return self.by_language[language]
 
 

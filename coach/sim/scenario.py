@@ -296,9 +296,9 @@ class _ScenarioFile(_Part):
         known = languages()
         if code not in known:
             raise ValueError(f"{code!r} is not a language the detector has; expected one of {', '.join(known)}")
-        from coach.standards.pack import DEFAULT_PACK
+        from coach.standards.pack import pack_languages
 
-        if not (DEFAULT_PACK.parent / code / "pack.yml").is_file():
+        if code not in pack_languages():
             raise ValueError(f"{code!r} has no standards pack to score its sessions with (standards/{code}/pack.yml)")
         return code
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coach.detect.markup import straighten_quotes
-from coach.i18n import gettext
+from coach.i18n import gettext, say
 from coach.standards.analysis import Analysis
 from coach.standards.situation import amounts
 
@@ -499,7 +499,7 @@ def _repeats(rule, a, mx):
 
 def _say(a: Analysis, message: str, **values) -> str:
     """An engine-made part of a finding's message, in the pack's language (coach/i18n.py)."""
-    return gettext(a.language, message).format(**values)
+    return say(a.language, message, **values)
 
 
 def _num(x):

@@ -6,6 +6,7 @@ so every scorecard says exactly which standards produced it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from contextvars import ContextVar
@@ -33,6 +34,17 @@ MAX_FILE_BYTES = 1_000_000
 DEFAULT_SEVERITY_FACTORS = {"info": 0.5, "minor": 1.0, "major": 2.0, "critical": 3.0}
 
 DEFAULT_PACK = Path(__file__).resolve().parents[2] / "standards" / "en"
+
+
+def pack_folder(language: str) -> Path:
+    """The standards pack of a language: standards/<language>/."""
+    return DEFAULT_PACK.parent / language
+
+
+@functools.lru_cache(maxsize=1)
+def pack_languages() -> tuple[str, ...]:
+    """The languages that have a standards pack (a folder of standards/ with pack.yml), read once per process."""
+    return tuple(sorted(p.parent.name for p in DEFAULT_PACK.parent.glob("*/pack.yml")))
 
 
 class PackError(ValueError):

@@ -19,7 +19,7 @@ from coach.detect.languages import language_name
 from coach.vocabulary import CONVERSATION_CHANNELS
 from trainer_ui import errors, records, signin, widgets
 from trainer_ui.client import practice_client, practice_server_banner
-from trainer_ui.i18n import bound, t
+from trainer_ui.i18n import bound, t, term
 
 user = signin.page("practise", "Practise")
 KEY = "practice"
@@ -145,7 +145,7 @@ if p is None:
         with st.container(border=True):
             st.markdown(f"**{sc.title}**: {sc.brief}")
             st.caption(t("Customer: {name} · usually a {channel} contact",
-                         name=sc.persona.get("name") or t("a customer"), channel=t(sc.channel)))
+                         name=sc.persona.get("name") or t("a customer"), channel=term(sc.channel)))
         mode = st.radio(t("Mode"), CONVERSATION_CHANNELS, index=CONVERSATION_CHANNELS.index(sc.channel),
                         horizontal=True, key="pick_mode",
                         format_func=lambda m: {"chat": ":material/chat: " + tr("Chat"),
@@ -223,7 +223,7 @@ if not p["outcome"]:
         st.rerun()  # everything went: draw the reply box enabled again
 head = st.columns([3, 2])
 with head[0]:
-    label = f"**{p['title']}** · {t(p['channel'])}"
+    label = f"**{p['title']}** · {term(p['channel'])}"
     if p.get("retry_of"):
         label += " · " + t("retry of session {session} from turn {turn}", session=p["retry_of"], turn=p["from_turn"])
     st.markdown(label)
@@ -246,7 +246,7 @@ if p["channel"] == "phone" and not p["outcome"]:
     cols = st.columns(len(CALL_BUTTONS))
     for col, (event, label, states) in zip(cols, CALL_BUTTONS, strict=True):
         if col.button(label, key=f"call_{event}", disabled=p.get("call") not in states, width="stretch"):
-            with errors.shown(t("{event} did not go through", event=t(event))):
+            with errors.shown(t("{event} did not go through", event=term(event))):
                 call_event(p, event)
                 p["call_since"] = time.time()
                 st.rerun()
@@ -254,7 +254,7 @@ if p["channel"] == "phone" and not p["outcome"]:
 for turn in p["turns"]:
     if turn["speaker"] == "system":
         if turn.get("event") != "ring":
-            st.caption(":material/call: " + t("you pressed {event}", event=t(turn["event"])))
+            st.caption(":material/call: " + t("you pressed {event}", event=term(turn["event"])))
         continue
     role = "user" if turn["speaker"] == "staff" else "assistant"
     with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
@@ -279,7 +279,7 @@ if not p["outcome"]:
 # -- the result ----------------------------------------------------------------------------------
 from coach.storage import services as sv  # noqa: E402
 
-st.success(t("Session over: {outcome}.", outcome=t(p["outcome"].replace("_", " "))))
+st.success(t("Session over: {outcome}.", outcome=term(p["outcome"])))
 if p.get("outbox"):  # typed after the customer had already ended it: said, not dropped
     st.warning(t("The session ended before these replies of yours were sent; they were not recorded:"))
     for item in p["outbox"]:
@@ -297,7 +297,7 @@ with errors.shown(t("the scorecard could not be loaded")):
                 st.markdown(f"**{name}** ({t('session {id}', id=d['id'])})")
                 m = st.columns(3)
                 m[0].metric(t("Score"), card.get("overall", "—"))
-                m[1].metric(t("Outcome"), t((d.get("outcome") or "—").replace("_", " ")))
+                m[1].metric(t("Outcome"), term(d.get("outcome") or "—"))
                 m[2].metric(t("Final mood"), f"{d['final_mood']:+.2f}" if d.get("final_mood") is not None else "—")
                 widgets.transcript({**d, "turns": [turn for turn in d["turns"] if turn["seq"] >= p["from_turn"] - 1]})
     st.subheader(t("Scorecard"))

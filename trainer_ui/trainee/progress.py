@@ -7,7 +7,7 @@ import streamlit as st
 
 from coach import analytics
 from trainer_ui import errors, records, signin, widgets
-from trainer_ui.i18n import day, t
+from trainer_ui.i18n import day, t, term
 
 user = signin.page("progress", "My progress")
 
@@ -78,4 +78,4 @@ with errors.shown(t("your progress could not be loaded")):
     for s in reversed(sessions[-30:]):
         st.page_link("common/session.py", query_params={"id": s["session_id"]},
                      label=f"{day(s['started_at'])} · {s['scenario_id']} · {t('score {n}', n=s['score'])} · "
-                           f"{t((s['outcome'] or '').replace('_', ' '))}")
+                           f"{term(s['outcome'] or '')}")
