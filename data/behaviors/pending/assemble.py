@@ -4,7 +4,9 @@ labelled from behaviors.md alone) and the adjudicator's decisions on the tags th
 
     python data/behaviors/pending/assemble.py
 
-A reply's tags are the ones both labellers gave, plus the disputed ones the adjudicator said yes to.
+A reply's tags are the ones both labellers gave, plus the disputed ones the adjudicator said yes to; then the
+re-check of `hold_or_transfer` (recheck_hold_or_transfer.jsonl: 885 replies that name another team, person,
+channel, link or hold, read again against behaviors.md's ruling on hand-overs, BRIEF_RECHECK.md) sets that tag.
 """
 
 import json
@@ -32,6 +34,7 @@ def _ordered(tags):
 
 
 def main():
+    recheck = {r["id"]: r["hold_or_transfer"] for r in map(json.loads, (HERE / "recheck_hold_or_transfer.jsonl").open())}
     for writer, name in FILES.items():
         if not (HERE / f"adjudicated_{writer}.jsonl").exists():
             continue  # not labelled yet
@@ -45,6 +48,8 @@ def main():
                 row = json.loads(line)
                 x, y = a[row["id"]], b[row["id"]]
                 tags = (x & y) | (yes.get(row["id"], set()) & (x ^ y))
+                if row["id"] in recheck:
+                    tags = tags | {"hold_or_transfer"} if recheck[row["id"]] else tags - {"hold_or_transfer"}
                 row.update({"tags": _ordered(tags), "labels_a": _ordered(x), "labels_b": _ordered(y)})
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
