@@ -48,6 +48,9 @@ detector-model: $(STAMP) ## retrain the learned half of the detector on data/beh
 	$(VENV)/bin/coach data train-detector
 	$(VENV)/bin/coach data train-detector --lang ru
 
+realism: $(STAMP) ## the simulated customer: expected outcomes per kind of staff side, repeats, re-asked details, variety
+	$(PY) bench/bench_realism.py
+
 eval-nlu: $(STAMP) ## Rasa intent macro-F1 on the held-out split
 	$(PY) bench/eval_nlu.py
 
@@ -76,4 +79,4 @@ demo-data: $(STAMP) ## replace the database contents with the demo company
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: help install run demo lint check test validate eval eval-sessions detector-model eval-nlu bench load train serve db-upgrade demo-data clean
+.PHONY: help install run demo lint check test validate eval eval-sessions detector-model eval-nlu realism bench load train serve db-upgrade demo-data clean

@@ -15,14 +15,21 @@ from functools import lru_cache
 from coach.behaviors import POOR_PRACTICE
 from coach.detect.lexicon import load_lexicon
 from coach.sim.scenario import Scenario, band_of
+from coach.standards.situation import amounts
 from coach.vocabulary import CONVERSATION_CHANNELS
 
 DECAY = 0.5  # the second apology is worth half the first, the third a quarter
 REPEAT_PENALTY = -0.1
+OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
+OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
 _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|end of (the )?day|"
                    r"(next|this) (week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
                    r"\d+\s*(working |business )?(minutes?|hours?|days?|weeks?|mins?|hrs?))\b", re.I)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_STOP = re.compile(r"[.!?…](?:\s|$)")
 
 
 class SimulationError(ValueError):
@@ -70,6 +77,7 @@ class CustomerState:
     awaiting_greeting: bool = False  # phone: answered, the customer waits for the trainee to speak first
     just_resumed: bool = False
     last_behaviors: list = field(default_factory=list)
+    named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
     outcome: str | None = None
     customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
     choices: int = 0  # random choices made so far (part of each choice's seed)
@@ -133,7 +141,9 @@ class CustomerSimulator:
         if ended is not None:
             return ended
         s.turn += 1
-        delta = self._reactions(behaviors, notes)  # each step adds to the mood change in turn
+        credited, off_topic = self._about_the_problem(text, behaviors, notes)
+        delta = self._reactions(credited, notes)  # each step adds to the mood change in turn
+        delta += OFF_TOPIC_PENALTY if off_topic else 0.0
         delta = self._repetition(text, notes, delta)
         delta = self._phone_manners(behaviors, notes, delta)
         self._policy_notes(text, notes)
@@ -141,10 +151,14 @@ class CustomerSimulator:
         s.mood = _clamp(s.mood + delta)
         s.last_behaviors = sorted(behaviors)
         facts = self._facts_asked(text, behaviors)
+        newly += self._details_settled(facts)
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        text = self._next_line(behaviors, facts, newly)
+        text = self._next_line(behaviors, facts, newly, off_topic)
+        if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
+            notes.append("the customer had asked every way it could and gave up")
+            return self._end("hung_up", before + delta, newly, notes, facts, applied=True)
         s.customer_said.append(text)
         return self._reply(text, before + delta, newly, notes, facts)
 
@@ -160,6 +174,22 @@ class CustomerSimulator:
                 before += pre.mood_change  # already applied to the mood by call_event
                 notes += pre.notes
         return before, notes, None
+
+    def _about_the_problem(self, text, behaviors, notes) -> tuple[set, bool]:
+        """What is offered, arranged or handed over counts only when it is about this customer's problem (names
+        what one of the needs is about). Returns the behaviours that earn their reaction, and whether a fix was
+        offered for another problem (which costs mood and gets the scenario's `off_topic` line): a vague next
+        step or hand-over earns nothing and the customer asks again."""
+        s = self.state
+        s.named = [n.id for n in self.scenario.needs if n.named_in(text)]
+        offered = behaviors & set(OFFERED)
+        if not offered or s.named:
+            return behaviors, False
+        notes.append(f"{', '.join(sorted(offered))} not about this customer's problem: no credit")
+        if "solution" in offered:
+            notes.append(f"an offer for another problem {OFF_TOPIC_PENALTY:+.2f}")
+            return behaviors - offered, True
+        return behaviors - offered, False
 
     def _reactions(self, behaviors, notes) -> float:
         """The scenario's reaction to each behaviour; good service wears off when repeated, bad does not."""
@@ -205,21 +235,43 @@ class CustomerSimulator:
         return delta
 
     def _policy_notes(self, text, notes) -> None:
-        """A discount beyond the scenario's policy is noted (the customer happily takes it)."""
-        limit = self.scenario.policy.get("max_discount_percent")
-        if isinstance(limit, (int, float)):
-            offered = [int(m) for m in re.findall(r"(\d{1,3})\s?(?:%|per ?cent|процент)", text.lower())]
-            if offered and max(offered) > limit:
-                notes.append(f"offered {max(offered)}% off; the most you may offer here is {limit:g}% (policy)")
+        """An offer beyond what the situation allows (`situation.offers`, or the policy's `max_discount_percent`)
+        is noted; the customer happily takes it, and the scorecard shows it as a promise the company cannot keep."""
+        sc, low, seen = self.scenario, text.lower(), set()
+        limits = [(o.what, o.unit, o.max, o.words) for o in sc.situation.offers]
+        limit = sc.policy.get("max_discount_percent")
+        if isinstance(limit, (int, float)) and not any(u == "%" for _, u, _, _ in limits):
+            limits.append(("discount", "%", limit, ()))
+        for value, unit, start, end in amounts(text):
+            stop = _STOP.search(low, end)  # the offer's words are looked for in the amount's sentence
+            sentence = low[max(low.rfind(c, 0, start) for c in ".!?") + 1:stop.start() if stop else len(low)]
+            for what, u, most, words in limits:
+                named = not words or any(re.search(r"(?<![^\W_])" + re.escape(w), sentence) for w in words)
+                if u == unit and value > most and named and (value, unit) not in seen:
+                    seen.add((value, unit))
+                    shown = f"{value:g}%" if unit == "%" else f"{unit}{value:g}"
+                    notes.append(f"offered {shown} ({what}); the most you may offer here is "
+                                 f"{f'{most:g}%' if unit == '%' else f'{unit}{most:g}'} (policy)")
 
     def _meet_needs(self, text, behaviors) -> list[str]:
         """The needs this reply meets for the first time (a need that asks for a time needs one named)."""
         s, newly = self.state, []
         timed = names_a_time(text, self.scenario.language)
         for need in self.scenario.needs:
-            if need.id not in s.met and behaviors & set(need.by) and (timed or not need.needs_time):
+            about = not need.shows or need.id in s.named
+            if need.id not in s.met and behaviors & set(need.by) and about and (timed or not need.needs_time):
                 s.met.append(need.id)
                 newly.append(need.id)
+        return newly
+
+    def _details_settled(self, facts) -> list[str]:
+        """A need for details is met once the customer has given one of its facts, or once its problem is solved:
+        the customer does not go on offering its order number after handing it over or after the fix."""
+        s, sc = self.state, self.scenario
+        solved = any(n.id in s.met for n in sc.needs if "solution" in n.by)
+        newly = [n.id for n in sc.needs if set(n.by) == {"information_request"} and n.id not in s.met
+                 and (facts or solved)]
+        s.met += newly
         return newly
 
     def _facts_asked(self, text, behaviors) -> list[str]:
@@ -233,35 +285,36 @@ class CustomerSimulator:
                     facts.append(self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value))
         return facts
 
-    def _next_line(self, behaviors, facts, newly) -> str:
-        """What the customer says next: the opening line after the greeting, else a composed reply it has not
-        said before."""
+    def _next_line(self, behaviors, facts, newly, off_topic=False) -> str | None:
+        """What the customer says next: the opening line after the greeting, else a composed reply; None when it
+        has nothing left to say that it has not said already (it gives up)."""
         s = self.state
         if s.awaiting_greeting:
             s.awaiting_greeting = False
             return self._choose("openings", self.scenario.openings)
-        # the customer never says the same message twice: compose again while it would repeat
-        for attempt in range(8):
-            text = self._compose(behaviors, facts, newly, drop_reaction=attempt >= 6)
-            if text not in s.customer_said:
-                break
-        return text
+        return self._compose(behaviors, facts, newly, off_topic) or None
 
-    def _compose(self, behaviors, facts, newly, drop_reaction=False) -> str:
-        """[a reaction to poor service, or a mood line] + [facts asked for] + [the first unmet need]."""
+    def _compose(self, behaviors, facts, newly, off_topic=False) -> str:
+        """[a reaction to poor service, to an offer for another problem, or a mood line] + [facts asked for] +
+        [the ask of the first unmet need]. Every part is a line not said yet in this session: a pool that is used
+        up gives way to the next (another reaction, a mood line, the next unmet need), so no sentence repeats."""
         s, sc = self.state, self.scenario
-        parts = []
+        first = None
         poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
-        if poor and not drop_reaction:
+        if poor:
             worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
-            parts.append(self._choose(f"react:{worst}", sc.reaction_lines[worst]))
-        elif (not facts or newly) and not drop_reaction:
+            first = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
+        if first is None and off_topic:
+            first = self._fresh("off_topic", sc.off_topic, facts)
+        if first is None and (not facts or newly or poor or off_topic):
             band = band_of(s.mood)
-            parts.append(self._choose(f"mood:{band}", sc.mood_lines[band]))
-        parts += facts
-        unmet = next((n for n in sc.needs if n.id not in s.met), None)
-        if unmet is not None:
-            parts.append(self._choose(f"need:{unmet.id}", unmet.ask))
+            first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
+        parts = ([first] if first else []) + facts
+        for need in (n for n in sc.needs if n.id not in s.met):
+            ask = self._fresh(f"need:{need.id}", need.ask, parts)
+            if ask:
+                parts.append(ask)
+                break
         return " ".join(parts)
 
     # -- the phone --------------------------------------------------------------------------------
@@ -337,7 +390,8 @@ class CustomerSimulator:
         s, sc, notes = self.state, self.scenario, []
         if s.call == "ringing":
             raise SimulationError("answer the call before transferring it")
-        explained = "hold_or_transfer" in s.last_behaviors
+        # explained: the reply before it said it would hand over, and to whom about what (this customer's problem)
+        explained = "hold_or_transfer" in s.last_behaviors and bool(s.named)
         if explained and sc.phone["transfer_resolves"] and s.mood > sc.outcomes["escalated"]["below_mood"]:
             notes.append("transfer explained and owned")
             return self._end("resolved", 0.0, [], notes, [])
@@ -375,16 +429,17 @@ class CustomerSimulator:
         lines = self.scenario.outcomes.get(outcome, {}).get("lines")
         text = None
         if lines and not (outcome == "hung_up" and s.call == "ringing"):
-            text = self._choose(f"outcome:{outcome}", lines)
+            text = self._fresh(f"outcome:{outcome}", lines, facts) or self._choose(f"outcome:{outcome}", lines)
         if outcome == "ended_by_trainee":
             text = None
         return self._reply(" ".join(facts + [text]) if text and facts else text, delta, newly, notes, facts)
 
-    def _choose(self, pool: str, options) -> str:
-        """A variant not said yet in this session (the least recently said once all have been)."""
+    def _choose(self, pool: str, options, allowed=None) -> str:
+        """A variant not said yet in this session (the least recently said once all have been), among `allowed`
+        (indices) when given."""
         s = self.state
         used = s.used.setdefault(pool, [])
-        fresh = [i for i in range(len(options)) if i not in used]
+        fresh = allowed or [i for i in range(len(options)) if i not in used]
         if not fresh:
             fresh = [i for i in range(len(options)) if i != used[-1]] or [0]
             used.clear()
@@ -394,11 +449,24 @@ class CustomerSimulator:
         used.append(i)
         return options[i]
 
+    def _fresh(self, pool: str, options, saying=()) -> str | None:
+        """A variant of `pool` not said yet in this session and sharing no sentence with anything the customer has
+        said (or is `saying` in this message), or None when there is none."""
+        said = {x for line in [*self.state.customer_said, *saying] for x in sentences(line)}
+        used = set(self.state.used.get(pool, []))
+        allowed = [i for i, line in enumerate(options) if i not in used and not said & set(sentences(line))]
+        return self._choose(pool, options, allowed) if allowed else None
+
     def _reply(self, text, delta, newly, notes, facts) -> CustomerReply:
         s = self.state
         return CustomerReply(text=text, mood=round(s.mood, 3), mood_change=round(delta, 3), band=band_of(s.mood),
                              outcome=s.outcome, needs_met=list(s.met), newly_met=list(newly), notes=notes,
                              facts_given=list(s.given))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a customer line, to keep any one of them from being said twice."""
+    return [x.strip() for x in _SENTENCE_END.split(text) if x.strip()]
 
 
 def _clamp(x: float) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Union
 
@@ -35,12 +36,32 @@ class ScenarioError(ValueError):
     """A scenario file that cannot be used: names the file, line and key, and what is expected."""
 
 
+# the behaviours that carry content: a reply showing one of them has to be about this customer's problem to count
+CONTENT_TAGS = ("solution", "next_steps", "hold_or_transfer", "information_request")
+
+
 @dataclass(frozen=True)
 class Need:
     id: str
     by: tuple[str, ...]
     ask: tuple[str, ...]
     needs_time: bool = False
+    # what shows the need is met, in words: any one of these alternatives, each a tuple of word groups that must
+    # all be in the reply, each group a tuple of words or word beginnings ("refund", "dispatch" for "dispatched";
+    # a number is whole: "15" is not in "155")
+    shows: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    def named_in(self, text: str) -> bool:
+        """Does `text` name what this need is about (one of `shows`)? A need with no content (an apology or
+        empathy is enough) is never "named"."""
+        return any(all(_group(g).search(text) for g in alt) for alt in self.shows)
+
+
+@lru_cache(maxsize=4096)
+def _group(words: tuple[str, ...]) -> re.Pattern:
+    """A group of words or word beginnings, matched at the start of a word in any alphabet."""
+    alts = (re.escape(w) + (r"(?!\d)" if w[-1].isdigit() else "") for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + ")", re.I)  # "£15" is not the start of "£155"
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,7 @@ class Scenario:
     policy: dict
     openings: list[str]
     needs: list[Need]
+    off_topic: list[str]  # what the customer says to an offer that is about another problem
     reactions: dict[str, float]
     reaction_lines: dict[str, list[str]]
     mood_lines: dict[str, list[str]]
@@ -184,14 +206,39 @@ class _Fact(_Part):
         return say
 
 
+def _alternatives(shows) -> tuple:
+    """`shows` as alternatives of word groups: each alternative is "word|word" or a list of such groups."""
+    if not isinstance(shows, list) or not shows:
+        raise ValueError("expected a list of what shows this need is met, each item words separated by | or a list "
+                         "of such groups that must all be in the reply (e.g. [refund|money back, twice|duplicate])")
+    out = []
+    for n, alt in enumerate(shows):
+        groups = [alt] if isinstance(alt, str) else alt
+        if not isinstance(groups, list) or not groups or not all(isinstance(g, str) for g in groups):
+            raise Problem(f"expected words separated by | or a list of them, got {alt!r}", n)
+        parsed = []
+        for g in groups:
+            words = tuple(w.strip().lower() for w in g.split("|"))
+            if not all(words):
+                raise Problem(f"{g!r} has an empty word; separate words with | (refund|money back)", n)
+            parsed.append(words)
+        out.append(tuple(parsed))
+    return tuple(out)
+
+
 class _Need(_Part):
     id: str = _text()
     by: List[str]
     ask: List[str]
     needs_time: Any = False
+    shows: Any = None
 
     class Config:
-        expected = "a mapping with id, by and ask"
+        expected = "a mapping with id, by, ask and (for a need met by what is offered or asked) shows"
+
+    @validator("shows", pre=True)
+    def _shows(cls, shows):
+        return None if shows is None else _alternatives(shows)
 
     @validator("by", pre=True)
     def _by(cls, by):
@@ -202,8 +249,12 @@ class _Need(_Part):
 
     _check_ask = validator("ask", pre=True, allow_reuse=True)(_variants)
 
-    def need(self) -> Need:
-        return Need(self.id, tuple(self.by), tuple(self.ask), bool(self.needs_time))
+    def need(self, facts: dict) -> Need:
+        shows = self.shows
+        if shows is None and "information_request" in self.by:
+            # asking for the facts the customer holds is what an information request is about here
+            shows = ((tuple(sorted({w for f in facts.values() for w in f.ask})),),) if facts else ()
+        return Need(self.id, tuple(self.by), tuple(self.ask), bool(self.needs_time), shows or ())
 
 
 class _MoodLines(_Part):
@@ -280,8 +331,9 @@ class _ScenarioFile(_Part):
     start_mood: float = _number(-1, 1)
     policy: dict = Field({}, description="a mapping")
     openings: List[str]
+    off_topic: List[str] = Field(..., description="lines for an offer about another problem, 3 or more")
 
-    _check_openings = validator("openings", pre=True, allow_reuse=True)(_variants)
+    _check_openings = validator("openings", "off_topic", pre=True, allow_reuse=True)(_variants)
 
     @validator("id")
     def _id(cls, sid):
@@ -309,16 +361,40 @@ class _ScenarioFile(_Part):
         return v
 
     @validator("needs", pre=True, always=True)
-    def _needs(cls, needs):
+    def _needs(cls, needs, values):
         if not isinstance(needs, list) or not needs:
             raise ValueError("expected a list of needs (id, by, ask) the staff must meet")
-        seen = set()
+        seen, content = set(), False
         for n, nd in enumerate(needs):
             nid = nd.get("id") if isinstance(nd, dict) else None
             if isinstance(nid, str) and nid.strip() in seen:
                 raise Problem(f"need {nid.strip()!r} is listed twice", n, "id")
             seen.add(nid.strip() if isinstance(nid, str) else nid)
+            by = nd.get("by") if isinstance(nd, dict) else None
+            by = [by] if isinstance(by, str) else by if isinstance(by, list) else []
+            offered = [b for b in by if b in CONTENT_TAGS]
+            if not offered or nd.get("shows") is not None:
+                content = content or bool(offered)
+                continue
+            if offered == ["information_request"] and values.get("facts"):
+                content = True  # asking about the customer's facts (their `ask` words) meets it
+                continue
+            raise Problem(f"need {nid!r} is met by {', '.join(offered)} but names no content: add `shows:`, the "
+                          f"words that show it is met in this situation (e.g. shows: [refund|money back, "
+                          f"twice|duplicate]), so that an offer about another problem does not satisfy the customer",
+                          n, "id")
+        if not content:
+            raise ValueError("no need names content (what is offered, asked or arranged): at least one need must be "
+                             "met by solution, next_steps, hold_or_transfer or information_request with `shows:`")
         return needs
+
+    @validator("policy", pre=True)
+    def _policy(cls, policy):
+        for key, v in policy.items() if isinstance(policy, dict) else ():
+            limit = isinstance(key, str) and key.startswith(("max_", "min_"))  # max_discount_percent: 10
+            if limit and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                raise Problem(f"a limit is a number, got {v!r} (e.g. {key}: 10)", key)
+        return policy
 
     @validator("reactions", pre=True)
     def _reactions(cls, reactions):
@@ -366,7 +442,8 @@ class _ScenarioFile(_Part):
             track=self.track, difficulty=self.difficulty, channel=self.channel, hostility=self.hostility,
             brief=self.brief, persona=persona, start_mood=self.start_mood,
             facts=[Fact(fid, str(f.value), tuple(f.ask), tuple(f.say)) for fid, f in self.facts.items()],
-            policy=self.policy, openings=self.openings, needs=[n.need() for n in self.needs],
+            policy=self.policy, openings=self.openings, needs=[n.need(self.facts) for n in self.needs],
+            off_topic=self.off_topic,
             reactions=dict(self.reactions), reaction_lines=dict(self.reaction_lines),
             mood_lines={b: getattr(self.mood_lines, b) for b in BANDS}, outcomes=outcomes,
             phone=self.phone.settings(self.channel), situation=self.situation.copy(update={"track": self.track}),

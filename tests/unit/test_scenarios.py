@@ -61,3 +61,24 @@ def test_the_customer_never_repeats_a_line_within_a_session(detector, sid):
     result = play(sc, script, seed=3, detector=detector, channel="chat")
     said = [t["text"] for t in result["turns"] if t["speaker"] == "customer"]
     assert len(said) == len(set(said)), said
+
+
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN)
+def test_a_staff_side_written_for_another_scenario_does_not_resolve_it(detector, sid):
+    """The customer listens to what is offered: every other scenario's good staff side of the same language (in this
+    scenario's channel), polite and well built but about another problem, leaves this customer unsatisfied; so does
+    a polite staff side that never says what will happen; and an offer beyond the situation's limits is accepted but
+    noted (coach.sim.realism, which bench/bench_realism.py reports)."""
+    from coach.detect import shared_detector
+    from coach.sim.realism import judge, staff_sides
+
+    sc = SCENARIOS[sid]
+    det = detector if sc.language == "en" else shared_detector(language=sc.language)
+    sides = staff_sides(sc, SCENARIOS, det)
+    assert len(sides["off_problem"]) == sum(1 for o in SCENARIOS.values() if o.language == sc.language) - 1
+    for kind in ("well", "off_problem", "vague", "over_promise"):
+        for script in sides.get(kind, ()):
+            session = judge(sc, kind, play(sc, script, seed=1, detector=det))
+            assert session.expected, (kind, session.outcome, session.lines)
+            assert not session.repeats and not session.reasked, (kind, session.repeats, session.reasked)
+    assert ("over_promise" in sides) == bool(sc.situation.offers)

@@ -111,6 +111,13 @@ def test_the_drill_file_must_hold_prompts(tmp_path):
      "unknown key; expected public, needs_finding", "colour: red"),
     ("    by: [apology, empathy]\n", "    by: [apology, sympathy]\n", "needs.0.by", "expected a list of behaviour tags",
      "by: [apology, sympathy]"),
+    ('    shows: ["duplicate|double payment', '    was: ["duplicate|double payment', "needs.2.id",
+     "need 'solution' is met by solution but names no content: add `shows:`", "- id: solution"),
+    ('    shows: ["duplicate|double payment', '    shows: 5\n    was: ["', "needs.2.shows",
+     "expected a list of what shows this need is met", "shows: 5"),
+    ("off_topic:", "off_topics:", "(top)", "missing required key 'off_topic'", "id: kept_waiting"),
+    ("  max_goodwill_credit_gbp: 10\n", "  max_goodwill_credit_gbp: ten pounds\n", "policy.max_goodwill_credit_gbp",
+     "a limit is a number, got 'ten pounds'", "max_goodwill_credit_gbp: ten pounds"),
     ("brief: >-\n", "language: klingon\nbrief: >-\n", "language",
      "'klingon' is not a language the detector has; expected one of en, ru", "language: klingon"),
 ])

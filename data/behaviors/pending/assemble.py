@@ -34,7 +34,8 @@ def _ordered(tags):
 
 
 def main():
-    recheck = {r["id"]: r["hold_or_transfer"] for r in map(json.loads, (HERE / "recheck_hold_or_transfer.jsonl").open())}
+    rows = map(json.loads, (HERE / "recheck_hold_or_transfer.jsonl").open(encoding="utf-8"))
+    recheck = {r["id"]: r["hold_or_transfer"] for r in rows}
     for writer, name in FILES.items():
         if not (HERE / f"adjudicated_{writer}.jsonl").exists():
             continue  # not labelled yet
