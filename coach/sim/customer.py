@@ -77,6 +77,7 @@ class CustomerState:
     awaiting_greeting: bool = False  # phone: answered, the customer waits for the trainee to speak first
     just_resumed: bool = False
     last_behaviors: list = field(default_factory=list)
+    last_band: str = ""  # the mood band when the customer last spoke
     named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
     outcome: str | None = None
     customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
@@ -141,9 +142,9 @@ class CustomerSimulator:
         if ended is not None:
             return ended
         s.turn += 1
-        credited, off_topic = self._about_the_problem(text, behaviors, notes)
+        credited, missed = self._about_the_problem(text, behaviors, notes)
         delta = self._reactions(credited, notes)  # each step adds to the mood change in turn
-        delta += OFF_TOPIC_PENALTY if off_topic else 0.0
+        delta += OFF_TOPIC_PENALTY if missed == "off_topic" else 0.0
         delta = self._repetition(text, notes, delta)
         delta = self._phone_manners(behaviors, notes, delta)
         self._policy_notes(text, notes)
@@ -155,7 +156,7 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        text = self._next_line(behaviors, facts, newly, off_topic)
+        text = self._next_line(behaviors, facts, newly, missed)
         if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
             notes.append("the customer had asked every way it could and gave up")
             return self._end("hung_up", before + delta, newly, notes, facts, applied=True)
@@ -175,21 +176,22 @@ class CustomerSimulator:
                 notes += pre.notes
         return before, notes, None
 
-    def _about_the_problem(self, text, behaviors, notes) -> tuple[set, bool]:
+    def _about_the_problem(self, text, behaviors, notes) -> tuple[set, str | None]:
         """What is offered, arranged or handed over counts only when it is about this customer's problem (names
-        what one of the needs is about). Returns the behaviours that earn their reaction, and whether a fix was
-        offered for another problem (which costs mood and gets the scenario's `off_topic` line): a vague next
-        step or hand-over earns nothing and the customer asks again."""
+        what one of the needs is about). Returns the behaviours that earn their reaction, and what was missed:
+        "off_topic" for a fix, or anything concrete (a time, a number), about another problem (it costs mood and
+        gets the scenario's `off_topic` line), "vague" for a next step or hand-over that says nothing about it
+        (it earns nothing and the customer asks again), or None."""
         s = self.state
         s.named = [n.id for n in self.scenario.needs if n.named_in(text)]
         offered = behaviors & set(OFFERED)
         if not offered or s.named:
-            return behaviors, False
+            return behaviors, None
         notes.append(f"{', '.join(sorted(offered))} not about this customer's problem: no credit")
-        if "solution" in offered:
+        if "solution" in offered or re.search(r"\d", text) or names_a_time(text, self.scenario.language):
             notes.append(f"an offer for another problem {OFF_TOPIC_PENALTY:+.2f}")
-            return behaviors - offered, True
-        return behaviors - offered, False
+            return behaviors - offered, "off_topic"
+        return behaviors - offered, "vague"
 
     def _reactions(self, behaviors, notes) -> float:
         """The scenario's reaction to each behaviour; good service wears off when repeated, bad does not."""
@@ -285,37 +287,56 @@ class CustomerSimulator:
                     facts.append(self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value))
         return facts
 
-    def _next_line(self, behaviors, facts, newly, off_topic=False) -> str | None:
+    def _next_line(self, behaviors, facts, newly, missed=None) -> str | None:
         """What the customer says next: the opening line after the greeting, else a composed reply; None when it
         has nothing left to say that it has not said already (it gives up)."""
         s = self.state
         if s.awaiting_greeting:
             s.awaiting_greeting = False
             return self._choose("openings", self.scenario.openings)
-        return self._compose(behaviors, facts, newly, off_topic) or None
+        text = self._compose(behaviors, facts, newly, missed) or None
+        s.last_band = band_of(s.mood)
+        return text
 
-    def _compose(self, behaviors, facts, newly, off_topic=False) -> str:
+    def _compose(self, behaviors, facts, newly, missed=None) -> str:
         """[a reaction to poor service, to an offer for another problem, or a mood line] + [facts asked for] +
-        [the ask of the first unmet need]. Every part is a line not said yet in this session: a pool that is used
-        up gives way to the next (another reaction, a mood line, the next unmet need), so no sentence repeats."""
+        [the first unmet need: its ask, or for details asked for in vain, the detail itself].
+
+        A mood line is said only when something moved (a need met, the mood into another band), never a pleased
+        one after a reply that missed the problem. Every part is a line not said yet in this session: a pool that
+        is used up gives way to the next (another reaction, a mood line, the next unmet need), so no sentence
+        repeats."""
         s, sc = self.state, self.scenario
         first = None
         poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
         if poor:
             worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
             first = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
-        if first is None and off_topic:
+        if first is None and missed == "off_topic":
             first = self._fresh("off_topic", sc.off_topic, facts)
-        if first is None and (not facts or newly or poor or off_topic):
-            band = band_of(s.mood)
+        band = band_of(s.mood)
+        moved = newly or band != (s.last_band or band_of(sc.start_mood)) or poor or missed == "off_topic"
+        if first is None and moved and not (missed and band in ("calm", "pleased")):
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
         for need in (n for n in sc.needs if n.id not in s.met):
-            ask = self._fresh(f"need:{need.id}", need.ask, parts)
+            ask = self._volunteer(need) or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
                 break
         return " ".join(parts)
+
+    def _volunteer(self, need) -> str | None:
+        """A customer who has offered its details once and was not asked gives them (and the need is settled)."""
+        s = self.state
+        if set(need.by) != {"information_request"} or not s.used.get(f"need:{need.id}"):
+            return None
+        fact = next((f for f in self.scenario.facts if f.id not in s.given), None)
+        if fact is None:
+            return None
+        s.given.append(fact.id)
+        s.met.append(need.id)
+        return self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value)
 
     # -- the phone --------------------------------------------------------------------------------
     def call_event(self, event: str, t: float) -> CustomerReply:
