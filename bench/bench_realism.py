@@ -68,6 +68,9 @@ def main(argv=None) -> int:
     print(f"repeated customer sentences per session: {repeats / len(sessions):.3f} ({repeats} in all; target 0)")
     print(f"questions offering what was already given, per session: {reasked / len(sessions):.3f} "
           f"({reasked} in all; target 0)")
+    well = by_kind.get("well", [])
+    print(f"changed lengths of time the customer noticed in well-served sessions (false alarms): "
+          f"{sum(s.contradictions for s in well)} in {len(well)}")
     counts = {sid: variety(sc, args.variety, shared_detector(language=sc.language)) for sid, sc in scenarios.items()}
     low = min(counts, key=counts.get)
     print(f"different customer sentences per {args.variety} well-served sessions: mean "

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from coach.behaviors import POOR_PRACTICE
 from coach.detect.lexicon import load_lexicon
+from coach.sim.lines import customer_lines
 from coach.sim.scenario import Scenario, band_of
 from coach.standards.situation import amounts
 from coach.vocabulary import CONVERSATION_CHANNELS
@@ -21,6 +22,7 @@ from coach.vocabulary import CONVERSATION_CHANNELS
 DECAY = 0.5  # the second apology is worth half the first, the third a quarter
 REPEAT_PENALTY = -0.1
 OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
+CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
 _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|end of (the )?day|"
@@ -78,6 +80,7 @@ class CustomerState:
     just_resumed: bool = False
     last_behaviors: list = field(default_factory=list)
     last_band: str = ""  # the mood band when the customer last spoke
+    promised: dict = field(default_factory=dict)  # "need:unit" -> [number, words]: the lengths of time given
     named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
     outcome: str | None = None
     customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
@@ -146,6 +149,10 @@ class CustomerSimulator:
         delta = self._reactions(credited, notes)  # each step adds to the mood change in turn
         delta += OFF_TOPIC_PENALTY if missed == "off_topic" else 0.0
         delta = self._repetition(text, notes, delta)
+        changed = self._contradiction(text)
+        if changed:
+            delta += CONTRADICTION_PENALTY
+            notes.append(f"said {changed[1]}, after {changed[0]} earlier {CONTRADICTION_PENALTY:+.2f}")
         delta = self._phone_manners(behaviors, notes, delta)
         self._policy_notes(text, notes)
         newly = self._meet_needs(text, behaviors)
@@ -156,7 +163,7 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        text = self._next_line(behaviors, facts, newly, missed)
+        text = self._next_line(behaviors, facts, newly, missed, changed)
         if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
             notes.append("the customer had asked every way it could and gave up")
             return self._end("hung_up", before + delta, newly, notes, facts, applied=True)
@@ -219,6 +226,24 @@ class CustomerSimulator:
         if len(words) >= 6:
             s.openers.append(opener)
         return delta
+
+    def _contradiction(self, text) -> tuple[str, str] | None:
+        """A length of time that changes for the same thing ("the refund lands within three working days", then
+        "the refund takes five days"): (what was said before, what is said now), or None. A length counts for the
+        needs its sentence is about (`shows`); the latest of each is remembered."""
+        s, out, now = self.state, None, {}
+        for unit, n, words, start in customer_lines(self.scenario.language).durations(text):
+            stop = _STOP.search(text, start)
+            sentence = text[max(text.rfind(c, 0, start) for c in ".!?") + 1:stop.start() if stop else len(text)]
+            for need in self.scenario.needs:
+                if need.named_in(sentence):
+                    now.setdefault(f"{need.id}:{unit}", [n, words])
+        for key, (n, words) in now.items():
+            before = s.promised.get(key)
+            if before and before[0] != n and out is None:
+                out = (before[1], words)
+            s.promised[key] = [n, words]
+        return out
 
     def _phone_manners(self, behaviors, notes, delta) -> float:
         """On the phone: a greeting or name when answering, thanks or an update after a hold."""
@@ -287,19 +312,20 @@ class CustomerSimulator:
                     facts.append(self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value))
         return facts
 
-    def _next_line(self, behaviors, facts, newly, missed=None) -> str | None:
+    def _next_line(self, behaviors, facts, newly, missed=None, changed=None) -> str | None:
         """What the customer says next: the opening line after the greeting, else a composed reply; None when it
         has nothing left to say that it has not said already (it gives up)."""
         s = self.state
         if s.awaiting_greeting:
             s.awaiting_greeting = False
             return self._choose("openings", self.scenario.openings)
-        text = self._compose(behaviors, facts, newly, missed) or None
+        text = self._compose(behaviors, facts, newly, missed, changed) or None
         s.last_band = band_of(s.mood)
         return text
 
-    def _compose(self, behaviors, facts, newly, missed=None) -> str:
-        """[a reaction to poor service, to an offer for another problem, or a mood line] + [facts asked for] +
+    def _compose(self, behaviors, facts, newly, missed=None, changed=None) -> str:
+        """[a reaction to a contradiction, to poor service, to an offer for another problem, or a mood line] +
+        [facts asked for] +
         [the first unmet need: its ask, or for details asked for in vain, the detail itself].
 
         A mood line is said only when something moved (a need met, the mood into another band), never a pleased
@@ -308,8 +334,11 @@ class CustomerSimulator:
         repeats."""
         s, sc = self.state, self.scenario
         first = None
+        if changed:
+            line = self._fresh("contradiction", customer_lines(sc.language).contradiction, facts)
+            first = line.format(before=changed[0], now=changed[1]) if line else None
         poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
-        if poor:
+        if poor and first is None:
             worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
             first = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
         if first is None and missed == "off_topic":

@@ -102,6 +102,7 @@ class Session:
     repeats: list = field(default_factory=list)  # customer sentences said before in the session
     reasked: list = field(default_factory=list)  # customer questions about a fact it had already given
     lines: list = field(default_factory=list)  # every customer sentence, in order
+    contradictions: int = 0  # lengths of time the customer heard change
 
 
 def judge(scenario: Scenario, kind: str, result: dict) -> Session:
@@ -123,7 +124,8 @@ def judge(scenario: Scenario, kind: str, result: dict) -> Session:
     expected = (result["outcome"] or "open") in EXPECTED[kind]
     if kind == "over_promise":
         expected = expected and any("(policy)" in n for r in result["replies"] for n in r["notes"])
-    return Session(scenario.id, kind, result["outcome"] or "open", expected, repeats, reasked, said)
+    changed = sum(1 for r in result["replies"] for n in r["notes"] if " earlier " in n)
+    return Session(scenario.id, kind, result["outcome"] or "open", expected, repeats, reasked, said, changed)
 
 
 def play_all(scenarios: dict, *, seeds=(1,), detector_for=None, progress=None) -> list[Session]:

@@ -352,6 +352,9 @@ class _ScenarioFile(_Part):
 
         if code not in pack_languages():
             raise ValueError(f"{code!r} has no standards pack to score its sessions with (standards/{code}/pack.yml)")
+        if not (Path(__file__).resolve().parent / "lines" / f"{code}.yml").exists():
+            raise ValueError(f"{code!r} has no customer lines (coach/sim/lines/{code}.yml: copy en.yml and write it "
+                             f"in that language)")
         return code
 
     @validator("version", pre=True, always=True)

@@ -171,6 +171,23 @@ def test_the_customer_never_says_a_sentence_twice_and_gives_up_when_it_has_nothi
     assert r.outcome == "hung_up" and "the customer had asked every way it could and gave up" in r.notes
 
 
+def test_the_customer_notices_a_length_of_time_that_changes(chat, russian):
+    sim = CustomerSimulator(chat, seed=1)
+    sim.staff_says("A new parcel goes out by courier, it will arrive in three working days.",
+                   {"solution", "next_steps"})
+    r = sim.staff_says("Sorry, the courier says the parcel will take 5 days.", {"next_steps"})
+    assert "said 5 days, after three working days earlier -0.10" in r.notes
+    assert "three working days" in r.text and "5 days" in r.text
+    # a length of time about something else (no need's words in its sentence) is not a contradiction
+    r = CustomerSimulator(chat, seed=1)
+    r.staff_says("The parcel will arrive in 3 days.", {"next_steps"})
+    assert not any("earlier" in n for n in r.staff_says("Our survey takes 2 days to send.", set()).notes)
+    sim = CustomerSimulator(russian, seed=1)
+    sim.staff_says("Посылка придёт через три дня.", {"next_steps"})
+    r = sim.staff_says("Посылку привезут через 5 дней.", {"next_steps"})
+    assert "said 5 дней, after три дня earlier -0.10" in r.notes and "«три дня»" in r.text
+
+
 def test_apologies_wear_off_blame_does_not(chat):
     sim = CustomerSimulator(chat, seed=1)
     changes = [sim.staff_says(f"Sorry {'again ' * k}about that.", {"apology"}).mood_change for k in range(3)]

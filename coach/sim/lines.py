@@ -1,0 +1,62 @@
+"""What any customer says in a language whatever the scenario, and how a promised length of time is read in it:
+coach/sim/lines/<language>.yml, checked when first read (file and key named in the error)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from coach import yamlload
+from coach.sim.scenario import MIN_VARIANTS, ScenarioError
+
+LINES = Path(__file__).resolve().parent / "lines"
+
+
+@dataclass(frozen=True)
+class CustomerLines:
+    language: str
+    duration: re.Pattern  # a promised length of time: groups `n` (the number) and `unit`
+    numbers: dict  # number words -> numbers
+    units: dict  # a unit's other spellings -> the unit
+    contradiction: tuple  # said when the trainee gives another length of time: {before}, {now}
+
+    def durations(self, text: str) -> list[tuple[str, int, str, int]]:
+        """Every length of time in `text`: (unit, number, the words as written, where it starts)."""
+        out = []
+        for m in self.duration.finditer(text):
+            raw = m.group("n").lower()
+            n = int(raw) if raw.isdigit() else self.numbers.get(raw)
+            if n is not None:
+                unit = m.group("unit").lower()
+                out.append((self.units.get(unit, unit), n, m.group(0), m.start()))
+        return out
+
+
+@lru_cache(maxsize=None)
+def customer_lines(language: str) -> CustomerLines:
+    path = LINES / f"{language}.yml"
+    if not path.exists():
+        raise ScenarioError(f"{path}: no customer lines for language {language!r}; copy lines/en.yml and write it "
+                            f"in that language")
+    with open(path, encoding="utf-8") as fh:
+        doc = yamlload.safe_load(fh)
+    if not isinstance(doc, dict):
+        raise ScenarioError(f"{path}:1: expected a mapping with duration, numbers and contradiction")
+    try:
+        duration = re.compile(doc.get("duration", ""), re.I)
+    except re.error as exc:
+        raise ScenarioError(f"{path}: duration: not a regular expression ({exc})") from None
+    if not {"n", "unit"} <= set(duration.groupindex):
+        raise ScenarioError(f"{path}: duration: needs the groups (?P<n>...) and (?P<unit>...)")
+    said = doc.get("contradiction")
+    if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
+            isinstance(x, str) and "{before}" in x and "{now}" in x for x in said):
+        raise ScenarioError(f"{path}: contradiction: expected {MIN_VARIANTS} or more lines, each with {{before}} "
+                            f"and {{now}}")
+    numbers, units = doc.get("numbers") or {}, doc.get("units") or {}
+    if not isinstance(numbers, dict) or not all(isinstance(v, int) for v in numbers.values()):
+        raise ScenarioError(f"{path}: numbers: expected a mapping of number words to whole numbers")
+    return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
+                         {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said))
