@@ -23,6 +23,7 @@ DECAY = 0.5  # the second apology is worth half the first, the third a quarter
 REPEAT_PENALTY = -0.1
 OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
 CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now
+WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
 _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|end of (the )?day|"
@@ -153,6 +154,10 @@ class CustomerSimulator:
         if changed:
             delta += CONTRADICTION_PENALTY
             notes.append(f"said {changed[1]}, after {changed[0]} earlier {CONTRADICTION_PENALTY:+.2f}")
+        misnamed = customer_lines(self.scenario.language).wrong_names(text, self._names())
+        if misnamed:
+            delta += WRONG_NAME_PENALTY
+            notes.append(f"called the customer {misnamed[0]} {WRONG_NAME_PENALTY:+.2f}")
         delta = self._phone_manners(behaviors, notes, delta)
         self._policy_notes(text, notes)
         newly = self._meet_needs(text, behaviors)
@@ -163,7 +168,7 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        text = self._next_line(behaviors, facts, newly, missed, changed)
+        text = self._next_line(behaviors, facts, newly, missed, changed, bool(misnamed))
         if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
             notes.append("the customer had asked every way it could and gave up")
             return self._end("hung_up", before + delta, newly, notes, facts, applied=True)
@@ -226,6 +231,10 @@ class CustomerSimulator:
         if len(words) >= 6:
             s.openers.append(opener)
         return delta
+
+    def _names(self) -> list[str]:
+        """The customer's names (first and family name, from the persona)."""
+        return str(self.scenario.persona.get("name", "")).replace("-", " ").split()
 
     def _contradiction(self, text) -> tuple[str, str] | None:
         """A length of time that changes for the same thing ("the refund lands within three working days", then
@@ -312,19 +321,19 @@ class CustomerSimulator:
                     facts.append(self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value))
         return facts
 
-    def _next_line(self, behaviors, facts, newly, missed=None, changed=None) -> str | None:
+    def _next_line(self, behaviors, facts, newly, missed=None, changed=None, misnamed=False) -> str | None:
         """What the customer says next: the opening line after the greeting, else a composed reply; None when it
         has nothing left to say that it has not said already (it gives up)."""
         s = self.state
         if s.awaiting_greeting:
             s.awaiting_greeting = False
             return self._choose("openings", self.scenario.openings)
-        text = self._compose(behaviors, facts, newly, missed, changed) or None
+        text = self._compose(behaviors, facts, newly, missed, changed, misnamed) or None
         s.last_band = band_of(s.mood)
         return text
 
-    def _compose(self, behaviors, facts, newly, missed=None, changed=None) -> str:
-        """[a reaction to a contradiction, to poor service, to an offer for another problem, or a mood line] +
+    def _compose(self, behaviors, facts, newly, missed=None, changed=None, misnamed=False) -> str:
+        """[a reaction to a wrong name, a contradiction, poor service, an offer for another problem, or a mood line] +
         [facts asked for] +
         [the first unmet need: its ask, or for details asked for in vain, the detail itself].
 
@@ -334,9 +343,12 @@ class CustomerSimulator:
         repeats."""
         s, sc = self.state, self.scenario
         first = None
-        if changed:
-            line = self._fresh("contradiction", customer_lines(sc.language).contradiction, facts)
-            first = line.format(before=changed[0], now=changed[1]) if line else None
+        if misnamed:
+            first = self._fresh("wrong_name", customer_lines(sc.language).wrong_name, facts,
+                                name=sc.persona.get("name", ""))
+        if changed and first is None:
+            first = self._fresh("contradiction", customer_lines(sc.language).contradiction, facts,
+                                before=changed[0], now=changed[1])
         poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
         if poor and first is None:
             worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
@@ -345,7 +357,8 @@ class CustomerSimulator:
             first = self._fresh("off_topic", sc.off_topic, facts)
         band = band_of(s.mood)
         moved = newly or band != (s.last_band or band_of(sc.start_mood)) or poor or missed == "off_topic"
-        if first is None and moved and not (missed and band in ("calm", "pleased")):
+        # a pleased line only answers a reply about this customer's problem (not an apology for something else)
+        if first is None and moved and not ((missed or not s.named) and band in ("calm", "pleased")):
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
         for need in (n for n in sc.needs if n.id not in s.met):
@@ -482,7 +495,7 @@ class CustomerSimulator:
             text = self._fresh(f"outcome:{outcome}", lines, facts) or self._choose(f"outcome:{outcome}", lines)
         if outcome == "ended_by_trainee":
             text = None
-        return self._reply(" ".join(facts + [text]) if text and facts else text, delta, newly, notes, facts)
+        return self._reply(text, delta, newly, notes, facts)  # a goodbye does not recite the order number
 
     def _choose(self, pool: str, options, allowed=None) -> str:
         """A variant not said yet in this session (the least recently said once all have been), among `allowed`
@@ -499,13 +512,14 @@ class CustomerSimulator:
         used.append(i)
         return options[i]
 
-    def _fresh(self, pool: str, options, saying=()) -> str | None:
+    def _fresh(self, pool: str, options, saying=(), **fill) -> str | None:
         """A variant of `pool` not said yet in this session and sharing no sentence with anything the customer has
-        said (or is `saying` in this message), or None when there is none."""
+        said (or is `saying` in this message), filled with `fill`; None when there is none."""
         said = {x for line in [*self.state.customer_said, *saying] for x in sentences(line)}
         used = set(self.state.used.get(pool, []))
-        allowed = [i for i, line in enumerate(options) if i not in used and not said & set(sentences(line))]
-        return self._choose(pool, options, allowed) if allowed else None
+        filled = [line.format(**fill) if fill else line for line in options]
+        allowed = [i for i, line in enumerate(filled) if i not in used and not said & set(sentences(line))]
+        return filled[options.index(self._choose(pool, options, allowed))] if allowed else None
 
     def _reply(self, text, delta, newly, notes, facts) -> CustomerReply:
         s = self.state

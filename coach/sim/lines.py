@@ -21,6 +21,18 @@ class CustomerLines:
     numbers: dict  # number words -> numbers
     units: dict  # a unit's other spellings -> the unit
     contradiction: tuple  # said when the trainee gives another length of time: {before}, {now}
+    address: re.Pattern | None = None  # how staff address a customer by name: group `name`
+    not_names: frozenset = frozenset()  # words the address pattern finds that are not names
+    wrong_name: tuple = ()  # said when the staff call the customer by another name: {name}
+
+    def wrong_names(self, text: str, names) -> list[str]:
+        """The names `text` addresses the customer by that are none of `names` (alike in their first three
+        letters counts as the same: Ольга, Оля)."""
+        if self.address is None:
+            return []
+        mine = {n.lower()[:3] for n in names}
+        found = (m.group("name") for m in self.address.finditer(text))
+        return [n for n in found if n.lower() not in self.not_names and n.lower()[:3] not in mine]
 
     def durations(self, text: str) -> list[tuple[str, int, str, int]]:
         """Every length of time in `text`: (unit, number, the words as written, where it starts)."""
@@ -58,5 +70,16 @@ def customer_lines(language: str) -> CustomerLines:
     numbers, units = doc.get("numbers") or {}, doc.get("units") or {}
     if not isinstance(numbers, dict) or not all(isinstance(v, int) for v in numbers.values()):
         raise ScenarioError(f"{path}: numbers: expected a mapping of number words to whole numbers")
+    address, wrong = None, tuple(doc.get("wrong_name") or ())
+    if doc.get("address"):
+        try:
+            address = re.compile(doc["address"], re.M)
+        except re.error as exc:
+            raise ScenarioError(f"{path}: address: not a regular expression ({exc})") from None
+        if "name" not in address.groupindex or len(wrong) < MIN_VARIANTS or not all(
+                isinstance(x, str) and "{name}" in x for x in wrong):
+            raise ScenarioError(f"{path}: address needs the group (?P<name>...) and wrong_name {MIN_VARIANTS} or "
+                                f"more lines, each with {{name}}")
     return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
-                         {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said))
+                         {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said), address,
+                         frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong)

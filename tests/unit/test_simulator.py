@@ -93,6 +93,7 @@ def russian(tmp_path):
                                                                                "ask: [заказ, номер]")
     text = text.replace('shows: ["courier|replacement|new one|refund", [send, parcel]]', 'shows: ["посылк|курьер"]')
     text = text.replace('shows: ["arriv|deliver|parcel|courier|tracking"]', 'shows: ["посылк|привез|достав"]')
+    text = text.replace("name: Pat Doe", "name: Пат Доу")
     p.write_text("language: ru\n" + text.lstrip(), encoding="utf-8")
     return load_scenario(p)
 
@@ -186,6 +187,17 @@ def test_the_customer_notices_a_length_of_time_that_changes(chat, russian):
     sim.staff_says("Посылка придёт через три дня.", {"next_steps"})
     r = sim.staff_says("Посылку привезут через 5 дней.", {"next_steps"})
     assert "said 5 дней, after три дня earlier -0.10" in r.notes and "«три дня»" in r.text
+
+
+def test_the_customer_notices_being_called_by_another_name(chat, russian):
+    sim = CustomerSimulator(chat, seed=1)
+    assert not any("called" in n for n in sim.staff_says("I'm sorry, Ms Doe. Let me check.", {"apology"}).notes)
+    r = sim.staff_says("Thank you, Mrs Olsen. Let me look.", set())
+    assert "called the customer Olsen -0.05" in r.notes and "Pat Doe" in r.text
+    sim = CustomerSimulator(russian, seed=1)
+    assert not any("called" in n for n in sim.staff_says("Здравствуйте, Пат! Сейчас посмотрю.", set()).notes)
+    r = sim.staff_says("Марина, спасибо, что подождали.", set())
+    assert "called the customer Марина -0.05" in r.notes and "Пат Доу" in r.text
 
 
 def test_apologies_wear_off_blame_does_not(chat):
