@@ -318,7 +318,9 @@ class CustomerSimulator:
             for fact in self.scenario.facts:
                 if fact.id not in s.given and any(re.search(rf"\b{re.escape(k)}", low) for k in fact.ask):
                     s.given.append(fact.id)
-                    facts.append(self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value))
+                    pool = f"fact:{fact.id}"
+                    facts.append(self._fresh(pool, fact.say, facts, value=fact.value)
+                                 or self._choose(pool, fact.say).format(value=fact.value))
         return facts
 
     def _next_line(self, behaviors, facts, newly, missed=None, changed=None, misnamed=False) -> str | None:
@@ -361,14 +363,18 @@ class CustomerSimulator:
         if first is None and moved and not ((missed or not s.named) and band in ("calm", "pleased")):
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
+        calm = not (poor or missed or changed or misnamed) and band in ("annoyed", "calm", "pleased")
+        if calm and sc.asides and s.turn >= 2 and not s.used.get("aside"):
+            aside = self._fresh("aside", sc.asides, parts)  # once a session: what this type of customer also asks
+            parts += [aside] if aside else []
         for need in (n for n in sc.needs if n.id not in s.met):
-            ask = self._volunteer(need) or self._fresh(f"need:{need.id}", need.ask, parts)
+            ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
                 break
         return " ".join(parts)
 
-    def _volunteer(self, need) -> str | None:
+    def _volunteer(self, need, saying=()) -> str | None:
         """A customer who has offered its details once and was not asked gives them (and the need is settled)."""
         s = self.state
         if set(need.by) != {"information_request"} or not s.used.get(f"need:{need.id}"):
@@ -378,7 +384,9 @@ class CustomerSimulator:
             return None
         s.given.append(fact.id)
         s.met.append(need.id)
-        return self._choose(f"fact:{fact.id}", fact.say).format(value=fact.value)
+        pool = f"fact:{fact.id}"
+        return self._fresh(pool, fact.say, saying, value=fact.value) or self._choose(pool, fact.say).format(
+            value=fact.value)
 
     # -- the phone --------------------------------------------------------------------------------
     def call_event(self, event: str, t: float) -> CustomerReply:
@@ -492,7 +500,8 @@ class CustomerSimulator:
         lines = self.scenario.outcomes.get(outcome, {}).get("lines")
         text = None
         if lines and not (outcome == "hung_up" and s.call == "ringing"):
-            text = self._fresh(f"outcome:{outcome}", lines, facts) or self._choose(f"outcome:{outcome}", lines)
+            text = self._fresh(f"outcome:{outcome}", lines, facts) or self._unsaid(
+                self._choose(f"outcome:{outcome}", lines))
         if outcome == "ended_by_trainee":
             text = None
         return self._reply(text, delta, newly, notes, facts)  # a goodbye does not recite the order number
@@ -511,6 +520,11 @@ class CustomerSimulator:
         i = rng.choice(fresh)
         used.append(i)
         return options[i]
+
+    def _unsaid(self, line: str) -> str:
+        """`line` without the sentences the customer has said already (all of it if nothing would be left)."""
+        said = {x for told in self.state.customer_said for x in sentences(told)}
+        return " ".join(x for x in sentences(line) if x not in said) or line
 
     def _fresh(self, pool: str, options, saying=(), **fill) -> str | None:
         """A variant of `pool` not said yet in this session and sharing no sentence with anything the customer has

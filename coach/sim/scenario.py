@@ -96,6 +96,7 @@ class Scenario:
     phone: dict = field(default_factory=dict)
     situation: Situation = field(default_factory=Situation)
     language: str = "en"  # the language the customer speaks and the trainee answers in (a detector's folder)
+    asides: list = field(default_factory=list)  # its personas' asides: one is said once, when things go well enough
     path: str = ""
 
     @property
@@ -182,6 +183,15 @@ class _Persona(_Part):
     customer_type: str = Field(None, choices=CUSTOMER_TYPES)
     temper: float = _number(0, 1)
     patience: int = _number(2, 50, int)
+    styles: Any = None  # more personas of bot/personas/<language>/ (coach/sim/persona.py)
+
+    @validator("styles", pre=True, always=True)
+    def _styles(cls, v):
+        if v is None:
+            return []
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise ValueError("expected a list of persona ids (bot/personas/<language>/<id>.yml)")
+        return v
 
 
 class _Fact(_Part):
@@ -357,6 +367,20 @@ class _ScenarioFile(_Part):
                              f"in that language)")
         return code
 
+    @validator("persona")
+    def _personas(cls, persona, values):
+        from coach.sim.persona import PersonaError, load_persona
+
+        language = values.get("language", "en")
+        wanted = [("customer_type", persona.customer_type)] if persona.customer_type else []
+        wanted += [(("styles", n), pid) for n, pid in enumerate(persona.styles)]
+        for key, pid in wanted:
+            try:
+                load_persona(language, pid)
+            except PersonaError as exc:
+                raise Problem(str(exc), *(key if isinstance(key, tuple) else (key,))) from None
+        return persona
+
     @validator("version", pre=True, always=True)
     def _version(cls, v):
         if not isinstance(v, (int, str)) or isinstance(v, bool):
@@ -439,16 +463,32 @@ class _ScenarioFile(_Part):
         return situation or {}
 
     def scenario(self, path: Path, raw: bytes, persona: dict) -> Scenario:
+        from coach.sim.persona import load_persona
+
         outcomes = {name: getattr(self.outcomes, name).dict() for name in ("resolved", "escalated", "hung_up")}
+        ids = ([self.persona.customer_type] if self.persona.customer_type else []) + list(self.persona.styles)
+        personas = [load_persona(self.language, pid) for pid in dict.fromkeys(ids)]
+        reactions, reaction_lines = dict(self.reactions), {t: list(v) for t, v in self.reaction_lines.items()}
+        mood_lines = {b: list(getattr(self.mood_lines, b)) for b in BANDS}
+        for p in personas:  # a persona's lines join the scenario's; its factors scale the scenario's reactions
+            reactions.update({t: reactions[t] * f for t, f in p.reactions.items() if t in reactions})
+            for tag, lines in p.react.items():
+                reaction_lines.setdefault(tag, []).extend(x for x in lines if x not in reaction_lines[tag])
+            for band in BANDS:
+                mood_lines[band].extend(x for x in p.mood[band] if x not in mood_lines[band])
+        persona = {**persona, "personas": [p.id for p in personas],
+                   "temper": min(1.0, max(0.0, self.persona.temper + sum(p.temper for p in personas))),
+                   "patience": max(2, self.persona.patience + sum(p.patience for p in personas))}
+        digest = hashlib.sha256(raw + "".join(p.digest for p in personas).encode()).hexdigest()[:8]
         return Scenario(
-            id=self.id, version=f"{self.version}@{hashlib.sha256(raw).hexdigest()[:8]}", title=self.title,
+            id=self.id, version=f"{self.version}@{digest}", title=self.title,
             track=self.track, difficulty=self.difficulty, channel=self.channel, hostility=self.hostility,
             brief=self.brief, persona=persona, start_mood=self.start_mood,
             facts=[Fact(fid, str(f.value), tuple(f.ask), tuple(f.say)) for fid, f in self.facts.items()],
             policy=self.policy, openings=self.openings, needs=[n.need(self.facts) for n in self.needs],
             off_topic=self.off_topic,
-            reactions=dict(self.reactions), reaction_lines=dict(self.reaction_lines),
-            mood_lines={b: getattr(self.mood_lines, b) for b in BANDS}, outcomes=outcomes,
+            reactions=reactions, reaction_lines=reaction_lines, mood_lines=mood_lines, outcomes=outcomes,
+            asides=[x for p in personas for x in p.aside],
             phone=self.phone.settings(self.channel), situation=self.situation.copy(update={"track": self.track}),
             language=self.language, path=str(path))
 

@@ -82,3 +82,17 @@ def test_a_staff_side_written_for_another_scenario_does_not_resolve_it(detector,
             assert session.expected, (kind, session.outcome, session.lines)
             assert not session.repeats and not session.reasked, (kind, session.repeats, session.reasked)
     assert ("over_promise" in sides) == bool(sc.situation.offers)
+
+
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN)
+def test_different_seeds_read_differently_and_a_seed_replays_exactly(detector, sid):
+    """The personas' lines (six or more for each move) join the scenario's, so the customer varies with the seed."""
+    sc = SCENARIOS[sid]
+    assert sc.persona["personas"], "every scenario's customer has a persona (bot/personas/)"
+    said = {}
+    for seed in range(1, 6):
+        result = play(sc, load_script(sid, "good"), seed=seed, detector=detector)
+        said[seed] = [t["text"] for t in result["turns"] if t["speaker"] == "customer"]
+    assert len({tuple(v) for v in said.values()}) >= 3, said
+    again = play(sc, load_script(sid, "good"), seed=3, detector=detector)
+    assert [t["text"] for t in again["turns"] if t["speaker"] == "customer"] == said[3]

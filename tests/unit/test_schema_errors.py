@@ -116,6 +116,8 @@ def test_the_drill_file_must_hold_prompts(tmp_path):
     ('    shows: ["duplicate|double payment', '    shows: 5\n    was: ["', "needs.2.shows",
      "expected a list of what shows this need is met", "shows: 5"),
     ("off_topic:", "off_topics:", "(top)", "missing required key 'off_topic'", "id: kept_waiting"),
+    ("  styles: [bad_mood]\n", "  styles: [bad_mood, nobody]\n", "persona.styles.1",
+     "no persona 'nobody' in 'en'; expected one of bad_mood, growing", "styles: [bad_mood, nobody]"),
     ("  max_goodwill_credit_gbp: 10\n", "  max_goodwill_credit_gbp: ten pounds\n", "policy.max_goodwill_credit_gbp",
      "a limit is a number, got 'ten pounds'", "max_goodwill_credit_gbp: ten pounds"),
     ("brief: >-\n", "language: klingon\nbrief: >-\n", "language",
@@ -185,3 +187,22 @@ def test_a_malformed_pack_manifest(pack_copy, old, new, where, message, line_has
 
     path = _edit(pack_copy / "pack.yml", pack_copy / "pack.yml", old, new)
     _raises(PackError, lambda p: load_pack(pack_copy), path, where, message, line_has)
+
+
+def test_a_malformed_persona(tmp_path, monkeypatch):
+    """A persona file with too few lines for a move names its file, line and key."""
+    from coach.sim import persona
+
+    src = persona.PERSONAS / "en" / "newcomer.yml"
+    calm = persona.read_yaml(src, persona.PersonaError).data["lines"]["mood"]["calm"]
+    (tmp_path / "en").mkdir()
+    path = tmp_path / "en" / "newcomer.yml"
+    path.write_text("\n".join(x for x in src.read_text(encoding="utf-8").split("\n") if calm[0] not in x),
+                    encoding="utf-8")
+    monkeypatch.setattr(persona, "PERSONAS", tmp_path)
+    persona.load_persona.cache_clear()
+    try:
+        _raises(persona.PersonaError, lambda p: persona.load_persona("en", "newcomer"), path, "lines.mood.calm",
+                "5 line(s); at least 6 variants are needed", "calm:")
+    finally:
+        persona.load_persona.cache_clear()

@@ -14,7 +14,7 @@ SCENARIO = textwrap.dedent("""
     difficulty: 1
     channel: {channel}
     brief: A parcel is two days late.
-    persona: {{name: Pat Doe, customer_type: loyal, temper: 0.5, patience: 6}}
+    persona: {{name: Pat Doe, temper: 0.5, patience: 6}}  # no persona: the rules alone
     start_mood: -0.4
     facts:
       order_number: {{value: "5521", ask: [order, number], say: ["It's {{value}}.", "Order {{value}}."]}}
@@ -198,6 +198,25 @@ def test_the_customer_notices_being_called_by_another_name(chat, russian):
     assert not any("called" in n for n in sim.staff_says("Здравствуйте, Пат! Сейчас посмотрю.", set()).notes)
     r = sim.staff_says("Марина, спасибо, что подождали.", set())
     assert "called the customer Марина -0.05" in r.notes and "Пат Доу" in r.text
+
+
+def test_personas_change_patience_reactions_and_lines(tmp_path):
+    from coach.sim.persona import load_persona
+
+    p = tmp_path / "late_parcel.yml"
+    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace(
+        "temper: 0.5, patience: 6", "temper: 0.5, patience: 6, customer_type: loyal, styles: [newcomer]"))
+    sc = load_scenario(p)
+    loyal, newcomer = load_persona("en", "loyal"), load_persona("en", "newcomer")
+    assert sc.persona["personas"] == ["loyal", "newcomer"] and sc.patience == 6 + 1 + 1
+    assert sc.reactions["empathy"] == pytest.approx(0.1 * 1.2) and sc.reactions["apology"] == pytest.approx(0.2 * 1.2)
+    assert set(loyal.mood["angry"]) | set(newcomer.mood["angry"]) <= set(sc.mood_lines["angry"])
+    assert set(newcomer.react["blame"]) <= set(sc.reaction_lines["blame"]) and sc.asides[:6] == list(loyal.aside)
+    # an aside is said once, when things go well enough
+    sim = CustomerSimulator(sc, seed=5)
+    said = [sim.staff_says("I'm so sorry.", {"apology", "empathy"}).text]
+    said += [sim.staff_says(f"Point {k} is what I am checking for you.", set()).text for k in range(4)]
+    assert sum(any(a in line for a in sc.asides) for line in said) == 1, said
 
 
 def test_apologies_wear_off_blame_does_not(chat):
