@@ -65,22 +65,24 @@ def test_the_customer_never_repeats_a_line_within_a_session(detector, sid):
 
 @pytest.mark.parametrize("sid", REQUIRED + RUSSIAN)
 def test_a_staff_side_written_for_another_scenario_does_not_resolve_it(detector, sid):
-    """The customer listens to what is offered: every other scenario's good staff side of the same language (in this
-    scenario's channel), polite and well built but about another problem, leaves this customer unsatisfied; so does
-    a polite staff side that never says what will happen; and an offer beyond the situation's limits is accepted but
-    noted (coach.sim.realism, which bench/bench_realism.py reports)."""
+    """The customer listens to what is offered: every other scenario's good staff side of the same language, polite
+    and well built but about another problem, leaves this customer unsatisfied while its own resolves it, in the
+    scenario's channel and in the other; so does a polite staff side that never says what will happen; and an offer
+    beyond the situation's limits is accepted but noted (coach.sim.realism, which bench/bench_realism.py reports)."""
     from coach.detect import shared_detector
-    from coach.sim.realism import judge, staff_sides
+    from coach.sim.realism import for_channel, judge, staff_sides
 
     sc = SCENARIOS[sid]
     det = detector if sc.language == "en" else shared_detector(language=sc.language)
     sides = staff_sides(sc, SCENARIOS, det)
     assert len(sides["off_problem"]) == sum(1 for o in SCENARIOS.values() if o.language == sc.language) - 1
+    other = "chat" if sc.channel == "phone" else "phone"  # any scenario can be practised in either channel
     for kind in ("well", "off_problem", "vague", "over_promise"):
         for script in sides.get(kind, ()):
-            session = judge(sc, kind, play(sc, script, seed=1, detector=det))
-            assert session.expected, (kind, session.outcome, session.lines)
-            assert not session.repeats and not session.reasked, (kind, session.repeats, session.reasked)
+            for channel, played in ((sc.channel, script), (other, for_channel(script, other))):
+                session = judge(sc, kind, play(sc, played, seed=1, detector=det, channel=channel))
+                assert session.expected, (kind, channel, session.outcome, session.lines)
+                assert not session.repeats and not session.reasked, (kind, session.repeats, session.reasked)
     assert ("over_promise" in sides) == bool(sc.situation.offers)
 
 
