@@ -15,7 +15,7 @@ from functools import lru_cache
 from coach.behaviors import POOR_PRACTICE
 from coach.detect.lexicon import load_lexicon
 from coach.sim.lines import customer_lines
-from coach.sim.scenario import Scenario, band_of
+from coach.sim.scenario import BANDS, Scenario, band_of
 from coach.standards.situation import amounts
 from coach.vocabulary import CONVERSATION_CHANNELS
 
@@ -191,19 +191,27 @@ class CustomerSimulator:
     def _about_the_problem(self, text, behaviors, notes) -> tuple[set, str | None]:
         """What is offered, arranged or handed over counts only when it is about this customer's problem (names
         what one of the needs is about). Returns the behaviours that earn their reaction, and what was missed:
-        "off_topic" for a fix, or anything concrete (a time, a number), about another problem (it costs mood and
-        gets the scenario's `off_topic` line), "vague" for a next step or hand-over that says nothing about it
-        (it earns nothing and the customer asks again), or None."""
+        "off_topic" for something concrete (a number, a time, a name this customer has never heard) about another
+        problem (it costs mood and gets the scenario's `off_topic` line), "vague" for a fix, next step or hand-over
+        that says nothing concrete about anything (it earns nothing and the customer asks again), or None."""
         s = self.state
         s.named = [n.id for n in self.scenario.needs if n.named_in(text)]
         offered = behaviors & set(OFFERED)
         if not offered or s.named:
             return behaviors, None
         notes.append(f"{', '.join(sorted(offered))} not about this customer's problem: no credit")
-        if "solution" in offered or re.search(r"\d", text) or names_a_time(text, self.scenario.language):
+        if self._concrete(text):
             notes.append(f"an offer for another problem {OFF_TOPIC_PENALTY:+.2f}")
             return behaviors - offered, "off_topic"
         return behaviors - offered, "vague"
+
+    def _concrete(self, text) -> bool:
+        """Does a reply name something definite: a number, a time, or a name (a capitalised word inside a sentence)
+        that appears nowhere in what this customer knows (the scenario's brief, persona, facts and lines)?"""
+        if re.search(r"\d", text) or names_a_time(text, self.scenario.language):
+            return True
+        names = re.findall(r"(?<=[^\W\d_] )([^\W\d_a-zа-яё][^\W\d_]+)", text)
+        return any(n.lower() not in self.scenario.known_words for n in names)
 
     def _reactions(self, behaviors, notes) -> float:
         """The scenario's reaction to each behaviour; good service wears off when repeated, bad does not."""
@@ -357,13 +365,17 @@ class CustomerSimulator:
             first = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
         if first is None and missed == "off_topic":
             first = self._fresh("off_topic", sc.off_topic, facts)
-        band = band_of(s.mood)
-        moved = newly or band != (s.last_band or band_of(sc.start_mood)) or poor or missed == "off_topic"
-        # a pleased line only answers a reply about this customer's problem (not an apology for something else)
+        band, before = band_of(s.mood), s.last_band or band_of(sc.start_mood)
+        # a mood line answers something: a need met by a reply about this customer's problem, the mood falling,
+        # or poor service whose own lines are used up (not a greeting, and never a pleased line for an apology
+        # about something else)
+        content = [n for n in newly if any(b in ("solution", "next_steps", "hold_or_transfer") for b in
+                                           next(x.by for x in sc.needs if x.id == n))]
+        moved = (content and s.named) or BANDS.index(band) < BANDS.index(before) or poor or missed == "off_topic"
         if first is None and moved and not ((missed or not s.named) and band in ("calm", "pleased")):
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
-        calm = not (poor or missed or changed or misnamed) and band in ("annoyed", "calm", "pleased")
+        calm = s.named and not (poor or missed or changed or misnamed) and band in ("annoyed", "calm", "pleased")
         if calm and sc.asides and s.turn >= 2 and not s.used.get("aside"):
             aside = self._fresh("aside", sc.asides, parts)  # once a session: what this type of customer also asks
             parts += [aside] if aside else []

@@ -97,6 +97,7 @@ class Scenario:
     situation: Situation = field(default_factory=Situation)
     language: str = "en"  # the language the customer speaks and the trainee answers in (a detector's folder)
     asides: list = field(default_factory=list)  # its personas' asides: one is said once, when things go well enough
+    known_words: frozenset = frozenset()  # every word of the file, lowercase: names the customer has heard of
     path: str = ""
 
     @property
@@ -480,8 +481,9 @@ class _ScenarioFile(_Part):
                    "temper": min(1.0, max(0.0, self.persona.temper + sum(p.temper for p in personas))),
                    "patience": max(2, self.persona.patience + sum(p.patience for p in personas))}
         digest = hashlib.sha256(raw + "".join(p.digest for p in personas).encode()).hexdigest()[:8]
+        known = frozenset(re.findall(r"[^\W\d_]+", raw.decode("utf-8").lower()))
         return Scenario(
-            id=self.id, version=f"{self.version}@{digest}", title=self.title,
+            id=self.id, version=f"{self.version}@{digest}", title=self.title, known_words=known,
             track=self.track, difficulty=self.difficulty, channel=self.channel, hostility=self.hostility,
             brief=self.brief, persona=persona, start_mood=self.start_mood,
             facts=[Fact(fid, str(f.value), tuple(f.ask), tuple(f.say)) for fid, f in self.facts.items()],

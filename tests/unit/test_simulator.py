@@ -212,10 +212,10 @@ def test_personas_change_patience_reactions_and_lines(tmp_path):
     assert sc.reactions["empathy"] == pytest.approx(0.1 * 1.2) and sc.reactions["apology"] == pytest.approx(0.2 * 1.2)
     assert set(loyal.mood["angry"]) | set(newcomer.mood["angry"]) <= set(sc.mood_lines["angry"])
     assert set(newcomer.react["blame"]) <= set(sc.reaction_lines["blame"]) and sc.asides[:6] == list(loyal.aside)
-    # an aside is said once, when things go well enough
+    # an aside is said once, when things go well enough and the trainee talks about the customer's problem
     sim = CustomerSimulator(sc, seed=5)
     said = [sim.staff_says("I'm so sorry.", {"apology", "empathy"}).text]
-    said += [sim.staff_says(f"Point {k} is what I am checking for you.", set()).text for k in range(4)]
+    said += [sim.staff_says(f"Point {k} is what I am checking about your parcel.", set()).text for k in range(4)]
     assert sum(any(a in line for a in sc.asides) for line in said) == 1, said
 
 
