@@ -376,7 +376,8 @@ class CustomerSimulator:
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
         calm = s.named and not (poor or missed or changed or misnamed) and band in ("annoyed", "calm", "pleased")
-        if calm and sc.asides and s.turn >= 2 and not s.used.get("aside"):
+        late = len(s.met) * 2 >= len(sc.needs) and band in ("calm", "pleased")  # "one more thing", near the end
+        if calm and late and sc.asides and not s.used.get("aside"):
             aside = self._fresh("aside", sc.asides, parts)  # once a session: what this type of customer also asks
             parts += [aside] if aside else []
         for need in (n for n in sc.needs if n.id not in s.met):

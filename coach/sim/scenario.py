@@ -373,13 +373,11 @@ class _ScenarioFile(_Part):
         from coach.sim.persona import PersonaError, load_persona
 
         language = values.get("language", "en")
-        wanted = [("customer_type", persona.customer_type)] if persona.customer_type else []
-        wanted += [(("styles", n), pid) for n, pid in enumerate(persona.styles)]
-        for key, pid in wanted:
+        for n, pid in enumerate(persona.styles):
             try:
                 load_persona(language, pid)
             except PersonaError as exc:
-                raise Problem(str(exc), *(key if isinstance(key, tuple) else (key,))) from None
+                raise Problem(str(exc), "styles", n) from None
         return persona
 
     @validator("version", pre=True, always=True)
@@ -467,8 +465,7 @@ class _ScenarioFile(_Part):
         from coach.sim.persona import load_persona
 
         outcomes = {name: getattr(self.outcomes, name).dict() for name in ("resolved", "escalated", "hung_up")}
-        ids = ([self.persona.customer_type] if self.persona.customer_type else []) + list(self.persona.styles)
-        personas = [load_persona(self.language, pid) for pid in dict.fromkeys(ids)]
+        personas = [load_persona(self.language, pid) for pid in dict.fromkeys(self.persona.styles)]
         reactions, reaction_lines = dict(self.reactions), {t: list(v) for t, v in self.reaction_lines.items()}
         mood_lines = {b: list(getattr(self.mood_lines, b)) for b in BANDS}
         for p in personas:  # a persona's lines join the scenario's; its factors scale the scenario's reactions

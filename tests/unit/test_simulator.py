@@ -205,18 +205,20 @@ def test_personas_change_patience_reactions_and_lines(tmp_path):
 
     p = tmp_path / "late_parcel.yml"
     p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace(
-        "temper: 0.5, patience: 6", "temper: 0.5, patience: 6, customer_type: loyal, styles: [newcomer]"))
+        "temper: 0.5, patience: 6", "temper: 0.5, patience: 6, customer_type: loyal, styles: [loyal, newcomer]"))
     sc = load_scenario(p)
     loyal, newcomer = load_persona("en", "loyal"), load_persona("en", "newcomer")
     assert sc.persona["personas"] == ["loyal", "newcomer"] and sc.patience == 6 + 1 + 1
     assert sc.reactions["empathy"] == pytest.approx(0.1 * 1.2) and sc.reactions["apology"] == pytest.approx(0.2 * 1.2)
     assert set(loyal.mood["angry"]) | set(newcomer.mood["angry"]) <= set(sc.mood_lines["angry"])
     assert set(newcomer.react["blame"]) <= set(sc.reaction_lines["blame"]) and sc.asides[:6] == list(loyal.aside)
-    # an aside is said once, when things go well enough and the trainee talks about the customer's problem
+    # an aside is said once, near the end: half the needs met, the mood calm, a reply about the problem
     sim = CustomerSimulator(sc, seed=5)
-    said = [sim.staff_says("I'm so sorry.", {"apology", "empathy"}).text]
-    said += [sim.staff_says(f"Point {k} is what I am checking about your parcel.", set()).text for k in range(4)]
-    assert sum(any(a in line for a in sc.asides) for line in said) == 1, said
+    said = [sim.staff_says("I'm so sorry about your parcel.", {"apology", "empathy"}).text]
+    assert not any(a in said[0] for a in sc.asides)
+    said.append(sim.staff_says("A replacement parcel goes out by courier.", {"solution"}).text)
+    said += [sim.staff_says(f"Point {k} is what I am checking about your parcel.", set()).text for k in range(3)]
+    assert sum(any(a in line for a in sc.asides) for line in said) == 1 and any(a in said[1] for a in sc.asides)
 
 
 def test_apologies_wear_off_blame_does_not(chat):
