@@ -6,7 +6,7 @@ Plays every scenario with every kind of staff side (coach/sim/realism.py: well s
 the problem = every other scenario's good side of the same language, vague, over-promising) for N seeds each, with
 the real detector and simulator, and prints:
 - the share of sessions whose outcome is what a trainer would expect, per kind and in all;
-- customer sentences repeated within a session, and questions offering a fact the customer had already given
+- customer sentences repeated within a session, and offers of details after the customer gave one or was helped
   (per session; the targets are zero);
 - how many different sentences the customer says over --variety well-served sessions of each scenario (seeds
   0..N-1), the mean and the scenario with the fewest.
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     repeats = sum(len(s.repeats) for s in sessions)
     reasked = sum(len(s.reasked) for s in sessions)
     print(f"repeated customer sentences per session: {repeats / len(sessions):.3f} ({repeats} in all; target 0)")
-    print(f"questions offering what was already given, per session: {reasked / len(sessions):.3f} "
+    print(f"offers of details already given (or moot), per session: {reasked / len(sessions):.3f} "
           f"({reasked} in all; target 0)")
     well = by_kind.get("well", [])
     print(f"changed lengths of time the customer noticed in well-served sessions (false alarms): "

@@ -347,10 +347,9 @@ class CustomerSimulator:
         [facts asked for] +
         [the first unmet need: its ask, or for details asked for in vain, the detail itself].
 
-        A mood line is said only when something moved (a need met, the mood into another band), never a pleased
-        one after a reply that missed the problem. Every part is a line not said yet in this session: a pool that
-        is used up gives way to the next (another reaction, a mood line, the next unmet need), so no sentence
-        repeats."""
+        A mood line answers something (below); an aside comes once, near the end. Every part is a line not said
+        yet in this session: a pool that is used up gives way to the next (another reaction, a mood line, the next
+        unmet need), so no sentence repeats."""
         s, sc = self.state, self.scenario
         first = None
         if misnamed:

@@ -5,11 +5,12 @@ would expect of each.
 - badly served: its poor script; `escalated` or `hung_up`;
 - polite but off the problem: the good script of every other scenario of its language; anything but `resolved`;
 - vague: a polite staff side that never says what will happen (sides/<language>.yml); anything but `resolved`;
-- over-promising: the good script with an offer beyond the situation's limits before its last reply (for the
-  scenarios that have limits); `resolved`, with the offer noted as beyond policy.
+- over-promising: the good script with an offer beyond the situation's limits added to the reply that gives the
+  fix (for the scenarios that have limits); `resolved`, with the offer noted as beyond policy.
 
-Counted in every session: customer sentences said twice, questions the customer asks about a fact it has already
-given, and, over many seeds of the well-served side, how many different sentences the customer says.
+Counted in every session: customer sentences said twice, offers of details the customer makes after it has given
+one or its problem is solved, lengths of time it heard change, and, over many seeds of the well-served side, how
+many different sentences the customer says.
 
 Used by bench/bench_realism.py (which prints the figures) and the scenario tests.
 """
@@ -100,7 +101,7 @@ class Session:
     outcome: str
     expected: bool
     repeats: list = field(default_factory=list)  # customer sentences said before in the session
-    reasked: list = field(default_factory=list)  # customer questions about a fact it had already given
+    reasked: list = field(default_factory=list)  # offers of details after giving one or after the fix
     lines: list = field(default_factory=list)  # every customer sentence, in order
     contradictions: int = 0  # lengths of time the customer heard change
 
