@@ -24,6 +24,7 @@ REPEAT_PENALTY = -0.1
 OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
 CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now
 WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
+IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
 _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|end of (the )?day|"
@@ -81,6 +82,7 @@ class CustomerState:
     just_resumed: bool = False
     last_behaviors: list = field(default_factory=list)
     last_band: str = ""  # the mood band when the customer last spoke
+    idle: int = 0  # staff replies in a row that moved nothing
     promised: dict = field(default_factory=dict)  # "need:unit" -> [number, words]: the lengths of time given
     named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
     outcome: str | None = None
@@ -161,6 +163,7 @@ class CustomerSimulator:
         delta = self._phone_manners(behaviors, notes, delta)
         self._policy_notes(text, notes)
         newly = self._meet_needs(text, behaviors)
+        delta = self._idle(newly, behaviors, notes, delta)
         s.mood = _clamp(s.mood + delta)
         s.last_behaviors = sorted(behaviors)
         facts = self._facts_asked(text, behaviors)
@@ -261,6 +264,17 @@ class CustomerSimulator:
                 out = (before[1], words)
             s.promised[key] = [n, words]
         return out
+
+    def _idle(self, newly, behaviors, notes, delta) -> float:
+        """Replies that move nothing (no need met, nothing about the problem) wear the customer down: from the third
+        in a row each costs mood (unless poor practice in it already did), so empty politeness ends in escalation."""
+        s = self.state
+        s.idle = 0 if newly or s.named else s.idle + 1
+        if s.idle >= IDLE_AFTER and not behaviors & set(POOR_PRACTICE):
+            cost = IDLE_PENALTY * (0.5 + self.scenario.temper)
+            notes.append(f"{s.idle} replies in a row with nothing new {cost:+.2f}")
+            delta += cost
+        return delta
 
     def _phone_manners(self, behaviors, notes, delta) -> float:
         """On the phone: a greeting or name when answering, thanks or an update after a hold."""
