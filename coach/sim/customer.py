@@ -24,6 +24,7 @@ REPEAT_PENALTY = -0.1
 OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
 CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now
 WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
+REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
@@ -361,9 +362,9 @@ class CustomerSimulator:
         [facts asked for] +
         [the first unmet need: its ask, or for details asked for in vain, the detail itself].
 
-        A mood line answers something (below); an aside comes once, near the end. Every part is a line not said
-        yet in this session: a pool that is used up gives way to the next (another reaction, a mood line, the next
-        unmet need), so no sentence repeats."""
+        A mood line answers something (below). Every part is a line not said yet in this session: a pool that is
+        used up gives way to the next (another reaction, a mood line, the next unmet need), so no sentence
+        repeats."""
         s, sc = self.state, self.scenario
         first = None
         if misnamed:
@@ -372,7 +373,9 @@ class CustomerSimulator:
         if changed and first is None:
             first = self._fresh("contradiction", customer_lines(sc.language).contradiction, facts,
                                 before=changed[0], now=changed[1])
-        poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines]
+        # a reaction line answers poor practice that hurts (a know-it-all shrugs off jargon: no line for it)
+        poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines
+                and sc.reactions.get(b, 0.0) <= REACTION_LINE_BELOW]
         if poor and first is None:
             worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
             first = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
@@ -384,15 +387,11 @@ class CustomerSimulator:
         # about something else)
         content = [n for n in newly if any(b in ("solution", "next_steps", "hold_or_transfer") for b in
                                            next(x.by for x in sc.needs if x.id == n))]
-        moved = (content and s.named) or BANDS.index(band) < BANDS.index(before) or poor or missed == "off_topic"
+        moved = (content and s.named) or BANDS.index(band) < BANDS.index(before) or missed == "off_topic" or (
+            poor and band in ("furious", "angry", "annoyed"))
         if first is None and moved and not ((missed or not s.named) and band in ("calm", "pleased")):
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
-        calm = s.named and not (poor or missed or changed or misnamed) and band in ("annoyed", "calm", "pleased")
-        late = len(s.met) * 2 >= len(sc.needs) and band in ("calm", "pleased")  # "one more thing", near the end
-        if calm and late and sc.asides and not s.used.get("aside"):
-            aside = self._fresh("aside", sc.asides, parts)  # once a session: what this type of customer also asks
-            parts += [aside] if aside else []
         for need in (n for n in sc.needs if n.id not in s.met):
             ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:

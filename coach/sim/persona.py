@@ -4,7 +4,7 @@ scenario's customer reacts and what it says, as data: bot/personas/<language>/<i
 A scenario's `persona.customer_type` (relationship_seeker, loyal, relationship_exploiter, one_time) names one, and
 `persona.styles` may add others (newcomer, growing, lost, vip; bad_mood, long_caller, threatener, know_it_all,
 shouter). Each shifts the temper and patience, scales the reactions to some behaviours, and adds six or more lines
-to every move (mood bands, reactions to poor practice) and an aside it says once. The format is in
+to every move (mood bands, reactions to poor practice). The format is in
 bot/personas/README.md.
 """
 
@@ -44,7 +44,6 @@ class Persona:
     reactions: dict  # behaviour -> factor on the scenario's reaction
     mood: dict  # band -> lines
     react: dict  # poor behaviour -> lines
-    aside: tuple  # said once when things go well enough
     digest: str  # of the file, part of the scenario's version
 
 
@@ -70,7 +69,6 @@ class _Mood(BaseModel):
 class _Lines(BaseModel):
     mood: _Mood
     react: Dict[str, List[str]]
-    aside: List[str]
 
     class Config:
         extra = "forbid"
@@ -89,8 +87,6 @@ class _Lines(BaseModel):
             except ValueError as exc:
                 raise Problem(str(exc), tag) from None
         return react
-
-    _check = validator("aside", pre=True, allow_reuse=True)(lambda cls, v: _six(v))
 
 
 class _PersonaFile(BaseModel):
@@ -143,4 +139,4 @@ def load_persona(language: str, pid: str) -> Persona:
     lines = p.lines
     return Persona(pid, language, p.kind, p.about, p.temper, p.patience, dict(p.reactions),
                    {b: tuple(getattr(lines.mood, b)) for b in BANDS}, {t: tuple(v) for t, v in lines.react.items()},
-                   tuple(lines.aside), hashlib.sha256(doc.raw).hexdigest()[:8])
+                   hashlib.sha256(doc.raw).hexdigest()[:8])

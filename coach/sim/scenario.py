@@ -96,7 +96,6 @@ class Scenario:
     phone: dict = field(default_factory=dict)
     situation: Situation = field(default_factory=Situation)
     language: str = "en"  # the language the customer speaks and the trainee answers in (a detector's folder)
-    asides: list = field(default_factory=list)  # its personas' asides: one is said once, when things go well enough
     known_words: frozenset = frozenset()  # every word of the file, lowercase: names the customer has heard of
     path: str = ""
 
@@ -487,7 +486,6 @@ class _ScenarioFile(_Part):
             policy=self.policy, openings=self.openings, needs=[n.need(self.facts) for n in self.needs],
             off_topic=self.off_topic,
             reactions=reactions, reaction_lines=reaction_lines, mood_lines=mood_lines, outcomes=outcomes,
-            asides=[x for p in personas for x in p.aside],
             phone=self.phone.settings(self.channel), situation=self.situation.copy(update={"track": self.track}),
             language=self.language, path=str(path))
 
