@@ -84,6 +84,7 @@ class CustomerState:
     last_behaviors: list = field(default_factory=list)
     last_band: str = ""  # the mood band when the customer last spoke
     idle: int = 0  # staff replies in a row that moved nothing
+    corrected: list = field(default_factory=list)  # wrong names the customer has corrected
     promised: dict = field(default_factory=dict)  # "need:unit" -> [number, words]: the lengths of time given
     named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
     outcome: str | None = None
@@ -161,6 +162,8 @@ class CustomerSimulator:
         if misnamed:
             delta += WRONG_NAME_PENALTY
             notes.append(f"called the customer {misnamed[0]} {WRONG_NAME_PENALTY:+.2f}")
+        corrected = [n for n in misnamed if n not in s.corrected]  # it says its name once for each wrong one
+        s.corrected += corrected
         delta = self._phone_manners(behaviors, notes, delta)
         self._policy_notes(text, notes)
         newly = self._meet_needs(text, behaviors)
@@ -172,7 +175,7 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        text = self._next_line(behaviors, facts, newly, missed, changed, bool(misnamed))
+        text = self._next_line(behaviors, facts, newly, missed, changed, bool(corrected))
         if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
             notes.append("the customer had asked every way it could and gave up")
             return self._end("hung_up", before + delta, newly, notes, facts, applied=True)

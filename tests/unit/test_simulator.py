@@ -203,6 +203,8 @@ def test_the_customer_notices_being_called_by_another_name(chat, russian):
     assert not any("called" in n for n in sim.staff_says("I'm sorry, Ms Doe. Let me check.", {"apology"}).notes)
     r = sim.staff_says("Thank you, Mrs Olsen. Let me look.", set())
     assert "called the customer Olsen -0.05" in r.notes and "Pat Doe" in r.text
+    r = sim.staff_says("Right, Mrs Olsen, one moment.", set())  # corrected once: noted again, not said again
+    assert "called the customer Olsen -0.05" in r.notes and "Pat Doe" not in r.text
     sim = CustomerSimulator(russian, seed=1)
     assert not any("called" in n for n in sim.staff_says("Здравствуйте, Пат! Сейчас посмотрю.", set()).notes)
     r = sim.staff_says("Марина, спасибо, что подождали.", set())
