@@ -395,12 +395,20 @@ class CustomerSimulator:
         if first is None and moved and not ((missed or not s.named) and band in ("calm", "pleased")):
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
-        for need in (n for n in sc.needs if n.id not in s.met):
+        unmet = [n for n in sc.needs if n.id not in s.met]
+        ready = [n for n in unmet if set(self._after(n)) <= set(s.met)]  # "when?" waits for "what?"
+        for need in ready + [n for n in unmet if n not in ready]:
             ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
                 break
         return " ".join(parts)
+
+    def _after(self, need) -> tuple[str, ...]:
+        """The needs whose asks come before this one's: its `after`, or for a next step, the fixes."""
+        if need.after or "next_steps" not in need.by or "solution" in need.by:
+            return need.after
+        return tuple(n.id for n in self.scenario.needs if "solution" in n.by)
 
     def _volunteer(self, need, saying=()) -> str | None:
         """A customer who has offered its details once and was not asked gives them (and the need is settled)."""

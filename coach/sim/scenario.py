@@ -46,6 +46,7 @@ class Need:
     by: tuple[str, ...]
     ask: tuple[str, ...]
     needs_time: bool = False
+    after: tuple[str, ...] = ()  # the needs whose asks come first: "when will it arrive?" waits for the fix
     # what shows the need is met, in words: any one of these alternatives, each a tuple of word groups that must
     # all be in the reply, each group a tuple of words or word beginnings ("refund", "dispatch" for "dispatched";
     # a number is whole: "15" is not in "155")
@@ -242,6 +243,7 @@ class _Need(_Part):
     ask: List[str]
     needs_time: Any = False
     shows: Any = None
+    after: Any = None
 
     class Config:
         expected = "a mapping with id, by, ask and (for a need met by what is offered or asked) shows"
@@ -264,7 +266,8 @@ class _Need(_Part):
         if shows is None and "information_request" in self.by:
             # asking for the facts the customer holds is what an information request is about here
             shows = ((tuple(sorted({w for f in facts.values() for w in f.ask})),),) if facts else ()
-        return Need(self.id, tuple(self.by), tuple(self.ask), bool(self.needs_time), shows or ())
+        return Need(self.id, tuple(self.by), tuple(self.ask), bool(self.needs_time), tuple(self.after or ()),
+                    shows or ())
 
 
 class _MoodLines(_Part):
@@ -408,6 +411,13 @@ class _ScenarioFile(_Part):
                           f"words that show it is met in this situation (e.g. shows: [refund|money back, "
                           f"twice|duplicate]), so that an offer about another problem does not satisfy the customer",
                           n, "id")
+        ids = {nd.get("id") for nd in needs if isinstance(nd, dict)}
+        for n, nd in enumerate(needs):
+            after = nd.get("after") if isinstance(nd, dict) else None
+            if after is not None and (not isinstance(after, list) or any(a not in ids or a == nd.get("id")
+                                                                         for a in after)):
+                raise Problem(f"expected a list of the other needs' ids ({', '.join(sorted(map(str, ids)))}) whose "
+                              f"asks come first, got {after!r}", n, "after")
         if not content:
             raise ValueError("no need names content (what is offered, asked or arranged): at least one need must be "
                              "met by solution, next_steps, hold_or_transfer or information_request with `shows:`")

@@ -236,6 +236,20 @@ def test_mild_poor_practice_costs_mood_without_a_word(tmp_path):
                                                             ("My fault?", "Excuse me?", "How is that on me?"))
 
 
+def test_when_waits_for_what_and_after_orders_the_asks(tmp_path):
+    p = tmp_path / "late_parcel.yml"
+    text = SCENARIO.format(id="late_parcel", channel="chat", phone="")
+    start, cut = text.index("  - id: acknowledged"), text.index("  - id: next_step")
+    end = text.index("reactions:")
+    p.write_text(text[:start] + text[cut:end] + text[start:cut] + text[end:])  # the next step listed first
+    sim = CustomerSimulator(load_scenario(p), seed=1)
+    r = sim.staff_says("Hmm, let me see.", set())
+    assert r.text in ("Do you even care?", "Is anyone sorry?", "Does this matter to you?")  # not "When?"
+    p.write_text(text.replace("by: [empathy, apology]", "by: [empathy, apology]\n    after: [solution]"))
+    r = CustomerSimulator(load_scenario(p), seed=1).staff_says("Hmm, let me see.", set())
+    assert r.text in ("What will you do?", "So what now?", "How will you fix it?")
+
+
 def test_apologies_wear_off_blame_does_not(chat):
     sim = CustomerSimulator(chat, seed=1)
     changes = [sim.staff_says(f"Sorry {'again ' * k}about that.", {"apology"}).mood_change for k in range(3)]
