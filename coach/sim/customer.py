@@ -41,6 +41,7 @@ class SimulationError(ValueError):
     """A request the simulator cannot follow (a call event in a chat, a turn after the end, ...)."""
 
 
+@lru_cache(maxsize=256)  # a turn asks it twice (the needs met, and whether an answer is concrete)
 def names_a_time(text: str, language: str = "en") -> bool:
     """Does a reply name a time or day for what happens next ("by 3 pm", "tomorrow", "within 2 days")? Other
     languages than English answer with their `time_given` staff signal (lexicons/<lang>/signals.yml)."""
@@ -257,8 +258,7 @@ class CustomerSimulator:
         needs its sentence is about (`shows`); the latest of each is remembered."""
         s, out, now = self.state, None, {}
         for unit, n, words, start in customer_lines(self.scenario.language).durations(text):
-            stop = _STOP.search(text, start)
-            sentence = text[max(text.rfind(c, 0, start) for c in ".!?") + 1:stop.start() if stop else len(text)]
+            sentence = _sentence_at(text, start)
             for need in self.scenario.needs:
                 if need.named_in(sentence):
                     now.setdefault(f"{need.id}:{unit}", [n, words])
@@ -304,9 +304,8 @@ class CustomerSimulator:
         limit = sc.policy.get("max_discount_percent")
         if isinstance(limit, (int, float)) and not any(u == "%" for _, u, _, _ in limits):
             limits.append(("discount", "%", limit, ()))
-        for value, unit, start, end in amounts(text):
-            stop = _STOP.search(low, end)  # the offer's words are looked for in the amount's sentence
-            sentence = low[max(low.rfind(c, 0, start) for c in ".!?") + 1:stop.start() if stop else len(low)]
+        for value, unit, start, _end in amounts(text):
+            sentence = _sentence_at(low, start)  # the offer's words are looked for in the amount's sentence
             for what, u, most, words in limits:
                 named = not words or any(re.search(r"(?<![^\W_])" + re.escape(w), sentence) for w in words)
                 if u == unit and value > most and named and (value, unit) not in seen:
@@ -576,6 +575,12 @@ class CustomerSimulator:
         return CustomerReply(text=text, mood=round(s.mood, 3), mood_change=round(delta, 3), band=band_of(s.mood),
                              outcome=s.outcome, needs_met=list(s.met), newly_met=list(newly), notes=notes,
                              facts_given=list(s.given))
+
+
+def _sentence_at(text: str, start: int) -> str:
+    """The sentence of `text` that holds position `start`."""
+    stop = _STOP.search(text, start)
+    return text[max(text.rfind(c, 0, start) for c in ".!?") + 1:stop.start() if stop else len(text)]
 
 
 def sentences(text: str) -> list[str]:

@@ -18,13 +18,13 @@ from typing import Dict, List
 
 from pydantic import BaseModel, Field, validator
 
-from coach.behaviors import POOR_PRACTICE, TAG_SET
+from coach.behaviors import TAG_SET
+from coach.sim.scenario import BANDS, _lines, reaction_lines
 from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, validated
 
 PERSONAS = Path(__file__).resolve().parents[2] / "bot" / "personas"
 KINDS = ("customer_type", "activity", "difficult")
-BANDS = ("furious", "angry", "annoyed", "calm", "pleased")
 MIN_PERSONA_VARIANTS = 6
 MAX_FILE_BYTES = 200_000
 
@@ -48,8 +48,6 @@ class Persona:
 
 
 def _six(value):
-    from coach.sim.scenario import _lines
-
     return _lines(value, minimum=MIN_PERSONA_VARIANTS)
 
 
@@ -77,16 +75,7 @@ class _Lines(BaseModel):
     def _react(cls, react):
         if not isinstance(react, dict):
             raise ValueError("expected a mapping of poor behaviours to lines")
-        for tag, lines in react.items():
-            if tag not in POOR_PRACTICE:
-                raise Problem(f"reaction lines are for poor practice ({', '.join(POOR_PRACTICE)})", tag)
-            try:
-                _six(lines)
-            except Problem as exc:
-                raise Problem(str(exc), tag, *exc.keys) from None
-            except ValueError as exc:
-                raise Problem(str(exc), tag) from None
-        return react
+        return reaction_lines(react, MIN_PERSONA_VARIANTS)
 
 
 class _PersonaFile(BaseModel):

@@ -76,12 +76,12 @@ def over_promise(scenario: Scenario, template: str) -> str | None:
 def staff_sides(scenario: Scenario, scenarios: dict, detector=None) -> dict[str, list[list]]:
     """Every kind of staff side for a scenario, each a list of scripts in the scenario's channel."""
     channel, lang = scenario.channel, scenario.language
-    good = load_script(scenario.id, "good")
+    good, theirs = load_script(scenario.id, "good"), sides(scenario.language)
     out = {"well": [good], "badly": [load_script(scenario.id, "poor")],
            "off_problem": [for_channel(load_script(o.id, "good"), channel) for o in scenarios.values()
                            if o.id != scenario.id and o.language == lang],
-           "vague": [for_channel(sides(lang)["vague"], channel)]}
-    extra = over_promise(scenario, sides(lang)["over_promise"])
+           "vague": [for_channel(theirs["vague"], channel)]}
+    extra = over_promise(scenario, theirs["over_promise"])
     if extra:
         # the offer beyond the limits is added to the reply that gives the fix (or meets a need about content)
         replies = play(scenario, good, seed=1, detector=detector)["replies"]

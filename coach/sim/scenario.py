@@ -139,6 +139,21 @@ def _lines(value, minimum=MIN_VARIANTS):
     return list(value)
 
 
+def reaction_lines(react: dict, minimum=MIN_VARIANTS) -> dict:
+    """Lines for reactions to poor practice, by behaviour: each a list of `minimum` or more lines (scenarios and
+    personas share it)."""
+    for tag, v in react.items():
+        if tag not in POOR_PRACTICE:
+            raise Problem(f"reaction lines are for poor practice ({', '.join(POOR_PRACTICE)})", tag)
+        try:
+            _lines(v, minimum)
+        except Problem as exc:
+            raise Problem(str(exc), tag, *exc.keys) from None
+        except ValueError as exc:
+            raise Problem(str(exc), tag) from None
+    return react
+
+
 def _variants(cls, v):
     return _lines(v)
 
@@ -443,16 +458,7 @@ class _ScenarioFile(_Part):
 
     @validator("reaction_lines", pre=True)
     def _reaction_lines(cls, lines):
-        for tag, v in lines.items() if isinstance(lines, dict) else ():
-            if tag not in POOR_PRACTICE:
-                raise Problem(f"reaction lines are for poor practice ({', '.join(POOR_PRACTICE)})", tag)
-            try:
-                _lines(v)
-            except Problem as exc:
-                raise Problem(str(exc), tag, *exc.keys) from None
-            except ValueError as exc:
-                raise Problem(str(exc), tag) from None
-        return lines
+        return reaction_lines(lines) if isinstance(lines, dict) else lines
 
     @root_validator(pre=True)
     def _phone_settings(cls, data):
