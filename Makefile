@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap
+$(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap scripts/ensure-voice
 	scripts/bootstrap
 
 install: $(STAMP) ## create .venv (Python 3.10) and install everything pinned
@@ -29,6 +29,7 @@ check: $(STAMP) ## the tests that need no server, PostgreSQL, Redis or browser, 
 test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped); the server tests on one core, the rest beside
 	scripts/ensure-postgres
 	scripts/ensure-chromium
+	scripts/ensure-voice
 	$(PY) -m pytest -q -n auto --dist loadgroup
 
 validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data

@@ -111,9 +111,10 @@ class PracticeClient:
         return r.json()
 
     # -- trainee text -----------------------------------------------------------------------------
-    def say(self, text: str, t: float | None = None, message_id: str | None = None) -> dict:
+    def say(self, text: str, t: float | None = None, message_id: str | None = None, voice: dict | None = None) -> dict:
         """A trainee reply. `t` counts only in a scripted session; `message_id` (letters, digits, - and _):
-        the caller's id of this reply, kept when it is sent again, so that it is recorded once."""
+        the caller's id of this reply, kept when it is sent again, so that it is recorded once; `voice` what was
+        measured from a spoken reply (coach.voice.listen.Transcription.as_dict, plus talk_over_s)."""
         if self.conversation_id is None:
             raise PracticeError("no practice session yet: start one first")
         refused = refusal(text)
@@ -127,7 +128,7 @@ class PracticeClient:
             elif self.pending is None or self.pending[0] != text:
                 self.pending = (text, uuid.uuid4().hex)
             mid = self.pending[1]
-            meta = {"message_id": mid, **({} if t is None else {"t": t})}
+            meta = {"message_id": mid, **({} if t is None else {"t": t}), **({"voice": voice} if voice else {})}
             body = {"sender": self.conversation_id, "message": text, "metadata": meta}
             headers = {SIGNATURE_HEADER: sign(self.conversation_id, self.token or "")}
             answer = call_again(lambda: self._answer(self._post("/webhooks/rest/webhook", body, headers=headers)),

@@ -583,6 +583,74 @@ def cmd_practice(args) -> int:
 DB_HELP = "database URL (default: $DATABASE_URL, else the SQLite file var/coach.db)"
 
 
+# -- coach say / coach transcribe -----------------------------------------------------------------
+
+def _voice_of(who: str | None, language: str | None):
+    """(settings, language) of a scenario's customer (by scenario id) or of the language's default voice."""
+    from coach.voice.speak import VoiceSettings
+
+    if not who:
+        return VoiceSettings(), language or "en"
+    from coach import resources
+
+    scenarios = resources.scenarios()
+    if who not in scenarios:
+        raise InputError(f"--persona {who!r}: no such scenario; its customer's voice is used, so give one of "
+                         f"{', '.join(sorted(scenarios))}")
+    sc = scenarios[who]
+    return VoiceSettings(**(sc.persona.get("voice") or {})), language or sc.language
+
+
+def cmd_say(args) -> int:
+    """A customer's line spoken into a WAV file."""
+    from coach.voice import VoiceError
+    from coach.voice.speak import say
+
+    voice, language = _voice_of(args.persona, args.lang)
+    try:
+        wav = say(args.text, language, voice, mood=args.mood)
+    except VoiceError as exc:
+        raise InputError(str(exc)) from None
+    out = Path(args.out)
+    if out.is_dir():
+        raise InputError(f"--out {args.out}: is a folder; give a file name such as line.wav")
+    try:
+        out.write_bytes(wav)
+    except OSError as exc:
+        raise InputError(f"--out {args.out}: cannot be written ({exc.strerror})") from None
+    print(json.dumps({"out": str(out), "bytes": len(wav), "language": language}))
+    return 0
+
+
+def cmd_transcribe(args) -> int:
+    """A spoken reply (WAV) as one JSON object: the text and what was measured."""
+    from coach.voice import VoiceError, read_wav
+    from coach.voice.listen import LANGUAGES, transcribe
+
+    if args.lang not in LANGUAGES:
+        raise InputError(f"--lang {args.lang}: no offline recogniser for it here (only {', '.join(LANGUAGES)}); "
+                         f"the customer still speaks it, and replies are typed")
+    path = Path(args.file)
+    if not path.exists():
+        raise InputError(f"{args.file}: no such file")
+    if path.is_dir():
+        raise InputError(f"{args.file}: is a folder; give a WAV file")
+    scenario = None
+    if args.scenario:
+        from coach import resources
+
+        scenario = resources.scenarios().get(args.scenario)
+        if scenario is None:
+            raise InputError(f"--scenario {args.scenario!r}: no such scenario")
+    try:
+        audio = read_wav(path.read_bytes()[: 200_000_000], name=args.file)
+        result = transcribe(audio, args.lang, scenario)
+    except VoiceError as exc:
+        raise InputError(str(exc)) from None
+    print(json.dumps(result.as_dict(), ensure_ascii=False))
+    return 0
+
+
 def build_parser():
     from coach.standards import DEFAULT_PACK
 
@@ -593,7 +661,23 @@ def build_parser():
     _database_commands(sub, DEFAULT_PACK)
     _practice_commands(sub, DEFAULT_PACK)
     _data_commands(sub, DEFAULT_PACK)
+    _voice_commands(sub)
     return ap
+
+
+def _voice_commands(sub):
+    p = sub.add_parser("say", help="speak a customer's line into a WAV file (Flite for English, else espeak-ng)")
+    p.add_argument("text", help="what the customer says")
+    p.add_argument("--out", required=True, help="the WAV file to write")
+    p.add_argument("--persona", default=None, help="a scenario id: speak with its customer's voice")
+    p.add_argument("--lang", default=None, help="the line's language (default: the scenario's, else en)")
+    p.add_argument("--mood", type=float, default=None, help="-1 furious .. +1 pleased: faster and higher when low")
+    p.set_defaults(func=cmd_say)
+    p = sub.add_parser("transcribe", help="a spoken reply (WAV) as text with its rate, silences and loudness")
+    p.add_argument("file", help="a PCM WAV file, any rate, mono or stereo")
+    p.add_argument("--lang", default="en", help="the reply's language (an offline recogniser exists for en)")
+    p.add_argument("--scenario", default=None, help="adapt the recogniser to this scenario's words")
+    p.set_defaults(func=cmd_transcribe)
 
 
 def _detector_languages():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from coach.vocabulary import CONVERSATION_CHANNELS
@@ -22,6 +23,7 @@ class Turn:
     text: str = ""
     t: float | None = None
     event: str | None = None
+    voice: dict | None = None  # a spoken staff reply's measures (coach/voice): words_per_minute, silences, ...
 
 
 @dataclass
@@ -90,9 +92,55 @@ def parse_transcript(obj, where="transcript") -> Transcript:
             if last_t is not None and t < last_t:
                 raise TranscriptError(f"{here}: 't' = {t} goes back in time (the turn before was at {last_t})")
             last_t = t
-        turns.append(Turn(speaker=speaker, text=text, t=float(t) if t is not None else None, event=event))
+        voice = raw.get("voice")
+        if voice is not None:
+            if speaker != "staff":
+                raise TranscriptError(f"{here}: only staff turns carry 'voice' (the measures of a spoken reply)")
+            voice = parse_voice(voice, f"{here}: voice")
+        turns.append(Turn(speaker=speaker, text=text, t=float(t) if t is not None else None, event=event,
+                          voice=voice))
     if not any(turn.speaker == "staff" for turn in turns):
         raise TranscriptError(f"{where}: no staff turn to score; a transcript needs at least one turn with "
                               f"\"speaker\": \"staff\"")
     meta = {k: v for k, v in obj.items() if k not in ("channel", "scenario", "turns")}
     return Transcript(turns=turns, channel=channel, scenario=scenario, meta=meta)
+
+
+VOICE_NUMBERS = ("duration_s", "words_per_minute", "talk_over_s", "loudness_db", "speech_start", "speech_end")
+VOICE_FLAGS = ("too_quiet", "clipped")
+
+
+def parse_voice(obj, where) -> dict:
+    """The measures of a spoken reply (what `coach transcribe` prints, plus talk_over_s: the seconds the trainee
+    spoke while the customer's line was still playing). Unknown keys are kept out; wrong types are refused."""
+    if not isinstance(obj, dict):
+        raise TranscriptError(f"{where}: expected an object such as {{\"words_per_minute\": 150, \"silences\": []}}, "
+                              f"got {type(obj).__name__}")
+    out = {}
+    for key in VOICE_NUMBERS:
+        v = obj.get(key)
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or \
+                (v < 0 and key != "loudness_db"):
+            raise TranscriptError(f"{where}: {key!r} must be a number >= 0, got {v!r}")
+        out[key] = float(v)
+    for key in VOICE_FLAGS:
+        v = obj.get(key)
+        if v is not None and not isinstance(v, bool):
+            raise TranscriptError(f"{where}: {key!r} must be true or false, got {v!r}")
+        if v is not None:
+            out[key] = v
+    silences = obj.get("silences") or []
+    if not isinstance(silences, list):
+        raise TranscriptError(f"{where}: 'silences' must be a list of {{\"start\", \"end\"}} in seconds")
+    clean = []
+    for n, x in enumerate(silences[:1000]):
+        ok = isinstance(x, dict) and all(isinstance(x.get(k), (int, float)) and not isinstance(x.get(k), bool)
+                                         for k in ("start", "end"))
+        if not ok or x["end"] < x["start"] or x["start"] < 0:
+            raise TranscriptError(f"{where}: silences[{n}] must be {{\"start\": s, \"end\": s}} with 0 <= start "
+                                  f"<= end, got {x!r}")
+        clean.append({"start": float(x["start"]), "end": float(x["end"])})
+    out["silences"] = clean
+    return out

@@ -35,7 +35,7 @@ NEEDS = {
     "servers": {"servers", "ui_servers", "stack", "sqlite_servers", "replicas", "model"},
     "postgres": {"pg_url", "_pg_db", "private_pg", "postgres_db"},
     "redis": {"redis_url"},
-    "browser": {"browser"},
+    "browser": {"browser", "voice_browser"},
 }
 
 

@@ -107,8 +107,65 @@ def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | 
         with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
             fs = by_turn.get(turn["seq"], [])
             show(f"<small>{t('turn {n}', n=turn['seq'])}</small> " + highlighted(turn["text"], fs))
+            if turn.get("voice"):
+                st.caption(":material/mic: " + spoken_summary(turn["voice"]))
             for f in fs:
                 show(finding_line(f))
+
+
+def spoken_summary(v: dict) -> str:
+    """A spoken reply's measures in a line: pace, pauses, loudness, talking over the caller."""
+    wpm = f"{v['words_per_minute']:.0f}" if v.get("words_per_minute") else "—"
+    pauses = v.get("silences") or []
+    longest = max((x["end"] - x["start"] for x in pauses), default=0.0)
+    parts = [t("spoken, {wpm} words a minute", wpm=wpm),
+             t("{n} pause(s) of a second or more, the longest {secs} s", n=len(pauses), secs=f"{longest:.1f}")
+             if pauses else t("no long pause"),
+             t("too quiet") if v.get("too_quiet") else (t("too loud") if v.get("clipped") else t("clear"))]
+    if v.get("talk_over_s"):
+        parts.append(t("spoke over the caller for {secs} s", secs=f"{v['talk_over_s']:.1f}"))
+    return " · ".join(parts)
+
+
+def call_timeline(detail: dict):
+    """A phone session with spoken replies as a timeline: who spoke when, the trainee's pauses in red, the
+    call events as marks; the pace of each reply in its tooltip."""
+    import altair as alt
+    import pandas as pd
+
+    rows, marks = [], []
+    for turn in detail["turns"]:
+        at = turn.get("t")
+        if at is None:
+            continue
+        if turn["speaker"] == "system":
+            marks.append({"t": at, "event": term(turn["event"])})
+            continue
+        v = turn.get("voice")
+        if turn["speaker"] == "staff" and v and v.get("duration_s"):
+            start = max(0.0, at - v["duration_s"])
+            rows.append({"who": t("Trainee"), "start": start + (v.get("speech_start") or 0.0),
+                         "end": start + (v.get("speech_end") or v["duration_s"]), "what": t("speaking"),
+                         "pace": f"{v.get('words_per_minute') or 0:.0f}", "turn": turn["seq"]})
+            rows += [{"who": t("Trainee"), "start": start + x["start"], "end": start + x["end"],
+                      "what": t("silence"), "pace": "", "turn": turn["seq"]} for x in v.get("silences") or []]
+        elif turn["speaker"] == "customer" and turn["text"]:
+            rows.append({"who": t("Customer"), "start": at, "end": at + len(turn["text"].split()) / 2.7,
+                         "what": t("speaking"), "pace": "", "turn": turn["seq"]})
+    if not any(r["who"] == t("Trainee") for r in rows):
+        return
+    df = pd.DataFrame(rows)
+    bars = alt.Chart(df).mark_bar(height=16).encode(
+        x=alt.X("start:Q", title=t("seconds into the call")), x2="end:Q",
+        y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=200, labelPadding=6)),
+        color=alt.Color("what:N", scale=alt.Scale(domain=[t("speaking"), t("silence")], range=["#4c78a8", "#e45756"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=["turn", "who", "what", alt.Tooltip("pace", title=t("words a minute"))])
+    chart = bars
+    if marks:
+        chart = bars + alt.Chart(pd.DataFrame(marks)).mark_rule(strokeDash=[4, 3], color="gray").encode(
+            x="t:Q", tooltip=["event", "t"])
+    st.altair_chart(chart.properties(height=alt.Step(32)), width="stretch")
 
 
 def scorecard(detail: dict):
@@ -138,6 +195,9 @@ def scorecard(detail: dict):
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100])), y=alt.Y("category:N", sort="-x"),
             color=alt.Color("score:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[40, 100]), legend=None),
             tooltip=["category", "score"]).properties(height=30 * len(df) + 20), width="stretch")
+    if detail.get("channel") == "phone" and any(x.get("voice") for x in detail["turns"]):
+        st.markdown(f"**{t('The call, as it sounded')}**")
+        call_timeline(detail)
     met, missed = card.get("met") or [], card.get("missed") or []
     c1, c2 = st.columns(2)
     with c1:

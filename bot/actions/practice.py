@@ -83,7 +83,8 @@ class ActionCustomerTurn(Action):
         latest = tracker.latest_message
         return _answer(dispatcher, lambda: _practice().turn(
             _memory(tracker), text, message_id=_metadata(tracker).get("message_id"), intent=latest.get("intent"),
-            entities=latest.get("entities") or [], given_t=_metadata(tracker).get("t")))
+            entities=latest.get("entities") or [], given_t=_metadata(tracker).get("t"),
+            voice=_metadata(tracker).get("voice")))
 
 
 class ActionCallEvent(Action):

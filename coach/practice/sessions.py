@@ -157,11 +157,12 @@ class Practice:
 
     # -- the trainee's turn -----------------------------------------------------------------------
     def turn(self, memory: Memory, text: str, *, message_id: str | None = None, intent: dict | None = None,
-             entities=(), given_t=None) -> Answer:
+             entities=(), given_t=None, voice: dict | None = None) -> Answer:
         """A staff reply: detect what it does, let the customer react, record both turns and commit, then
         answer with the live findings. `message_id` is the client's id of this reply: one already recorded
         is answered from the record. `intent` is Rasa's reading ({"name", "confidence"}), stored with the
-        turn; `given_t` the time a scripted session's client gives."""
+        turn; `given_t` the time a scripted session's client gives; `voice` what was measured from a spoken
+        reply (coach/voice), scored by the telephone standards of type voice."""
         message_id = message_id if isinstance(message_id, str) and sv.MESSAGE_ID.fullmatch(message_id) else None
         if memory.channel == drill.CHANNEL:
             return drill.turn(self.res, memory, text, seconds_since_start(memory, self.now()), message_id)
@@ -186,7 +187,7 @@ class Practice:
                 sv.append_turn(uow, sid, step.seq, speaker="staff", text=text, t=t,
                                latency_ms=int(max(0.0, t - step.last_staff_at) * 1000), behaviors=det.behaviors,
                                spans=spans, intent=intent.get("name"), intent_confidence=intent.get("confidence"),
-                               message_id=message_id)
+                               message_id=message_id, voice=voice)
                 nxt = self._record_reply(uow, sid, step.seq + 1, reply, t)
                 card = self.res.scorer(scenario.language).score(sv.session_transcript(uow, sid))
                 findings = [f.as_dict() for f in card.findings if f.turn == step.seq]

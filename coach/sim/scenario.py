@@ -200,6 +200,7 @@ class _Persona(_Part):
     temper: float = _number(0, 1)
     patience: int = _number(2, 50, int)
     styles: Any = None  # more personas of bot/personas/<language>/ (coach/sim/persona.py)
+    voice: Any = None  # how the customer sounds on the phone (coach/voice/speak.py, VoiceSettings)
 
     @validator("styles", pre=True, always=True)
     def _styles(cls, v):
@@ -208,6 +209,16 @@ class _Persona(_Part):
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
             raise ValueError("expected a list of persona ids (bot/personas/<language>/<id>.yml)")
         return v
+
+    @validator("voice", pre=True, always=True)
+    def _voice(cls, v):
+        from coach.voice.speak import VoiceSettings
+
+        if v is None:
+            return None
+        if not isinstance(v, dict):
+            raise ValueError("expected a mapping with engine, voice, pitch and/or rate")
+        return VoiceSettings(**v).dict(exclude_none=True)
 
 
 class _Fact(_Part):
@@ -489,7 +500,7 @@ class _ScenarioFile(_Part):
                 reaction_lines.setdefault(tag, []).extend(x for x in lines if x not in reaction_lines[tag])
             for band in BANDS:
                 mood_lines[band].extend(x for x in p.mood[band] if x not in mood_lines[band])
-        persona = {**persona, "personas": [p.id for p in personas],
+        persona = {**persona, "personas": [p.id for p in personas], "voice": self.persona.voice or {},
                    "temper": min(1.0, max(0.0, self.persona.temper + sum(p.temper for p in personas))),
                    "patience": max(2, self.persona.patience + sum(p.patience for p in personas))}
         digest = hashlib.sha256(raw + "".join(p.digest for p in personas).encode()).hexdigest()[:8]

@@ -497,6 +497,50 @@ def _repeats(rule, a, mx):
     return out
 
 
+def check_voice(rule, a: Analysis, ctx):
+    """How the spoken replies sounded (a turn's `voice` measures, coach/voice). Not applicable to a session
+    with no spoken reply: typed replies have no pace or loudness."""
+    spoken = [i for i in a.staff if a.transcript.turns[i].voice]
+    if not spoken:
+        return None
+    spec, out = rule.spec, []
+    for i in spoken:
+        v = a.transcript.turns[i].voice
+        measure = spec["measure"]
+        if measure == "pace":
+            wpm = v.get("words_per_minute")
+            if wpm is None or len(a.transcript.turns[i].text.split()) < spec.get("min_words", 6):
+                continue  # "Yes, of course." has no pace worth reading
+            lo, hi = spec.get("min"), spec.get("max")
+            if (lo is not None and wpm < lo) or (hi is not None and wpm > hi):
+                f = finding(rule, i)
+                f.message += " " + _say(a, "({wpm} words a minute; the standard is {low} to {high})",
+                                        wpm=_num(round(wpm)), low=_num(lo or 0), high=_num(hi) if hi else "-")
+                out.append(f)
+        elif measure == "dead_air":
+            long = [x for x in v.get("silences") or () if x["end"] - x["start"] > spec["max"]]
+            if long:
+                worst = max(x["end"] - x["start"] for x in long)
+                f = finding(rule, i)
+                f.message += " " + _say(a, "({count} silence(s), the longest {secs} s at {at} s; the standard is at "
+                                           "most {max} s)", count=len(long), secs=_num(round(worst, 1)),
+                                        at=_num(round(max(long, key=lambda x: x["end"] - x["start"])["start"], 1)),
+                                        max=_num(spec["max"]))
+                out.append(f)
+        elif measure == "talk_over":
+            over = v.get("talk_over_s") or 0.0
+            if over > spec["max"]:
+                f = finding(rule, i)
+                f.message += " " + _say(a, "(you spoke over the caller for {secs} s)", secs=_num(round(over, 1)))
+                out.append(f)
+        elif v.get("too_quiet") or v.get("clipped"):
+            f = finding(rule, i)
+            f.message += " " + (_say(a, "(too quiet to hear well)") if v.get("too_quiet")
+                                else _say(a, "(so loud the sound broke up)"))
+            out.append(f)
+    return out
+
+
 def _say(a: Analysis, message: str, **values) -> str:
     """An engine-made part of a finding's message, in the pack's language (coach/i18n.py)."""
     return say(a.language, message, **values)
@@ -509,5 +553,5 @@ def _num(x):
 CHECKS = {
     "avoid": check_avoid, "substitution": check_substitution, "require": check_require,
     "sequence": check_sequence, "conditional": check_conditional, "timing": check_timing,
-    "limit": check_limit, "offers": check_offers, "outcome": check_outcome,
+    "limit": check_limit, "offers": check_offers, "outcome": check_outcome, "voice": check_voice,
 }

@@ -281,7 +281,7 @@ def default_situations() -> dict[str, Situation]:
         return {}
 
 
-PER_FINDING = ("avoid", "substitution", "limit", "offers", "timing")  # rule types whose every finding counts
+PER_FINDING = ("avoid", "substitution", "limit", "offers", "timing", "voice")  # rule types whose every finding counts
 
 
 def points_lost(pack: Pack, rule: Rule, findings: list, overlap: tuple | None = None) -> tuple[float, str]:

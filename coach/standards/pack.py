@@ -24,12 +24,15 @@ from coach.standards.situation import PLACEHOLDER
 from coach.vocabulary import CONVERSATION_CHANNELS, SEVERITIES
 
 CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
-RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "timing", "limit", "offers", "outcome")
+RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "timing", "limit", "offers", "outcome",
+              "voice")
 WINDOWS = ("first", "last", "any", "after_complaint", "before_hold", "before_transfer", "after_resume", "in_public",
            "after_customer", "leading_to_transfer")
 APPLIES = ("channel", "complaint", "public", "needs_finding", "customer")
 TIMING_MEASURES = ("answer", "reply", "hold")
 LIMIT_MEASURES = ("words", "repeat", "caps", "exclamations")
+# what a spoken reply is measured on (coach/voice): words a minute, pauses, talking over the caller, loudness
+VOICE_MEASURES = ("pace", "dead_air", "talk_over", "loudness")
 MAX_FILE_BYTES = 1_000_000
 DEFAULT_SEVERITY_FACTORS = {"info": 0.5, "minor": 1.0, "major": 2.0, "critical": 3.0}
 
@@ -458,6 +461,41 @@ class _Limit(_Spec):
         return {"measure": self.measure, "max": self.max}
 
 
+class _Voice(_Spec):
+    """A standard on how a spoken reply sounds, with thresholds a company sets: pace (min/max words a minute,
+    read on replies of at least min_words), dead_air (a pause inside a reply longer than max seconds), talk_over
+    (speaking over the caller's line for longer than max seconds), loudness (too quiet or clipped)."""
+
+    measure: str = None
+    min: float = None
+    max: float = None
+    min_words: int = Field(6, ge=1, le=100)
+
+    class Config:
+        expected = "a mapping with measure (pace, dead_air, talk_over, loudness) and its min and/or max"
+
+    _measure = validator("measure", pre=True, always=True, allow_reuse=True)(_measure(VOICE_MEASURES))
+
+    @validator("min", "max", pre=True)
+    def _bound(cls, v):
+        return None if v is None else float(_amount(v, positive=False))
+
+    @validator("max", always=True)
+    def _needs(cls, v, values):
+        m = values.get("measure")
+        if m == "pace" and v is None and values.get("min") is None:
+            raise ValueError("pace needs min and/or max words a minute (e.g. min: 100, max: 170)")
+        if m in ("dead_air", "talk_over") and v is None:
+            raise ValueError(f"{m} needs max: the longest acceptable, in seconds")
+        if m == "pace" and v is not None and values.get("min") is not None and v <= values["min"]:
+            raise ValueError(f"max ({v:g}) must be above min ({values['min']:g})")
+        return v
+
+    def spec(self) -> dict:
+        return {k: v for k, v in {"measure": self.measure, "min": self.min, "max": self.max,
+                                  "min_words": self.min_words}.items() if v is not None}
+
+
 class _Outcome(_Spec):
     unsatisfied: List[str] = Field(..., description="customer signals")
     recorded: List[str] = Field(["escalated", "hung_up"], description="recorded outcomes that count as missed")
@@ -485,6 +523,7 @@ SPECS = {
     "timing": ("timing", _Timing, "a mapping with measure and max_seconds"),
     "limit": ("limit", _Limit, "a mapping with measure and max"),
     "outcome": ("outcome", _Outcome, "a mapping with unsatisfied: the customer signals of a bad ending"),
+    "voice": ("voice", _Voice, "a mapping with measure (pace, dead_air, talk_over, loudness) and min/max"),
 }
 
 

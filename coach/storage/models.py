@@ -195,6 +195,7 @@ class TurnRecord(Base):
     intent_confidence = Column(Float)
     event = Column(String(10))  # call events: ring, answer, hold, resume, transfer, hangup
     client_message_id = Column(String(64))  # staff turns: the id the client sent the reply with
+    voice = Column(JSONDoc)  # a spoken staff reply's measures: words_per_minute, silences, too_quiet, ... (coach/voice)
 
     session = relationship("PracticeSession", back_populates="turns")
 

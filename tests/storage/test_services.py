@@ -393,3 +393,24 @@ def _all_text(db):
             for row in uow.session.execute(select(table)):
                 out.append(repr(tuple(row)))
     return "\n".join(out)
+
+
+def test_a_spoken_reply_keeps_its_measures_and_the_call_is_scored_on_them(db, company):
+    with db.uow() as uow:
+        sid = sv.start_session(uow, person_id=company["anna"], scenario_id="phone_answer_hold_transfer",
+                               scenario_version="1", channel="phone")
+        sv.append_turn(uow, sid, 0, speaker="customer", text="Hello, I'm calling about my dishwasher repair.")
+        sv.append_turn(uow, sid, 1, speaker="staff", text="Right, let me see, the engineer is booked for Thursday.",
+                       voice={"words_per_minute": 228.0, "silences": [{"start": 1.2, "end": 6.0}],
+                              "too_quiet": False, "duration_s": 9.5, "unknown": "dropped"})
+        uow.commit()
+    with db.reader() as uow:
+        turn = sv.session_detail(uow, sid)["turns"][1]
+        transcript = sv.session_transcript(uow, sid)
+    assert turn["voice"]["words_per_minute"] == 228.0 and "unknown" not in turn["voice"]
+    assert transcript.turns[1].voice["silences"] == [{"start": 1.2, "end": 6.0}]
+    assert transcript.turns[0].voice is None
+    with db.uow() as uow, pytest.raises(InvalidRecord, match="only a staff turn"):
+        sv.append_turn(uow, sid, 2, speaker="customer", text="Hm.", voice={"words_per_minute": 100})
+    with db.uow() as uow, pytest.raises(InvalidRecord, match="must be a number >= 0"):
+        sv.append_turn(uow, sid, 2, speaker="staff", text="Hm.", voice={"words_per_minute": "fast"})

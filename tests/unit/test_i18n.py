@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_say": (2,), "t": (1,)}  # as babel.cfg documents: pybabel extract -k _say:2 -k t
 # what the trainee sees, and the engine's and drill's words (the trainer's, manager's and admin's pages are
 # English for now)
-SOURCES = ["coach", "trainer_ui/trainee", "trainer_ui/widgets.py", "trainer_ui/app.py"]
+SOURCES = ["coach", "trainer_ui/trainee", "trainer_ui/widgets.py", "trainer_ui/voice.py", "trainer_ui/app.py"]
 
 
 def messages():

@@ -123,6 +123,10 @@ def test_the_drill_file_must_hold_prompts(tmp_path):
      "no persona 'nobody' in 'en'; expected one of bad_mood, growing", "styles: [bad_mood, nobody]"),
     ("  max_goodwill_credit_gbp: 10\n", "  max_goodwill_credit_gbp: ten pounds\n", "policy.max_goodwill_credit_gbp",
      "a limit is a number, got 'ten pounds'", "max_goodwill_credit_gbp: ten pounds"),
+    ("voice: {engine: flite, voice: slt,", "voice: {engine: flite, voice: en-gb,", "persona.voice.voice",
+     "'en-gb' is not a Flite voice; choose one of slt, rms, awb, kal16, kal", "voice: {engine: flite"),
+    ("voice: {engine: flite, voice: slt,", "voice: {engine: cloud, voice: slt,", "persona.voice.engine",
+     "'cloud' is not a voice engine here; choose one of flite, espeak-ng", "voice: {engine: cloud"),
     ("brief: >-\n", "language: klingon\nbrief: >-\n", "language",
      "'klingon' is not a language the detector has; expected one of en, ru", "language: klingon"),
 ])
@@ -165,6 +169,11 @@ def pack_copy(tmp_path):
     ("TE014", "  recorded: []", "  recorded: [lost]", "outcome.recorded.0",
      "'lost' is not a recorded outcome of a missed session (escalated, hung_up)", "recorded:"),
     ("TE014", "  last_turns: 1", "  last_turns: 9", "outcome.last_turns", "less than or equal to 5", "last_turns:"),
+    ("TE015", "  min: 100\n  max: 175\n", "", "voice.max",
+     "pace needs min and/or max words a minute (e.g. min: 100, max: 170)", "voice:"),
+    ("TE015", "  max: 175\n", "  max: 90\n", "voice.max", "max (90) must be above min (100)", "max: 90"),
+    ("TE016", "  measure: dead_air", "  measure: mumbling", "voice.measure",
+     "'mumbling' is not one of pace, dead_air, talk_over, loudness", "measure: mumbling"),
 ])
 def test_a_malformed_rule_file(pack_copy, rid, old, new, where, message, line_has):
     from coach.standards import PackError, load_pack

@@ -17,7 +17,7 @@ import streamlit as st
 from coach import resources
 from coach.detect.languages import language_name
 from coach.vocabulary import CONVERSATION_CHANNELS
-from trainer_ui import errors, records, signin, widgets
+from trainer_ui import errors, records, signin, voice, widgets
 from trainer_ui.client import practice_client, practice_server_banner
 from trainer_ui.i18n import bound, t, term
 
@@ -86,9 +86,9 @@ def _scenario_of(session_id):
         return sv.session_detail(r, session_id)["scenario_id"]
 
 
-def say(p, text, message_id=None):
+def say(p, text, message_id=None, voice=None):
     t0 = time.perf_counter()
-    reply = p["client"].say(text, message_id=message_id)
+    reply = p["client"].say(text, message_id=message_id, voice=voice)
     p["client_ms"] = (time.perf_counter() - t0) * 1000
     p["turns"].append({"speaker": "staff", "text": text, "seq": reply["seq"], "findings": reply.get("findings") or []})
     _take(p, reply)
@@ -179,6 +179,18 @@ def queue_reply():
     q.setdefault("outbox", []).append({"text": text, "id": uuid.uuid4().hex})
 
 
+def _queue_spoken(p, text, measures):
+    """A spoken reply, corrected by the trainee, goes the way of a typed one, with what its sound measured."""
+    from bot.client import refusal
+
+    refused = refusal(text)
+    if refused:
+        st.error(t("That reply was not sent: {why}.", why=refused[1].replace(". Nothing was recorded", "")))
+        return
+    p.setdefault("outbox", []).append({"text": text, "id": uuid.uuid4().hex, "voice": measures})
+    st.rerun()
+
+
 def send_outbox(p):
     """Send the queued replies in order, one at a time for this session (its lock), until one fails; a failed
     one stays in the outbox with its message id, so sending it again cannot record it twice."""
@@ -191,7 +203,7 @@ def send_outbox(p):
             item = p["outbox"][0]
             with errors.shown(t("the reply was not delivered")):
                 try:
-                    say(p, item["text"], message_id=item["id"])
+                    say(p, item["text"], message_id=item["id"], voice=item.get("voice"))
                 except Exception:
                     p["failed"] = True
                     raise
@@ -236,7 +248,7 @@ if p["channel"] == "phone" and not p["outcome"]:
         secs = time.time() - p.setdefault("call_since", time.time())
         state = p.get("call")
         if state == "ringing":
-            st.markdown("### :material/ring_volume: " + t("Ringing... {secs} s", secs=f"{secs:.0f}"))
+            voice.play_ringing(secs)
         elif state == "on_hold":
             st.markdown("### :material/pause: " + t("Caller on hold {secs} s", secs=f"{secs:.0f}"))
         else:
@@ -259,6 +271,14 @@ for turn in p["turns"]:
     role = "user" if turn["speaker"] == "staff" else "assistant"
     with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
         widgets.show(widgets.highlighted(turn["text"], turn.get("findings") or []))
+
+if p["channel"] == "phone" and not p["outcome"]:
+    sc_now = resources.scenarios().get(p["scenario"])
+    if sc_now is not None:
+        st.toggle(t("Mute the customer's voice"), key="voice_muted")
+        voice.play_customer(p, sc_now.persona.get("voice") or {}, sc_now.language)
+        if not p.get("outbox"):  # speaking answers a ringing phone, as typing does
+            voice.recorder(p, sc_now.language, sc_now, lambda text, measures: _queue_spoken(p, text, measures))
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
     st.info(t("Hint: your last reply missed a standard."), icon=":material/lightbulb:")

@@ -59,7 +59,8 @@ def session_transcript(uow, session_id: int) -> Transcript:
     """The stored turns as a transcript the standards engine can score (turn i is the turn with seq i)."""
     s = get_record(uow, PracticeSession, session_id, "practice session")
     turns = [Turn(speaker=t.speaker, text=t.text if t.speaker != "system" else "", t=t.t,
-                  event=t.event if t.speaker == "system" else None) for t in turn_records(uow, session_id)]
+                  event=t.event if t.speaker == "system" else None, voice=t.voice if t.speaker == "staff" else None)
+             for t in turn_records(uow, session_id)]
     channel = "phone" if s.channel == "phone" else "chat"
     return Transcript(turns=turns, channel=channel, scenario=s.scenario_id,
                       meta={"session_id": s.id, "complaint": s.track == "complaint"})

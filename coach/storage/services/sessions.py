@@ -29,7 +29,7 @@ from coach.storage.services.scoring import card_dict, finding_dict, record_score
 
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a client's id of one staff reply
 TURN_FIELDS = {"text", "at", "t", "latency_ms", "mood_after", "behaviors", "spans", "intent", "intent_confidence",
-               "event", "message_id"}  # what a turn given to `append_turns` may hold besides its seq and speaker
+               "event", "message_id", "voice"}  # what a turn given to `append_turns` may hold besides seq and speaker
 
 
 def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: str, channel: str, language: str = "en",
@@ -64,7 +64,7 @@ def start_session(uow, *, person_id: int, scenario_id: str, scenario_version: st
 def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "", at=None, t: float | None = None,
                 latency_ms: int | None = None, mood_after: float | None = None, behaviors=None, spans=None,
                 intent: str | None = None, intent_confidence: float | None = None, event: str | None = None,
-                message_id: str | None = None) -> int:
+                message_id: str | None = None, voice: dict | None = None) -> int:
     """Record one turn. Idempotent on (session, seq): a retried write of the same turn returns the stored
     one; a different turn under a used number is a Conflict. Turns must come in order (0, 1, 2, ...).
     `message_id` is the client's id of a staff reply (see `turn_state`)."""
@@ -86,7 +86,7 @@ def append_turn(uow, session_id: int, seq: int, *, speaker: str, text: str = "",
                             f"recorded in order")
     turn = _turn_record(session, seq, speaker, text, at=at, t=t, latency_ms=latency_ms, mood_after=mood_after,
                         behaviors=behaviors, spans=spans, intent=intent, intent_confidence=intent_confidence,
-                        event=event, message_id=message_id)
+                        event=event, message_id=message_id, voice=_checked_voice(speaker, voice))
     try:
         with uow.session.begin_nested():  # a concurrent retry may win the race for this number
             uow.session.add(turn)
@@ -147,6 +147,7 @@ def append_turns(uow, session_id: int, turns: list[dict], *, at=None) -> list[in
             raise (Conflict if seq < expected else InvalidRecord)(
                 f"seq: turn {seq} given where session {session_id} continues with turn {expected}; the turns "
                 f"given must continue the session's own, in order")
+        turn["voice"] = _checked_voice(speaker, turn.get("voice"))
         records.append(_turn_record(session, seq, speaker, text, **{"at": at, **turn}))
         expected += 1
     if not records:
@@ -162,8 +163,23 @@ def append_turns(uow, session_id: int, turns: list[dict], *, at=None) -> list[in
     return [r.id for r in records]
 
 
+def _checked_voice(speaker, voice):
+    """A spoken reply's measures, checked as the scorer reads them (coach/transcript.py)."""
+    if voice is None:
+        return None
+    from coach.transcript import TranscriptError, parse_voice
+
+    if speaker != "staff":
+        raise InvalidRecord(f"voice: only a staff turn carries the measures of a spoken reply, not a {speaker} turn")
+    try:
+        return parse_voice(voice, "voice")
+    except TranscriptError as exc:
+        raise InvalidRecord(str(exc)) from None
+
+
 def _turn_record(session, seq, speaker, text, *, at=None, t=None, latency_ms=None, mood_after=None, behaviors=None,
-                 spans=None, intent=None, intent_confidence=None, event=None, message_id=None) -> TurnRecord:
+                 spans=None, intent=None, intent_confidence=None, event=None, message_id=None,
+                 voice=None) -> TurnRecord:
     """The row of one checked turn; `at` defaults to now and `t` to the seconds since the session started."""
     when = as_utc(at, "at") or utcnow()
     if t is None:
@@ -171,7 +187,8 @@ def _turn_record(session, seq, speaker, text, *, at=None, t=None, latency_ms=Non
     return TurnRecord(session_id=session.id, seq=seq, speaker=speaker, text=text, at=when, t=t, latency_ms=latency_ms,
                       mood_after=mood_after, behaviors=list(behaviors) if behaviors is not None else None,
                       spans=list(spans) if spans is not None else None, intent=intent,
-                      intent_confidence=intent_confidence, event=event, client_message_id=message_id)
+                      intent_confidence=intent_confidence, event=event, client_message_id=message_id,
+                      voice=voice)
 
 
 def _same_turn(existing: TurnRecord, seq, speaker, text, event) -> int:
@@ -284,7 +301,7 @@ def retry_prefix(uow, session_id: int, from_seq: int, *, person_id: int) -> dict
 def turn_dict(t: TurnRecord) -> dict:
     return {"id": t.id, "seq": t.seq, "speaker": t.speaker, "text": t.text, "at": t.at, "t": t.t,
             "latency_ms": t.latency_ms, "mood_after": t.mood_after, "behaviors": t.behaviors, "spans": t.spans,
-            "intent": t.intent, "intent_confidence": t.intent_confidence, "event": t.event}
+            "intent": t.intent, "intent_confidence": t.intent_confidence, "event": t.event, "voice": t.voice}
 
 
 def session_detail(uow, session_id: int) -> dict:
