@@ -106,7 +106,7 @@ def measure(rec, clips, model, progress):
         spoken_s = (tr.speech_end or 0) - (tr.speech_start or 0) - sum(
             max(0.0, s["end"] - s["start"] - PAUSE_KEPT_S) for s in tr.silences)
         known_rate = len(ref) / (spoken_s / 60) if spoken_s > 0.3 else None
-        rows.append({"edits": edits(ref, tr.text.split()), "words": len(ref), "voice": voice, "noisy": noisy,
+        rows.append({"edits": edits(ref, tr.text.lower().split()), "words": len(ref), "voice": voice, "noisy": noisy,
                      "seconds": audio.duration_s, "took": took, "rate": tr.words_per_minute, "known": known_rate,
                      "text": text, "heard": tr.text, "scenario": sc, "transcription": tr})
         progress(n, len(clips))

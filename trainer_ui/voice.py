@@ -117,7 +117,7 @@ def recorder(p: dict, language: str, scenario, send):
         if until:  # the recording ended when it arrived: it began `duration` earlier
             started = received - result.duration_s + (result.speech_start or 0.0)
             measures["talk_over_s"] = round(max(0.0, min(result.duration_s, until - started)), 2)
-        heard = p["heard"] = {"digest": digest, "text": result.text, "voice": measures}
+        heard = p["heard"] = {"digest": digest, "text": result.text, "voice": measures, "wav": data}
     if not heard["text"]:
         st.warning(t("No words were recognised in the recording. Speak closer to the microphone, or type your reply."))
         return
@@ -130,4 +130,4 @@ def recorder(p: dict, language: str, scenario, send):
                  loud=t("too quiet") if v.get("too_quiet") else (t("too loud") if v.get("clipped") else t("clear"))))
     if st.button(t("Send what I said"), key=f"send_voice_{digest}", type="primary"):
         p.pop("heard", None)
-        send(text, v)
+        send(text, v, heard["wav"])

@@ -109,8 +109,17 @@ def transcript(detail: dict, findings: list[dict] | None = None, *, upto: int | 
             show(f"<small>{t('turn {n}', n=turn['seq'])}</small> " + highlighted(turn["text"], fs))
             if turn.get("voice"):
                 st.caption(":material/mic: " + spoken_summary(turn["voice"]))
+            if turn.get("recorded"):  # kept where the company allows it (voice.recordings)
+                st.audio(kept_sound(detail["id"], turn["seq"]), format="audio/wav")
             for f in fs:
                 show(finding_line(f))
+
+
+def kept_sound(session_id: int, seq: int) -> bytes | None:
+    from coach.storage import services as sv
+
+    with resources.database().reader() as r:
+        return sv.recording(r, session_id, seq)
 
 
 def spoken_summary(v: dict) -> str:

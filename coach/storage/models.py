@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -321,6 +322,20 @@ class CompanySetting(Base):
     value = Column(JSONDoc, nullable=False)
     updated_by = Column(Integer, ForeignKey("people.id", ondelete="SET NULL"))
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Recording(Base):
+    """The sound of a spoken staff reply, kept with its session only while the company setting
+    voice.recordings allows it (off by default); a person's export holds it and their erasure deletes it."""
+
+    __tablename__ = "recordings"
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_recordings_session_seq"),)
+    id = Column(Integer, primary_key=True)
+    session_id = Column(Integer, ForeignKey("practice_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
+    seq = Column(Integer, nullable=False)  # the staff turn it is the sound of
+    wav = Column(LargeBinary, nullable=False)
+    seconds = Column(Float, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class AuditEntry(Base):

@@ -75,6 +75,7 @@ class Recogniser:
         kw = {"lw": lw} if lw else {}
         self._decoder = Decoder(lm=None, loglevel="FATAL", **kw)
         self._words = set()
+        self._casing: dict[str, dict] = {}  # search -> word -> its written form
         self._searches[""] = self._add(lm.model_path(language), "domain")
 
     def _add(self, path, name) -> str:
@@ -84,6 +85,7 @@ class Recogniser:
                 self._decoder.add_word(word, phones, True)
                 self._words.add(word)
         self._decoder.add_lm_file(name, str(path))
+        self._casing[name] = lm.model_casing(path)
         return name
 
     def _search(self, path) -> str:
@@ -129,8 +131,13 @@ class Recogniser:
             self._decoder.end_utt()
             segs = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg()]
         decode_s = time.perf_counter() - t0
+        cased = self._casing.get(name, {})
         words = [{"word": w.split("(", 1)[0], "start": round(a * FRAME_S, 2), "end": round(b * FRAME_S, 2)}
                  for w, a, b in segs if w not in FILLERS and not w.startswith("[") and not w.startswith("<")]
+        for w in words:  # names and "I" written as the product's phrases write them
+            w["word"] = cased.get(w["word"], w["word"])
+        if words:
+            words[0]["word"] = words[0]["word"][:1].upper() + words[0]["word"][1:]
         wpm = speaking_rate(len(words), sound.speech_start, sound.speech_end, sound.silences)
         return Transcription(
             text=" ".join(w["word"] for w in words), words=words, duration_s=audio.duration_s,

@@ -278,14 +278,44 @@ def model_path(language: str = "en", scenario_texts: list[str] = ()) -> Path:
     for path, _ in _sources(language):  # what went in, read as bytes (quicker than reading the texts)
         h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     path = model_dir() / f"{language}-{'scenario-' if scenario_texts else ''}{h.hexdigest()[:16]}.arpa"
-    if not path.exists() or not words_path(path).exists():
+    if not path.exists() or not words_path(path).exists() or not casing_path(path).exists():
         texts = corpus_texts(language)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(compounds(list(texts) + list(scenario_texts))), encoding="utf-8")
         tmp.replace(words_path(path))
+        tmp.write_text(json.dumps(casing(list(texts) + list(scenario_texts) * SCENARIO_WEIGHT)), encoding="utf-8")
+        tmp.replace(casing_path(path))
         tmp.write_text(build(texts, scenario_texts, language), encoding="utf-8")
         tmp.replace(path)  # another process building the same model at once writes the same file
     return path
+
+
+def casing(texts) -> dict:
+    """word -> the way it is written inside a sentence when that is not lower case ("anna" -> "Anna",
+    "brightwater" -> "Brightwater", "i'm" -> "I'm"): the recogniser hears lower-case words, and a name the
+    detector is to see as a name needs its capital. A sentence's first word is not counted (its capital says
+    nothing about the word)."""
+    forms: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for part in _SENTENCE.split(_ENTITY.sub(r"\1", text)):
+            for k, m in enumerate(re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)*", part)):
+                if k:
+                    word = m.group(0).replace("’", "'")
+                    forms[word.lower()][word] += 1
+    out = {}
+    for low, seen in forms.items():
+        best, n = seen.most_common(1)[0]
+        if best != low and n > seen.get(low, 0) and not best.isupper() or best in ("I", "OK"):
+            out[low] = best
+    return out
+
+
+def casing_path(model: Path) -> Path:
+    return model.with_suffix(".case.json")
+
+
+def model_casing(model: Path) -> dict:
+    return json.loads(casing_path(model).read_text(encoding="utf-8"))
 
 
 def words_path(model: Path) -> Path:

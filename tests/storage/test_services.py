@@ -1,5 +1,6 @@
 """The service layer on SQLite and PostgreSQL: sessions turn by turn, scorecards, reviews, progress, errors."""
 
+import base64
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -414,3 +415,40 @@ def test_a_spoken_reply_keeps_its_measures_and_the_call_is_scored_on_them(db, co
         sv.append_turn(uow, sid, 2, speaker="customer", text="Hm.", voice={"words_per_minute": 100})
     with db.uow() as uow, pytest.raises(InvalidRecord, match="must be a number >= 0"):
         sv.append_turn(uow, sid, 2, speaker="staff", text="Hm.", voice={"words_per_minute": "fast"})
+
+
+def test_a_recording_is_kept_only_when_the_company_allows_it_exported_and_erased(db, company):
+    from coach.voice.speak import say
+
+    wav = say("Good morning, this is Anna speaking.")
+    with db.uow() as uow:
+        admin = sv.create_person(uow, name="Ada Min", login="ada", role="admin")
+        sid = sv.start_session(uow, person_id=company["anna"], scenario_id="phone_answer_hold_transfer",
+                               scenario_version="1", channel="phone")
+        sv.append_turn(uow, sid, 0, speaker="staff", text="good morning this is anna speaking",
+                       voice={"words_per_minute": 150, "duration_s": 2.2, "silences": []})
+        assert sv.keep_recording(uow, sid, 0, wav) is None  # off by default: nothing of the voice is stored
+        assert sv.recording(uow, sid, 0) is None
+        with pytest.raises(Conflict, match="only admins"):
+            sv.set_setting(uow, "voice.recordings", actor_id=company["tess"], keep=True)
+        sv.set_setting(uow, "voice.recordings", actor_id=admin, keep=True)
+        kept = sv.keep_recording(uow, sid, 0, wav)
+        assert kept and sv.keep_recording(uow, sid, 0, wav) == kept  # the same reply sent again: kept once
+        with pytest.raises(InvalidRecord, match="no staff turn 5"):
+            sv.keep_recording(uow, sid, 5, wav)
+        with pytest.raises(InvalidRecord, match="WAV file"):
+            sv.keep_recording(uow, sid, 0, b"not sound")
+        uow.commit()
+    with db.reader() as uow:
+        assert sv.recording(uow, sid, 0) == wav and sv.session_detail(uow, sid)["turns"][0]["recorded"] is True
+    with db.uow() as uow:
+        exported = sv.export_person(uow, company["anna"])
+        uow.commit()
+    (session,) = exported["practice_sessions"]
+    assert base64.b64decode(session["recordings"][0]["wav_base64"]) == wav
+    with db.uow() as uow:
+        summary = sv.delete_person(uow, company["anna"])
+        uow.commit()
+    assert summary["recordings_deleted"] == 1
+    with db.reader() as uow:
+        assert sv.recording(uow, sid, 0) is None

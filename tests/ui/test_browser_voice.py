@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from coach.storage.models import PracticeSession, TurnRecord
+from coach.storage.models import PracticeSession, Recording, TurnRecord
 from coach.voice.audio import join, silence
 from coach.voice.speak import VoiceSettings, say_audio
 from tests.ui.conftest import CHROMIUM, FLAGS, SHOTS, person
@@ -43,7 +43,23 @@ def voice_browser(microphone):
         b.close()
 
 
-def test_a_phone_call_answered_aloud_is_heard_sent_and_scored_as_a_call(voice_browser, ui_servers, ui_db):
+@pytest.fixture
+def recordings_kept(ui_db):
+    """The company keeps the recordings of spoken replies (voice.recordings) for this test, and not after it."""
+    from coach.storage import services as sv
+
+    admin = person(ui_db, "admin")["id"]
+    with ui_db.uow() as w:
+        sv.set_setting(w, "voice.recordings", actor_id=admin, keep=True)
+        w.commit()
+    yield
+    with ui_db.uow() as w:
+        sv.set_setting(w, "voice.recordings", actor_id=admin, keep=False)
+        w.commit()
+
+
+def test_a_phone_call_answered_aloud_is_heard_sent_and_scored_as_a_call(voice_browser, ui_servers, ui_db,
+                                                                       recordings_kept, microphone):
     ctx = voice_browser.new_context(viewport={"width": 1280, "height": 900}, permissions=["microphone"])
     page = ctx.new_page()
     page.set_default_timeout(WAIT)
@@ -81,10 +97,14 @@ def test_a_phone_call_answered_aloud_is_heard_sent_and_scored_as_a_call(voice_br
                                                            TurnRecord.speaker == "staff")).scalars().first()
         assert staff.text == heard and 100 < staff.voice["words_per_minute"] < 220, staff.voice
         assert staff.voice["too_quiet"] is False and staff.voice["silences"] == []
+        kept = r.session.execute(select(Recording).where(Recording.session_id == sid)).scalar_one()
+        assert kept.seq == staff.seq and kept.wav[:4] == b"RIFF" and 5 < kept.seconds < 9
 
     page.get_by_role("button", name="End the session").click()
     page.get_by_role("heading", name="Scorecard").wait_for()
     page.get_by_text("The call, as it sounded").wait_for()
-    assert page.get_by_text(re.compile(r"spoken, \d+ words a minute")).count() >= 1
+    page.get_by_text(re.compile(r"spoken, \d+ words a minute")).first.wait_for()
+    settle(page)
+    assert page.get_by_test_id("stAudio").count() >= 1, "the kept recording can be listened to"
     shot(page, "v4-scorecard-of-the-call")
     ctx.close()

@@ -95,6 +95,21 @@ with st.expander("Company settings"):
                 w.commit()
             st.success("Saved.")
 
+    with records.reader() as r:
+        recordings = sv.get_setting(r, "voice.recordings")
+    st.markdown("**Recordings of spoken replies**: keep the sound of what trainees say aloud on the phone track with "
+                "the session, for trainers to listen to. Off unless your staff have agreed; what was said and how it "
+                "measured (pace, pauses, loudness) is kept either way. A person's export holds their recordings "
+                "and erasing the person deletes them.")
+    r1 = st.columns([1, 3])
+    keep = r1[0].checkbox("Keep recordings", value=recordings.keep, key="recordings_keep")
+    if r1[1].button("Save the setting", key="recordings_save"):
+        with errors.shown("the setting was not saved"):
+            with records.uow() as w:
+                sv.set_setting(w, "voice.recordings", actor_id=user["id"], keep=bool(keep))
+                w.commit()
+            st.success("Saved.")
+
 with st.expander("Data requests (export, erase)"):
     if st.button("Prepare an export of everything stored about this person", key="export"):
         with errors.shown("the export failed"):

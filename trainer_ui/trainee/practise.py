@@ -7,6 +7,7 @@ at a time (a lock per session) sends the outbox in order. Streamlit starts a new
 while the last one is still waiting for the customer, so without this replies overlapped on one client and
 most were lost without a word; now every reply is sent, in order, or kept on the page with the reason."""
 
+import functools
 import random
 import threading
 import time
@@ -179,7 +180,21 @@ def queue_reply():
     q.setdefault("outbox", []).append({"text": text, "id": uuid.uuid4().hex})
 
 
-def _queue_spoken(p, text, measures):
+def keep_recording(p, wav):
+    """The sound of the reply just recorded, kept with the session if the company allows it (voice.recordings);
+    a failure to keep it loses no reply: it is said on the page."""
+    from coach.storage import services as sv
+
+    seq = next((x["seq"] for x in reversed(p["turns"]) if x["speaker"] == "staff"), None)
+    try:
+        with records.uow() as w:
+            sv.keep_recording(w, p["session_id"], seq, wav)
+            w.commit()
+    except Exception as exc:  # the reply itself went through; only its sound was not kept
+        st.warning(t("Your reply was sent, but its recording could not be kept: {why}", why=str(exc)))
+
+
+def _queue_spoken(p, text, measures, wav=None):
     """A spoken reply, corrected by the trainee, goes the way of a typed one, with what its sound measured."""
     from bot.client import refusal
 
@@ -187,7 +202,7 @@ def _queue_spoken(p, text, measures):
     if refused:
         st.error(t("That reply was not sent: {why}.", why=refused[1].replace(". Nothing was recorded", "")))
         return
-    p.setdefault("outbox", []).append({"text": text, "id": uuid.uuid4().hex, "voice": measures})
+    p.setdefault("outbox", []).append({"text": text, "id": uuid.uuid4().hex, "voice": measures, "wav": wav})
     st.rerun()
 
 
@@ -204,6 +219,8 @@ def send_outbox(p):
             with errors.shown(t("the reply was not delivered")):
                 try:
                     say(p, item["text"], message_id=item["id"], voice=item.get("voice"))
+                    if item.get("wav"):
+                        keep_recording(p, item["wav"])
                 except Exception:
                     p["failed"] = True
                     raise
@@ -278,7 +295,7 @@ if p["channel"] == "phone" and not p["outcome"]:
         st.toggle(t("Mute the customer's voice"), key="voice_muted")
         voice.play_customer(p, sc_now.persona.get("voice") or {}, sc_now.language)
         if not p.get("outbox"):  # speaking answers a ringing phone, as typing does
-            voice.recorder(p, sc_now.language, sc_now, lambda text, measures: _queue_spoken(p, text, measures))
+            voice.recorder(p, sc_now.language, sc_now, functools.partial(_queue_spoken, p))
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
     st.info(t("Hint: your last reply missed a standard."), icon=":material/lightbulb:")

@@ -13,7 +13,14 @@ the value checks and the audit log they share. Everything a caller needs is impo
 
 from coach.storage.services.awards import record_award
 from coach.storage.services.common import MAX_ID, as_utc, audit
-from coach.storage.services.company_settings import SETTINGS, FourEyes, get_setting, needs_second_approver, set_setting
+from coach.storage.services.company_settings import (
+    SETTINGS,
+    FourEyes,
+    Recordings,
+    get_setting,
+    needs_second_approver,
+    set_setting,
+)
 from coach.storage.services.people import (
     MIN_PASSWORD,
     check_password,
@@ -45,7 +52,10 @@ from coach.storage.services.sessions import (
     append_turn,
     append_turns,
     end_session,
+    keep_recording,
     list_sessions,
+    recording,
+    recordings_of,
     resume_session,
     retry_prefix,
     session_detail,
@@ -57,7 +67,8 @@ from coach.storage.services.sessions import (
 from coach.storage.services.standings import leaderboard, progress
 
 __all__ = [
-    "MAX_ID", "MESSAGE_ID", "MIN_PASSWORD", "REDACTED", "REVIEW_FILTERS", "SETTINGS", "FourEyes", "RescorePlan",
+    "MAX_ID", "MESSAGE_ID", "MIN_PASSWORD", "REDACTED", "REVIEW_FILTERS", "SETTINGS", "FourEyes", "Recordings",
+    "RescorePlan", "keep_recording", "recording", "recordings_of",
     "abandon_stale", "append_turn", "append_turns", "approve_review", "approved_overrides", "as_utc", "audit",
     "check_password",
     "create_person", "create_team", "delete_person", "end_session", "export_person", "find_person", "get_person",

@@ -23,7 +23,19 @@ class FourEyes:
             raise InvalidRecord(f"review.four_eyes.min_change: {self.min_change!r}; expected points from 0 to 100")
 
 
-SETTINGS = {"review.four_eyes": FourEyes}  # key -> its type, with the defaults
+@dataclass(frozen=True)
+class Recordings:
+    """voice.recordings: whether the sound of a trainee's spoken replies is kept with the session (for a trainer
+    to listen to). Off by default: what was said and how it measured is kept either way; the voice itself only
+    when the company has its staff's agreement."""
+    keep: bool = False
+
+    def check(self):
+        if not isinstance(self.keep, bool):
+            raise InvalidRecord(f"voice.recordings.keep: {self.keep!r}; expected true or false")
+
+
+SETTINGS = {"review.four_eyes": FourEyes, "voice.recordings": Recordings}  # key -> its type, with the defaults
 
 
 def get_setting(uow, key: str):

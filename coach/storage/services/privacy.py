@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, inspect, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, inspect, or_, select, text, update
 
 from coach.storage.errors import Conflict
 from coach.storage.models import (
@@ -12,6 +13,7 @@ from coach.storage.models import (
     Award,
     FindingRecord,
     PracticeSession,
+    Recording,
     Review,
     ReviewVerdict,
     ScorecardRecord,
@@ -21,7 +23,7 @@ from coach.storage.models import (
 from coach.storage.services.common import audit, get_from
 from coach.storage.services.people import person_dict
 from coach.storage.services.reviews import review_dict
-from coach.storage.services.sessions import session_detail
+from coach.storage.services.sessions import recordings_of, session_detail
 
 REDACTED = "(removed on request)"
 
@@ -44,6 +46,9 @@ def export_person(uow, person_id: int, *, actor_id=None) -> dict:
                                    .order_by(PracticeSession.started_at)).scalars():
         d = session_detail(uow, sid)
         d.pop("person", None)
+        # the sound of the spoken replies, where the company kept it (voice.recordings), as base64 WAV
+        d["recordings"] = [{"seq": r["seq"], "seconds": r["seconds"], "wav_base64": base64.b64encode(r["wav"]).decode()}
+                           for r in recordings_of(uow, sid)]
         sessions.append(d)
     written = [review_dict(r) for r in uow.session.execute(select(Review).where(Review.reviewer_id == person_id))
                .scalars()]
@@ -65,8 +70,8 @@ def export_person(uow, person_id: int, *, actor_id=None) -> dict:
 
 def delete_person(uow, person_id: int, *, actor_id=None) -> dict:
     """Erase a person's personal data on request: name, login and password, every word of their practice
-    sessions (and the Rasa tracker's copy), trainers' comments about them. What stays is anonymous
-    aggregate history: that sessions happened, their scores, which standards were met or broken."""
+    sessions (and the Rasa tracker's copy), the recordings of their voice, trainers' comments about them. What
+    stays is anonymous aggregate history: that sessions happened, their scores, which standards were met or broken."""
     p = get_from(uow.people, person_id, "person")
     if p.deleted_at is not None:
         raise Conflict(f"person {person_id} was already deleted on {p.deleted_at:%Y-%m-%d}")
@@ -79,6 +84,8 @@ def delete_person(uow, person_id: int, *, actor_id=None) -> dict:
     opts = {"synchronize_session": False}
     n_turns = s.execute(update(TurnRecord).where(TurnRecord.session_id.in_(session_ids))
                         .values(text="", spans=None), execution_options=opts).rowcount
+    n_recordings = s.execute(delete(Recording).where(Recording.session_id.in_(session_ids)),
+                             execution_options=opts).rowcount  # their voice
     card_ids = select(ScorecardRecord.id).where(ScorecardRecord.session_id.in_(session_ids)).scalar_subquery()
     s.execute(update(FindingRecord).where(FindingRecord.scorecard_id.in_(card_ids))
               .values(span_text=None, fix=None, message=REDACTED), execution_options=opts)
@@ -99,7 +106,8 @@ def delete_person(uow, person_id: int, *, actor_id=None) -> dict:
         rasa_events = s.execute(text("DELETE FROM events WHERE sender_id IN :ids")
                                 .bindparams(bindparam("ids", conv_ids, expanding=True))).rowcount
     p.name, p.login, p.password_hash, p.active, p.deleted_at = f"Deleted person {p.id}", None, None, False, utcnow()
-    summary = {"sessions": n_sessions, "turns_erased": n_turns, "rasa_events_deleted": rasa_events}
+    summary = {"sessions": n_sessions, "turns_erased": n_turns, "recordings_deleted": n_recordings,
+               "rasa_events_deleted": rasa_events}
     s.flush()
     audit(uow, "person.delete", "person", person_id, actor_id=actor_id, subject_id=None, after=summary)
     return summary

@@ -18,6 +18,7 @@ from coach.storage.models import (
     FindingRecord,
     Person,
     PracticeSession,
+    Recording,
     Review,
     ScorecardRecord,
     TurnRecord,
@@ -304,6 +305,47 @@ def turn_dict(t: TurnRecord) -> dict:
             "intent": t.intent, "intent_confidence": t.intent_confidence, "event": t.event, "voice": t.voice}
 
 
+MAX_RECORDING_BYTES = 12_000_000  # three minutes of 16 kHz 16-bit mono is 5.8 MB; a browser's 48 kHz, 17 MB
+
+
+def keep_recording(uow, session_id: int, seq: int, wav: bytes) -> int | None:
+    """Keep the sound of spoken staff reply `seq` when the company setting voice.recordings allows it; None
+    when it does not (nothing is stored). Kept once: the same reply sent again keeps the first."""
+    from coach.storage.services.company_settings import get_setting
+
+    if not get_setting(uow, "voice.recordings").keep:
+        return None
+    if not isinstance(wav, bytes) or wav[:4] != b"RIFF" or wav[8:12] != b"WAVE":
+        raise InvalidRecord("wav: expected the bytes of a WAV file")
+    if len(wav) > MAX_RECORDING_BYTES:
+        raise InvalidRecord(f"wav: {len(wav):,} bytes; a kept recording may have at most {MAX_RECORDING_BYTES:,}")
+    turn = uow.session.execute(select(TurnRecord).where(TurnRecord.session_id == session_id,
+                                                        TurnRecord.seq == seq)).scalar_one_or_none()
+    if turn is None or turn.speaker != "staff":
+        raise InvalidRecord(f"seq: session {session_id} has no staff turn {seq} to keep a recording of")
+    existing = uow.session.execute(select(Recording.id).where(Recording.session_id == session_id,
+                                                              Recording.seq == seq)).scalar()
+    if existing is not None:
+        return existing
+    seconds = (turn.voice or {}).get("duration_s") or 0.0
+    rec = Recording(session_id=session_id, seq=seq, wav=wav, seconds=float(seconds))
+    uow.session.add(rec)
+    uow.session.flush()
+    return rec.id
+
+
+def recording(uow, session_id: int, seq: int) -> bytes | None:
+    """The kept sound of a spoken reply, or None."""
+    return uow.session.execute(select(Recording.wav).where(Recording.session_id == session_id,
+                                                           Recording.seq == seq)).scalar()
+
+
+def recordings_of(uow, session_id: int) -> list[dict]:
+    """The kept recordings of a session: [{"seq", "seconds", "wav"}]."""
+    return [{"seq": r.seq, "seconds": r.seconds, "wav": r.wav} for r in uow.session.execute(
+        select(Recording).where(Recording.session_id == session_id).order_by(Recording.seq)).scalars()]
+
+
 def session_detail(uow, session_id: int) -> dict:
     """One transcript with its current scorecard, findings, reviews, and the earlier scorecards."""
     s = get_record(uow, PracticeSession, session_id, "practice session")
@@ -317,8 +359,9 @@ def session_detail(uow, session_id: int) -> dict:
     reviews = [review_dict(r) for r in uow.session.execute(
         select(Review).where(Review.session_id == session_id).order_by(Review.id)).scalars()]
     person = s.person
+    kept = set(uow.session.execute(select(Recording.seq).where(Recording.session_id == session_id)).scalars())
     return {**session_dict(s), "person": person.name, "team_id": person.team_id,
-            "turns": [turn_dict(t) for t in turn_records(uow, session_id)],
+            "turns": [{**turn_dict(t), "recorded": t.seq in kept} for t in turn_records(uow, session_id)],
             "scorecard": card_dict(current) if current else None, "findings": findings,
             "history": [card_dict(c) for c in cards if not c.is_current], "reviews": reviews}
 
