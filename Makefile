@@ -52,6 +52,9 @@ detector-model: $(STAMP) ## retrain the learned half of the detector on data/beh
 realism: $(STAMP) ## the simulated customer: expected outcomes per kind of staff side, repeats, re-asked details, variety
 	$(PY) bench/bench_realism.py
 
+bench-voice: $(STAMP) ## the recogniser on spoken replies it was not built from: WER per model, speed, rate error, latency
+	$(PY) bench/bench_voice.py
+
 eval-nlu: $(STAMP) ## Rasa intent macro-F1 on the held-out split
 	$(PY) bench/eval_nlu.py
 
