@@ -94,8 +94,11 @@ def recorder(p: dict, language: str, scenario, send):
                      "you type your reply."))
         return
     prepare(language, scenario)
-    n = len(p["turns"])
-    clip = st.audio_input(t("Answer aloud (or type below)"), key=f"voice_reply_{p['session_id']}_{n}")
+    problem = p.pop("voice_problem", None)
+    if problem:  # the last recording could not be used: said, and the recorder is fresh for another try
+        st.warning(problem)
+    n, attempt = len(p["turns"]), p.get("voice_attempt", 0)
+    clip = st.audio_input(t("Answer aloud (or type below)"), key=f"voice_reply_{p['session_id']}_{n}_{attempt}")
     if clip is None:
         return
     data = clip.getvalue()
@@ -109,8 +112,7 @@ def recorder(p: dict, language: str, scenario, send):
             try:
                 result = transcribe(data, language, scenario)
             except VoiceError as exc:
-                st.error(t("Your recording could not be used: {why}", why=str(exc)))
-                return
+                _try_again(p, t("Your recording could not be used: {why}", why=str(exc)))
         measures = result.as_dict()
         measures.pop("text")
         until = p.get("customer_audio_until")
@@ -119,8 +121,9 @@ def recorder(p: dict, language: str, scenario, send):
             measures["talk_over_s"] = round(max(0.0, min(result.duration_s, until - started)), 2)
         heard = p["heard"] = {"digest": digest, "text": result.text, "voice": measures, "wav": data}
     if not heard["text"]:
-        st.warning(t("No words were recognised in the recording. Speak closer to the microphone, or type your reply."))
-        return
+        p.pop("heard", None)
+        _try_again(p, t("No words were recognised in the recording. Speak closer to the microphone, or type your "
+                        "reply."))
     st.caption(t("What was heard (correct it if the recogniser misheard, then send):"))
     text = st.text_area(t("Your spoken reply"), value=heard["text"], key=f"heard_{digest}", max_chars=2000,
                         label_visibility="collapsed")
@@ -131,3 +134,10 @@ def recorder(p: dict, language: str, scenario, send):
     if st.button(t("Send what I said"), key=f"send_voice_{digest}", type="primary"):
         p.pop("heard", None)
         send(text, v, heard["wav"])
+
+
+def _try_again(p: dict, problem: str):
+    """A recording that cannot be used: say why above a fresh recorder (the call and its turns are untouched)."""
+    p["voice_problem"] = problem
+    p["voice_attempt"] = p.get("voice_attempt", 0) + 1
+    st.rerun()

@@ -125,11 +125,13 @@ class Recogniser:
         t0 = time.perf_counter()
         with self._lock:
             name = search or self._search(path)
-            self._decoder.activate_search(name)
-            self._decoder.start_utt()
-            self._decoder.process_raw(pcm, full_utt=True)
-            self._decoder.end_utt()
-            segs = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg()]
+            segs = []
+            if sound.speech_start is not None:  # silence is not decoded: the recogniser would guess at it
+                self._decoder.activate_search(name)
+                self._decoder.start_utt()
+                self._decoder.process_raw(pcm, full_utt=True)
+                self._decoder.end_utt()
+                segs = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg()]
         decode_s = time.perf_counter() - t0
         cased = self._casing.get(name, {})
         words = [{"word": w.split("(", 1)[0], "start": round(a * FRAME_S, 2), "end": round(b * FRAME_S, 2)}

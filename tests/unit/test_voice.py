@@ -192,6 +192,11 @@ def test_a_look_up_pause_is_dead_air_not_slow_speech():
     assert abs(paused.words_per_minute - together.words_per_minute) < 0.15 * together.words_per_minute
 
 
+def test_silence_is_heard_as_nothing_said():
+    heard = recogniser("en").transcribe(silence(4.0))
+    assert heard.text == "" and heard.words == [] and heard.too_quiet and heard.words_per_minute is None
+
+
 def test_the_speaking_rate_is_words_over_the_time_spent_speaking():
     assert speaking_rate(10, 1.0, 5.0, []) == 150.0
     assert speaking_rate(10, 1.0, 8.5, [{"start": 3.0, "end": 7.0}]) == 150.0  # 3.5 s of it is dead air

@@ -294,7 +294,9 @@ if p["channel"] == "phone" and not p["outcome"]:
     if sc_now is not None:
         st.toggle(t("Mute the customer's voice"), key="voice_muted")
         voice.play_customer(p, sc_now.persona.get("voice") or {}, sc_now.language)
-        if not p.get("outbox"):  # speaking answers a ringing phone, as typing does
+        if p.get("call") == "ringing":  # pick up first, then speak: the answer time is the pick-up's
+            st.caption(t("Press Answer to pick up the phone, then answer aloud or type."))
+        elif not p.get("outbox"):
             voice.recorder(p, sc_now.language, sc_now, functools.partial(_queue_spoken, p))
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
