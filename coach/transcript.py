@@ -60,50 +60,54 @@ def parse_transcript(obj, where="transcript") -> Transcript:
     turns = []
     last_t = None
     for n, raw in enumerate(turns_in):
-        here = f"{where}: turns[{n}]"
-        if not isinstance(raw, dict):
-            raise TranscriptError(f"{here}: expected an object with 'speaker' and 'text', got {type(raw).__name__}")
-        speaker = raw.get("speaker")
-        if speaker is None:
-            raise TranscriptError(f"{here}: missing 'speaker' (one of {', '.join(SPEAKERS)})")
-        if speaker not in SPEAKERS:
-            raise TranscriptError(f"{here}: unknown speaker {speaker!r}; expected one of {', '.join(SPEAKERS)}")
-        event = raw.get("event")
-        text = raw.get("text", "")
-        if speaker == "system":
-            if event not in EVENTS:
-                raise TranscriptError(f"{here}: a system turn needs 'event', one of {', '.join(EVENTS)}; got {event!r}")
-            text = ""
-        else:
-            if event is not None:
-                raise TranscriptError(f"{here}: only system turns carry an 'event' (got one on a {speaker} turn)")
-            if not isinstance(text, str):
-                raise TranscriptError(f"{here}: 'text' must be a string, got {type(text).__name__}")
-            if "text" not in raw:
-                raise TranscriptError(f"{here}: missing 'text' on a {speaker} turn")
-            if len(text) > MAX_TURN_CHARS:
-                raise TranscriptError(f"{here}: text is {len(text):,} characters; one turn may have at most "
-                                      f"{MAX_TURN_CHARS:,}")
-        t = raw.get("t")
-        if t is not None:
-            if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0:
-                raise TranscriptError(f"{here}: 't' must be seconds since the session started (a number >= 0), "
-                                      f"got {t!r}")
-            if last_t is not None and t < last_t:
-                raise TranscriptError(f"{here}: 't' = {t} goes back in time (the turn before was at {last_t})")
-            last_t = t
-        voice = raw.get("voice")
-        if voice is not None:
-            if speaker != "staff":
-                raise TranscriptError(f"{here}: only staff turns carry 'voice' (the measures of a spoken reply)")
-            voice = parse_voice(voice, f"{here}: voice")
-        turns.append(Turn(speaker=speaker, text=text, t=float(t) if t is not None else None, event=event,
-                          voice=voice))
+        turn = _parse_turn(raw, f"{where}: turns[{n}]", last_t)
+        last_t = turn.t if turn.t is not None else last_t
+        turns.append(turn)
     if not any(turn.speaker == "staff" for turn in turns):
         raise TranscriptError(f"{where}: no staff turn to score; a transcript needs at least one turn with "
                               f"\"speaker\": \"staff\"")
     meta = {k: v for k, v in obj.items() if k not in ("channel", "scenario", "turns")}
     return Transcript(turns=turns, channel=channel, scenario=scenario, meta=meta)
+
+
+def _parse_turn(raw, here, last_t) -> Turn:
+    """One turn of a transcript, checked; `last_t` is the time of the turn before (times never go back)."""
+    if not isinstance(raw, dict):
+        raise TranscriptError(f"{here}: expected an object with 'speaker' and 'text', got {type(raw).__name__}")
+    speaker = raw.get("speaker")
+    if speaker is None:
+        raise TranscriptError(f"{here}: missing 'speaker' (one of {', '.join(SPEAKERS)})")
+    if speaker not in SPEAKERS:
+        raise TranscriptError(f"{here}: unknown speaker {speaker!r}; expected one of {', '.join(SPEAKERS)}")
+    event = raw.get("event")
+    text = raw.get("text", "")
+    if speaker == "system":
+        if event not in EVENTS:
+            raise TranscriptError(f"{here}: a system turn needs 'event', one of {', '.join(EVENTS)}; got {event!r}")
+        text = ""
+    else:
+        if event is not None:
+            raise TranscriptError(f"{here}: only system turns carry an 'event' (got one on a {speaker} turn)")
+        if not isinstance(text, str):
+            raise TranscriptError(f"{here}: 'text' must be a string, got {type(text).__name__}")
+        if "text" not in raw:
+            raise TranscriptError(f"{here}: missing 'text' on a {speaker} turn")
+        if len(text) > MAX_TURN_CHARS:
+            raise TranscriptError(f"{here}: text is {len(text):,} characters; one turn may have at most "
+                                  f"{MAX_TURN_CHARS:,}")
+    t = raw.get("t")
+    if t is not None:
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0:
+            raise TranscriptError(f"{here}: 't' must be seconds since the session started (a number >= 0), "
+                                  f"got {t!r}")
+        if last_t is not None and t < last_t:
+            raise TranscriptError(f"{here}: 't' = {t} goes back in time (the turn before was at {last_t})")
+    voice = raw.get("voice")
+    if voice is not None:
+        if speaker != "staff":
+            raise TranscriptError(f"{here}: only staff turns carry 'voice' (the measures of a spoken reply)")
+        voice = parse_voice(voice, f"{here}: voice")
+    return Turn(speaker=speaker, text=text, t=float(t) if t is not None else None, event=event, voice=voice)
 
 
 VOICE_NUMBERS = ("duration_s", "words_per_minute", "talk_over_s", "loudness_db", "speech_start", "speech_end")
