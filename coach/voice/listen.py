@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from pathlib import Path
+from dataclasses import dataclass
 
 from coach.voice import lm
 from coach.voice.audio import Audio, VoiceError, measure, read_wav
@@ -33,8 +34,7 @@ class Transcription:
     speech_start: float | None = None
     speech_end: float | None = None
     decode_s: float = 0.0
-    model: str = "domain"
-    extra: dict = field(default_factory=dict)
+    model: str = "domain"  # which language model heard it: general, domain or scenario
 
     def as_dict(self) -> dict:
         """What `coach transcribe` prints, and what a spoken reply carries to the scorer (turn's `voice`)."""
@@ -108,11 +108,10 @@ class Recogniser:
         from pocketsphinx import get_model_path
 
         key = "__general__"
-        if key not in self._searches:
-            import os
-
-            self._decoder.add_lm_file(key, os.path.join(get_model_path(), "en-us", "en-us.lm.bin"))
-            self._searches[key] = key
+        with self._lock:
+            if key not in self._searches:
+                self._decoder.add_lm_file(key, str(Path(get_model_path()) / "en-us" / "en-us.lm.bin"))
+                self._searches[key] = key
         return key
 
     def transcribe(self, audio: Audio | bytes | str, scenario_texts=(), search: str | None = None) -> Transcription:
