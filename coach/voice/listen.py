@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from coach.voice import lm
 from coach.voice.audio import Audio, VoiceError, measure, read_wav
