@@ -1,7 +1,6 @@
 """Passwords: the time a sign-in takes says nothing about whether the login exists, and weaker hashes are
 upgraded to the configured bcrypt cost when their owner signs in."""
 
-import statistics
 import time
 from datetime import date
 
@@ -30,22 +29,23 @@ def demo_db(tmp_path_factory, scorer):
     db.dispose()
 
 
-def _median_seconds(db, login, password, n=7):
-    times = []
-    for _ in range(n):
-        with db.reader() as r:
-            started = time.perf_counter()
-            assert sv.check_password(r, login, password) is None
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def _seconds(db, login, password) -> float:
+    with db.reader() as r:
+        started = time.perf_counter()
+        assert sv.check_password(r, login, password) is None
+        return time.perf_counter() - started
 
 
 def test_an_unknown_login_takes_as_long_as_a_known_one_with_a_wrong_password(demo_db):
-    _median_seconds(demo_db, "nobody.here", "guess-guess", n=1)  # the dummy hash is made once, not timed
-    unknown = _median_seconds(demo_db, "nobody.here", "guess-guess")
-    known = _median_seconds(demo_db, "trainee", "guess-guess")
-    # medians of several tries on a shared machine: a generous tolerance, far below the 4x of two costs apart
-    assert abs(known - unknown) <= 0.35 * max(known, unknown), (known, unknown)
+    _seconds(demo_db, "nobody.here", "guess-guess")  # the dummy hash is made once, not timed
+    unknown, known = [], []
+    for _ in range(9):  # taken in turn, so a busy moment of the shared machine falls on both alike
+        unknown.append(_seconds(demo_db, "nobody.here", "guess-guess"))
+        known.append(_seconds(demo_db, "trainee", "guess-guess"))
+    # the fastest of each: what the work itself costs, without the other tests' load on top; two hashing costs
+    # apart would differ 4x, far outside this tolerance
+    fast_unknown, fast_known = min(unknown), min(known)
+    assert abs(fast_known - fast_unknown) <= 0.35 * max(fast_known, fast_unknown), (known, unknown)
 
 
 def test_every_path_uses_the_configured_cost(demo_db):
