@@ -289,15 +289,15 @@ for turn in p["turns"]:
     with st.chat_message(role, avatar=":material/support_agent:" if role == "user" else ":material/person:"):
         widgets.show(widgets.highlighted(turn["text"], turn.get("findings") or []))
 
-if p["channel"] == "phone" and not p["outcome"]:
-    sc_now = resources.scenarios().get(p["scenario"])
-    if sc_now is not None:
-        st.toggle(t("Mute the customer's voice"), key="voice_muted")
-        voice.play_customer(p, sc_now.persona.get("voice") or {}, sc_now.language)
-        if p.get("call") == "ringing":  # pick up first, then speak: the answer time is the pick-up's
-            st.caption(t("Press Answer to pick up the phone, then answer aloud or type."))
-        elif not p.get("outbox"):
-            voice.recorder(p, sc_now.language, sc_now, functools.partial(_queue_spoken, p))
+sc_now = resources.scenarios().get(p["scenario"]) if p["channel"] == "phone" else None
+if sc_now is not None:  # the customer's last line is heard even when it ends the call
+    st.toggle(t("Mute the customer's voice"), key="voice_muted")
+    voice.play_customer(p, sc_now.persona.get("voice") or {}, sc_now.language)
+    live = not p["outcome"]
+    if live and p.get("call") == "ringing":  # pick up first, then speak: the answer time is the pick-up's
+        st.caption(t("Press Answer to pick up the phone, then answer aloud or type."))
+    elif live and not p.get("outbox"):
+        voice.recorder(p, sc_now.language, sc_now, functools.partial(_queue_spoken, p))
 
 if st.session_state.get("hints", True) and p.get("hint") and not p["outcome"]:
     st.info(t("Hint: your last reply missed a standard."), icon=":material/lightbulb:")
