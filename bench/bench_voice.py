@@ -47,16 +47,6 @@ NOISE_SNR_DB = 20.0  # an open-plan office behind the trainee
 MAX_WORDS = 45
 
 
-def edits(ref: list, hyp: list) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
-
-
 def scenario_replies(per_scenario: int):
     import yaml
 
@@ -106,7 +96,8 @@ def measure(rec, clips, model, progress):
         spoken_s = (tr.speech_end or 0) - (tr.speech_start or 0) - sum(
             max(0.0, s["end"] - s["start"] - PAUSE_KEPT_S) for s in tr.silences)
         known_rate = len(ref) / (spoken_s / 60) if spoken_s > 0.3 else None
-        rows.append({"edits": edits(ref, tr.text.lower().split()), "words": len(ref), "voice": voice, "noisy": noisy,
+        rows.append({"edits": lm.word_edits(ref, tr.text.lower().split()), "words": len(ref), "voice": voice,
+                     "noisy": noisy,
                      "seconds": audio.duration_s, "took": took, "rate": tr.words_per_minute, "known": known_rate,
                      "text": text, "heard": tr.text, "scenario": sc, "transcription": tr})
         progress(n, len(clips))

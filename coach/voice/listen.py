@@ -72,6 +72,7 @@ class Recogniser:
         self.language = language
         self._lock = threading.Lock()
         self._searches: dict[str, str] = {}
+        self._models: dict[tuple, object] = {}  # a scenario's texts -> its model file (hashing its sources is not free)
         kw = {"lw": lw} if lw else {}
         self._decoder = Decoder(lm=None, loglevel="FATAL", **kw)
         self._words = set()
@@ -97,9 +98,16 @@ class Recogniser:
             name = self._searches[str(path)] = self._add(path, f"scenario{len(self._searches)}")
         return name
 
+    def _model_of(self, scenario_texts):
+        """The model file of a scenario's texts (None: the domain model's), found once per process."""
+        key = tuple(scenario_texts)
+        if key not in self._models:
+            self._models[key] = lm.model_path(self.language, list(key)) if key else None
+        return self._models[key]
+
     def prepare(self, scenario_texts) -> None:
         """Build (or read) a scenario's model and add it, so its first spoken reply does not wait for it."""
-        path = lm.model_path(self.language, list(scenario_texts)) if scenario_texts else None
+        path = self._model_of(scenario_texts)
         with self._lock:
             self._search(path)
 
@@ -120,7 +128,7 @@ class Recogniser:
         sound = measure(audio)
         pcm = audio.pcm16(RATE)
         # a scenario's model is built outside the lock (seconds, once); other replies go on decoding meanwhile
-        path = lm.model_path(self.language, list(scenario_texts)) if scenario_texts and not search else None
+        path = None if search else self._model_of(scenario_texts)
         t0 = time.perf_counter()
         with self._lock:
             name = search or self._search(path)

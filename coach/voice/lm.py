@@ -35,6 +35,7 @@ _TIME = re.compile(r"\b(\d{1,2})[:.](\d\d)\b")
 _NUM = re.compile(r"\d+(?:st|nd|rd|th)?")
 
 
+@lru_cache(maxsize=1)
 def dictionary_words() -> frozenset:
     """The words pocketsphinx's English dictionary can pronounce."""
     return frozenset(_pronunciations(str(dictionary_path())))
@@ -329,8 +330,25 @@ def model_words(model: Path) -> dict:
 
 def scenario_texts(scenario) -> list[str]:
     """What a scenario is about, in words a trainee may say back: its brief, facts, needs and the customer's
-    lines (the scenario file's texts)."""
+    lines (the scenario file's texts; read once per version of the file)."""
     path = getattr(scenario, "path", None)
     if path and Path(path).exists():
-        return file_texts(Path(path), "yaml")
+        return list(_file_texts(path, Path(path).stat().st_mtime_ns))
     return [str(x) for x in (getattr(scenario, "brief", ""), getattr(scenario, "title", "")) if x]
+
+
+@lru_cache(maxsize=64)
+def _file_texts(path: str, _mtime: int) -> tuple:
+    return tuple(file_texts(Path(path), "yaml"))
+
+
+def word_edits(ref: list, hyp: list) -> int:
+    """Words substituted, left out or added between a reference and what was heard (the word error rate's
+    numerator: divide by len(ref))."""
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
+        prev = cur
+    return prev[-1]

@@ -34,16 +34,6 @@ def wav_bytes(samples: np.ndarray, rate: int, width: int = 2, channels: int = 1)
     return buf.getvalue()
 
 
-def edits(ref, hyp):
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
-
-
 # -- reading sound ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, says", [
@@ -164,8 +154,8 @@ def test_a_held_out_reply_is_heard_with_the_products_model_better_than_the_gener
     domain = rec.transcribe(audio)
     general = rec.transcribe(audio, search=rec.general())
     heard, general_heard = domain.text.lower().split(), general.text.lower().split()
-    assert edits(ref, heard) / len(ref) <= 0.25, domain.text
-    assert edits(ref, heard) <= edits(ref, general_heard), (domain.text, general.text)
+    assert lm.word_edits(ref, heard) / len(ref) <= 0.25, domain.text
+    assert lm.word_edits(ref, heard) <= lm.word_edits(ref, general_heard), (domain.text, general.text)
     assert 110 < domain.words_per_minute < 200 and not domain.too_quiet and domain.silences == []
 
 
