@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 from coach import auth, settings
-from trainer_ui.i18n import term
+from trainer_ui.i18n import t, term
 
 USER = "user"
 SEEN = "seen_at"
@@ -21,8 +21,10 @@ def current_user() -> dict | None:
     seen = st.session_state.get(SEEN, 0.0)
     idle_minutes = settings.current().session_minutes  # signed out after this long unused
     if time.time() - seen > idle_minutes * 60:
+        # said in the person's language, known only until sign_out() clears the session state
+        reason = t("You were signed out after {n} minutes without use.", n=f"{idle_minutes:.0f}")
         sign_out()
-        st.session_state["signed_out_reason"] = f"You were signed out after {idle_minutes:.0f} minutes without use."
+        st.session_state["signed_out_reason"] = reason
         return None
     st.session_state[SEEN] = time.time()
     return user

@@ -47,9 +47,10 @@ TRAINEES = [
     ("Nora Lindqvist", "nora.lindqvist", 3),
 ]
 TRAINER_OF_TEAM = {0: "trainer", 1: "ravi.menon", 2: "claire.dubois", 3: "trainer"}
-# the languages a trainee serves customers in (English unless listed): they practise the scenarios of those
-# languages, scored with each language's standards pack
-SPEAKS = {"olga.smirnova": ("ru",), "dmitri.volkov": ("ru", "en")}
+# the languages a person works in (English unless listed), the first one the panel's: trainees practise the
+# scenarios of those languages, scored with each language's standards pack; Claire trains Olga's team and reviews
+# in Russian
+SPEAKS = {"olga.smirnova": ("ru",), "dmitri.volkov": ("ru", "en"), "claire.dubois": ("ru", "en")}
 
 
 class BankError(ScenarioError):
@@ -236,7 +237,7 @@ def _demo_people(db, password_rounds) -> dict[str, int]:
         for name, login, role, team in STAFF:
             ids[login] = sv.create_person(uow, name=name, login=login, role=role,
                                           team_id=teams[team] if team is not None else None,
-                                          password_hash=demo_hash)
+                                          password_hash=demo_hash, language=SPEAKS.get(login, ("en",))[0])
         for name, login, team in TRAINEES:
             ids[login] = sv.create_person(uow, name=name, login=login, role="trainee", team_id=teams[team],
                                           password_hash=demo_hash, language=SPEAKS.get(login, ("en",))[0])

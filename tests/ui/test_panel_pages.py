@@ -338,3 +338,25 @@ def test_admin_rescores_with_progress_and_the_history_is_kept(ui_db, signed_in):
         recent = len(sv.list_sessions(r, status="completed", since=date.today() - timedelta(days=3), limit=1000))
     assert set(before) <= set(after), "the old scorecards stay"
     assert len(after) - len(before) == rescored and rescored + skipped == recent
+
+
+def test_a_russian_speaking_trainer_reviews_a_russian_session_in_russian(ui_db, signed_in):
+    """Claire (the demo trainer of Olga's team) works in Russian: the review queue, a session and the standards
+    page speak Russian, with the Russian pack; a finding is rejected with a reason given in Russian."""
+    with ui_db.reader() as r:
+        olga = sv.find_person(r, "olga.smirnova")["id"]
+        ru_sessions = [s for s in sv.list_sessions(r, person_id=olga, status="completed", limit=50)
+                       if s["scenario_id"].startswith("ru_")]
+    assert ru_sessions, "the demo company has Olga's Russian sessions"
+    at = signed_in("claire.dubois", "trainer/review.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Очередь проверки"
+    at.selectbox(key="f_person").set_value(olga).run()
+    at.selectbox(key="review_pick").set_value(ru_sessions[0]["id"]).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(b.label.endswith("Утвердить") for b in at.button), [b.label for b in at.button]
+    at = signed_in("claire.dubois", "common/session.py")
+    assert not at.exception and at.title[0].value == "Сессия"
+    at = signed_in("claire.dubois", "common/standards.py")
+    assert not at.exception and at.subheader[0].value == "Проверка фраз"
+    assert any("(" in s.value and "версия" in s.value for s in at.subheader), [s.value for s in at.subheader]

@@ -1,4 +1,4 @@
-"""The product's own words in Russian: every message the engine, the drill and the trainee's pages of the panel
+"""The product's own words in Russian: every message the engine, the drill and every page of the panel
 say through the catalogs has a Russian translation with the same placeholders, and dates follow the locale."""
 
 import re
@@ -11,10 +11,9 @@ from babel.messages.extract import extract_from_dir
 from coach.i18n import catalog, gettext, say
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_say": (2,), "t": (1,)}  # as babel.cfg documents: pybabel extract -k _say:2 -k t
-# what the trainee sees, and the engine's and drill's words (the trainer's, manager's and admin's pages are
-# English for now)
-SOURCES = ["coach", "trainer_ui/trainee", "trainer_ui/widgets.py", "trainer_ui/voice.py", "trainer_ui/app.py"]
+KEYWORDS = {"_say": (2,), "t": (1,), "tr": (1,)}  # as babel.cfg documents: pybabel extract -k _say:2 -k t -k tr
+# every page of the panel, and the engine's and drill's words
+SOURCES = ["coach", "trainer_ui"]
 
 
 def messages():
