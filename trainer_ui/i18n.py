@@ -35,6 +35,13 @@ def day(when) -> str:
     return format_date(when, format="medium", locale=language())
 
 
+def count(n) -> str:
+    """A count in the person's locale: 1,234 in English, 1 234 in Russian (where 1,234 would read as a fraction)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale=language())
+
+
 def bound():
     """`t` with the person's language fixed now: for a widget's format_func, which Streamlit may call outside
     the page's run (the tests' AppTest does), where the signed-in person is not known."""

@@ -11,15 +11,7 @@ import streamlit as st
 from coach import resources
 from coach.transcript import Transcript, Turn
 from trainer_ui import errors, signin, widgets
-from trainer_ui.i18n import language, t, term
-
-
-def count(n) -> str:
-    """A count in the person's locale: 1,234 in English, 1 234 in Russian (where 1,234 would read as a fraction)."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(n, locale=language())
-
+from trainer_ui.i18n import count, language, t, term
 
 user = signin.page("standards", "Standards")
 # the standards of the language the person works in (a Russian-speaking trainee checks Russian phrases against the
