@@ -233,11 +233,15 @@ def check_offers(rule, a: Analysis, ctx):
         low = text.lower()
         explained = [(h.start, h.end) for h in a.staff_signals.get(i, {}).get("not_an_offer", ())]
         for value, unit, start, end in amounts(text):
-            if _in_sentence_with(a, i, start, explained):
-                continue  # "our 10% volume discount starts at five desks" explains a threshold
+            sentence = _sentence_of(a, i, start)
+            clause = _clause_of(low, start, end, sentence)
+            if any(clause[0] <= s < (sentence or (0, len(low)))[1] or s <= start < e for s, e in explained):
+                # "our 10% volume discount starts at five desks", "the volume discount is 10%, but it starts at five
+                # desks" explain a threshold; "normally discounts are for bulk orders, but I'll do 12%" offers 12%
+                continue
             if _PRICED_AFTER.match(low, end):
                 continue  # "two Auroras with 5% off, £1,233.10 in total" states what the customer pays
-            offer = _offer_near(sit.offers, unit, low, start, end, _sentence_of(a, i, start))
+            offer = _offer_near(sit.offers, unit, low, start, end, clause)
             if offer is not None and value > offer.max:
                 f = finding(rule, i, {"start": start, "end": end, "text": text[start:end]}, text[start:end])
                 f.message += " " + _say(a, "(the most this situation allows for a {what} is {amount})",
@@ -293,9 +297,19 @@ def _sentence_of(a, i, start):
     return None
 
 
-def _in_sentence_with(a, i, start, spans):
-    bounds = _sentence_of(a, i, start) if spans else None
-    return bounds is not None and any(bounds[0] <= s < bounds[1] for s, _ in spans)
+# where one item of a list or one clause ends: an amount is read with the words of its own clause, so in "the free
+# delivery, or the 5% voucher, or the Lite at £499" the £499 is not a voucher, and in "normally our discounts are
+# for bulk orders, but I'll do 12% off for you" the "normally" explains nothing about the 12%
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-\u2013\u2014]\s|(?<![a-z])(?:or|and|but|plus|so|while|whereas)(?![a-z])")
+
+
+def _clause_of(low, start, end, bounds=None):
+    """(start, end) of the clause of `low` around the amount at start:end, within the sentence `bounds`."""
+    lo, hi = bounds or (0, len(low))
+    for m in _CLAUSE_BREAK.finditer(low, lo, start):
+        lo = m.end()
+    after = _CLAUSE_BREAK.search(low, end, hi)
+    return lo, after.start() if after else hi
 
 
 def _money(x, unit):
