@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from coach.standards import Scorer, load_pack  # noqa: E402
 from coach.transcript import parse_transcript  # noqa: E402
 
-DEV = [ROOT / "data" / "eval" / "dev" / f"pairs{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7")]
+DEV = [ROOT / "data" / "eval" / "dev" / f"pairs{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7", "8")]
 FROZEN = [ROOT / "data" / "eval" / "frozen" / "pairs.jsonl"]
 
 

@@ -235,7 +235,7 @@ def check_offers(rule, a: Analysis, ctx):
         for value, unit, start, end in amounts(text):
             sentence = _sentence_of(a, i, start)
             clause = _clause_of(low, start, end, sentence)
-            if any(clause[0] <= s < (sentence or (0, len(low)))[1] or s <= start < e for s, e in explained):
+            if any(_explains(low, s, e, start, clause, sentence) for s, e in explained):
                 # "our 10% volume discount starts at five desks", "the volume discount is 10%, but it starts at five
                 # desks" explain a threshold; "normally discounts are for bulk orders, but I'll do 12%" offers 12%
                 continue
@@ -301,6 +301,22 @@ def _sentence_of(a, i, start):
 # delivery, or the 5% voucher, or the Lite at £499" the £499 is not a voucher, and in "normally our discounts are
 # for bulk orders, but I'll do 12% off for you" the "normally" explains nothing about the 12%
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-\u2013\u2014]\s|(?<![a-z])(?:or|and|but|plus|so|while|whereas)(?![a-z])")
+
+
+# a turn from what usually happens to what this customer gets: "normally ..., but for you I'll do 12%"
+_CONTRAST = re.compile(r"(?<![a-z])(?:but|however|though|although|except|still|yet|instead)(?![a-z])")
+
+
+def _explains(low, s, e, start, clause, sentence):
+    """Whether an explaining phrase at s:e (a threshold, a refusal, the usual price) is about the amount at `start`:
+    in its clause, after it in its sentence ("10%, but it starts at five desks"), or before it with no turn between
+    ("orders of 50 or more get 10% off")."""
+    if s <= start < e or clause[0] <= s < clause[1]:
+        return True
+    lo, hi = sentence or (0, len(low))
+    if start < s < hi:
+        return True
+    return lo <= s < start and not _CONTRAST.search(low, e, start)
 
 
 def _clause_of(low, start, end, bounds=None):
