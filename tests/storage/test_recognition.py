@@ -105,6 +105,20 @@ def test_the_default_formula_loads_and_explains_itself():
     assert "1: x0.95, 2: x1.00, 3: x1.08" in text and "{" not in text
 
 
+def test_the_formula_explains_itself_in_russian_with_its_numbers():
+    f = rc.load_formula()
+    lines = rc.explain(f, "ru")
+    assert lines[0] == "Сотрудник месяца (формула eotm-v1)" and len(lines) == 1 + len(rc.TERMS)
+    text = re.sub(r"\s", " ", " ".join(lines))  # CLDR puts a no-break space before the per cent sign
+    for said in ("не меньше 8", "не меньше 2", "формулировки, телефон, жалобы", "1: x0,95; 2: x1,00; 3: x1,08",
+                 "не может быть выше 100", "больше 40 % сессий", "как 25 % сессии", "в количестве 10",
+                 "прибавляется 0,3", "не больше чем 5", "меньше 3, сравнивать не с чем"):
+        assert said in text, said
+    assert "{" not in text and not re.search(r"\b(the|and|of|sessions)\b", text)  # no English left
+    # the words are the catalog's, the numbers the formula's: a changed setting shows in Russian too
+    assert rc.explain(f, "en") == rc.explain(f) and "не меньше 8" not in rc.explain(f)[1]
+
+
 @pytest.mark.parametrize("old, new, message", [
     ("min_sessions: 8", "min_sessions: 0", r"eligibility\.min_sessions: expected a whole number from 1 to 1000, got 0"),
     ("min_sessions: 8", "min_sessions: eight", r"eligibility\.min_sessions: expected a whole number .* got 'eight'"),
@@ -211,12 +225,35 @@ def test_people_who_do_not_qualify_are_listed_after_the_candidates_with_the_reas
     assert board["Tina Trainer"].reason == "a trainer, not a trainee"
     assert board["Anna Berg"].reason == "the account is not active"
     assert [c.eligible for c in board.values()] == [True] + [False] * 4
+    # the reasons in the manager's language, the same figures
+    ru = ranking(db, language="ru")
+    assert ru["Olga One-Track"].reason == "1 направление (жалобы); нужно хотя бы 2 из направлений: формулировки, " \
+                                          "телефон, жалобы"
+    assert ru["Fay Few"].reason == "5 сессий за 2026-10; нужно не меньше 8"
+    assert ru["Tina Trainer"].reason == "тренер, а не стажёр" and ru["Anna Berg"].reason == "учётная запись не активна"
+    assert [(c.name, c.final, c.eligible) for c in ru.values()] == [(c.name, c.final, c.eligible)
+                                                                    for c in board.values()]
     # a person deleted on request is not listed; the team filter only chooses whom to list
     with db.uow() as uow:
         sv.delete_person(uow, few)
         uow.commit()
     assert "Fay Few" not in ranking(db) and set(ranking(db, team_id=company["sales"])) == set()
     assert ranking(db, team_id=company["care"])["Gus Good"].final == board["Gus Good"].final
+
+
+def test_the_reasons_say_a_count_in_its_russian_plural_form(db, tmp_path, people, practise):
+    few = rc.load_formula(formula_with(tmp_path, "min_sessions: 8", "min_sessions: 30"))
+    for pid, n in zip(people("One", "Two", "Five", "Twenty-one"), (1, 2, 5, 21), strict=True):
+        practise(pid, [80] * n)
+    ru = ranking(db, formula=few, language="ru")
+    assert [ru[name].reason.split(";")[0] for name in ("One", "Two", "Five", "Twenty-one")] == [
+        "1 сессия за 2026-10", "2 сессии за 2026-10", "5 сессий за 2026-10", "21 сессия за 2026-10"]
+    assert ru["One"].reason == ("1 сессия за 2026-10; нужно не меньше 30; 1 направление (формулировки); нужно хотя "
+                                "бы 2 из направлений: формулировки, телефон, жалобы")
+    en = ranking(db, formula=few)
+    assert en["One"].reason == ("1 session in 2026-10; at least 30 needed; 1 track (phrasing); at least 2 of "
+                                "phrasing, telephone, complaint needed")
+    assert en["Twenty-one"].reason == "21 sessions in 2026-10; at least 30 needed"
 
 
 def test_an_approved_override_changes_the_ranking(db, company, people, practise):
@@ -276,6 +313,10 @@ def test_improvement_is_measured_against_the_previous_month(db, people, practise
     assert n.improvement == 0 and n.previous_mean is None
     assert n.improvement_note == "no previous month to compare with: 0 sessions in 2026-09, at least 3 needed"
     assert t.improvement == 0 and "2 sessions in 2026-09" in t.improvement_note
+    ru = ranking(db, language="ru")
+    assert ru["Nia New"].improvement_note == "не с чем сравнить: в прошлом месяце (2026-09) 0 сессий, а нужно не " \
+                                             "меньше 3"
+    assert "(2026-09) 2 сессии," in ru["Tim Thin"].improvement_note and ru["Ben Better"].improvement_note is None
     for c in board.values():
         assert c.final == pytest.approx(c.shrunk + c.improvement)
     assert ranking(db, "2026-11") == {}
