@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap scripts/ensure-voice
+$(STAMP): requirements.txt constraints.txt pyproject.toml scripts/bootstrap scripts/ensure-voice scripts/ensure-fonts
 	scripts/bootstrap
 
 install: $(STAMP) ## create .venv (Python 3.10) and install everything pinned
@@ -30,6 +30,7 @@ test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped); 
 	scripts/ensure-postgres
 	scripts/ensure-chromium
 	scripts/ensure-voice
+	scripts/ensure-fonts
 	$(PY) -m pytest -q -n auto --dist loadgroup
 
 validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data

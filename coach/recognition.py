@@ -2,22 +2,31 @@
 
 `load_formula()` reads and checks the formula; `rank()` computes every candidate's figures for a month with
 two grouped queries and one for the names (fast on 100,000 sessions); `explain()` gives the formula in plain
-English for the page, `nomination_csv()` the figures as a spreadsheet, `winners()` the history of awards.
+words for the page, `nomination_csv()` the figures as a spreadsheet, `winners()` the history of awards.
+
+The explanation and the reasons a person is not eligible are said in the language asked for (coach/i18n.py: the
+catalogs of coach/locale), numbers in that locale's format. The formula's explain texts are data: each one, on one
+line with its {placeholders}, is the message id of its translation (coach/locale/<lang>/LC_MESSAGES/coach.po), and
+a text without one is said in English.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Tuple
 
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from pydantic import BaseModel, Field, validator
 from sqlalchemy import Float, String, and_, case, cast, func, select
 from sqlalchemy.orm import aliased
 
+from coach.i18n import locale
+from coach.i18n import say as _say
+from coach.i18n import say_n as _say_n
 from coach.standards.pack import read_yaml
 from coach.standards.schema import Problem, validated
 from coach.storage.errors import InvalidRecord
@@ -53,6 +62,7 @@ class Formula:
     min_previous_sessions: int
     explain: dict  # term -> plain-English text, placeholders filled in
     path: str = ""
+    texts: dict = field(default_factory=dict)  # term -> the explain text on one line, its placeholders unfilled
 
 
 # -- the formula file ------------------------------------------------------------------------------
@@ -207,28 +217,34 @@ def _fill(doc, term, text, values):
         raise doc.error((term, "explain"), f"{exc}; write literal braces as {{{{ and }}}}") from None
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:g}%"
+def _settings(f: Formula, language: str = "en") -> dict:
+    """term -> the values its explain text's {placeholders} take, numbers in the language's format and the names
+    of tracks and channels in its words."""
+    where = locale(language)
 
+    def num(x):
+        return format_decimal(x, locale=where)
 
-def _explained(doc, f: _FormulaFile) -> dict:
-    """term -> its explain text with the settings filled in, on one line."""
-    e, d, far, imp = f.eligibility, f.difficulty, f.farming, f.improvement
-    values = {
-        "eligibility": {"min_sessions": e.min_sessions, "min_tracks": e.min_tracks, "tracks": ", ".join(e.tracks),
-                        "exclude_scenarios": ", ".join(e.exclude_scenarios) or "none",
-                        "exclude_channels": ", ".join(e.exclude_channels) or "none"},
+    def pct(x):
+        return format_percent(x, locale=where, decimal_quantization=False)
+
+    # "1: x0.95, 2: x1.00" (English); where the decimal mark is a comma, "1: x0,95; 2: x1,00"
+    sep = "; " if get_decimal_symbol(where) == "," else ", "
+    words = lambda names: ", ".join(_say(language, n) for n in names) or _say(language, "none")  # noqa: E731
+    return {
+        "eligibility": {"min_sessions": num(f.min_sessions), "min_tracks": num(f.min_tracks),
+                        "tracks": words(f.tracks), "exclude_scenarios": ", ".join(f.exclude_scenarios)
+                        or _say(language, "none"), "exclude_channels": words(f.exclude_channels)},
         "score": {},
-        "difficulty": {"multipliers": ", ".join(f"{k}: x{v:.2f}" for k, v in d.multipliers.items()),
-                       "cap": f"{d.cap:g}"},
-        "farming": {"max_share": f"{far.max_share:g}", "max_share_pct": _pct(far.max_share),
-                    "excess_weight": f"{far.excess_weight:g}", "excess_weight_pct": _pct(far.excess_weight)},
-        "shrinkage": {"prior_weight": f"{f.shrinkage.prior_weight:g}"},
-        "improvement": {"points_per_point": f"{imp.points_per_point:g}", "cap": f"{imp.cap:g}",
-                        "min_previous_sessions": imp.min_previous_sessions},
+        "difficulty": {"multipliers": sep.join(f"{k}: x{format_decimal(v, format='0.00', locale=where)}"
+                                               for k, v in f.multipliers.items()), "cap": num(f.cap)},
+        "farming": {"max_share": num(f.max_share), "max_share_pct": pct(f.max_share),
+                    "excess_weight": num(f.excess_weight), "excess_weight_pct": pct(f.excess_weight)},
+        "shrinkage": {"prior_weight": num(f.prior_weight)},
+        "improvement": {"points_per_point": num(f.points_per_point), "cap": num(f.improvement_cap),
+                        "min_previous_sessions": num(f.min_previous_sessions)},
         "ranking": {},
     }
-    return {term: " ".join(_fill(doc, term, getattr(f, term).explain, values[term]).split()) for term in TERMS}
 
 
 def load_formula(path: Path | str = DEFAULT_FORMULA) -> Formula:
@@ -241,17 +257,31 @@ def load_formula(path: Path | str = DEFAULT_FORMULA) -> Formula:
         raise FormulaError(f"{path}:1: expected a mapping with version and the terms {', '.join(TERMS)}")
     f = validated(doc, _FormulaFile, doc.data)
     e, d, imp = f.eligibility, f.difficulty, f.improvement
-    return Formula(version=f.version, title=f.title, min_sessions=e.min_sessions, min_tracks=e.min_tracks,
-                   tracks=e.tracks, exclude_scenarios=e.exclude_scenarios, exclude_channels=e.exclude_channels,
-                   multipliers=d.multipliers, cap=float(d.cap), max_share=float(f.farming.max_share),
-                   excess_weight=float(f.farming.excess_weight), prior_weight=float(f.shrinkage.prior_weight),
-                   points_per_point=float(imp.points_per_point), improvement_cap=float(imp.cap),
-                   min_previous_sessions=imp.min_previous_sessions, explain=_explained(doc, f), path=str(path))
+    formula = Formula(version=f.version, title=f.title, min_sessions=e.min_sessions, min_tracks=e.min_tracks,
+                      tracks=e.tracks, exclude_scenarios=e.exclude_scenarios, exclude_channels=e.exclude_channels,
+                      multipliers=d.multipliers, cap=float(d.cap), max_share=float(f.farming.max_share),
+                      excess_weight=float(f.farming.excess_weight), prior_weight=float(f.shrinkage.prior_weight),
+                      points_per_point=float(imp.points_per_point), improvement_cap=float(imp.cap),
+                      min_previous_sessions=imp.min_previous_sessions, explain={}, path=str(path),
+                      texts={term: " ".join(getattr(f, term).explain.split()) for term in TERMS})
+    values = _settings(formula)  # a misspelt placeholder is refused here, with the file's line
+    return replace(formula, explain={term: _fill(doc, term, text, values[term])
+                                     for term, text in formula.texts.items()})
 
 
-def explain(formula: Formula) -> list[str]:
-    """The formula in plain English, one line per term, for the page."""
-    return [f"{formula.title} (formula {formula.version})"] + [formula.explain[t] for t in TERMS]
+def explain(formula: Formula, language: str = "en") -> list[str]:
+    """The formula in plain words in `language`, one line per term, for the page. A term whose explain text has no
+    translation, or one whose placeholders differ from the text's, is said in English."""
+    values = _settings(formula, language)
+    lines = [_say(language, "{title} (formula {version})", title=_say(language, formula.title),
+                  version=formula.version)]
+    for term in TERMS:
+        text = formula.texts.get(term)
+        try:
+            lines.append(_say(language, text).format_map(values[term]) if text else formula.explain[term])
+        except (KeyError, ValueError, IndexError):
+            lines.append(text.format_map(values[term]))
+    return lines
 
 
 # -- the ranking -----------------------------------------------------------------------------------
@@ -346,9 +376,11 @@ def _id_list(uow, column):
     return func.group_concat(column, ",")
 
 
-def rank(uow, period: str, formula: Formula | None = None, team_id: int | None = None) -> list[Candidate]:
+def rank(uow, period: str, formula: Formula | None = None, team_id: int | None = None, *,
+         language: str = "en") -> list[Candidate]:
     """Everyone who practised in the month (YYYY-MM), eligible candidates first by rank, then the others
-    with the reason. The figures do not depend on team_id: it only selects whom to list."""
+    with the reason (in `language`, as the note on the improvement). The figures do not depend on team_id: it
+    only selects whom to list."""
     formula = formula or load_formula()
     since, until = month_bounds(period)
     prev_period = previous_month(period)
@@ -386,11 +418,12 @@ def rank(uow, period: str, formula: Formula | None = None, team_id: int | None =
             continue
         if team_id is not None and p.team_id != team_id:
             continue
-        out.append(_candidate(formula, period, prev_period, p, gs, prior, previous.get(pid)))
+        out.append(_candidate(formula, period, prev_period, p, gs, prior, previous.get(pid), language))
     return _ordered(out)
 
 
-def _candidate(formula: Formula, period: str, prev_period: str, p, groups, prior: float, previous) -> Candidate:
+def _candidate(formula: Formula, period: str, prev_period: str, p, groups, prior: float, previous,
+               language: str = "en") -> Candidate:
     c = Candidate(person_id=p.id, name=p.name, team=p.team, team_id=p.team_id, period=period,
                   formula_version=formula.version)
     n = sum(g.n for g in groups)
@@ -426,23 +459,37 @@ def _candidate(formula: Formula, period: str, prev_period: str, p, groups, prior
         bonus = (adj_sum / n - prev_sum / prev_n) * formula.points_per_point
         c.improvement = round(max(-formula.improvement_cap, min(formula.improvement_cap, bonus)), 1)
     else:
-        c.improvement_note = (f"no previous month to compare with: {prev_n} session{'s' * (prev_n != 1)} in "
-                              f"{prev_period}, at least {formula.min_previous_sessions} needed")
+        c.improvement_note = _say_n(language, "no previous month to compare with: {n} session in {period}, at "
+                                    "least {min} needed", "no previous month to compare with: {n} sessions in "
+                                    "{period}, at least {min} needed", prev_n, period=prev_period,
+                                    min=formula.min_previous_sessions)
     # the page shows the parts; the final score is exactly their (rounded) sum
     c.final = round(c.shrunk + c.improvement, 1)
 
+    c.eligible, c.reason = _eligibility(formula, period, p, n, c.tracks, language)
+    return c
+
+
+def _eligibility(formula: Formula, period: str, p, n: int, tracks: list[str], language: str):
+    """(eligible, the reasons why not in `language`, or None)."""
     reasons = []
     if p.role != "trainee":
-        reasons.append(f"a {p.role}, not a trainee")
+        reasons.append({"trainer": _say(language, "a trainer, not a trainee"),
+                        "manager": _say(language, "a manager, not a trainee"),
+                        "admin": _say(language, "an admin, not a trainee")}.get(
+            p.role, _say(language, "{role}, not a trainee", role=p.role)))
     if not p.active:
-        reasons.append("the account is not active")
+        reasons.append(_say(language, "the account is not active"))
     if n < formula.min_sessions:
-        reasons.append(f"{n} session{'s' * (n != 1)} in {period}; at least {formula.min_sessions} needed")
-    if len(c.tracks) < formula.min_tracks:
-        reasons.append(f"{len(c.tracks)} track{'s' * (len(c.tracks) != 1)} ({', '.join(c.tracks)}); at least "
-                       f"{formula.min_tracks} of {', '.join(formula.tracks)} needed")
-    c.eligible, c.reason = not reasons, "; ".join(reasons) or None
-    return c
+        reasons.append(_say_n(language, "{n} session in {period}; at least {min} needed",
+                              "{n} sessions in {period}; at least {min} needed", n, period=period,
+                              min=formula.min_sessions))
+    if len(tracks) < formula.min_tracks:
+        words = lambda names: ", ".join(_say(language, x) for x in names)  # noqa: E731
+        reasons.append(_say_n(language, "{n} track ({tracks}); at least {min} of {all} needed",
+                              "{n} tracks ({tracks}); at least {min} of {all} needed", len(tracks),
+                              tracks=words(tracks), min=formula.min_tracks, all=words(formula.tracks)))
+    return not reasons, "; ".join(reasons) or None
 
 
 def _ordered(candidates: list[Candidate]) -> list[Candidate]:

@@ -1,6 +1,6 @@
 """The panel's own words in the signed-in person's language: the gettext catalogs of coach/locale (the English
-text is the message id, coach/i18n.py reads them). Only the product's words go through `t`; what a person typed
-is shown as typed (widgets.typed), never looked up or formatted here."""
+text is the message id, coach/i18n.py reads them). Only the product's words go through `t` (and `tn`, for a count);
+what a person typed is shown as typed (widgets.typed), never looked up or formatted here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import functools
 
 import streamlit as st
 
-from coach.i18n import say
+from coach.i18n import say, say_n
 
 
 def language() -> str:
@@ -20,6 +20,12 @@ def language() -> str:
 def t(message: str, **values) -> str:
     """`message` in the person's language, its {placeholders} filled with `values`."""
     return say(language(), message, **values)
+
+
+def tn(singular: str, plural: str, n, /, **values) -> str:
+    """A message about a count of `n` in the person's language, in the form n takes («1 сессия», «2 сессии»,
+    «5 сессий»); {n} is n in the person's number format, the other {placeholders} are filled with `values`."""
+    return say_n(language(), singular, plural, n, **{"n": count(n), **values})
 
 
 def term(value: str) -> str:

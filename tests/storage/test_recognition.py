@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event
 
+from coach import certificate
 from coach import recognition as rc
 from coach.certificate import certificate_pdf, latin1
 from coach.storage import InvalidRecord
@@ -102,6 +103,20 @@ def test_the_default_formula_loads_and_explains_itself():
     text = " ".join(lines)
     assert "at least 8 completed practice sessions" in text and "more than 40%" in text and "25% of a session" in text
     assert "1: x0.95, 2: x1.00, 3: x1.08" in text and "{" not in text
+
+
+def test_the_formula_explains_itself_in_russian_with_its_numbers():
+    f = rc.load_formula()
+    lines = rc.explain(f, "ru")
+    assert lines[0] == "Сотрудник месяца (формула eotm-v1)" and len(lines) == 1 + len(rc.TERMS)
+    text = re.sub(r"\s", " ", " ".join(lines))  # CLDR puts a no-break space before the per cent sign
+    for said in ("не меньше 8", "не меньше 2", "формулировки, телефон, жалобы", "1: x0,95; 2: x1,00; 3: x1,08",
+                 "не может быть выше 100", "больше 40 % сессий", "как 25 % сессии", "в количестве 10",
+                 "прибавляется 0,3", "не больше чем 5", "меньше 3, сравнивать не с чем"):
+        assert said in text, said
+    assert "{" not in text and not re.search(r"\b(the|and|of|sessions)\b", text)  # no English left
+    # the words are the catalog's, the numbers the formula's: a changed setting shows in Russian too
+    assert rc.explain(f, "en") == rc.explain(f) and "не меньше 8" not in rc.explain(f)[1]
 
 
 @pytest.mark.parametrize("old, new, message", [
@@ -210,12 +225,35 @@ def test_people_who_do_not_qualify_are_listed_after_the_candidates_with_the_reas
     assert board["Tina Trainer"].reason == "a trainer, not a trainee"
     assert board["Anna Berg"].reason == "the account is not active"
     assert [c.eligible for c in board.values()] == [True] + [False] * 4
+    # the reasons in the manager's language, the same figures
+    ru = ranking(db, language="ru")
+    assert ru["Olga One-Track"].reason == "1 направление (жалобы); нужно хотя бы 2 из направлений: формулировки, " \
+                                          "телефон, жалобы"
+    assert ru["Fay Few"].reason == "5 сессий за 2026-10; нужно не меньше 8"
+    assert ru["Tina Trainer"].reason == "тренер, а не стажёр" and ru["Anna Berg"].reason == "учётная запись не активна"
+    assert [(c.name, c.final, c.eligible) for c in ru.values()] == [(c.name, c.final, c.eligible)
+                                                                    for c in board.values()]
     # a person deleted on request is not listed; the team filter only chooses whom to list
     with db.uow() as uow:
         sv.delete_person(uow, few)
         uow.commit()
     assert "Fay Few" not in ranking(db) and set(ranking(db, team_id=company["sales"])) == set()
     assert ranking(db, team_id=company["care"])["Gus Good"].final == board["Gus Good"].final
+
+
+def test_the_reasons_say_a_count_in_its_russian_plural_form(db, tmp_path, people, practise):
+    few = rc.load_formula(formula_with(tmp_path, "min_sessions: 8", "min_sessions: 30"))
+    for pid, n in zip(people("One", "Two", "Five", "Twenty-one"), (1, 2, 5, 21), strict=True):
+        practise(pid, [80] * n)
+    ru = ranking(db, formula=few, language="ru")
+    assert [ru[name].reason.split(";")[0] for name in ("One", "Two", "Five", "Twenty-one")] == [
+        "1 сессия за 2026-10", "2 сессии за 2026-10", "5 сессий за 2026-10", "21 сессия за 2026-10"]
+    assert ru["One"].reason == ("1 сессия за 2026-10; нужно не меньше 30; 1 направление (формулировки); нужно хотя "
+                                "бы 2 из направлений: формулировки, телефон, жалобы")
+    en = ranking(db, formula=few)
+    assert en["One"].reason == ("1 session in 2026-10; at least 30 needed; 1 track (phrasing); at least 2 of "
+                                "phrasing, telephone, complaint needed")
+    assert en["Twenty-one"].reason == "21 sessions in 2026-10; at least 30 needed"
 
 
 def test_an_approved_override_changes_the_ranking(db, company, people, practise):
@@ -275,6 +313,10 @@ def test_improvement_is_measured_against_the_previous_month(db, people, practise
     assert n.improvement == 0 and n.previous_mean is None
     assert n.improvement_note == "no previous month to compare with: 0 sessions in 2026-09, at least 3 needed"
     assert t.improvement == 0 and "2 sessions in 2026-09" in t.improvement_note
+    ru = ranking(db, language="ru")
+    assert ru["Nia New"].improvement_note == "не с чем сравнить: в прошлом месяце (2026-09) 0 сессий, а нужно не " \
+                                             "меньше 3"
+    assert "(2026-09) 2 сессии," in ru["Tim Thin"].improvement_note and ru["Ben Better"].improvement_note is None
     for c in board.values():
         assert c.final == pytest.approx(c.shrunk + c.improvement)
     assert ranking(db, "2026-11") == {}
@@ -343,33 +385,191 @@ def test_the_nomination_csv_has_one_row_per_candidate(db, people, practise):
 
 FIGURES = {"final": 85.5, "mean_adjusted": 88.6, "sessions": 11, "tracks": ["phrasing", "telephone"],
            "improvement": 4.4, "formula_version": "eotm-v1"}
+# what the English certificate said before it had a Unicode font, line by line, and still says
+ENGLISH = ["Employee of the month", "November 2026", "awarded to", "Zoë Øster", "Customer care",
+           "Calm with the hardest callers.",
+           "final score 85.5; mean 88.6; 11 sessions; tracks: phrasing, telephone; improvement +4.4",
+           "Decided by Margaret Okonkwo", "Formula eotm-v1"]
+MARGIN = 25 * 72 / 25.4  # the certificate's side margins, in points
 
 
-def test_the_certificate_is_a_pdf_with_the_name():
+def pdf_lines(pdf: bytes) -> list[tuple[float, float, str]]:
+    """(left edge, baseline's height above the foot of the page, in points; text) of each line an uncompressed
+    certificate shows, decoded as a PDF reader does: an embedded font's glyph numbers through its ToUnicode map,
+    the core fonts' bytes as Latin-1."""
+    objects = {int(n): body for n, body in re.findall(rb"(?s)(\d+) 0 obj(.*?)endobj", pdf)}
+    maps = {}
+    for name, number in re.findall(rb"/(F\d+) (\d+) 0 R", re.search(rb"(?s)/Font\s*<<(.*?)>>", pdf)[1]):
+        ref = re.search(rb"/ToUnicode (\d+) 0 R", objects[int(number)])
+        maps[name] = _to_unicode(objects[int(ref[1])]) if ref else None
+    (content,) = [body for body in objects.values() if b" Tj ET" in body]
+    lines, font = [], None
+    for op in re.finditer(rb"(?s)/(F\d+) [\d.]+ Tf|BT ([\d.-]+) ([\d.-]+) Td [^(]*\(((?:\\.|[^\\)])*)\) Tj", content):
+        if op[1]:
+            font = maps[op[1]]
+            continue
+        raw = _unescaped(op[4])
+        text = (raw.decode("latin-1") if font is None else
+                "".join(font[int.from_bytes(raw[i:i + 2], "big")] for i in range(0, len(raw), 2)))
+        lines.append((float(op[2]), float(op[3]), text))
+    return lines
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    return [text for _x, _y, text in pdf_lines(pdf)]
+
+
+def _unescaped(literal: bytes) -> bytes:
+    """A PDF literal string's bytes: \\n, \\(, \\ddd and the like undone."""
+    escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+    return re.sub(rb"(?s)\\([0-7]{1,3}|.)", lambda m: bytes([int(m[1], 8)]) if m[1][:1] in b"01234567"
+                  else escapes.get(m[1], m[1]), literal)
+
+
+def _to_unicode(cmap: bytes) -> dict[int, str]:
+    """A ToUnicode CMap: glyph number -> text."""
+    out = {}
+    for block in re.findall(rb"(?s)beginbfchar(.*?)endbfchar", cmap):
+        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
+    for block in re.findall(rb"(?s)beginbfrange(.*?)endbfrange", cmap):
+        for low, high, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            for i in range(int(high, 16) - int(low, 16) + 1):
+                out[int(low, 16) + i] = chr(int(dst, 16) + i)
+    return out
+
+
+@pytest.fixture
+def unicode_font():
+    """The font the set-up installs: without it, the tests of names printed as written say what to run."""
+    if not all(path.is_file() for path in certificate.FONTS.values()):
+        pytest.fail("DejaVu Sans is not installed: run scripts/ensure-fonts (make install and make test do)",
+                    pytrace=False)
+
+
+@pytest.fixture
+def no_font(monkeypatch, tmp_path):
+    """A machine set up without fonts-dejavu-core: the font's files are not there."""
+    monkeypatch.setattr(certificate, "FONTS", {"": tmp_path / "DejaVuSans.ttf", "B": tmp_path / "DejaVuSans-Bold.ttf"})
+
+
+def test_the_certificate_is_a_pdf_with_the_name(unicode_font):
     pdf = certificate_pdf("Zoë Øster", "2026-11", "Customer care", FIGURES, "Calm with the hardest callers.",
                           "Margaret Okonkwo", compress=False)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    for text in ("Zoë Øster", "November 2026", "Customer care", "Decided by Margaret Okonkwo", "Formula eotm-v1",
-                 "final score 85.5"):
-        assert text.encode("latin-1") in pdf, text
+    assert pdf_text(pdf) == ENGLISH  # the English certificate says what it said with the core fonts
+    assert re.search(rb"/BaseFont /[A-Z]+\+DejaVuSansBook", pdf) and re.search(rb"/BaseFont /[A-Z]+\+DejaVuSansBold",
+                                                                               pdf)
     assert b"/MediaBox [0 0 841.89 595.28]" in pdf  # A4 landscape, in points
     assert certificate_pdf("Zoë Øster", "2026-11", None, {}, "", "M").startswith(b"%PDF-")  # compressed
 
 
-@pytest.mark.parametrize("name, printed", [
-    ("Олена Шевченко", "Olena Shevchenko"),
-    ("Łukasz Żółć", "Lukasz Zólc"),
-    ("Nguyễn Văn Anh", "Nguyen Van Anh"),
-    ("李雷", "??"),
-])
-def test_names_outside_latin1_print_transliterated(name, printed):
-    assert latin1(name) == printed
-    pdf = certificate_pdf(name, "2026-11", "Ремонт – claims", FIGURES, "Reason with “quotes” and … ellipsis", "Ірина",
+def test_the_russian_certificate_prints_the_name_as_written_in_a_unicode_font(unicode_font):
+    pdf = certificate_pdf("Ольга Петрова", "2026-11", "Отдел претензий", FIGURES,
+                          "Спокойна и доброжелательна с самыми трудными клиентами.", "Клэр Дюбуа", language="ru",
                           compress=False)
-    assert pdf.startswith(b"%PDF-") and printed.encode("latin-1") in pdf
+    assert pdf_text(pdf) == [
+        "Сотрудник месяца", "Ноябрь 2026", "вручается", "Ольга Петрова", "Отдел претензий",
+        "Спокойна и доброжелательна с самыми трудными клиентами.",
+        "итоговый балл 85,5; средний балл 88,6; 11 сессий; направления: формулировки, телефон; прирост +4,4",
+        "Решение принял(а) Клэр Дюбуа", "Формула eotm-v1"]
+    assert re.search(rb"/BaseFont /[A-Z]+\+DejaVuSans", pdf) and b"Helvetica" not in pdf
+    title = re.search(rb"/Title <feff([0-9a-f]+)>", pdf)[1]  # the file's properties: UTF-16 text
+    assert bytes.fromhex(title.decode()).decode("utf-16-be") == "Сотрудник месяца 2026-11: Ольга Петрова"
 
 
-def test_a_very_long_name_and_reason_still_make_one_page():
+@pytest.mark.parametrize("sessions, said", [(1, "1 сессия"), (2, "2 сессии"), (5, "5 сессий"), (21, "21 сессия"),
+                                            (1234, "1 234 сессии")])
+def test_the_russian_certificate_says_the_count_in_its_plural_form(sessions, said):
+    pdf = certificate_pdf("Ольга Петрова", "2026-05", None, {"sessions": sessions, "tracks": 2}, "", "М",
+                          language="ru", compress=False)
+    lines = [re.sub(r"\s", " ", line) for line in pdf_text(pdf)]  # 1 234: a no-break space in Russian
+    assert lines[1] == "Май 2026" and f"{said}; 2 направления" in lines, lines
+
+
+@pytest.mark.parametrize("name, as_written, transliterated", [
+    ("Олена Шевченко", "Олена Шевченко", "Olena Shevchenko"),
+    ("Łukasz Żółć", "Łukasz Żółć", "Lukasz Zólc"),
+    ("Nguyễn Văn Anh", "Nguyễn Văn Anh", "Nguyen Van Anh"),
+    ("李雷", "??", "??"),  # DejaVu Sans has no Chinese: as the core fonts print it
+])
+def test_names_outside_latin1_print_as_written_or_transliterated_without_the_font(unicode_font, monkeypatch, tmp_path,
+                                                                                 name, as_written, transliterated):
+    assert latin1(name) == transliterated
+    args = (name, "2026-11", "Ремонт – claims", FIGURES, "Reason with “quotes” and … ellipsis", "Ірина")
+    lines = pdf_text(certificate_pdf(*args, compress=False))
+    assert as_written in lines and "Ремонт – claims" in lines and "Decided by Ірина" in lines
+    assert "Reason with “quotes” and … ellipsis" in lines
+    monkeypatch.setattr(certificate, "FONTS", {"": tmp_path / "DejaVuSans.ttf", "B": certificate.FONTS["B"]})
+    pdf = certificate_pdf(*args, compress=False)
+    assert pdf.startswith(b"%PDF-") and b"DejaVu" not in pdf
+    lines = pdf_text(pdf)
+    assert transliterated in lines and "Remont - claims" in lines and "Decided by Irina" in lines
+
+
+def test_without_the_font_files_the_certificate_still_prints_with_the_core_fonts(no_font, tmp_path, monkeypatch):
+    pdf = certificate_pdf("Ольга Петрова", "2026-11", "Customer care", FIGURES, "Calm.", "Клэр Дюбуа",
+                          language="ru", compress=False)
+    assert pdf.startswith(b"%PDF-") and b"/BaseFont /Helvetica" in pdf and b"DejaVu" not in pdf
+    lines = pdf_text(pdf)
+    assert lines[:4] == ["Sotrudnik mesyatsa", "Noyabr 2026", "vruchaetsya", "Olga Petrova"]
+    assert "Reshenie prinyal(a) Kler Dyubua" in lines
+    en = certificate_pdf("Zoë Øster", "2026-11", "Customer care", FIGURES, "Calm with the hardest callers.",
+                         "Margaret Okonkwo", compress=False)
+    assert pdf_text(en) == ENGLISH and all(line.encode("latin-1") in en for line in ENGLISH)  # as before
+    # a font file that is there but cannot be read is no better than none
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"not a font")
+    monkeypatch.setattr(certificate, "FONTS", {"": broken, "B": broken})
+    assert "Olga Petrova" in pdf_text(certificate_pdf("Ольга Петрова", "2026-11", None, {}, "", "M", language="ru",
+                                                      compress=False))
+
+
+@pytest.mark.parametrize("fonts", ["unicode", "core"])
+def test_control_characters_in_typed_text_do_not_break_the_pdf(request, fonts):
+    request.getfixturevalue("no_font" if fonts == "core" else "unicode_font")
+    pdf = certificate_pdf("Ольга\nПетрова\x00", "2026-11", "Care\r\x1b[31m", {"sessions": 9},
+                          "One\x0btwo\x7fthree\u2028four\x85five", "Клэр\tДюбуа\x08", language="ru", compress=False)
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    lines = pdf_text(pdf)
+    assert not [c for line in lines for c in line if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0], lines
+    printed = " ".join(lines)
+    for words in (("Ольга Петрова", "Olga Petrova"), ("Care  [31m",), ("One two three four five",),
+                  ("Клэр Дюбуа", "Kler Dyubua")):
+        assert any(w in printed for w in words), (words, lines)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_very_long_name_and_reason_still_make_one_page(language):
     pdf = certificate_pdf("Maximiliane " * 16, "2026-11", "Returns and claims", {"mean": 97.2, "tracks": 2},
-                          "A very long reason. " * 200, "Margaret Okonkwo", compress=False)
+                          "A very long reason. " * 200, "Margaret Okonkwo", language=language, compress=False)
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+
+
+def test_long_russian_words_shrink_or_wrap_inside_the_margins(unicode_font):
+    name = "Константинопольская-Переподвыподвертова Александра-Анастасия Христофоровна"
+    team = "Межрегиональный координационно-консультационный отдел претензионно-исковой работы и электронной коммерции"
+    reason = "Превысокомногорассмотрительствующий " * 4 + "Спокойна с самыми трудными клиентами. " * 20
+    figures = dict(FIGURES, tracks=["phrasing", "telephone", "complaint"], sessions=1121)
+    pdf = certificate_pdf(name, "2026-02", team, figures, reason, "Клэр Дюбуа-" + name, language="ru",
+                          formula_version="eotm-v1-" + "длинная-версия" * 6, compress=False)
+    lines = pdf_lines(pdf)
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+    # every line is centred: one wider than the page between the margins would start left of the margin
+    assert all(x >= MARGIN - 0.5 for x, _y, _text in lines), [(x, t) for x, _y, t in lines if x < MARGIN - 0.5]
+    printed = " ".join(t for _x, _y, t in lines)
+    assert team in printed and "Решение принял(а) Клэр Дюбуа-Константинопольская" in printed
+    # lines from the top of the page down, none printed over another
+    heights = [y for _x, y, _text in lines]
+    assert heights == sorted(heights, reverse=True)
+    assert all(a - b >= 6 for a, b in zip(heights, heights[1:], strict=False))
+
+
+def test_a_reason_too_long_for_the_room_left_is_cut_short_above_the_figures(unicode_font):
+    pdf = certificate_pdf("Ы" * 120, "2026-11", "Щ" * 150, {"mean": 97.2}, "Ж" * 700, "Ф" * 40, language="ru",
+                          compress=False)
+    lines = pdf_lines(pdf)
+    reason = [(y, t) for _x, y, t in lines if t.startswith("Ж")]
+    (figures_y,) = [y for _x, y, t in lines if t.startswith("средний балл")]
+    assert reason[-1][1].endswith("Ж...") and reason[-1][0] > figures_y + 6
+    assert 1 < len(reason) and sum(len(t) for _y, t in reason) < 700

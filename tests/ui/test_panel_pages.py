@@ -1,6 +1,7 @@
 """Every page, per role, on the demo company: it renders without an exception, shows what that role
 needs, and refuses what the role may not see (checked on the server side, page by page)."""
 
+import re
 import time
 
 import pytest
@@ -360,3 +361,39 @@ def test_a_russian_speaking_trainer_reviews_a_russian_session_in_russian(ui_db, 
     at = signed_in("claire.dubois", "common/standards.py")
     assert not at.exception and at.subheader[0].value == "Проверка фраз"
     assert any("(" in s.value and "версия" in s.value for s in at.subheader), [s.value for s in at.subheader]
+
+
+def test_a_russian_speaking_manager_sees_the_employee_of_the_month_in_russian(ui_db, signed_in):
+    """The formula's explanation, the reasons a person is not eligible, a count in its plural form and the
+    certificate speak the manager's language; the figures are the same as in English."""
+    with ui_db.uow() as w:
+        lars = sv.find_person(w, "lars.eriksen")  # a manager no other test signs in as
+        lars, language = lars["id"], lars["language"]
+        sv.set_language(w, lars, "ru", actor_id=lars)
+        w.commit()
+    try:
+        at = signed_in("lars.eriksen", "manager/award.py")
+        assert not at.exception, [e.value for e in at.exception]
+        shown = texts(at)
+        assert "Сотрудник месяца (формула eotm-v1)" in shown and "не меньше 8" in shown, shown
+        assert "Candidates are active trainees" not in shown
+        for period in at.selectbox(key="award_period").options[1:]:  # a month with a reason to show
+            at.selectbox(key="award_period").set_value(period).run()
+            reasons = [r for r in at.dataframe[0].value["участвует"] if r != "да"]
+            if reasons and any(b.key.startswith("pdf_") for b in at.button):
+                break
+        else:
+            pytest.fail("no month with candidates and people not eligible in the demo company")
+        assert all(r.startswith("нет: ") and re.search("[а-я]", r) and " needed" not in r for r in reasons), reasons
+        assert re.search(r"\d+ сесси(я|и|й), направления: ", shown := texts(at)), shown
+        button = next(b for b in at.button if b.key.startswith("pdf_"))
+        button.click().run()
+        assert not at.exception
+        pdf = at.session_state["certificate"][1]
+        title = re.search(rb"/Title <feff([0-9a-f]+)>", pdf)[1]
+        assert bytes.fromhex(title.decode()).decode("utf-16-be").startswith(f"Сотрудник месяца {period}: ")
+        assert re.search(rb"/BaseFont /[A-Z]+\+DejaVuSans", pdf)
+    finally:  # the shared demo company keeps his language
+        with ui_db.uow() as w:
+            sv.set_language(w, lars, language, actor_id=lars)
+            w.commit()

@@ -11,7 +11,7 @@ import streamlit as st
 from coach import recognition
 from coach.storage import services as sv
 from trainer_ui import errors, records, signin, widgets
-from trainer_ui.i18n import bound, t, term
+from trainer_ui.i18n import bound, language, t, term, tn
 
 user = signin.page("award", "Employee of the month")
 tr = bound()  # the person's language, for the format functions
@@ -38,13 +38,13 @@ with errors.shown(t("the formula could not be loaded"), stop=True):
 period = st.selectbox(t("Month"), months(), index=1, key="award_period",
                       format_func=lambda p: tr("{month} (so far)", month=p) if p == f"{date.today():%Y-%m}" else p)
 with st.expander(t("How the ranking works ({version})", version=f.version), expanded=False):
-    for line in recognition.explain(f):
+    for line in recognition.explain(f, language()):  # the formula file's texts, in the person's language
         st.markdown(f"- {line}")
     st.caption(t("The ranking only proposes: the manager decides, with a reason, and the decision is audited."))
 
 with errors.shown(t("the ranking could not be computed"), stop=True):
     with records.reader() as r:
-        candidates = recognition.rank(r, period, f)
+        candidates = recognition.rank(r, period, f, language=language())
         history = recognition.winners(r)
     decided = next((w for w in history if w["period"] == period), None)
     eligible = [c for c in candidates if c.eligible]
@@ -53,7 +53,7 @@ with errors.shown(t("the ranking could not be computed"), stop=True):
         st.stop()
 
     st.subheader(t("Ranking for {period}", period=period))
-    # the reason a person is not eligible comes from the ranking (coach.recognition) as it is
+    # the reason a person is not eligible comes from the ranking (coach.recognition), in the person's language
     df = pd.DataFrame([{t("rank"): c.rank, t("name"): c.name, t("team"): c.team, t("sessions"): c.sessions,
                         t("tracks"): ", ".join(term(x) for x in c.tracks), t("mean"): c.mean_raw,
                         t("difficulty-adjusted"): c.mean_adjusted, t("after variety guard"): c.weighted_mean,
@@ -81,11 +81,13 @@ with errors.shown(t("the ranking could not be computed"), stop=True):
         with st.expander(f"#{c.rank} {widgets.typed(c.name, label=True)} "
                          f"({widgets.typed(c.team, label=True) if c.team else t('no team')}): {c.final}"):
             fig = c.figures()
-            # the note on the improvement comes from the ranking (coach.recognition) as it is
-            st.markdown(t("{sessions} sessions in {tracks}; mean {mean}, adjusted {adjusted}, corrected {corrected} "
-                          "(company mean {prior}); improvement {improvement}", sessions=c.sessions,
-                          tracks=", ".join(term(x) for x in c.tracks), mean=c.mean_raw, adjusted=c.mean_adjusted,
-                          corrected=c.shrunk, prior=c.prior, improvement=f"{c.improvement:+}")
+            # the note on the improvement comes from the ranking (coach.recognition), in the person's language
+            st.markdown(tn("{n} session in {tracks}; mean {mean}, adjusted {adjusted}, corrected {corrected} "
+                           "(company mean {prior}); improvement {improvement}",
+                           "{n} sessions in {tracks}; mean {mean}, adjusted {adjusted}, corrected {corrected} "
+                           "(company mean {prior}); improvement {improvement}", c.sessions,
+                           tracks=", ".join(term(x) for x in c.tracks), mean=c.mean_raw, adjusted=c.mean_adjusted,
+                           corrected=c.shrunk, prior=c.prior, improvement=f"{c.improvement:+}")
                         + (f" ({c.improvement_note})" if c.improvement_note else ""))
             if c.farming:
                 widgets.show("<small>" + t("Most practised:") + f" {widgets.typed(c.farming.get('scenario'))} "
@@ -104,8 +106,10 @@ with errors.shown(t("the ranking could not be computed"), stop=True):
             if cc[1].button(t("Prepare a certificate (PDF)"), key=f"pdf_{c.person_id}"):
                 from coach.certificate import certificate_pdf
 
+                # the certificate's words in the person's language; the names print as written
                 st.session_state["certificate"] = (c.person_id, certificate_pdf(
-                    c.name, period, c.team, fig, "Nominated for employee of the month", user["name"]))
+                    c.name, period, c.team, fig, t("Nominated for employee of the month"), user["name"],
+                    language=language()))
             pdf = st.session_state.get("certificate")
             if pdf and pdf[0] == c.person_id:
                 cc[1].download_button(t("Download the certificate"), pdf[1],
@@ -124,7 +128,7 @@ with errors.shown(t("the ranking could not be computed"), stop=True):
 
             st.session_state["winner_pdf"] = certificate_pdf(decided["name"], period, decided["team"],
                                                              decided["figures"], decided["reason"],
-                                                             decided["decided_by"])
+                                                             decided["decided_by"], language=language())
         if st.session_state.get("winner_pdf"):
             st.download_button(t("Download the winner's certificate"), st.session_state["winner_pdf"],
                                file_name=f"employee-of-the-month-{period}.pdf", mime="application/pdf", key="winner_dl")
