@@ -1,5 +1,7 @@
 """rude: the reply is insulting, sarcastic, condescending, profane or shouting."""
 
+from coach.detect.context import overlaps
+
 
 _MAKES_SURE = frozenset({"make", "makes", "making", "made", "be", "am", "'m", "is", "are", "'re", "not", "n't", "so",
                          "pretty", "quite", "very", "just", "for"})
@@ -12,7 +14,10 @@ def resolve(ctx):
     """Insults, shouting, a closing "obviously"; traps: abbreviations in capitals, "you should have read" (blame)."""
     doc = ctx.doc
     spans = []
+    taken_back = ctx.cues["x-not-rude"]
     for span in ctx.cues["rude"]:
+        if any(overlaps(span, t) for t in taken_back):
+            continue  # "you can go away and think about it" gives the customer time
         if span[0].lower_ == "read" and span.start > 0 \
                 and doc[span.start - 1].lower_ in ("have", "'ve", "you", "to", "'d", "had"):
             continue  # "you should have read the terms" blames; the bare order "Read the banner." is rude
