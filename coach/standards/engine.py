@@ -359,10 +359,11 @@ _CLAUSE_BREAK = frozenset(CLAUSE_BREAKS) | {"-", "and", "so"}  # a promise joine
 
 
 def _waits_on_a_finding(sent, words) -> bool:
-    """Whether the sentence makes what it says wait on what someone finds out ("if the engineer confirms ...")."""
+    """Whether the sentence makes what it says wait on what someone finds out ("if the engineer confirms ..."). What
+    the customer finds is no such finding: "if you find it cheaper anywhere, I'll refund the difference" promises."""
     low = [t.lower_ for t in sent]
-    return any(w in words.conditional_openers and not words.finding_verbs.isdisjoint(low[k + 1:k + 6])
-               for k, w in enumerate(low))
+    return any(w in words.conditional_openers and low[k + 1:k + 2] != ["you"]
+               and not words.finding_verbs.isdisjoint(low[k + 1:k + 6]) for k, w in enumerate(low))
 
 
 def _negated(before, negation) -> bool:
