@@ -2,7 +2,6 @@
 
 from coach.detect.context import overlaps
 
-
 _MAKES_SURE = frozenset({"make", "makes", "making", "made", "be", "am", "'m", "is", "are", "'re", "not", "n't", "so",
                          "pretty", "quite", "very", "just", "for"})
 
