@@ -247,8 +247,25 @@ def check_offers(rule, a: Analysis, ctx):
                 f.message += " " + _say(a, "(the most this situation allows for a {what} is {amount})",
                                         what=offer.what, amount=_money(offer.max, unit))
                 out.append(f)
+    out += _price_cuts(rule, a)
     for i, start, end, text in a.not_allowed:
         out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text))
+    return out
+
+
+def _price_cuts(rule, a):
+    """Where the situation allows no discount at all, a cut in the price itself ("I'll knock it down to £1,900 for
+    you", "a special price, just between us") offers one, whatever amount it names."""
+    none = next((o for o in a.situation.offers if o.max == 0), None)
+    if none is None:
+        return []
+    out = []
+    for i in a.staff:
+        text = a.transcript.turns[i].text
+        for h in a.staff_signals.get(i, {}).get("price_cut", ()):
+            f = finding(rule, i, {"start": h.start, "end": h.end, "text": text[h.start:h.end]}, text[h.start:h.end])
+            f.message += " " + _say(a, "(this situation allows no {what})", what=none.what)
+            out.append(f)
     return out
 
 
