@@ -350,6 +350,11 @@ def _money(x, unit):
     return f"{num}%" if unit == "%" else f"{unit}{num}"
 
 
+# one word of praise that, after the customer's complaint in the same message, says the opposite
+_SARCASTIC = frozenset({"great", "brilliant", "perfect", "lovely", "wonderful", "fantastic", "amazing", "marvellous",
+                        "excellent", "super", "terrific"})
+
+
 def check_outcome(rule, a: Analysis, ctx):
     """The customer's last word: a session that ends with the customer giving up, escalating or leaving
     unhappy missed its purpose, however polite it was. A recorded outcome (the rule's `recorded`: escalated,
@@ -365,9 +370,12 @@ def check_outcome(rule, a: Analysis, ctx):
     unhappy = set(rule.spec.get("unsatisfied", ()))
     last = a.customer_signals.get(last_two[-1], {})
     if "satisfied" in last:
-        happy_at = max(h.start for h in last["satisfied"])
-        if not any(h.start > happy_at for name in unhappy for h in last.get(name, ())):
-            # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not
+        happy = max(last["satisfied"], key=lambda h: h.start)
+        later = any(h.start > happy.start for name in unhappy for h in last.get(name, ()))
+        earlier = any(h.start < happy.start for name in unhappy for h in last.get(name, ()))
+        if not later and not (earlier and happy.text.lower() in _SARCASTIC):
+            # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not, nor
+            # does "So I'm still waiting. Great." (a bare "great" after a complaint is sarcasm)
             return []
     for i in reversed(last_two):  # "That'll never arrive by Friday." / "No." ends badly too
         hits = [h for name in unhappy for h in a.customer_signals.get(i, {}).get(name, ())]
