@@ -31,6 +31,7 @@ class Analysis:
     public_turns: frozenset[int] = frozenset()
     not_allowed: list[tuple[int, int, int, str]] = field(default_factory=list)  # promises the situation rules out
     language: str = "en"  # the pack's: the engine's own words in a finding are written in it
+    words: object = None  # the detector's word lists (coach.detect.lexicon.WordLists) of the pack's language
     staff: list[int] = field(init=False)  # the staff turns' indexes, read by nearly every check: found once
 
     def __post_init__(self):

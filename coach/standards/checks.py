@@ -8,6 +8,7 @@ moot. Windows say which staff turns a rule looks at (standards/README.md).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -234,8 +235,8 @@ def check_offers(rule, a: Analysis, ctx):
         explained = [(h.start, h.end) for h in a.staff_signals.get(i, {}).get("not_an_offer", ())]
         for value, unit, start, end in amounts(text):
             sentence = _sentence_of(a, i, start)
-            clause = _clause_of(low, start, end, sentence)
-            if any(_explains(low, s, e, start, clause, sentence) for s, e in explained):
+            clause = _clause_of(a, low, start, end, sentence)
+            if any(_explains(a, low, s, e, start, clause, sentence) for s, e in explained):
                 # "our 10% volume discount starts at five desks", "the volume discount is 10%, but it starts at five
                 # desks" explain a threshold; "normally discounts are for bulk orders, but I'll do 12%" offers 12%
                 continue
@@ -314,45 +315,54 @@ def _sentence_of(a, i, start):
     return None
 
 
-# where one item of a list or one clause ends: an amount is read with the words of its own clause, so in "the free
-# delivery, or the 5% voucher, or the Lite at £499" the £499 is not a voucher, and in "normally our discounts are
-# for bulk orders, but I'll do 12% off for you" the "normally" explains nothing about the 12%
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-\u2013\u2014]\s|(?<![a-z])(?:or|and|but|plus|so|while|whereas)(?![a-z])")
+def _any_word(words) -> str:
+    """A regex alternative of whole words (a language's word list), or one that matches nothing."""
+    if not words:
+        return r"(?!x)x"
+    return r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)"
 
 
-# a turn from what usually happens to what this customer gets: "normally ..., but for you I'll do 12%"
-_CONTRAST = re.compile(r"(?<![a-z])(?:but|however|though|although|except|still|yet|instead)(?![a-z])")
+@functools.lru_cache(maxsize=16)
+def _clause_regexes(joiners: frozenset, contrast: frozenset):
+    """(where one item of a list or one clause ends, a turn from what usually happens to what this customer gets),
+    from the language's word lists (words.yml: clause_joiners, contrast_words)."""
+    return (re.compile(r"[,;:()]|\s[-\u2013\u2014]\s|" + _any_word(joiners)), re.compile(_any_word(contrast)))
 
 
-def _explains(low, s, e, start, clause, sentence):
+def _explains(a, low, s, e, start, clause, sentence):
     """Whether an explaining phrase at s:e (a threshold, a refusal, the usual price) is about the amount at `start`:
     in its clause, after it in its sentence ("10%, but it starts at five desks"), or before it with no turn between
-    ("orders of 50 or more get 10% off")."""
+    ("orders of 50 or more get 10% off"; not "normally discounts are for bulk orders, but I'll do 12% off for you")."""
     if s <= start < e or clause[0] <= s < clause[1]:
         return True
     lo, hi = sentence or (0, len(low))
     if start < s < hi:
         return True
-    return lo <= s < start and not _CONTRAST.search(low, e, start)
+    return lo <= s < start and not _regexes(a)[1].search(low, e, start)
 
 
-def _clause_of(low, start, end, bounds=None):
-    """(start, end) of the clause of `low` around the amount at start:end, within the sentence `bounds`."""
+def _regexes(a):
+    words = a.words
+    if words is None:
+        return _clause_regexes(frozenset(), frozenset())
+    return _clause_regexes(frozenset(words.clause_joiners), frozenset(words.contrast_words))
+
+
+def _clause_of(a, low, start, end, bounds=None):
+    """(start, end) of the clause of `low` around the amount at start:end, within the sentence `bounds`: an amount is
+    read with the words of its own clause, so in "the free delivery, or the 5% voucher, or the Lite at £499" the £499
+    is not a voucher."""
     lo, hi = bounds or (0, len(low))
-    for m in _CLAUSE_BREAK.finditer(low, lo, start):
+    breaks = _regexes(a)[0]
+    for m in breaks.finditer(low, lo, start):
         lo = m.end()
-    after = _CLAUSE_BREAK.search(low, end, hi)
+    after = breaks.search(low, end, hi)
     return lo, after.start() if after else hi
 
 
 def _money(x, unit):
     num = str(int(x)) if float(x).is_integer() else f"{x:.2f}"
     return f"{num}%" if unit == "%" else f"{unit}{num}"
-
-
-# one word of praise that, after the customer's complaint in the same message, says the opposite
-_SARCASTIC = frozenset({"great", "brilliant", "perfect", "lovely", "wonderful", "fantastic", "amazing", "marvellous",
-                        "excellent", "super", "terrific"})
 
 
 def check_outcome(rule, a: Analysis, ctx):
@@ -373,7 +383,8 @@ def check_outcome(rule, a: Analysis, ctx):
         happy = max(last["satisfied"], key=lambda h: h.start)
         later = any(h.start > happy.start for name in unhappy for h in last.get(name, ()))
         earlier = any(h.start < happy.start for name in unhappy for h in last.get(name, ()))
-        if not later and not (earlier and happy.text.lower() in _SARCASTIC):
+        sarcastic = a.words.sarcastic_praise if a.words is not None else frozenset()
+        if not later and not (earlier and happy.text.lower() in sarcastic):
             # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not, nor
             # does "So I'm still waiting. Great." (a bare "great" after a complaint is sarcasm)
             return []

@@ -149,7 +149,8 @@ class Scorer:
             # words are not recognised as one
             complaint_turn = next((i for i, t in enumerate(transcript.turns) if t.speaker == "customer"), None)
         a = Analysis(transcript, detections, complaint_turn, staff_signals, customer_signals, situation,
-                     public_staff_turns(transcript, staff_signals, situation.public), language=self.pack.language)
+                     public_staff_turns(transcript, staff_signals, situation.public), language=self.pack.language,
+                     words=self.detector.lexicon.words)
         a.not_allowed = self._not_allowed_hits(a)
         return a
 
@@ -362,7 +363,7 @@ def _waits_on_a_finding(sent, words) -> bool:
     """Whether the sentence makes what it says wait on what someone finds out ("if the engineer confirms ..."). What
     the customer finds is no such finding: "if you find it cheaper anywhere, I'll refund the difference" promises."""
     low = [t.lower_ for t in sent]
-    return any(w in words.conditional_openers and low[k + 1:k + 2] != ["you"]
+    return any(w in words.conditional_openers and not (low[k + 1:k + 2] and low[k + 1] in words.customer_pronouns)
                and not words.finding_verbs.isdisjoint(low[k + 1:k + 6]) for k, w in enumerate(low))
 
 
