@@ -38,7 +38,7 @@ WORD_LISTS = (
     "customer_fault_verbs", "third_parties", "fault_words", "damage_verbs", "doers", "duty_verbs",
     "evaluative_words", "evaluative_leads", "name_stop_words", "common_acronyms", "jargon", "common_words",
     "waited_long_cues", "signoff_words", "signature_team_words", "conditional_openers", "finding_verbs",
-    "clause_joiners", "contrast_words", "customer_pronouns", "sarcastic_praise",
+    "clause_joiners", "contrast_words", "customer_pronouns", "sarcastic_praise", "private_marks", "public_marks",
 )
 # ... of which a language without resolvers of its own (resolvers: cues) needs only these
 CUE_WORD_LISTS = ("negation_cues", "jargon", "common_words", "common_acronyms")

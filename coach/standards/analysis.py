@@ -14,8 +14,6 @@ from coach.transcript import Transcript
 
 # transcripts of social-media sessions may mark where each line was posted: "[public reply] ...", "[DM] ..."
 _CHANNEL_MARK = re.compile(r"^\s*\[(?P<mark>[^\]]{1,30})\]")
-_PRIVATE_MARKS = ("dm", "pm", "private", "direct", "inbox", "e-mail", "email")
-_PUBLIC_MARKS = ("public", "post", "comment", "tweet", "reply")
 
 
 @dataclass
@@ -64,27 +62,28 @@ class Analysis:
         return next((i for i in range(len(turns) - 1, -1, -1) if turns[i].speaker == "customer"), None)
 
 
-def channel_mark(text: str) -> str | None:
-    """'public' or 'private' when a line starts with a channel mark such as "[DM]" or "[public reply]"."""
+def channel_mark(text: str, words) -> str | None:
+    """'public' or 'private' when a line starts with a channel mark such as "[DM]" or "[public reply]" (the words of
+    a mark are the language's: words.yml private_marks and public_marks)."""
     m = _CHANNEL_MARK.match(text or "")
     if not m:
         return None
     mark = m.group("mark").lower()
-    if any(w in mark for w in _PRIVATE_MARKS):
+    if any(w in mark for w in words.private_marks):
         return "private"
-    if any(w in mark for w in _PUBLIC_MARKS):
+    if any(w in mark for w in words.public_marks):
         return "public"
     return None
 
 
-def public_staff_turns(transcript: Transcript, staff_signals, public: bool) -> frozenset[int]:
+def public_staff_turns(transcript: Transcript, staff_signals, public: bool, words) -> frozenset[int]:
     """The staff turns said in public: from the start of a public session until the conversation moves to a
     private channel (a staff turn that asks for or announces private messages, or lines marked as private)."""
     if not public:
         return frozenset()
     out, in_public = set(), True
     for i, turn in enumerate(transcript.turns):
-        mark = channel_mark(turn.text) if turn.speaker != "system" else None
+        mark = channel_mark(turn.text, words) if turn.speaker != "system" else None
         if mark is not None:
             in_public = mark == "public"
         if turn.speaker != "staff":

@@ -149,7 +149,8 @@ class Scorer:
             # words are not recognised as one
             complaint_turn = next((i for i, t in enumerate(transcript.turns) if t.speaker == "customer"), None)
         a = Analysis(transcript, detections, complaint_turn, staff_signals, customer_signals, situation,
-                     public_staff_turns(transcript, staff_signals, situation.public), language=self.pack.language,
+                     public_staff_turns(transcript, staff_signals, situation.public, self.detector.lexicon.words),
+                     language=self.pack.language,
                      words=self.detector.lexicon.words)
         a.not_allowed = self._not_allowed_hits(a)
         return a
