@@ -4,6 +4,10 @@ DIET gets, beside the words, which behaviours the project's detector finds in th
 show them (one sparse feature per behaviour tag, per token and for the whole message). So Rasa's intent and
 the scorer's findings rest on the same analysis: the bot and the scorer cannot disagree about what the
 trainee did, and Rasa only learns which of the behaviours is the message's main one.
+
+Each message is read by the detector of its own language (`guess_language`, as `coach tag` does), so the
+features are language-agnostic: a Russian apology and an English one light the same `apology` column, and one
+model serves every language (README, "Languages": the two designs measured).
 """
 
 from __future__ import annotations
@@ -48,15 +52,15 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
-        self._detector = None
 
-    @property
-    def detector(self):
-        if self._detector is None:  # built on first use: a second, once per process
-            from coach.detect import shared_detector
+    @staticmethod
+    def detector(text: Text):
+        """The detector of the language `text` is written in (English when too short to tell); each is built
+        on first use, a second once per process, and shared with the rest of the process."""
+        from coach.detect import shared_detector
+        from coach.detect.languages import guess_language
 
-            self._detector = shared_detector()
-        return self._detector
+        return shared_detector(language=guess_language(text))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
@@ -74,7 +78,7 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
             return
         plain = restore(text)
         shift = len(text) - len(plain)  # the payload guard, if any, shifts the tokens' offsets
-        det = self.detector.detect(plain)
+        det = self.detector(plain).detect(plain)
         seq = np.zeros((len(tokens), len(TAGS)), dtype=np.float32)
         sent = np.zeros((1, len(TAGS)), dtype=np.float32)
         for ev in det.spans:
