@@ -45,3 +45,12 @@ def test_the_same_behaviour_lights_the_same_column_in_english_and_russian():
 def test_the_payload_guard_does_not_hide_the_language():
     _, sent = features(PAYLOAD_GUARD + "/ Извините за ожидание")
     assert "apology" in lit(sent)
+
+
+def test_a_message_too_short_for_the_common_words_goes_by_its_alphabet():
+    from bot.nlu import message_language
+
+    assert message_language("Удачных выходных, Анна!") == "ru"
+    assert message_language("Проверьте DNS на роутере") == "ru"
+    assert message_language("Have a good one!") == "en"
+    assert message_language("👍") == "en"
