@@ -1,7 +1,6 @@
 """The behaviour featurizer reads each message with the detector of its language, so the model's behaviour
 features mean the same in every language. No trained model needed: the featurizer is not trainable."""
 
-import numpy as np
 import pytest
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
