@@ -4,6 +4,10 @@ DIET gets, beside the words, which behaviours the project's detector finds in th
 show them (one sparse feature per behaviour tag, per token and for the whole message). So Rasa's intent and
 the scorer's findings rest on the same analysis: the bot and the scorer cannot disagree about what the
 trainee did, and Rasa only learns which of the behaviours is the message's main one.
+
+Each message is read by the detector of its own language (`guess_language`, as `coach tag` does), so the
+features are language-agnostic: a Russian apology and an English one light the same `apology` column, and one
+model serves every language (README, "Languages": the two designs measured).
 """
 
 from __future__ import annotations
@@ -48,15 +52,14 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
-        self._detector = None
 
-    @property
-    def detector(self):
-        if self._detector is None:  # built on first use: a second, once per process
-            from coach.detect import shared_detector
+    @staticmethod
+    def detector(text: Text):
+        """The detector of the language `text` is written in (`message_language`); each is built on first use,
+        a second once per process, and shared with the rest of the process."""
+        from coach.detect import shared_detector
 
-            self._detector = shared_detector()
-        return self._detector
+        return shared_detector(language=message_language(text))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
@@ -74,7 +77,7 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
             return
         plain = restore(text)
         shift = len(text) - len(plain)  # the payload guard, if any, shifts the tokens' offsets
-        det = self.detector.detect(plain)
+        det = self.detector(plain).detect(plain)
         seq = np.zeros((len(tokens), len(TAGS)), dtype=np.float32)
         sent = np.zeros((1, len(TAGS)), dtype=np.float32)
         for ev in det.spans:
@@ -89,3 +92,21 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         """Nothing to configure: the features are the detector's tags."""
+
+
+def message_language(text: Text) -> Text:
+    """The language of a message, as `coach tag` guesses it (its common words); a message too short for that
+    («Доброе утро, Анна!», «Удачных выходных!», «Проверьте DNS») goes to the language whose alphabet holds most
+    of its letters, and is English when none does (the English lexicon names no alphabet)."""
+    from coach.detect.languages import guess_language, languages
+    from coach.detect.lexicon import load_lexicon
+
+    guess = guess_language(text, default="")
+    if guess:
+        return guess
+    letters = [c for c in text.lower() if c.isalpha()]
+    for code in languages():
+        alphabet = load_lexicon(code).letters
+        if alphabet and sum(c in alphabet for c in letters) * 2 > len(letters):
+            return code
+    return "en"
