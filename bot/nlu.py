@@ -58,6 +58,7 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
         """The detector of the language `text` is written in (`message_language`); each is built on first use,
         a second once per process, and shared with the rest of the process."""
         from coach.detect import shared_detector
+        from coach.detect.languages import message_language
 
         return shared_detector(language=message_language(text))
 
@@ -93,20 +94,3 @@ class BehaviourFeaturizer(SparseFeaturizer, GraphComponent):
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         """Nothing to configure: the features are the detector's tags."""
 
-
-def message_language(text: Text) -> Text:
-    """The language of a message, as `coach tag` guesses it (its common words); a message too short for that
-    («Доброе утро, Анна!», «Удачных выходных!», «Проверьте DNS») goes to the language whose alphabet holds most
-    of its letters, and is English when none does (the English lexicon names no alphabet)."""
-    from coach.detect.languages import guess_language, languages
-    from coach.detect.lexicon import load_lexicon
-
-    guess = guess_language(text, default="")
-    if guess:
-        return guess
-    letters = [c for c in text.lower() if c.isalpha()]
-    for code in languages():
-        alphabet = load_lexicon(code).letters
-        if alphabet and sum(c in alphabet for c in letters) * 2 > len(letters):
-            return code
-    return "en"

@@ -31,3 +31,18 @@ def guess_language(text: str, default: str = "en") -> str:
     shares = {code: common_share(words, load_lexicon(code).words.common_words) for code in languages()}
     best = max(shares, key=shares.get, default=default)
     return best if shares.get(best, 0.0) >= MIN_COMMON_SHARE else default
+
+
+def message_language(text: str) -> str:
+    """The language of a message, as `coach tag` guesses it (its common words); a message too short for that
+    («Доброе утро, Анна!», «Удачных выходных!», «Проверьте DNS») goes to the language whose alphabet holds most
+    of its letters, and is English when none does (the English lexicon names no alphabet)."""
+    guess = guess_language(text, default="")
+    if guess:
+        return guess
+    letters = [c for c in text.lower() if c.isalpha()]
+    for code in languages():
+        alphabet = load_lexicon(code).letters
+        if alphabet and sum(c in alphabet for c in letters) * 2 > len(letters):
+            return code
+    return "en"

@@ -47,7 +47,7 @@ def test_the_payload_guard_does_not_hide_the_language():
 
 
 def test_a_message_too_short_for_the_common_words_goes_by_its_alphabet():
-    from bot.nlu import message_language
+    from coach.detect.languages import message_language
 
     assert message_language("Удачных выходных, Анна!") == "ru"
     assert message_language("Проверьте DNS на роутере") == "ru"
