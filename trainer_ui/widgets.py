@@ -199,9 +199,12 @@ def scorecard(detail: dict):
         import altair as alt
         import pandas as pd
 
-        df = pd.DataFrame({"category": list(card["categories"]), "score": list(card["categories"].values())})
+        # the categories and the axes in the person's language (the chart's own words are not typed by anyone)
+        df = pd.DataFrame({"category": [term(c) for c in card["categories"]],
+                           "score": list(card["categories"].values())})
         st.altair_chart(alt.Chart(df).mark_bar().encode(
-            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100])), y=alt.Y("category:N", sort="-x"),
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=t("score")),
+            y=alt.Y("category:N", sort="-x", title=t("category")),
             color=alt.Color("score:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[40, 100]), legend=None),
             tooltip=["category", "score"]).properties(height=30 * len(df) + 20), width="stretch")
     if detail.get("channel") == "phone" and any(x.get("voice") for x in detail["turns"]):
