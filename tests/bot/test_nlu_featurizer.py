@@ -1,15 +1,12 @@
 """The behaviour featurizer reads each message with the detector of its language, so the model's behaviour
 features mean the same in every language. No trained model needed: the featurizer is not trainable."""
 
-import pytest
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu import INDEX, BehaviourFeaturizer
 from bot.payload_guard import PAYLOAD_GUARD
-
-pytest.importorskip("pymorphy3")  # the Russian detector's lemmatizer
 
 
 def features(text):

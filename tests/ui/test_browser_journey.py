@@ -14,12 +14,14 @@ from tests.ui.conftest import SHOTS, person
 WAIT = 60_000  # ms: a turn goes through Rasa and the action server
 
 
-def sign_in(page, url, login):
+def sign_in(page, url, login, sign_out="Sign out"):
+    """The sign-in page speaks English until someone signs in; `sign_out` is the link's word in the person's
+    language, which shows that they are in."""
     page.goto(url)
     page.get_by_role("textbox", name="Login").fill(login)
     page.get_by_role("textbox", name="Password").fill("practise")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name=re.compile("Sign out")).wait_for(timeout=WAIT)
+    page.get_by_role("link", name=re.compile(sign_out)).wait_for(timeout=WAIT)
 
 
 QUIET_MS = 300  # a script run that a click or a rerun asks for starts within this time
@@ -56,9 +58,9 @@ def choose(page, label, text):
     page.get_by_role("option", name=re.compile(re.escape(text))).first.click()
 
 
-def say(page, text, n_messages):
-    page.get_by_placeholder("Your reply to the customer").fill(text)
-    page.get_by_placeholder("Your reply to the customer").press("Enter")
+def say(page, text, n_messages, placeholder="Your reply to the customer"):
+    page.get_by_placeholder(placeholder).fill(text)
+    page.get_by_placeholder(placeholder).press("Enter")
     page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {n_messages}",
                            timeout=WAIT)
 

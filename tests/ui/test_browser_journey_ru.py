@@ -11,23 +11,9 @@ from coach.sim.play import load_script
 from coach.storage import services as sv
 from coach.storage.models import PracticeSession, Review
 from tests.ui.conftest import person
-from tests.ui.test_browser_journey import WAIT, choose, settle, shot
+from tests.ui.test_browser_journey import WAIT, choose, say, settle, shot, sign_in
 
-
-def sign_in_ru(page, url, login):
-    """The sign-in page speaks English until someone signs in; after it, the panel is in the person's language."""
-    page.goto(url)
-    page.get_by_role("textbox", name="Login").fill(login)
-    page.get_by_role("textbox", name="Password").fill("practise")
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name=re.compile("Выйти")).wait_for(timeout=WAIT)
-
-
-def say_ru(page, text, n_messages):
-    page.get_by_placeholder("Ваш ответ клиенту").fill(text)
-    page.get_by_placeholder("Ваш ответ клиенту").press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {n_messages}",
-                           timeout=WAIT)
+SIGN_OUT, REPLY = "Выйти", "Ваш ответ клиенту"  # the panel's words in Russian
 
 
 def test_a_russian_trainee_practises_and_a_russian_trainer_reviews_in_russian(browser, ui_servers, ui_db):
@@ -43,15 +29,15 @@ def test_a_russian_trainee_practises_and_a_russian_trainer_reviews_in_russian(br
     page = ctx.new_page()
     page.set_default_timeout(WAIT)
 
-    sign_in_ru(page, url, "irina.orlova")
+    sign_in(page, url, "irina.orlova", SIGN_OUT)
     page.get_by_role("heading", name="Тренировка").wait_for()
     choose(page, "Сценарий", "кофейни")
     shot(page, "ru-01-trainee-picks-a-scenario")
     page.get_by_role("button", name="Начать тренировку").click()
     page.get_by_test_id("stChatMessage").first.wait_for()
     poor = load_script("ru_late_order_small_customer", "poor")
-    say_ru(page, poor[0], 3)
-    say_ru(page, poor[1], 5)
+    say(page, poor[0], 3, REPLY)
+    say(page, poor[1], 5, REPLY)
     settle(page)
     if page.get_by_text("Сессия окончена").count() == 0:
         page.get_by_role("button", name="Закончить сессию").click()
@@ -65,9 +51,9 @@ def test_a_russian_trainee_practises_and_a_russian_trainer_reviews_in_russian(br
         session = r.session.execute(mine).scalar_one()
         sid, scenario = session.id, session.scenario_id
     assert scenario == "ru_late_order_small_customer"
-    page.get_by_role("link", name=re.compile("Выйти")).click()
+    page.get_by_role("link", name=re.compile(SIGN_OUT)).click()
 
-    sign_in_ru(page, url, "pavel.ivanov")
+    sign_in(page, url, "pavel.ivanov", SIGN_OUT)
     page.get_by_role("heading", name="Очередь проверки").wait_for()
     choose(page, "Или выберите сессию для проверки", f"#{sid} ")
     page.get_by_role("heading", name="Ваша проверка").wait_for()
