@@ -101,8 +101,8 @@ class Scorer:
                     self._swap[(rule.id, self.detector.phrase_key(phrase))] = better
 
     def _add_avoid(self, rule):
-        for phrase in rule.spec.get("phrases", []):
-            self._phrases.add(rule.id, [self._make(straighten_quotes(phrase))])
+        for template in rule.spec.get("phrases", []):  # brace templates, as in the lexicons: "{big|large} order"
+            self._phrases.add(rule.id, [self._make(straighten_quotes(p)) for p in expand(template)])
         for i, pattern in enumerate(rule.spec.get("patterns", [])):
             self._needs_lemmas |= any("LEMMA" in spec for spec in pattern)
             try:
