@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from coach.i18n import locale
+from coach.i18n import locale, number
 from coach.i18n import say as _say
 from coach.i18n import say_n as _say_n
 
@@ -107,9 +107,7 @@ def month_name(period: str, language: str = "en") -> str:
 
 def _number(x, language: str, signed: bool = False) -> str:
     """A figure in the language's number format: 85.5, «85,5»; +4.4 when `signed`."""
-    from babel.numbers import format_decimal
-
-    text = format_decimal(abs(x) if signed else x, format="#,##0.###", locale=locale(language))
+    text = number(abs(x) if signed else x, language)
     return ("+" if x > 0 else "-" if x < 0 else "") + text if signed else text
 
 

@@ -74,6 +74,13 @@ def locale(language: str) -> str:
     return language
 
 
+def number(x, language: str) -> str:
+    """A number in the language's format (Babel's CLDR data): 1,234.5 in English, «1 234,5» in Russian."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(x, locale=locale(language))
+
+
 def gettext(language: str, message: str) -> str:
     """`message` in `language`, or as it is when the catalog has no translation of it."""
     return catalog(language).get(message) or message

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, validator
 from sqlalchemy import Float, String, and_, case, cast, func, select
 from sqlalchemy.orm import aliased
 
-from coach.i18n import locale
+from coach.i18n import locale, number
 from coach.i18n import say as _say
 from coach.i18n import say_n as _say_n
 from coach.standards.pack import read_yaml
@@ -223,7 +223,7 @@ def _settings(f: Formula, language: str = "en") -> dict:
     where = locale(language)
 
     def num(x):
-        return format_decimal(x, locale=where)
+        return number(x, language)
 
     def pct(x):
         return format_percent(x, locale=where, decimal_quantization=False)

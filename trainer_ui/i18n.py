@@ -8,7 +8,7 @@ import functools
 
 import streamlit as st
 
-from coach.i18n import say, say_n
+from coach.i18n import number, say, say_n
 
 
 def language() -> str:
@@ -43,9 +43,7 @@ def day(when) -> str:
 
 def count(n) -> str:
     """A count in the person's locale: 1,234 in English, 1 234 in Russian (where 1,234 would read as a fraction)."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(n, locale=language())
+    return number(n, language())
 
 
 def bound():
