@@ -332,10 +332,11 @@ class Detector:
             for tag in added:
                 ctx.found[tag] = [whole]
             return
-        parts = [(a, b, self._blocks(ctx, matched, range(a, b))) for a, b in sents]
+        # each sentence's word scores, once: the sentence the model scores highest for a tag is its span
+        parts = [(a, b, self.model.word_scores(self._blocks(ctx, matched, range(a, b)))) for a, b in sents]
         for tag in added:
             j = self.model.tags.index(tag)
-            a, b, _ = max(parts, key=lambda s: self.model.word_scores(s[2], j))
+            a, b, _ = max(parts, key=lambda s: s[2][j])
             ctx.found[tag] = [_trim(ctx.doc[a:b])]
 
 

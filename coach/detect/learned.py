@@ -37,7 +37,20 @@ _SILENT = frozenset({".", ","})
 
 
 def norm_token(text: str) -> str:
-    """The model's view of one token: lower case, numbers, links and addresses collapsed to a class."""
+    """The model's view of one token: lower case, numbers, links and addresses collapsed to a class (kept per
+    distinct token in the process: a reply's words are mostly words seen before)."""
+    hit = _NORMS.get(text)
+    if hit is None:
+        if len(_NORMS) > _CACHE_LIMIT:
+            _NORMS.clear()
+        hit = _NORMS[text] = _norm_token(text)
+    return hit
+
+
+_NORMS: dict[str, str] = {}
+
+
+def _norm_token(text: str) -> str:
     low = text.lower()
     if low.isalpha():
         return low
@@ -209,10 +222,10 @@ class LinearTagger:
             out = out + self.weights[rows].sum(axis=0)
         return out
 
-    def word_scores(self, blocks: Blocks, tag: int) -> float:
-        """One tag's score from the words alone: enough to compare the sentences of one reply, whose other
+    def word_scores(self, blocks: Blocks) -> np.ndarray:
+        """Every tag's score from the words alone: enough to compare the sentences of one reply, whose other
         features are the same."""
-        return float(self._words_part(blocks)[tag])
+        return self._words_part(blocks)
 
     def policy(self, tag: str) -> str:
         """How the model and the rules decide a tag, as training chose: "decide" when the model may drop the

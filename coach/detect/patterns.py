@@ -23,6 +23,10 @@ _FLAG_ATTRS = {
     "LIKE_URL": "like_url",
 }
 _TEXT_ATTRS = {"LOWER": "lower", "ORTH": "text", "TEXT": "text"}
+# flags that depend on a token's text alone (spaCy's lexical attributes): a predicate over these and the texts gives
+# the same answer for the same text wherever it stands, so its answers can be kept per text
+_LEXICAL_FLAGS = frozenset(_FLAG_ATTRS) - {"IS_SENT_START"}
+_FIRST_CACHE_LIMIT = 100_000
 
 
 def _compile_token(spec):
@@ -119,6 +123,8 @@ class TokenPatterns:
     def __init__(self):
         self._by_first: dict[str, list] = {}
         self._unanchored: list = []
+        self._lexical: list = []  # unanchored patterns whose first token is judged on the token's text alone
+        self._starting: dict[str, tuple] = {}  # token text -> the lexical unanchored patterns its token may start
 
     def add(self, label, patterns):
         for pattern in patterns:
@@ -132,7 +138,10 @@ class TokenPatterns:
                     anchors = [value]
                 elif isinstance(value, dict) and "IN" in value and "NOT_IN" not in value:
                     anchors = list(value["IN"])
-            if anchors is None:
+            if anchors is None and first.get("OP") is None and set(first) <= set(_TEXT_ATTRS) | _LEXICAL_FLAGS:
+                self._lexical.append(entry)  # "a number", "a word like KT-88213": tried where the first token fits
+                self._starting.clear()
+            elif anchors is None:
                 self._unanchored.append(entry)
             else:
                 for word in anchors:
@@ -143,9 +152,14 @@ class TokenPatterns:
         lower = view.lower
         n = len(lower)
         by_first, unanchored = self._by_first, self._unanchored
+        starting = self._starting_at(view) if self._lexical else [()] * n
         for i in range(n):
             for label, compiled in by_first.get(lower[i], ()):
                 end = _match(compiled, 0, i, view, n)
+                if end > i:
+                    out.append((label, i, end))
+            for label, compiled in starting[i]:
+                end = _match(compiled, 1, i + 1, view, n)  # its first token matched: go on from the second
                 if end > i:
                     out.append((label, i, end))
             for label, compiled in unanchored:
@@ -155,6 +169,20 @@ class TokenPatterns:
                 end = _match(compiled, 0, i, view, n)
                 if end > i:
                     out.append((label, i, end))
+        return out
+
+    def _starting_at(self, view: View) -> list[tuple]:
+        """For each token, the lexical unanchored patterns whose first token it matches, judged once per distinct
+        token text in the process (a text's answer is the same wherever it stands)."""
+        starting, text = self._starting, view.text
+        out = []
+        for i, word in enumerate(text):
+            hit = starting.get(word)
+            if hit is None:
+                if len(starting) > _FIRST_CACHE_LIMIT:
+                    starting.clear()
+                hit = starting[word] = tuple(e for e in self._lexical if e[1][0][0](view, i))
+            out.append(hit)
         return out
 
 
