@@ -94,6 +94,9 @@ def window(name: str, a: Analysis, spec: dict) -> list[int] | None:
         if not said:
             return None
         return [i for i in staff if i > said[0]][: spec.get("within", 2) or None] or None
+    if name == "before_customer":  # the staff reply each customer turn showing `customer: [...]` answers
+        said = a.customer_turns_with(spec.get("customer", ()))
+        return sorted({max(j for j in staff if j < i) for i in said if any(j < i for j in staff)}) or None
     if name == "leading_to_transfer":  # the last two staff replies before each transfer: the hand-over is often
         # said, the caller answers ("OK, go on"), and only then "Putting you through"
         events = [i for i, t in enumerate(a.transcript.turns) if t.event == "transfer"]

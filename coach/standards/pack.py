@@ -27,7 +27,7 @@ CATEGORIES = ("phrasing", "telephone", "complaint", "courtesy")
 RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "timing", "limit", "offers", "outcome",
               "voice")
 WINDOWS = ("first", "last", "any", "after_complaint", "before_hold", "before_transfer", "after_resume", "in_public",
-           "after_customer", "leading_to_transfer")
+           "after_customer", "before_customer", "leading_to_transfer")
 APPLIES = ("channel", "complaint", "public", "needs_finding", "customer")
 TIMING_MEASURES = ("answer", "reply", "hold")
 LIMIT_MEASURES = ("words", "repeat", "caps", "exclamations")
@@ -285,8 +285,9 @@ class _Marks(_Spec):
 
     @root_validator(skip_on_failure=True)
     def _after_customer(cls, values):
-        if values["window"] == "after_customer" and values.get("customer") is None:
-            raise ValueError("window after_customer needs 'customer': the customer signals it follows")
+        if values["window"] in ("after_customer", "before_customer") and values.get("customer") is None:
+            raise ValueError(f"window {values['window']} needs 'customer': the customer signals it "
+                             f"{'follows' if values['window'] == 'after_customer' else 'comes before'}")
         return values
 
     def spec(self) -> dict:

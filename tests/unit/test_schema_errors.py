@@ -174,6 +174,8 @@ def pack_copy(tmp_path):
     ("TE015", "  max: 175\n", "  max: 90\n", "voice.max", "max (90) must be above min (100)", "max: 90"),
     ("TE016", "  measure: dead_air", "  measure: mumbling", "voice.measure",
      "'mumbling' is not one of pace, dead_air, talk_over, loudness", "measure: mumbling"),
+    ("CT025", "  customer: [corrects_staff]\n", "", "avoid",
+     "window before_customer needs 'customer': the customer signals it comes before", "avoid:"),
 ])
 def test_a_malformed_rule_file(pack_copy, rid, old, new, where, message, line_has):
     from coach.standards import PackError, load_pack
