@@ -8,7 +8,7 @@ import functools
 
 import streamlit as st
 
-from coach.i18n import number, say, say_n
+from coach.i18n import locale, number, say, say_n
 
 
 def language() -> str:
@@ -35,10 +35,11 @@ def term(value: str) -> str:
 
 
 def day(when) -> str:
-    """A date in the person's locale ("6 Dec 2026", «6 дек. 2026 г.»), by Babel's CLDR data."""
+    """A date in the person's locale ("6 Dec 2026", «6 дек. 2026 г.», «6 груд. 2026 р.»), by Babel's CLDR data; in
+    English's for a language CLDR does not know, as a count is (coach.i18n.locale)."""
     from babel.dates import format_date
 
-    return format_date(when, format="medium", locale=language())
+    return format_date(when, format="medium", locale=locale(language()))
 
 
 def count(n) -> str:

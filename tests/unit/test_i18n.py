@@ -1,22 +1,29 @@
-"""The product's own words in Russian: every message the engine, the drill and every page of the panel
-say through the catalogs has a Russian translation with the same placeholders (a message about a count: every
-plural form Russian has), the award formula's explain texts too, and dates follow the locale."""
+"""The product's own words in every language with a catalog (coach/locale/<lang>/LC_MESSAGES/coach.po: Russian,
+Ukrainian and any added later): every message the engine, the drill and every page of the panel say through the
+catalogs has a translation with the same placeholders (a message about a count: every plural form the language
+has, chosen by the rule Babel knows for it), the award formula's explain texts and the behaviours' names too, and
+dates and numbers follow the locale. Russian and Ukrainian counts are checked by example."""
 
 import re
 from datetime import date
+from gettext import c2py
 from pathlib import Path
 
 import pytest
 import yaml
 from babel.messages.extract import extract_from_dir
+from babel.messages.plurals import get_plural
 
-from coach.i18n import catalog, gettext, ngettext, plural_rule, plurals, say, say_n
+from coach.behaviors import TAGS
+from coach.i18n import LOCALE, catalog, gettext, ngettext, plural_rule, plurals, say, say_n
 
 ROOT = Path(__file__).resolve().parents[2]
 # as babel.cfg documents: pybabel extract -k _say:2 -k _say_n:2,3 -k t -k tn:1,2 -k tr
 KEYWORDS = {"_say": (2,), "_say_n": (2, 3), "t": (1,), "tn": (1, 2), "tr": (1,)}
 # every page of the panel, and the engine's and drill's words
 SOURCES = ["coach", "trainer_ui"]
+# every language with a catalog, found, not listed: a catalog added later is checked like these
+LANGUAGES = sorted(path.parents[1].name for path in LOCALE.glob("*/LC_MESSAGES/coach.po"))
 
 
 def messages(plural=False):
@@ -42,6 +49,15 @@ def placeholders(text):
     return set(re.findall(r"\{\w+\}", text))
 
 
+def po(language):
+    return f"coach/locale/{language}/LC_MESSAGES/coach.po"
+
+
+def each_language(cases):
+    """(language, *case) for every catalog language and every case, for pytest's parametrize."""
+    return [(language, *case) for language in LANGUAGES for case in cases]
+
+
 MESSAGES = messages()
 PLURALS = messages(plural=True)
 FORMULA = yaml.safe_load((ROOT / "standards" / "award_formula.yml").read_text(encoding="utf-8"))
@@ -50,39 +66,58 @@ EXPLAIN = [(term, " ".join(body["explain"].split())) for term, body in FORMULA.i
            if isinstance(body, dict) and "explain" in body]
 
 
-def test_the_messages_are_found():
+def test_the_messages_and_the_catalogs_are_found():
     assert len(MESSAGES) > 100 and any(m == "Start practice" for _, m in MESSAGES)
     assert ("coach/recognition.py", ("{n} session in {period}; at least {min} needed",
                                      "{n} sessions in {period}; at least {min} needed")) in PLURALS
     assert any(where == "trainer_ui/manager/award.py" for where, _ in PLURALS) and len(EXPLAIN) == 7
+    assert {"ru", "uk"} <= set(LANGUAGES) and "en" not in LANGUAGES  # English is the msgids themselves
 
 
-@pytest.mark.parametrize("where, message", MESSAGES, ids=[m[:40] for _, m in MESSAGES])
-def test_every_message_has_a_russian_translation_with_the_same_placeholders(where, message):
-    ru = catalog("ru").get(message)
-    assert ru, f"{where}: no Russian translation of {message!r} in coach/locale/ru/LC_MESSAGES/coach.po"
-    assert placeholders(ru) == placeholders(message), (message, ru)
+@pytest.mark.parametrize("language, where, message", each_language(MESSAGES),
+                         ids=[f"{lang}-{m[:40]}" for lang, _, m in each_language(MESSAGES)])
+def test_every_message_has_a_translation_with_the_same_placeholders(language, where, message):
+    said = catalog(language).get(message)
+    assert said, f"{where}: no translation of {message!r} in {po(language)}"
+    assert placeholders(said) == placeholders(message), (language, message, said)
 
 
-def test_the_russian_catalog_says_how_many_plural_forms_and_which_a_number_takes():
-    with (ROOT / "coach/locale/ru/LC_MESSAGES/coach.po").open(encoding="utf-8") as fh:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalog_says_how_many_plural_forms_and_which_a_number_takes_as_babel_knows_them(language):
+    with (ROOT / po(language)).open(encoding="utf-8") as fh:
         header = fh.read(2000)
-    assert '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && ' in header
-    count, rule = plural_rule("ru")
-    assert count == 3 and [rule(n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111)] == \
-        [2, 0, 1, 1, 2, 2, 2, 2, 0, 1, 2, 0, 2]
+    assert f'"Language: {language}\\n"' in header and '"Plural-Forms: nplurals=' in header, po(language)
+    count, rule = plural_rule(language)
+    known = get_plural(language)  # Babel's table of the languages' plural rules (from CLDR)
+    assert count == known.num_plurals, (language, count, known)
+    cldr = c2py(known.plural_expr)
+    assert [rule(n) for n in range(1000)] == [cldr(n) for n in range(1000)], (language, known.plural_expr)
+    # English: its two forms, without a catalog
     assert plural_rule("en")[0] == 2 and plural_rule("en")[1](1) == 0 and plural_rule("en")[1](0) == 1
 
 
-@pytest.mark.parametrize("where, message", PLURALS, ids=[m[0][:40] for _, m in PLURALS])
-def test_every_message_about_a_count_has_every_russian_plural_form_with_the_same_placeholders(where, message):
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_russian_and_ukrainian_have_three_plural_forms_by_the_same_rule(language):
+    with (ROOT / po(language)).open(encoding="utf-8") as fh:
+        header = fh.read(2000)
+    assert '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && ' in header
+    count, rule = plural_rule(language)
+    assert count == 3 and [rule(n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111)] == \
+        [2, 0, 1, 1, 2, 2, 2, 2, 0, 1, 2, 0, 2]
+
+
+@pytest.mark.parametrize("language, where, message", each_language(PLURALS),
+                         ids=[f"{lang}-{m[0][:40]}" for lang, _, m in each_language(PLURALS)])
+def test_every_message_about_a_count_has_every_plural_form_with_the_same_placeholders(language, where, message):
     singular, plural = message
-    forms = plurals("ru").get(singular)
-    assert forms, f"{where}: no Russian plural forms (msgstr[0..2]) of {singular!r} in coach/locale/ru/.../coach.po"
-    assert len(forms) == plural_rule("ru")[0], (singular, forms)
+    forms = plurals(language).get(singular)
+    count = plural_rule(language)[0]
+    assert forms, f"{where}: no plural forms (msgstr[0..{count - 1}]) of {singular!r} in {po(language)}"
+    assert len(forms) == count, (language, singular, forms)
     assert placeholders(singular) == placeholders(plural), message
     for form in forms:
-        assert placeholders(form) == placeholders(plural), (plural, form)
+        assert placeholders(form) == placeholders(plural), (language, plural, form)
+    assert singular not in catalog(language)  # a message about a count is not a plain message
 
 
 def test_a_count_takes_its_russian_plural_form():
@@ -100,18 +135,49 @@ def test_a_count_takes_its_russian_plural_form():
     assert "{n} session" not in catalog("ru")  # a message about a count is not a plain message
 
 
-@pytest.mark.parametrize("term, text", EXPLAIN, ids=[term for term, _ in EXPLAIN])
-def test_every_explain_text_of_the_award_formula_has_a_russian_translation(term, text):
-    ru = catalog("ru").get(text)
-    assert ru, f"standards/award_formula.yml: {term}.explain has no Russian translation in coach.po"
-    assert placeholders(ru) == placeholders(text), (text, ru)
+def test_a_count_takes_its_ukrainian_plural_form():
+    said = [say_n("uk", "{n} session in {period}; at least {min} needed",
+                  "{n} sessions in {period}; at least {min} needed", n, period="2026-10", min=8)
+            for n in (1, 2, 5, 11, 21, 22, 111)]
+    assert said == ["1 сесія за 2026-10; потрібно щонайменше 8", "2 сесії за 2026-10; потрібно щонайменше 8",
+                    "5 сесій за 2026-10; потрібно щонайменше 8", "11 сесій за 2026-10; потрібно щонайменше 8",
+                    "21 сесія за 2026-10; потрібно щонайменше 8", "22 сесії за 2026-10; потрібно щонайменше 8",
+                    "111 сесій за 2026-10; потрібно щонайменше 8"]
+    assert [ngettext("uk", "{n} track", "{n} tracks", n) for n in (1, 3, 11)] == \
+        ["{n} напрям", "{n} напрями", "{n} напрямів"]
+    assert [say_n("uk", "{n} session", "{n} sessions", n) for n in (0, 1, 4, 5, 101)] == \
+        ["0 сесій", "1 сесія", "4 сесії", "5 сесій", "101 сесія"]
+    assert say_n("uk", "{n} new thing", "{n} new things", 5) == "5 new things"
+    assert say_n("uk", "{n} session", "{n} sessions", 1234, n="1 234") == "1 234 сесії"  # {n} given formatted
+
+
+@pytest.mark.parametrize("language, term, text", each_language(EXPLAIN),
+                         ids=[f"{lang}-{term}" for lang, term, _ in each_language(EXPLAIN)])
+def test_every_explain_text_of_the_award_formula_has_a_translation(language, term, text):
+    said = catalog(language).get(text)
+    assert said, f"standards/award_formula.yml: {term}.explain has no translation in {po(language)}"
+    assert placeholders(said) == placeholders(text), (language, text, said)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_behaviour_has_a_name_and_every_catalog_the_same_messages(language):
+    """The behaviours' names are data (not extracted from the code): each catalog names every one; and no catalog
+    lacks a message another one translates."""
+    assert [tag for tag in TAGS if not catalog(language).get(tag)] == [], po(language)
+    ours = set(catalog(language)) | set(plurals(language))
+    for other in LANGUAGES:
+        theirs = set(catalog(other)) | set(plurals(other))
+        assert sorted(theirs - ours) == [], f"{po(language)} lacks messages {po(other)} translates"
 
 
 def test_english_is_the_message_itself_and_placeholders_are_filled():
     assert gettext("en", "Start practice") == "Start practice"
     assert gettext("ru", "Start practice") == "Начать тренировку"
+    assert gettext("uk", "Start practice") == "Почати тренування"
     assert gettext("ru", "a message nobody translated") == "a message nobody translated"
+    assert gettext("uk", "a message nobody translated") == "a message nobody translated"
     assert say("ru", "{n} of {all}", n=3, all=8) == "3 из 8"
+    assert say("uk", "{n} of {all}", n=3, all=8) == "3 з 8"
 
 
 def test_the_panel_shows_dates_in_the_persons_locale(monkeypatch):
@@ -121,5 +187,18 @@ def test_the_panel_shows_dates_in_the_persons_locale(monkeypatch):
     assert re.sub(r"\s", " ", i18n.day(date(2026, 12, 6))) == "6 дек. 2026 г."  # CLDR puts narrow no-break spaces
     assert i18n.t("{n} of {all}", n=3, all=8) == "3 из 8" and i18n.bound()("Start practice") == "Начать тренировку"
     assert re.sub(r"\s", " ", i18n.tn("{n} session", "{n} sessions", 1021)) == "1 021 сессия"  # the locale's digits
+    monkeypatch.setattr(i18n, "language", lambda: "uk")
+    assert re.sub(r"\s", " ", i18n.day(date(2026, 12, 6))) == "6 груд. 2026 р."
+    assert i18n.t("{n} of {all}", n=3, all=8) == "3 з 8" and i18n.bound()("Start practice") == "Почати тренування"
+    assert re.sub(r"\s", " ", i18n.tn("{n} session", "{n} sessions", 1021)) == "1 021 сесія"
+    assert re.sub(r"\s", " ", i18n.tn("{n} session", "{n} sessions", 1234)) == "1 234 сесії"
     monkeypatch.setattr(i18n, "language", lambda: "en")
     assert i18n.day(date(2026, 12, 6)) == "Dec 6, 2026" and i18n.t("Start practice") == "Start practice"
+    monkeypatch.setattr(i18n, "language", lambda: "xx")  # a language CLDR does not know: English dates and digits
+    assert i18n.day(date(2026, 12, 6)) == "Dec 6, 2026" and i18n.count(1021) == "1,021"
+
+
+def test_the_certificate_names_the_month_in_the_language():
+    from coach.certificate import month_name
+
+    assert month_name("2026-11", "ru") == "Ноябрь 2026" and month_name("2026-11", "uk") == "Листопад 2026"
