@@ -48,6 +48,8 @@ def main(lang):
     pending = folder / "pending"
     files = json.loads((pending / "files.json").read_text())
     for writer, name in files.get("labelled", {}).items():
+        if not (pending / f"adjudicated_{writer}.jsonl").exists():
+            continue  # not labelled yet
         _write(folder, writer, name, lambda row, keys: set(row["tags"]), f"labels_second_{writer}.jsonl",
                ("labels_writer", "labels_second"))
     for writer, name in files.get("unlabelled", {}).items():
