@@ -30,6 +30,7 @@ from coach.detect.customer import ComplaintDetector
 from coach.detect.detector import Detection
 from coach.detect.lexicon import expand
 from coach.detect.markup import straighten_quotes
+from coach.detect.patterns import TokenPatterns, View
 from coach.detect.signals import Hit, SignalMatcher
 from coach.standards import checks
 from coach.standards.analysis import Analysis, public_staff_turns
@@ -88,7 +89,9 @@ class Scorer:
         self._situations = situations
         self._not_allowed = {}
         self._phrases = self._matcher()
-        self._patterns = Matcher(nlp.vocab)
+        self._validator = Matcher(nlp.vocab)  # spaCy's own check of each pattern, and its message
+        self._patterns = Matcher(nlp.vocab)  # patterns the indexed matcher cannot read (LEMMA)
+        self._indexed = TokenPatterns()  # the rest: a fraction of the Matcher's time (coach/detect/patterns.py)
         self._swap = {}
         self._detector_version = detector_version()
         self._needs_lemmas = False
@@ -104,12 +107,16 @@ class Scorer:
         for template in rule.spec.get("phrases", []):  # brace templates, as in the lexicons: "{big|large} order"
             self._phrases.add(rule.id, [self._make(straighten_quotes(p)) for p in expand(template)])
         for i, pattern in enumerate(rule.spec.get("patterns", [])):
-            self._needs_lemmas |= any("LEMMA" in spec for spec in pattern)
             try:
-                self._patterns.add(rule.id, [pattern])
+                self._validator.add(rule.id, [pattern])
             except (ValueError, KeyError, TypeError) as exc:
                 raise PackError(f"{rule.path}:{rule.line}: avoid.patterns[{i}]: not a valid spaCy Matcher "
                                 f"pattern: {exc}") from None
+            try:
+                self._indexed.add(rule.id, [pattern])
+            except ValueError:  # an attribute the indexed matcher does not read: spaCy's Matcher takes it
+                self._needs_lemmas |= any("LEMMA" in spec for spec in pattern)
+                self._patterns.add(rule.id, [pattern])
 
     # -- analysis -------------------------------------------------------------------------------
     def situation_of(self, transcript: Transcript) -> Situation:
@@ -242,7 +249,9 @@ class Scorer:
                 for tok in doc:
                     tok.lemma_ = lemmas.get(tok.lower_, tok.lower_)
             matches = [(strings[m], s, e) for m, s, e in self._phrases(doc)] + \
-                      [(strings[m], s, e) for m, s, e in self._patterns(doc)]
+                      self._indexed(det.view if det.view is not None else View(doc))
+            if len(self._patterns):
+                matches += [(strings[m], s, e) for m, s, e in self._patterns(doc)]
             for rid, s, e in matches:
                 span = doc[s:e]
                 hits.setdefault(rid, []).append((i, *det.source(span.start_char, span.end_char)))
