@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from coach.behaviors import TAGS  # noqa: E402
 
+
 def _by_id(pending, name, keys, field):
     return {keys[r["key"]]: set(r[field]) for r in map(json.loads, (pending / name).open(encoding="utf-8"))}
 
