@@ -49,6 +49,7 @@ eval-sessions: $(STAMP) ## pairs of sessions ordered as a trainer did, and the d
 detector-model: $(STAMP) ## retrain the learned half of the detector on data/behaviors (after adding labelled replies)
 	$(VENV)/bin/coach data train-detector
 	$(VENV)/bin/coach data train-detector --lang ru
+	$(VENV)/bin/coach data train-detector --lang uk
 
 realism: $(STAMP) ## the simulated customer: expected outcomes per kind of staff side, repeats, re-asked details, variety
 	$(PY) bench/bench_realism.py
