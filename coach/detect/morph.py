@@ -1,5 +1,6 @@
 """Lemmas from pymorphy3 for languages whose words inflect too much for a lookup table (language.yml:
-`lemmatizer: pymorphy3`; Russian reads the dictionary package pymorphy3-dicts-ru, installed with the project).
+`lemmatizer: pymorphy3`; Russian and Ukrainian read the dictionary packages pymorphy3-dicts-ru and
+pymorphy3-dicts-uk, installed with the project).
 
 A spaCy component writes each word's lemma into the token's NORM. The detector then matches its cue phrases on
 NORM (the phrases are lemmatised the same way when they are loaded), so "извините", "извиняюсь" and "приносим
@@ -7,7 +8,8 @@ NORM (the phrases are lemmatised the same way when they are loaded), so "изв�
 character n-grams carry the forms, and a form can matter: "ждите" brushes off, "ждём" does not). A word gets its
 most likely lemma out of context (pymorphy3's first parse): the same function runs on the cues and on the replies,
 so a wrong guess still matches consistently.
-"ё" is read as "е", as most people type it.
+"ё" is read as "е", as most people type it. An apostrophe inside a word (Ukrainian "м'ясо", "пам’ятка", "звʼяжемося")
+is one character whichever of ' ’ ʼ ‘ ` was typed: the straight one, as the dictionaries write it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,18 @@ from spacy.tokens import Doc
 COMPONENT = "coach_morph_lemmas"
 _WORDS_KEY = "coach_lemma_words"  # doc.user_data: the lemma words LemmaPhraseMatcher matches on
 _CACHE = 200_000  # distinct words per process
+# the apostrophes people type inside a word, read as the straight one the dictionaries use
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
+
+
+def spelling(word: str) -> str:
+    """A lower-case word as the dictionaries spell it: "ё" as "е", one apostrophe for all ("пам’ятка")."""
+    return word.replace("ё", "е").translate(_APOSTROPHES)
+
+
+def _is_word(word: str) -> bool:
+    """Letters, with apostrophes only between them ("м'ясо" is a word; "'", "'так" and "так'" are not)."""
+    return word.isalpha() or ("'" in word and word.replace("'", "").isalpha() and word[0] != "'" and word[-1] != "'")
 
 
 @functools.lru_cache(maxsize=None)
@@ -42,11 +56,11 @@ def lemmatizer(lang: str):
 
     @functools.lru_cache(maxsize=_CACHE)
     def lemma(word: str) -> str:
-        word = word.replace("ё", "е")
-        if not word.isalpha():
+        word = spelling(word)
+        if not _is_word(word):
             return word
         parses = parse(word)
-        return parses[0].normal_form.replace("ё", "е") if parses else word
+        return spelling(parses[0].normal_form) if parses else word
 
     return lemma
 
@@ -58,8 +72,8 @@ def dictionary_word(lang: str):
 
     @functools.lru_cache(maxsize=_CACHE)
     def is_word(word: str) -> bool:
-        word = word.replace("ё", "е")
-        if not word.isalpha() or not morph.word_is_known(word):
+        word = spelling(word)
+        if not _is_word(word) or not morph.word_is_known(word):
             return False
         return "Abbr" not in morph.parse(word)[0].tag  # "акб" is in the dictionary, as an abbreviation
 

@@ -15,6 +15,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.util import filter_spans
 
 from coach.detect.lexicon import expand
+from coach.detect.markup import straighten_quotes
 from coach.detect.patterns import TokenPatterns, View, inside
 
 LEXICONS = Path(__file__).parent / "lexicons"
@@ -73,7 +74,8 @@ class SignalMatcher:
             templates = spec.get(key) or []
             if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
                 raise doc.error((side, name, key), "expected a list of phrase templates (text)")
-            made = [self.nlp.make_doc(p) for t in templates for p in expand(t.lower())]
+            # as the texts are read: an apostrophe or a quote typed ’ is the straight one ("п'ятницю")
+            made = [self.nlp.make_doc(p) for t in templates for p in expand(straighten_quotes(t.lower()))]
             if made:
                 phrases.add(label, made)
         for i, pattern in enumerate(spec.get("patterns") or []):
@@ -109,7 +111,7 @@ class SignalMatcher:
                 for name, spans in kept.items()}
 
     def customer(self, text: str) -> dict[str, list[Hit]]:
-        return self.match("customer", self.nlp(text)) if text else {}
+        return self.match("customer", self.nlp(straighten_quotes(text))) if text else {}
 
 
 def signal_names(lang: str = "en", folder: Path = LEXICONS) -> dict[str, tuple[str, ...]]:

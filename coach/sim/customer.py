@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from coach.behaviors import POOR_PRACTICE
 from coach.detect.lexicon import load_lexicon
+from coach.detect.markup import straighten_quotes
 from coach.sim.lines import customer_lines
 from coach.sim.scenario import BANDS, Scenario, band_of
 from coach.standards.situation import amounts
@@ -47,7 +48,7 @@ def names_a_time(text: str, language: str = "en") -> bool:
     languages than English answer with their `time_given` staff signal (lexicons/<lang>/signals.yml)."""
     if language != "en":
         matcher = _time_signals(language)
-        return bool(text) and bool(matcher.match("staff", matcher.nlp(text)).get("time_given"))
+        return bool(text) and bool(matcher.match("staff", matcher.nlp(straighten_quotes(text))).get("time_given"))
     if _TIME.search(text):
         return True
     words = set(re.findall(r"[a-z]+", text.lower()))
