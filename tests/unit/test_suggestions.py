@@ -67,10 +67,22 @@ def russian_scorer():
     return Scorer(load_pack(DEFAULT_PACK.parent / "ru"))
 
 
+@pytest.fixture(scope="module")
+def scorer_of(scorer, russian_scorer):
+    """The scorer of each language's standards (standards/<language>/), built once when first needed."""
+    built = {"en": scorer, "ru": russian_scorer}
+
+    def of(language):
+        if language not in built:
+            built[language] = Scorer(load_pack(DEFAULT_PACK.parent / language))
+        return built[language]
+    return of
+
+
 @pytest.mark.parametrize("sid", sorted(SCENARIO_SET))
-def test_every_scenario_has_suggestions_that_pass_their_rules(scorer, russian_scorer, sid):
+def test_every_scenario_has_suggestions_that_pass_their_rules(scorer_of, sid):
     sc = SCENARIO_SET[sid]
-    own = {"en": scorer, "ru": russian_scorer}[sc.language]  # the standards of the scenario's language
+    own = scorer_of(sc.language)  # the standards of the scenario's language
     assert len(sc.situation.suggestions) >= 3, f"{sid}: give suggestions for the rules most often missed"
     assert scenario_suggestion_problems(own, sc) == []
 
@@ -80,6 +92,14 @@ def test_a_russian_scenarios_suggestions_are_checked_against_the_russian_standar
     sc = SCENARIO_SET["ru_price_shocked"]
     assert "PH030" in sc.situation.suggestions and scenario_suggestion_problems(russian_scorer, sc) == []
     assert any("has no standard PH030" in p for p in scenario_suggestion_problems(scorer, sc))
+
+
+def test_amounts_in_a_ukrainian_scenario_are_read_in_hryvnias_and_percent_words():
+    """A Ukrainian scenario's offers are in hryvnias («1 850 грн», «300 гривень», «300 ₴») or percent
+    («5 відсотків»), as a Russian one's are in roubles."""
+    said = "Поверну 1 850 грн на картку, дам промокод на 300 гривень або 300 ₴ бонусами і знижку 5 відсотків."
+    assert [(v, u) for v, u, _s, _e in amounts(said)] == [(1850, "₴"), (300, "₴"), (300, "₴"), (5, "%")]
+    assert Offer(what="refund", unit="₴", max=1850, words=["поверну"]).unit == "₴"
 
 
 # -- the scenario's suggestions win where the scenario is known ------------------------------------------
