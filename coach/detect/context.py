@@ -23,24 +23,31 @@ from coach.detect.patterns import View
 CLAUSE_BREAKS = (",", ";", ":", "—", "–", "but", "although", "though")
 
 
-def looks_like_language(text: str, common_words, letters: frozenset = frozenset()) -> bool:
+def looks_like_language(text: str, common_words, letters: frozenset = frozenset(), rivals=()) -> bool:
     """False for text of six or more words in which almost none is a common word of the language
-    (another language), or with a letter of the language's script that its alphabet lacks
-    (`letters`, from language.yml: Ukrainian "і", "ї", "є" in a reply read as Russian); the detector and the
-    pack then have nothing reliable to say."""
-    if letters and _foreign_letters(text, letters):
+    (another language), with a letter of the language's script that its alphabet lacks
+    (`letters`, from language.yml: Ukrainian "і", "ї", "є" in a reply read as Russian), or that another language
+    of `rivals` ((common words, letters) each) claims more of than this one (Russian typed without "ы", "э", "ё" to
+    the Ukrainian detector: «Спасибо, ждите звонка»); the detector and the pack then have nothing reliable to say."""
+    if letters and foreign_letters(text, letters):
         return False
     words = words_of(text)
-    return len(words) < 6 or common_share(words, common_words) >= MIN_COMMON_SHARE
+    own = common_share(words, common_words)
+    for common, alphabet in rivals:
+        rival = language_score(words, common, alphabet)
+        if rival > own and rival >= MIN_COMMON_SHARE:
+            return False
+    return len(words) < 6 or own >= MIN_COMMON_SHARE
 
 
 MIN_COMMON_SHARE = 0.08  # the share of a language's common words below which a text is not taken to be in it
 _WORDS = re.compile(r"[^\W\d_]+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})  # one apostrophe for all: «пам'ятка» is «пам’ятка»
 
 
 def words_of(text: str) -> list[str]:
-    """The words of a text, lower case, letters only."""
-    return _WORDS.findall(text.lower())
+    """The words of a text, lower case, letters only (an apostrophe, whichever was typed, ends a word)."""
+    return _WORDS.findall(text.lower().translate(_APOSTROPHES))
 
 
 def common_share(words, common_words) -> float:
@@ -48,12 +55,23 @@ def common_share(words, common_words) -> float:
     return sum(1 for w in words if w in common_words) / len(words) if words else 0.0
 
 
+def language_score(words, common_words, letters: frozenset = frozenset()) -> float:
+    """How much `words` look like a language: the share of its common words, less the share of words with a letter
+    of its script that its alphabet lacks (Russian "ы", "ё" against Ukrainian; Ukrainian "і", "ї", "є" against
+    Russian), so that the words two languages write alike weigh the same for both and the rest decide."""
+    if not words:
+        return 0.0
+    foreign = sum(1 for w in words if foreign_letters(w, letters)) if letters else 0
+    return common_share(words, common_words) - foreign / len(words)
+
+
 @functools.lru_cache(maxsize=None)
 def _scripts(letters: frozenset) -> frozenset:
-    return frozenset(unicodedata.name(c, "?").split()[0] for c in letters)
+    """The scripts of an alphabet's letters (those with a case: not an apostrophe such as Ukrainian "ʼ")."""
+    return frozenset(unicodedata.name(c, "?").split()[0] for c in letters if c.lower() != c.upper())
 
 
-def _foreign_letters(text: str, letters: frozenset) -> int:
+def foreign_letters(text: str, letters: frozenset) -> int:
     """Letters of the alphabet's scripts (Cyrillic for Russian) that the alphabet does not have; other scripts
     (a Latin "SMS" in a Russian reply) do not count."""
     scripts = _scripts(letters)

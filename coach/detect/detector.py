@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from coach.behaviors import TAGS
 from coach.detect.context import Context, looks_like_language
 from coach.detect.customer import ComplaintDetector
+from coach.detect.languages import rivals
 from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.markup import Cleaned, clean, straighten_quotes
@@ -121,7 +122,8 @@ class Detection:
         if self.lexicon is None or not self.text.strip():
             return []
         read = self.cleaned.text if self.cleaned is not None else self.text
-        if not looks_like_language(read, self.lexicon.words.common_words, self.lexicon.letters):
+        if not looks_like_language(read, self.lexicon.words.common_words, self.lexicon.letters,
+                                   rivals(self.lexicon.code)):
             name = self.lexicon.name
             return [f"the reply does not look like {name}; behaviours are detected in {name} only, "
                     "so an empty or partial result here says nothing about the reply"]
@@ -288,7 +290,8 @@ class Detector:
     def _resolve(self, text: Cleaned, doc: Doc, customer: str) -> Detection:
         ctx, matched = self._rules(doc, customer)
         if self.model is not None and any(not t.isspace() for t in ctx.view.text) \
-                and looks_like_language(text.text, self.lexicon.words.common_words, self.lexicon.letters):
+                and looks_like_language(text.text, self.lexicon.words.common_words, self.lexicon.letters,
+                                        rivals(self.language)):
             self._decide(ctx, matched)  # not for another language: the model has learned English replies
         return Detection(text.original, _evidence(text, ctx.found), doc, self.lexicon, text, ctx.view)
 

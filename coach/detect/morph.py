@@ -19,6 +19,8 @@ import functools
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from coach.detect.lexicon import load_lexicon
+
 COMPONENT = "coach_morph_lemmas"
 _WORDS_KEY = "coach_lemma_words"  # doc.user_data: the lemma words LemmaPhraseMatcher matches on
 _CACHE = 200_000  # distinct words per process
@@ -51,18 +53,25 @@ def analyzer(lang: str):
 
 @functools.lru_cache(maxsize=None)
 def lemmatizer(lang: str):
-    """word (lower case) -> its lemma; anything that is not a word comes back as it is."""
+    """word (lower case) -> its lemma; anything that is not a word comes back as it is, and so does a form the
+    language's words.yml keeps (`kept_forms`: a form that says more than its lemma, as the imperative «чекайте»
+    brushes a customer off where «чекаємо» does not; a cue written in a kept form matches that form only)."""
     parse = analyzer(lang).parse
+    kept = _kept_forms(lang)
 
     @functools.lru_cache(maxsize=_CACHE)
     def lemma(word: str) -> str:
         word = spelling(word)
-        if not _is_word(word):
+        if not _is_word(word) or word in kept:
             return word
         parses = parse(word)
         return spelling(parses[0].normal_form) if parses else word
 
     return lemma
+
+
+def _kept_forms(lang: str) -> frozenset:
+    return frozenset(spelling(w.lower()) for w in load_lexicon(lang).lists.get("kept_forms", ()))
 
 
 @functools.lru_cache(maxsize=None)

@@ -35,9 +35,15 @@ def resolve_all(ctx):
 def _capitals(ctx):
     """Words in capitals: a word of the language's dictionary (four letters or more, or a common word) is shouted
     ("Как я УЖЕ писала"); anything else of 2-6 characters, letters first, is an abbreviation ("PIR", "ДС", "CN23")
-    unless everybody knows it ("СМС"). Without a dictionary (a language lemmatised by lookup) only the
-    abbreviations are told."""
-    is_word = dictionary_word(ctx.lexicon.code) if ctx.lexicon.lemmatizer == "pymorphy3" else (lambda w: False)
+    unless everybody knows it ("СМС"). A common word of the language is a word, whether or not the dictionary has it
+    (pymorphy3's Ukrainian one lacks «вже», «ще», «теж»: «Я ВАМ ВЖЕ ПОЯСНЮВАЛА» shouts, it names no abbreviation).
+    Without a dictionary (a language lemmatised by lookup) only the abbreviations are told."""
+    in_dictionary = dictionary_word(ctx.lexicon.code) if ctx.lexicon.lemmatizer == "pymorphy3" else None
+    common = ctx.words.common_words
+
+    def is_word(word):
+        return in_dictionary is not None and (word in common or in_dictionary(word))
+
     out = {"shouted": [], "abbreviation": []}
     known = ctx.words.common_acronyms
     for i, text in enumerate(ctx.view.text):
