@@ -51,7 +51,8 @@ def main(argv=None) -> int:
     by_kind = defaultdict(list)
     for s in sessions:
         by_kind[s.kind].append(s)
-    print(f"Realism{f' ({args.lang})' if args.lang else ''}: {len(scenarios)} scenarios, {len(sessions)} sessions ({args.seeds} seeds per staff side), "
+    which = f" ({args.lang})" if args.lang else ""
+    print(f"Realism{which}: {len(scenarios)} scenarios, {len(sessions)} sessions ({args.seeds} seeds per staff side), "
           f"{time.perf_counter() - started:.0f} s")
     print(f"{'staff side':<14} {'sessions':>8} {'expected':>9}   outcomes")
     for kind in ("well", "badly", "off_problem", "vague", "over_promise"):
