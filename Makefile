@@ -35,7 +35,8 @@ test: $(STAMP) ## run all tests (starts the local PostgreSQL if it is stopped); 
 
 validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data
 	$(VENV)/bin/coach standards check
-	$(VENV)/bin/coach standards check --pack standards/ru
+	$(VENV)/bin/coach standards check standards/ru
+	$(VENV)/bin/coach standards check standards/uk
 	$(VENV)/bin/coach scenarios check
 	$(VENV)/bin/rasa data validate --domain bot/domain --data data/nlu data/rules --config config.yml
 

@@ -259,7 +259,10 @@ def render_text(name, transcript, card):
 def cmd_standards(args) -> int:
     from coach.standards import load_pack
 
-    pack = load_pack(args.pack)
+    if args.folder is not None and args.pack is not None and args.folder != args.pack:
+        _err(f"two packs given: {args.folder} and --pack {args.pack}; name one")
+        return 2
+    pack = load_pack(args.folder or args.pack or args.default_pack)
     if args.action == "check":
         from coach.standards import Scorer
         from coach.standards.suggestions import pack_suggestion_problems
@@ -705,8 +708,10 @@ def _scoring_commands(sub, default_pack):
 
     p = sub.add_parser("standards", help="check or list a standards pack")
     p.add_argument("action", choices=("check", "list"))
-    p.add_argument("--pack", type=Path, default=default_pack)
-    p.set_defaults(func=cmd_standards)
+    p.add_argument("folder", nargs="?", type=Path, default=None,
+                   help="the pack folder, e.g. standards/uk (or --pack; default: the English pack)")
+    p.add_argument("--pack", type=Path, default=None)
+    p.set_defaults(func=cmd_standards, default_pack=default_pack)
 
     p = sub.add_parser("demo", help="score the demo transcripts and show the scorecards")
     p.add_argument("--pack", type=Path, default=None,

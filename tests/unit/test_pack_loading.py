@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from coach.standards import DEFAULT_PACK, PackError, load_pack
+from coach.standards import DEFAULT_PACK, PackError, load_pack, pack_folder
+from coach.standards.pack import pack_languages
 
 
 @pytest.fixture
@@ -32,14 +33,35 @@ DOCUMENT = (r"(Swedish B2B service guide|Ukrainian service models article|Latvia
             r"(line \d+|lines \d+(-\d+)?( and \d+(-\d+)?)*)")
 
 
-def test_every_standard_names_its_source_in_words(pack):
-    """A reader follows a standard's `source` to a named document of ../shared/seeds (its number in
-    brackets) and a line there, or is told it is not from them; never a bare code such as `000:246`."""
-    for r in pack.rules:
+@pytest.mark.parametrize("language", pack_languages())
+def test_every_standard_names_its_source_in_words(language):
+    """In every language's pack, a reader follows a standard's `source` to a named document of ../shared/seeds
+    (its number in brackets) and a line there, or is told it is not from them (the whole source, or the part of it
+    a pack adds: «the polite «Ви» itself is not in the source documents: ...»); never a bare code such as
+    `000:246`."""
+    for r in load_pack(pack_folder(language)).rules:
         if r.source.startswith("not in the source documents: "):
             continue
         for part in r.source.split("; "):
-            assert re.fullmatch(DOCUMENT, part), (r.id, part)
+            assert re.fullmatch(DOCUMENT, part) or " not in the source documents: " in part, (language, r.id, part)
+
+
+def test_the_ukrainian_pack_has_the_russian_standards():
+    """The Ukrainian pack is the Russian one's standards in Ukrainian: the same ids, names, categories, types,
+    severities, weights, where they apply and what they check (only the words differ: phrases, patterns, swaps),
+    and the same overlaps and scoring, so a score means the same in either language."""
+    ru, other = load_pack(pack_folder("ru")), load_pack(pack_folder("uk"))
+    words = ("phrases", "patterns", "swap")
+
+    def shape(rule):
+        return (rule.name, rule.category, rule.type, rule.severity, rule.weight, rule.applies,
+                {k: v for k, v in rule.spec.items() if k not in words}, sorted(k for k in rule.spec if k in words))
+
+    assert {r.id: shape(r) for r in other.rules} == {r.id: shape(r) for r in ru.rules}
+    assert (other.overlaps, other.overlap_share, other.category_weights, other.severity_factors, other.half_life,
+            other.repeat_share, other.repeat_max) == (ru.overlaps, ru.overlap_share, ru.category_weights,
+                                                      ru.severity_factors, ru.half_life, ru.repeat_share, ru.repeat_max)
+    assert all(len(r.examples["pass"]) >= 2 and len(r.examples["fail"]) >= 2 for r in other.rules)
 
 
 def test_version_changes_with_content(pack_copy):

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from coach.sim import SCENARIOS, ScenarioError, load_scenario, load_scenarios
-from coach.standards import DEFAULT_PACK, Scorer, load_pack
+from coach.standards import DEFAULT_PACK, Scorer, load_pack, pack_folder
+from coach.standards.pack import pack_languages
 from coach.standards.situation import Offer, Situation, amounts
 from coach.standards.suggestions import pack_suggestion_problems, rule_findings, scenario_suggestion_problems
 from coach.transcript import parse_transcript
@@ -62,27 +63,43 @@ def test_the_pack_check_finds_nothing_in_the_default_pack(scorer):
     assert pack_suggestion_problems(scorer) == []
 
 
+@pytest.mark.parametrize("language", pack_languages())
+def test_coach_standards_check_passes_every_pack_named_by_its_folder(run_coach, language):
+    """Every language's pack (standards/<language>/) loads and no rule flags its own suggestions; the folder may be
+    given as the command's argument (`coach standards check standards/uk`) as well as with --pack."""
+    folder = pack_folder(language)
+    ran = run_coach("standards", "check", folder)
+    assert ran.returncode == 0, ran.stderr.decode()
+    assert ran.stdout.decode().startswith(f"{folder}: ") and ran.stdout.decode().rstrip().endswith(": ok")
+
+
+def test_coach_standards_check_refuses_two_different_packs(run_coach):
+    ran = run_coach("standards", "check", pack_folder("ru"), "--pack", DEFAULT_PACK)
+    assert ran.returncode == 2 and "two packs given" in ran.stderr.decode()
+
+
 @pytest.fixture(scope="module")
 def russian_scorer():
     return Scorer(load_pack(DEFAULT_PACK.parent / "ru"))
 
 
 @pytest.fixture(scope="module")
-def scorer_of(scorer, russian_scorer):
-    """The scorer of each language's standards (standards/<language>/), built once when first needed."""
-    built = {"en": scorer, "ru": russian_scorer}
+def scorer_of():
+    """The scorer of a language's own pack (standards/<language>/), built once per language."""
+    made = {}
 
-    def of(language):
-        if language not in built:
-            built[language] = Scorer(load_pack(DEFAULT_PACK.parent / language))
-        return built[language]
-    return of
+    def get(language):
+        if language not in made:
+            made[language] = Scorer(load_pack(pack_folder(language)))
+        return made[language]
+
+    return get
 
 
 @pytest.mark.parametrize("sid", sorted(SCENARIO_SET))
-def test_every_scenario_has_suggestions_that_pass_their_rules(scorer_of, sid):
+def test_every_scenario_has_suggestions_that_pass_their_rules(scorer, scorer_of, sid):
     sc = SCENARIO_SET[sid]
-    own = scorer_of(sc.language)  # the standards of the scenario's language
+    own = scorer if sc.language == "en" else scorer_of(sc.language)  # the standards of the scenario's language
     assert len(sc.situation.suggestions) >= 3, f"{sid}: give suggestions for the rules most often missed"
     assert scenario_suggestion_problems(own, sc) == []
 
