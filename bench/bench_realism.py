@@ -1,6 +1,6 @@
 """How believable the simulated customer is (issue: a customer who listens).
 
-Usage: python bench/bench_realism.py [--seeds N] [--variety N]
+Usage: python bench/bench_realism.py [--seeds N] [--variety N] [--lang xx]
 
 Plays every scenario with every kind of staff side (coach/sim/realism.py: well served, badly served, polite but off
 the problem = every other scenario's good side of the same language, vague, over-promising) for N seeds each, with
@@ -31,8 +31,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=3, help="seeds per staff side (default 3)")
     ap.add_argument("--variety", type=int, default=100, help="well-served sessions per scenario for variety")
+    ap.add_argument("--lang", default=None, help="only the scenarios whose customer speaks this language (en, ru, uk, "
+                                                 "...); the off-the-problem sides are of the same language anyway")
     args = ap.parse_args(argv)
     scenarios = load_scenarios()
+    if args.lang:
+        scenarios = {sid: sc for sid, sc in scenarios.items() if sc.language == args.lang}
+        if not scenarios:
+            ap.error(f"no scenarios in {args.lang!r}")
     started = time.perf_counter()
     done = []
 
@@ -45,7 +51,8 @@ def main(argv=None) -> int:
     by_kind = defaultdict(list)
     for s in sessions:
         by_kind[s.kind].append(s)
-    print(f"Realism: {len(scenarios)} scenarios, {len(sessions)} sessions ({args.seeds} seeds per staff side), "
+    which = f" ({args.lang})" if args.lang else ""
+    print(f"Realism{which}: {len(scenarios)} scenarios, {len(sessions)} sessions ({args.seeds} seeds per staff side), "
           f"{time.perf_counter() - started:.0f} s")
     print(f"{'staff side':<14} {'sessions':>8} {'expected':>9}   outcomes")
     for kind in ("well", "badly", "off_problem", "vague", "over_promise"):

@@ -219,7 +219,8 @@ class CustomerSimulator:
         that appears nowhere in what this customer knows (the scenario's brief, persona, facts and lines)?"""
         if re.search(r"\d", text) or names_a_time(text, self.scenario.language):
             return True
-        names = re.findall(r"(?<=[^\W\d_] )([^\W\d_a-zа-яё][^\W\d_]+)", text)
+        # a capitalised word in any alphabet (a lowercase Ukrainian «інший», «їх», «єдиний» is no name)
+        names = [n for n in re.findall(r"(?<=[^\W\d_] )([^\W\d_]{2,})", text) if n[0].isupper()]
         return any(n.lower() not in self.scenario.known_words for n in names)
 
     def _reactions(self, behaviors, notes) -> float:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, validator
 
 from coach.standards.schema import Problem, one_of
 
-UNITS = ("%", "£", "$", "€", "₽")
+UNITS = ("%", "£", "$", "€", "₽", "₴")
 RULE_ID = re.compile(r"[A-Z]{2}[0-9]{3}")
 PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 
@@ -132,11 +132,13 @@ _NUM = rf"({_DIGITS}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len,
 AMOUNT = re.compile(
     rf"(?P<cur>[£$€])\s?(?P<n1>{_DIGITS})"
     rf"|\b(?P<n2>{_NUM})\s?(?P<unit>%|per ?cent\b|pounds?\b|quid\b|euros?\b|dollars?\b|gbp\b|eur\b|usd\b"
-    r"|₽|руб(?:\.|л[а-яё]*\b|\b)|процент[а-яё]*\b)",
+    r"|₽|руб(?:\.|л[а-яё]*\b|\b)|процент[а-яё]*\b"
+    r"|₴|грн\b|грив[а-яіїєґ]*\b|відсот[а-яіїєґ]*\b)",
     re.I,
 )
 _UNIT_OF = {"pound": "£", "pounds": "£", "quid": "£", "gbp": "£", "euro": "€", "euros": "€", "eur": "€",
-            "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%", "₽": "₽"}
+            "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%", "₽": "₽",
+            "₴": "₴"}
 
 
 def amounts(text: str):
@@ -148,6 +150,8 @@ def amounts(text: str):
             word = m.group("unit").lower().replace("per cent", "percent").replace("per  cent", "percent")
             if word.startswith("руб"):
                 word = "₽"
+            elif word.startswith(("грн", "грив")):  # Ukrainian hryvnias: «500 грн», «500 гривень», «500 ₴»
+                word = "₴"
             unit, raw = _UNIT_OF.get(word, _UNIT_OF.get(word.rstrip("s"), "%")), m.group("n2")
         raw = raw.lower()
         value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(re.sub(r"[,\s]", "", raw))

@@ -49,10 +49,10 @@ def test_the_demo_company_is_the_same_for_the_same_seed(tmp_path, scorer):
 
 def looks_like_a_training_team(db, counts, anchor):
     """The demo company in `db` (loaded with `counts` returned, ending on `anchor`) looks like a training team."""
-    assert counts["people"] == 25 and counts["teams"] == 4
+    assert counts["people"] == 28 and counts["teams"] == 4
     with db.reader() as uow:
         roles = dict(uow.session.execute(select(Person.role, func.count()).group_by(Person.role)).all())
-        assert roles == {"admin": 1, "manager": 2, "trainer": 3, "trainee": 19}
+        assert roles == {"admin": 1, "manager": 2, "trainer": 4, "trainee": 21}
         assert sv.check_password(uow, counts["logins"]["trainee"], counts["logins"]["password"]) is not None
         first, last = uow.session.execute(select(func.min(PracticeSession.started_at),
                                                  func.max(PracticeSession.started_at))).one()
@@ -83,6 +83,18 @@ def looks_like_a_training_team(db, counts, anchor):
         assert card["language"] == "ru" and card["scorecard"]["standards"]["pack"] == "ru-default"
         assert not any(s["scenario_id"].startswith("ru_") for s in completed
                        if s["person_id"] not in (olga["id"], sv.find_person(uow, "dmitri.volkov")["id"]))
+        # and the Ukrainian-speaking ones in Ukrainian, with the Ukrainian standards, reviewed by their team's
+        # Ukrainian-speaking trainer
+        from coach.standards import load_pack, pack_folder
+
+        oksana = sv.find_person(uow, "oksana.kovalenko")
+        assert oksana["language"] == "uk" and sv.find_person(uow, "iryna.bondarenko")["language"] == "uk"
+        theirs = [s for s in completed if s["person_id"] == oksana["id"]]
+        assert theirs and all(s["scenario_id"].startswith("uk_") for s in theirs)
+        card = sv.session_detail(uow, theirs[0]["id"])
+        assert card["language"] == "uk" and card["scorecard"]["standards"]["pack"] == load_pack(pack_folder("uk")).id
+        assert not any(s["scenario_id"].startswith("uk_") for s in completed
+                       if s["person_id"] not in (oksana["id"], sv.find_person(uow, "taras.hnatiuk")["id"]))
         # trainees get better: the last month's mean beats the first month's
         firsts = [s["overall"] for s in completed if s["started_at"].date() < anchor - timedelta(days=60)]
         lasts = [s["overall"] for s in completed if s["started_at"].date() >= anchor - timedelta(days=30)]
@@ -107,8 +119,9 @@ def test_the_demo_goes_into_an_empty_database_only(db, scorer, company):
 
 def test_every_bank_scenario_has_five_steps_of_each_quality():
     bank = load_bank()
-    assert len(bank) == 20 and sum(s.language == "ru" for s in bank.values()) == 6  # every scenario's
-    for language in ("en", "ru"):
+    by_language = {lang: sum(s.language == lang for s in bank.values()) for lang in ("en", "ru", "uk")}
+    assert by_language == {"en": 14, "ru": 6, "uk": 4} and len(bank) == 24  # every scenario's
+    for language in ("en", "ru", "uk"):
         assert {s.track for s in bank.values() if s.language == language} == {"phrasing", "telephone", "complaint"}
     for s in bank.values():
         assert len(s.steps) >= 4, s.id

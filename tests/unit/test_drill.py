@@ -7,6 +7,7 @@ from coach.sim.drill import DrillError, check_answer, load_all_prompts, load_pro
 PROMPTS = load_prompts()  # English
 EVERY = load_all_prompts()  # every language's (bot/drill/prompts*.yml)
 RUSSIAN = [p for p in EVERY if p.language == "ru"]
+UKRAINIAN = [p for p in EVERY if p.language == "uk"]
 
 
 def test_there_are_enough_prompts_across_topics():
@@ -15,13 +16,27 @@ def test_there_are_enough_prompts_across_topics():
     assert "We don't deliver on weekends." in {p.negative for p in PROMPTS}
 
 
-def test_russian_has_its_own_prompts_and_a_round_is_in_one_language():
-    assert len(RUSSIAN) >= 24 and len({p.topic for p in RUSSIAN}) >= 6
-    assert all(p.offer_words and p.language == "ru" for p in RUSSIAN)
-    assert {p.language for p in pick(EVERY, 5, n=8, language="ru")} == {"ru"}
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_each_language_has_its_own_prompts_and_a_round_is_in_one_language(language):
+    theirs = [p for p in EVERY if p.language == language]
+    assert len(theirs) >= 24 and len({p.topic for p in theirs}) >= 6
+    assert len(theirs) == len(RUSSIAN)  # as many prompts as the Russian drill
+    assert all(p.offer_words and p.language == language for p in theirs)
+    assert {p.language for p in pick(EVERY, 5, n=8, language=language)} == {language}
     assert {p.language for p in pick(EVERY, 5, n=8)} == {"en"}
-    with pytest.raises(DrillError, match="no drill prompts in 'sv' .there are prompts in en, ru."):
+    with pytest.raises(DrillError, match="no drill prompts in 'sv' .there are prompts in en, ru, uk."):
         pick(EVERY, 5, language="sv")
+
+
+def test_ukrainian_answers_are_read_by_the_ukrainian_detector(detector):
+    p = next(p for p in UKRAINIAN if p.negative == "У вихідні ми не доставляємо.")
+    r = check_answer(p, "У вихідні доставки немає, нічого не можу вдіяти.", detector)  # the Ukrainian detector
+    assert not r.passed and not r.positive
+    r = check_answer(p, "Дякуємо за замовлення, гарного дня!", detector)
+    assert not r.passed and not r.kept_meaning
+    assert check_answer(p, p.model, detector).passed
+    assert check_answer(p, "Кур’єри працюють у будні, тож привеземо в понеділок; можу записати вас на ранок.",
+                        detector).passed  # a typographic apostrophe reads as the straight one of the keys
 
 
 def test_russian_feedback_is_in_russian(detector):

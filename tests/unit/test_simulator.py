@@ -115,6 +115,48 @@ def test_a_russian_scenario_reads_times_facts_and_repeats_in_russian(russian):
     assert set(r.newly_met) == {"solution", "next_step"}
 
 
+@pytest.fixture
+def ukrainian(tmp_path):
+    """The same customer in a Ukrainian scenario: times, lengths of time, names and repetition read in Ukrainian."""
+    p = tmp_path / "late_parcel_uk.yml"
+    text = SCENARIO.format(id="late_parcel_uk", channel="chat", phone="").replace("ask: [order, number]",
+                                                                               "ask: [замовлен, номер]")
+    text = text.replace('shows: ["courier|replacement|new one|refund", [send, parcel]]', 'shows: ["посилк|кур\'єр"]')
+    text = text.replace('shows: ["arriv|deliver|parcel|courier|tracking"]', 'shows: ["посилк|привез|достав"]')
+    text = text.replace("name: Pat Doe", "name: Пет Доу")
+    p.write_text("language: uk\n" + text.lstrip(), encoding="utf-8")
+    return load_scenario(p)
+
+
+def test_a_ukrainian_scenario_reads_times_lengths_names_and_repeats_in_ukrainian(ukrainian):
+    assert ukrainian.language == "uk" and ukrainian.summary()["language"] == "uk"
+    assert names_a_time("Кур'єр привезе замовлення завтра до 12:00.", "uk")
+    assert names_a_time("Гроші повернуться протягом 3 робочих днів.", "uk")
+    assert not names_a_time("Ми розбираємося з вашим замовленням.", "uk")
+    assert not names_a_time("Чим ще можу допомогти сьогодні? Гарного дня!", "uk")
+    sim = CustomerSimulator(ukrainian, seed=1)
+    r = sim.staff_says("Перепрошуємо. Підкажіть номер замовлення?", {"apology", "information_request"})
+    assert "5521" in r.text  # «номер замовлення» asks for the fact whose ask words begin «замовлен», «номер»
+    r = sim.staff_says("Ми розберемося.", {"next_steps"})
+    assert "next_step" not in r.newly_met  # no time named
+    r = sim.staff_says("Ми розберемося.", set())
+    assert "repeated reply -0.10" in r.notes
+    # a vague hand-over whose only capitalised-looking words are lowercase Ukrainian («інший», «їх») names no one:
+    # it is vague (asked again), not an answer to another problem
+    r = sim.staff_says("Ми передамо це іншим колегам, і їх відповідь прийде.", {"next_steps"})
+    assert not any(r.text.startswith(line) for line in ukrainian.off_topic)
+    r = sim.staff_says("Надішлемо нову посилку, вона буде у вас у п'ятницю.", {"solution", "next_steps"})
+    assert set(r.newly_met) == {"solution", "next_step"}
+    sim = CustomerSimulator(ukrainian, seed=1)
+    sim.staff_says("Посилка прийде за три дні.", {"next_steps"})
+    r = sim.staff_says("Посилку привезуть за 5 днів.", {"next_steps"})
+    assert "said 5 днів, after три дні earlier -0.10" in r.notes and "«три дні»" in r.text
+    sim = CustomerSimulator(ukrainian, seed=1)
+    assert not any("called" in n for n in sim.staff_says("Добрий день, Пете! Зараз подивлюся.", set()).notes)
+    r = sim.staff_says("Оксано, дякую, що зачекали.", set())
+    assert "called the customer Оксано -0.05" in r.notes and "Пет Доу" in r.text
+
+
 def test_a_vague_promise_earns_nothing_and_the_customer_asks_again(chat):
     sim = CustomerSimulator(chat, seed=1)
     r = sim.staff_says("We will look into it and get back to you.", {"next_steps"})

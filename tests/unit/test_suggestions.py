@@ -111,6 +111,14 @@ def test_a_russian_scenarios_suggestions_are_checked_against_the_russian_standar
     assert any("has no standard PH030" in p for p in scenario_suggestion_problems(scorer, sc))
 
 
+def test_amounts_in_a_ukrainian_scenario_are_read_in_hryvnias_and_percent_words():
+    """A Ukrainian scenario's offers are in hryvnias («1 850 грн», «300 гривень», «300 ₴») or percent
+    («5 відсотків»), as a Russian one's are in roubles."""
+    said = "Поверну 1 850 грн на картку, дам промокод на 300 гривень або 300 ₴ бонусами і знижку 5 відсотків."
+    assert [(v, u) for v, u, _s, _e in amounts(said)] == [(1850, "₴"), (300, "₴"), (300, "₴"), (5, "%")]
+    assert Offer(what="refund", unit="₴", max=1850, words=["поверну"]).unit == "₴"
+
+
 # -- the scenario's suggestions win where the scenario is known ------------------------------------------
 
 def _card(scorer, obj):
