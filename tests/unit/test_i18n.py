@@ -123,3 +123,17 @@ def test_the_panel_shows_dates_in_the_persons_locale(monkeypatch):
     assert re.sub(r"\s", " ", i18n.tn("{n} session", "{n} sessions", 1021)) == "1 021 сессия"  # the locale's digits
     monkeypatch.setattr(i18n, "language", lambda: "en")
     assert i18n.day(date(2026, 12, 6)) == "Dec 6, 2026" and i18n.t("Start practice") == "Start practice"
+
+
+def test_a_language_is_named_in_itself_and_in_the_persons_language(monkeypatch):
+    """The language pickers: a Russian-speaking person reads no English word in them."""
+    from coach.i18n import language_name
+    from trainer_ui import i18n
+
+    assert [language_name(c) for c in ("en", "ru")] == ["English", "Русский (Russian)"]
+    assert [language_name(c, "ru") for c in ("en", "ru")] == ["English (английский)", "Русский"]
+    assert language_name("ru", "xx") == "Русский (Russian)", "a viewer's language CLDR does not know: English"
+    monkeypatch.setattr(i18n, "language", lambda: "ru")
+    names = i18n.language_names()
+    monkeypatch.setattr(i18n, "language", lambda: "en")  # fixed when made, as a format_func needs
+    assert names("en") == "English (английский)" and i18n.language_names()("ru") == "Русский (Russian)"
