@@ -52,6 +52,20 @@ MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:",
               "pleased": ":material/sentiment_very_satisfied:"}
 
 
+def scenario_title(scenario_id: str | None) -> str:
+    """A scenario as people know it: its title, in the scenario's own language as its file writes it (the id is
+    the data's name, not the reader's); the drill by its page's name; the id of a scenario the files no longer
+    have."""
+    from coach.practice.drill import DRILL_ID
+
+    if not scenario_id:
+        return "—"
+    if scenario_id == DRILL_ID:
+        return t("Phrase drill")
+    scenario = resources.scenarios().get(scenario_id)
+    return scenario.title if scenario is not None else scenario_id
+
+
 def mood_label(band: str | None) -> str:
     return f"{MOOD_WORDS.get(band or '', '')} {term(band or 'unknown')}"
 
