@@ -81,6 +81,25 @@ def number(x, language: str) -> str:
     return format_decimal(x, locale=locale(language))
 
 
+def language_name(code: str, viewer: str = "en") -> str:
+    """How a person whose language is `viewer` sees the language `code` in a picker: its name in itself, and in
+    the viewer's language when that differs: "Русский (Russian)" and "English" to an English speaker, «Русский»
+    and «English (английский)» to a Russian one. The name in the viewer's language is CLDR's (Babel); a viewer
+    CLDR does not know reads the English one (coach.detect.languages.language_name, from the lexicons)."""
+    from babel import Locale
+
+    from coach.detect.languages import language_name as in_english
+    from coach.detect.lexicon import load_lexicon
+
+    native = load_lexicon(code).native
+    if viewer == code:
+        return native
+    theirs = Locale.parse(locale(viewer)).languages.get(code) if locale(viewer) != "en" else None
+    if not theirs:
+        return in_english(code)
+    return native if native.casefold() == theirs.casefold() else f"{native} ({theirs})"
+
+
 def gettext(language: str, message: str) -> str:
     """`message` in `language`, or as it is when the catalog has no translation of it."""
     return catalog(language).get(message) or message

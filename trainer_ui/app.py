@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from coach import auth, resources  # noqa: E402
 from trainer_ui import errors, signin  # noqa: E402
-from trainer_ui.i18n import t, term  # noqa: E402
+from trainer_ui.i18n import language_names, t, term  # noqa: E402
 
 st.set_page_config(page_title="Service coach", page_icon="🎧", layout="wide")
 
@@ -58,12 +58,12 @@ def sign_in_page():
 def language_picker(user: dict):
     """The person's own language (their profile; an admin sets it on the People page): the Practise and Phrase
     drill pages start in it. Saved, and audited, when the person changes it."""
-    from coach.detect.languages import language_name, languages
+    from coach.detect.languages import languages
     from coach.storage import services as sv
 
     codes = list(languages())
     current = user.get("language") or "en"
-    chosen = st.sidebar.selectbox(t("I serve customers in"), codes, key="my_language", format_func=language_name,
+    chosen = st.sidebar.selectbox(t("I serve customers in"), codes, key="my_language", format_func=language_names(),
                                   index=codes.index(current) if current in codes else 0)
     if chosen != current:
         with errors.shown(t("your language was not saved")):

@@ -8,7 +8,7 @@ import functools
 
 import streamlit as st
 
-from coach.i18n import locale, number, say, say_n
+from coach.i18n import language_name, locale, number, say, say_n
 
 
 def language() -> str:
@@ -45,6 +45,12 @@ def day(when) -> str:
 def count(n) -> str:
     """A count in the person's locale: 1,234 in English, 1 234 in Russian (where 1,234 would read as a fraction)."""
     return number(n, language())
+
+
+def language_names():
+    """A language's name as the person sees it (coach.i18n.language_name: «English (английский)» to a Russian
+    speaker), their language fixed now: a widget's format_func, called outside the page's run too."""
+    return functools.partial(language_name, viewer=language())
 
 
 def bound():

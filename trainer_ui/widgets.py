@@ -52,6 +52,20 @@ MOOD_WORDS = {"furious": ":material/sentiment_extremely_dissatisfied:",
               "pleased": ":material/sentiment_very_satisfied:"}
 
 
+def scenario_title(scenario_id: str | None) -> str:
+    """A scenario as people know it: its title, in the scenario's own language as its file writes it (the id is
+    the data's name, not the reader's); the drill by its page's name; the id of a scenario the files no longer
+    have."""
+    from coach.practice.drill import DRILL_ID
+
+    if not scenario_id:
+        return "—"
+    if scenario_id == DRILL_ID:
+        return t("Phrase drill")
+    scenario = resources.scenarios().get(scenario_id)
+    return scenario.title if scenario is not None else scenario_id
+
+
 def mood_label(band: str | None) -> str:
     return f"{MOOD_WORDS.get(band or '', '')} {term(band or 'unknown')}"
 
@@ -169,11 +183,13 @@ def call_timeline(detail: dict):
         y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=200, labelPadding=6)),
         color=alt.Color("what:N", scale=alt.Scale(domain=[t("speaking"), t("silence")], range=["#4c78a8", "#e45756"]),
                         legend=alt.Legend(title=None, orient="top")),
-        tooltip=["turn", "who", "what", alt.Tooltip("pace", title=t("words a minute"))])
+        tooltip=[alt.Tooltip("turn:Q", title=t("turn")), alt.Tooltip("who:N", title=t("who")),
+                 alt.Tooltip("what:N", title=t("what")), alt.Tooltip("pace", title=t("words a minute"))])
     chart = bars
     if marks:
         chart = bars + alt.Chart(pd.DataFrame(marks)).mark_rule(strokeDash=[4, 3], color="gray").encode(
-            x="t:Q", tooltip=["event", "t"])
+            x="t:Q", tooltip=[alt.Tooltip("event:N", title=t("call event")),
+                              alt.Tooltip("t:Q", title=t("seconds into the call"))])
     st.altair_chart(chart.properties(height=alt.Step(32)), width="stretch")
 
 
@@ -206,7 +222,8 @@ def scorecard(detail: dict):
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=t("score")),
             y=alt.Y("category:N", sort="-x", title=t("category")),
             color=alt.Color("score:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[40, 100]), legend=None),
-            tooltip=["category", "score"]).properties(height=30 * len(df) + 20), width="stretch")
+            tooltip=[alt.Tooltip("category:N", title=t("category")), alt.Tooltip("score:Q", title=t("score"))])
+            .properties(height=30 * len(df) + 20), width="stretch")
     if detail.get("channel") == "phone" and any(x.get("voice") for x in detail["turns"]):
         st.markdown(f"**{t('The call, as it sounded')}**")
         call_timeline(detail)

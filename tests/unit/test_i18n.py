@@ -202,3 +202,19 @@ def test_the_certificate_names_the_month_in_the_language():
     from coach.certificate import month_name
 
     assert month_name("2026-11", "ru") == "Ноябрь 2026" and month_name("2026-11", "uk") == "Листопад 2026"
+
+
+def test_a_language_is_named_in_itself_and_in_the_persons_language(monkeypatch):
+    """The language pickers: a Russian-speaking person reads no English word in them."""
+    from coach.i18n import language_name
+    from trainer_ui import i18n
+
+    assert [language_name(c) for c in ("en", "ru", "uk")] == ["English", "Русский (Russian)", "Українська (Ukrainian)"]
+    assert [language_name(c, "ru") for c in ("en", "ru")] == ["English (английский)", "Русский"]
+    assert [language_name(c, "uk") for c in ("en", "ru", "uk")] == ["English (англійська)", "Русский (російська)",
+                                                                     "Українська"]
+    assert language_name("ru", "xx") == "Русский (Russian)", "a viewer's language CLDR does not know: English"
+    monkeypatch.setattr(i18n, "language", lambda: "ru")
+    names = i18n.language_names()
+    monkeypatch.setattr(i18n, "language", lambda: "en")  # fixed when made, as a format_func needs
+    assert names("en") == "English (английский)" and i18n.language_names()("ru") == "Русский (Russian)"

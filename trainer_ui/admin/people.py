@@ -6,11 +6,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from coach.detect.languages import language_name, languages
+from coach.detect.languages import languages
 from coach.storage import services as sv
 from coach.vocabulary import ROLES
 from trainer_ui import errors, records, signin, widgets
-from trainer_ui.i18n import bound, t, term
+from trainer_ui.i18n import bound, language_names, t, term
 
 user = signin.page("people", "People and teams")
 LANGUAGES = list(languages())  # the languages the product serves; a person practises in theirs
@@ -35,7 +35,8 @@ with left, st.form("new_person", clear_on_submit=True):
     role = st.selectbox(t("Role"), ROLES, key="np_role", format_func=tr)
     team = st.selectbox(t("Team"), [None, *team_names], key="np_team",
                         format_func=lambda i: tr("no team") if i is None else team_names[i])
-    language = st.selectbox(t("Serves customers in"), LANGUAGES, key="np_language", format_func=language_name)
+    language = st.selectbox(t("Serves customers in"), LANGUAGES, key="np_language",
+                            format_func=language_names())
     password = st.text_input(t("First password (8 characters or more)"), type="password", key="np_password",
                              max_chars=200)
     if st.form_submit_button(t("Add")):
@@ -71,7 +72,7 @@ new_team = c[1].selectbox(t("Team"), [None, *team_names], key=f"et_{who['id']}",
                           index=([None, *team_names].index(who["team_id"]) if who["team_id"] in team_names else 0),
                           format_func=lambda i: tr("no team") if i is None else team_names[i])
 new_language = c[2].selectbox(t("Serves customers in"), LANGUAGES, key=f"el_{who['id']}",
-                              format_func=language_name,
+                              format_func=language_names(),
                               index=LANGUAGES.index(who.get("language")) if who.get("language") in LANGUAGES else 0)
 active = c[3].checkbox(t("Can sign in"), value=who["active"], key=f"ea_{who['id']}")
 new_password = st.text_input(t("New password (leave empty to keep)"), type="password", key=f"ep_{who['id']}",

@@ -19,7 +19,8 @@ if raw is None:
         if not rows:
             widgets.empty(t("No sessions to show yet. Trainees' sessions appear here once they practise."))
         for row in rows:
-            st.page_link("common/session.py", label=f"#{row['id']} · {row['name']} · {row['scenario_id']} · "
+            titled = widgets.scenario_title(row["scenario_id"])
+            st.page_link("common/session.py", label=f"#{row['id']} · {row['name']} · {titled} · "
                          f"{row['started_at']:%Y-%m-%d %H:%M} · "
                          f"{t('score {n}', n=row['overall'] if row['overall'] is not None else '—')}",
                          query_params={"id": row["id"]})
@@ -41,7 +42,8 @@ if detail is None or not auth.can_see_session(user, detail):
     st.error(t("Session {n} is not among the sessions you can see.", n=session_id))
     st.stop()
 
-widgets.show(f"<b>{widgets.typed(detail['person'])}</b> · {widgets.typed(detail['scenario_id'])} "
+titled = widgets.scenario_title(detail["scenario_id"])
+widgets.show(f"<b>{widgets.typed(detail['person'])}</b> · {widgets.typed(titled)} "
              f"({widgets.typed(term(detail['track'] or ''))}, {'★' * (detail['difficulty'] or 1)}) · "
              f"{term(detail['channel'])} · {detail['started_at']:%Y-%m-%d %H:%M} · {term(detail['status'])}")
 if detail.get("retry_of_id"):

@@ -6,10 +6,9 @@ import random
 import streamlit as st
 
 from coach import resources
-from coach.detect.languages import language_name
 from trainer_ui import errors, signin, widgets
 from trainer_ui.client import practice_client, practice_server_banner
-from trainer_ui.i18n import t
+from trainer_ui.i18n import language_names, t
 
 user = signin.page("drill", "Phrase drill")
 KEY = "drill"
@@ -23,7 +22,7 @@ if d is None:
         spoken = sorted({p.language for p in resources.drill_prompts()}, key=lambda c: c != "en")
     # the prompts, the check of the answer and the feedback are in the language chosen
     mine = user.get("language") or "en"  # the person's own language (their profile) comes first
-    language = st.selectbox(t("Language"), spoken, key="drill_language", format_func=language_name,
+    language = st.selectbox(t("Language"), spoken, key="drill_language", format_func=language_names(),
                             index=spoken.index(mine) if mine in spoken else 0)
     if st.button(t("Start a round of 8"), type="primary", key="drill_start"):
         with errors.shown(t("the drill could not start")):

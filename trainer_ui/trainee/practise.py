@@ -16,11 +16,10 @@ import uuid
 import streamlit as st
 
 from coach import resources
-from coach.detect.languages import language_name
 from coach.vocabulary import CONVERSATION_CHANNELS
 from trainer_ui import errors, records, signin, voice, widgets
 from trainer_ui.client import practice_client, practice_server_banner
-from trainer_ui.i18n import bound, t, term
+from trainer_ui.i18n import bound, language_names, t, term
 
 user = signin.page("practise", "Practise")
 KEY = "practice"
@@ -132,7 +131,7 @@ if p is None:
                                 format_func=lambda d: "★" * d)
         # the customer speaks it, the replies are read in it and scored with its standards (standards/<code>/)
         mine = user.get("language") or "en"  # the person's own language (their profile) comes first
-        language = c3.selectbox(t("Language"), spoken, key="pick_language", format_func=language_name,
+        language = c3.selectbox(t("Language"), spoken, key="pick_language", format_func=language_names(),
                                 index=spoken.index(mine) if mine in spoken else 0)
         shown = [s for s in all_sc if (track == "all" or s.track == track) and s.difficulty in levels
                  and s.language == language]

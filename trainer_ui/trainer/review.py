@@ -37,7 +37,7 @@ with st.expander(t("Filters"), expanded=True):
     person_id = c[1].selectbox(t("Person"), [None, *names], key="f_person",
                                format_func=lambda i: tr("everyone") if i is None else names[i])
     scenario = c[2].selectbox(t("Scenario"), [None, *sorted(resources.scenarios())], key="f_scenario",
-                              format_func=lambda s: tr("all scenarios") if s is None else s)
+                              format_func=lambda s: widgets.scenario_title(s) if s else tr("all scenarios"))
     c = st.columns(3)
     status = c[0].selectbox(t("Review status"), ["unreviewed", "pending", "awaiting", "disputed", "approved", None],
                             key="f_status",
@@ -63,7 +63,8 @@ with errors.shown(t("the queue could not be loaded"), stop=True):
                         "status."))
         st.stop()
     df = pd.DataFrame([{"session": x["id"], "person": x["name"], "team": teams.get(x["team_id"], ""),
-                        "scenario": x["scenario_id"], "track": term(x["track"]) if x["track"] else x["track"],
+                        "scenario": widgets.scenario_title(x["scenario_id"]),
+                        "track": term(x["track"]) if x["track"] else x["track"],
                         "score": x["overall"], "outcome": term(x["outcome"]) if x["outcome"] else x["outcome"],
                         "practised": x["started_at"].strftime("%Y-%m-%d %H:%M")}
                        for x in rows])
@@ -78,7 +79,8 @@ with errors.shown(t("the queue could not be loaded"), stop=True):
     picked = [i for i in (event.selection.rows if event is not None else [])
               if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(rows)]
     # the same choice without the grid, for the keyboard (and screen readers)
-    labels = {x["id"]: f"#{x['id']} {x['name']}, {x['scenario_id']}, " + t("score {n}", n=x["overall"])
+    labels = {x["id"]: f"#{x['id']} {x['name']}, {widgets.scenario_title(x['scenario_id'])}, "
+              + t("score {n}", n=x["overall"])
               for x in rows}
     typed = st.selectbox(t("Or choose the session to review"), [None, *labels], key="review_pick",
                          format_func=lambda i: "—" if i is None else labels[i])
@@ -101,7 +103,8 @@ earlier = {v["finding_id"]: v for v in (mine or {}).get("verdicts", []) if v.get
 
 st.divider()
 st.subheader(t("Session {id}", id=chosen))
-widgets.show(f"<b>{widgets.typed(detail['person'])}</b>, {widgets.typed(detail['scenario_id'])}")
+titled = widgets.scenario_title(detail["scenario_id"])
+widgets.show(f"<b>{widgets.typed(detail['person'])}</b>, {widgets.typed(titled)}")
 widgets.scorecard(detail)
 widgets.transcript(detail)
 
