@@ -2,7 +2,8 @@
 labellers' tags and the adjudicator's decisions on the disputed tags (the labellers and the adjudicator saw the
 replies shuffled, under keys; keys_<writer>.json maps a key back to the reply's id). pending/files.json names the
 writers and their files: "labelled", writers who labelled their own replies, which a second labeller labelled apart;
-"unlabelled", writers who wrote without labels (and without behaviors.md), whose replies two labellers labelled apart:
+"unlabelled", writers who wrote without labels (and without behaviors.md), whose replies two labellers labelled apart.
+pending/recheck_<writer>.jsonl, where present, applies a ruling after adjudication ({"key", "add"/"remove", "why"}):
 
     python data/behaviors/assemble_replies.py ru
 
@@ -33,6 +34,9 @@ def _write(folder, writer, name, first, second, fields):
     keys = json.loads((pending / f"keys_{writer}.json").read_text())
     second = _by_id(pending, second, keys, "tags")
     yes = _by_id(pending, f"adjudicated_{writer}.jsonl", keys, "yes")
+    recheck = {}  # a ruling applied after adjudication, where labellers and adjudicators read one case differently
+    if (pending / f"recheck_{writer}.jsonl").exists():
+        recheck = {keys[r["key"]]: r for r in map(json.loads, (pending / f"recheck_{writer}.jsonl").open(encoding="utf-8"))}
     with (folder / f"{name}.jsonl").open("w", encoding="utf-8") as out:
         for line in (pending / f"{writer}.jsonl").open(encoding="utf-8"):
             if not line.strip():
@@ -40,6 +44,8 @@ def _write(folder, writer, name, first, second, fields):
             row = json.loads(line)
             a, b = first(row, keys), second[row["id"]]
             tags = (a & b) | (yes.get(row["id"], set()) & (a ^ b))
+            ruling = recheck.get(row["id"], {})
+            tags = (tags | set(ruling.get("add", ()))) - set(ruling.get("remove", ()))
             row.update({"tags": _ordered(tags), fields[0]: _ordered(a), fields[1]: _ordered(b)})
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
