@@ -41,7 +41,8 @@ OTHER_TARGET = 0.85
 NLU = ROOT / "data" / "nlu"
 # what a process parses after loading a model, so the detector of each language it serves is built too
 PROBES = {"en": "Sorry about the delay, I'll send a replacement today.",
-          "ru": "Извините за задержку, замену отправим сегодня."}
+          "ru": "Извините за задержку, замену отправим сегодня.",
+          "uk": "Вибачте за затримку, заміну відправимо сьогодні."}
 
 
 def main():
