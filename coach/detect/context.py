@@ -34,6 +34,8 @@ def looks_like_language(text: str, common_words, letters: frozenset = frozenset(
     words = words_of(text)
     own = common_share(words, common_words)
     for common, alphabet in rivals:
+        if common_share(words, common) <= max(own, MIN_COMMON_SHARE - 1e-9):
+            continue  # its score is at most its share of common words: it cannot claim the text (most texts)
         rival = language_score(words, common, alphabet)
         if rival > own and rival >= MIN_COMMON_SHARE:
             return False
@@ -74,9 +76,24 @@ def _scripts(letters: frozenset) -> frozenset:
 def foreign_letters(text: str, letters: frozenset) -> int:
     """Letters of the alphabet's scripts (Cyrillic for Russian) that the alphabet does not have; other scripts
     (a Latin "SMS" in a Russian reply) do not count."""
+    foreign = _foreign(letters)
+    return sum(1 for c in text.lower() if foreign(c))
+
+
+@functools.lru_cache(maxsize=None)
+def _foreign(letters: frozenset):
+    """char -> whether it is a letter of the alphabet's scripts the alphabet lacks (each character's script looked
+    up once per process, not once per text)."""
     scripts = _scripts(letters)
-    return sum(1 for c in text.lower() if c.isalpha() and c not in letters
-               and unicodedata.name(c, "?").split()[0] in scripts)
+    seen: dict[str, bool] = {}
+
+    def foreign(c: str) -> bool:
+        hit = seen.get(c)
+        if hit is None:
+            hit = seen[c] = c.isalpha() and c not in letters and unicodedata.name(c, "?").split()[0] in scripts
+        return hit
+
+    return foreign
 
 
 class Context:
