@@ -35,8 +35,9 @@ def _write(folder, writer, name, first, second, fields):
     second = _by_id(pending, second, keys, "tags")
     yes = _by_id(pending, f"adjudicated_{writer}.jsonl", keys, "yes")
     recheck = {}  # a ruling applied after adjudication, where labellers and adjudicators read one case differently
-    if (pending / f"recheck_{writer}.jsonl").exists():
-        recheck = {keys[r["key"]]: r for r in map(json.loads, (pending / f"recheck_{writer}.jsonl").open(encoding="utf-8"))}
+    path = pending / f"recheck_{writer}.jsonl"
+    if path.exists():
+        recheck = {keys[r["key"]]: r for r in map(json.loads, path.open(encoding="utf-8"))}
     with (folder / f"{name}.jsonl").open("w", encoding="utf-8") as out:
         for line in (pending / f"{writer}.jsonl").open(encoding="utf-8"):
             if not line.strip():
