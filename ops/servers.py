@@ -142,9 +142,17 @@ def warm_up_actions(action_port: int, token: str, timeout: float = 120, host: st
 
 
 def warm_up_rasa(rasa_url: str, token: str, timeout: float = 120):
-    """The first parse traces the model's graph (seconds): do it before a trainee's turn does."""
-    requests.post(f"{rasa_url}/model/parse", params={"token": token},
-                  json={"text": "Good morning, how can I help?"}, timeout=timeout).raise_for_status()
+    """The first parse traces the model's graph (seconds), and the first message in a language builds that
+    language's detector in the featurizer (seconds more, its dictionaries and cue phrases): do both before a
+    trainee's turn does, with a message in every language the detector has (a few of its common words)."""
+    from coach.detect.languages import languages
+    from coach.detect.lexicon import load_lexicon
+
+    texts = ["Good morning, how can I help?"] + [" ".join(sorted(load_lexicon(code).words.common_words)[:12])
+                                                 for code in languages() if code != "en"]
+    for text in texts:
+        requests.post(f"{rasa_url}/model/parse", params={"token": token},
+                      json={"text": text}, timeout=timeout).raise_for_status()
 
 
 def rasa_ready(r) -> bool:
