@@ -44,18 +44,19 @@ VISIBLE_TEXT = """() => {
     return out;
 }"""
 WORD = re.compile(r"[\w']+")  # a word, an identifier (ru_late_order_small_customer) or a number
+ABBREVIATION = re.compile(r"[A-Z]{2,5}")  # QR, SMS, CVV: written in Latin capitals in Russian too
 
 
 def latin_words(page) -> dict:
     """The words in Latin letters the page shows, each with the element it is in. Nothing of a Russian panel is
     written in them: the panel's words come from the Russian catalog, the customer, the scenario, the standards
     and the drill speak Russian, and the trainee typed Russian. A word with digits (a rule's id, TE002) is not
-    English."""
+    English, nor an abbreviation Russian writes in Latin capitals (a drill's «QR-код», «SMS»)."""
     settle(page)
     found = {}
     for text, where in page.evaluate(VISIBLE_TEXT):
         for word in WORD.findall(text):
-            if re.search(r"[A-Za-z]{2}", word) and not re.search(r"\d", word):
+            if re.search(r"[A-Za-z]{2}", word) and not re.search(r"\d", word) and not ABBREVIATION.fullmatch(word):
                 found.setdefault(word, where)
     return found
 
