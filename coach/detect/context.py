@@ -34,7 +34,8 @@ def looks_like_language(text: str, common_words, letters: frozenset = frozenset(
     words = words_of(text)
     own = common_share(words, common_words)
     for common, alphabet in rivals:
-        if common_share(words, common) <= max(own, MIN_COMMON_SHARE - 1e-9):
+        share = common_share(words, common)
+        if share <= own or share < MIN_COMMON_SHARE:
             continue  # its score is at most its share of common words: it cannot claim the text (most texts)
         rival = language_score(words, common, alphabet)
         if rival > own and rival >= MIN_COMMON_SHARE:

@@ -77,9 +77,14 @@ def test_the_messages_and_the_catalogs_are_found():
 @pytest.mark.parametrize("language, where, message", each_language(MESSAGES),
                          ids=[f"{lang}-{m[:40]}" for lang, _, m in each_language(MESSAGES)])
 def test_every_message_has_a_translation_with_the_same_placeholders(language, where, message):
-    said = catalog(language).get(message)
-    assert said, f"{where}: no translation of {message!r} in {po(language)}"
-    assert placeholders(said) == placeholders(message), (language, message, said)
+    translated_alike(language, message, f"{where}: no translation of {message!r}")
+
+
+def translated_alike(language, text, missing):
+    """The catalog of `language` translates `text`, with the same placeholders."""
+    said = catalog(language).get(text)
+    assert said, f"{missing} in {po(language)}"
+    assert placeholders(said) == placeholders(text), (language, text, said)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -154,9 +159,7 @@ def test_a_count_takes_its_ukrainian_plural_form():
 @pytest.mark.parametrize("language, term, text", each_language(EXPLAIN),
                          ids=[f"{lang}-{term}" for lang, term, _ in each_language(EXPLAIN)])
 def test_every_explain_text_of_the_award_formula_has_a_translation(language, term, text):
-    said = catalog(language).get(text)
-    assert said, f"standards/award_formula.yml: {term}.explain has no translation in {po(language)}"
-    assert placeholders(said) == placeholders(text), (language, text, said)
+    translated_alike(language, text, f"standards/award_formula.yml: {term}.explain has no translation")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

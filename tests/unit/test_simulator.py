@@ -85,17 +85,22 @@ def test_a_next_step_without_a_time_does_not_count(chat):
     assert not names_a_time("We will get back to you")
 
 
+def _translated(tmp_path, language, ask, solution, progress, name):
+    """The late-parcel customer in another language: its ask words, what shows a solution and progress, its name."""
+    text = SCENARIO.format(id=f"late_parcel_{language}", channel="chat", phone="")
+    text = text.replace("ask: [order, number]", f"ask: [{ask}]")
+    text = text.replace('shows: ["courier|replacement|new one|refund", [send, parcel]]', f'shows: ["{solution}"]')
+    text = text.replace('shows: ["arriv|deliver|parcel|courier|tracking"]', f'shows: ["{progress}"]')
+    text = text.replace("name: Pat Doe", f"name: {name}")
+    p = tmp_path / f"late_parcel_{language}.yml"
+    p.write_text(f"language: {language}\n" + text.lstrip(), encoding="utf-8")
+    return load_scenario(p)
+
+
 @pytest.fixture
 def russian(tmp_path):
     """The same customer in a Russian scenario: the simulator reads times and repetition in Russian."""
-    p = tmp_path / "late_parcel_ru.yml"
-    text = SCENARIO.format(id="late_parcel_ru", channel="chat", phone="").replace("ask: [order, number]",
-                                                                               "ask: [заказ, номер]")
-    text = text.replace('shows: ["courier|replacement|new one|refund", [send, parcel]]', 'shows: ["посылк|курьер"]')
-    text = text.replace('shows: ["arriv|deliver|parcel|courier|tracking"]', 'shows: ["посылк|привез|достав"]')
-    text = text.replace("name: Pat Doe", "name: Пат Доу")
-    p.write_text("language: ru\n" + text.lstrip(), encoding="utf-8")
-    return load_scenario(p)
+    return _translated(tmp_path, "ru", "заказ, номер", "посылк|курьер", "посылк|привез|достав", "Пат Доу")
 
 
 def test_a_russian_scenario_reads_times_facts_and_repeats_in_russian(russian):
@@ -118,14 +123,7 @@ def test_a_russian_scenario_reads_times_facts_and_repeats_in_russian(russian):
 @pytest.fixture
 def ukrainian(tmp_path):
     """The same customer in a Ukrainian scenario: times, lengths of time, names and repetition read in Ukrainian."""
-    p = tmp_path / "late_parcel_uk.yml"
-    text = SCENARIO.format(id="late_parcel_uk", channel="chat", phone="").replace("ask: [order, number]",
-                                                                               "ask: [замовлен, номер]")
-    text = text.replace('shows: ["courier|replacement|new one|refund", [send, parcel]]', 'shows: ["посилк|кур\'єр"]')
-    text = text.replace('shows: ["arriv|deliver|parcel|courier|tracking"]', 'shows: ["посилк|привез|достав"]')
-    text = text.replace("name: Pat Doe", "name: Пет Доу")
-    p.write_text("language: uk\n" + text.lstrip(), encoding="utf-8")
-    return load_scenario(p)
+    return _translated(tmp_path, "uk", "замовлен, номер", "посилк|кур'єр", "посилк|привез|достав", "Пет Доу")
 
 
 def test_a_ukrainian_scenario_reads_times_lengths_names_and_repeats_in_ukrainian(ukrainian):
