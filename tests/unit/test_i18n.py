@@ -1,8 +1,8 @@
 """The product's own words in every language with a catalog (coach/locale/<lang>/LC_MESSAGES/coach.po: Russian,
-Ukrainian and any added later): every message the engine, the drill and every page of the panel say through the
+Ukrainian, Swedish and any added later): every message the engine, the drill and every page of the panel say through the
 catalogs has a translation with the same placeholders (a message about a count: every plural form the language
 has, chosen by the rule Babel knows for it), the award formula's explain texts and the behaviours' names too, and
-dates and numbers follow the locale. Russian and Ukrainian counts are checked by example."""
+dates and numbers follow the locale. Russian, Ukrainian and Swedish counts are checked by example."""
 
 import re
 from datetime import date
@@ -71,7 +71,7 @@ def test_the_messages_and_the_catalogs_are_found():
     assert ("coach/recognition.py", ("{n} session in {period}; at least {min} needed",
                                      "{n} sessions in {period}; at least {min} needed")) in PLURALS
     assert any(where == "trainer_ui/manager/award.py" for where, _ in PLURALS) and len(EXPLAIN) == 7
-    assert {"ru", "uk"} <= set(LANGUAGES) and "en" not in LANGUAGES  # English is the msgids themselves
+    assert {"ru", "uk", "sv"} <= set(LANGUAGES) and "en" not in LANGUAGES  # English is the msgids themselves
 
 
 @pytest.mark.parametrize("language, where, message", each_language(MESSAGES),
@@ -154,6 +154,27 @@ def test_a_count_takes_its_ukrainian_plural_form():
         ["0 сесій", "1 сесія", "4 сесії", "5 сесій", "101 сесія"]
     assert say_n("uk", "{n} new thing", "{n} new things", 5) == "5 new things"
     assert say_n("uk", "{n} session", "{n} sessions", 1234, n="1 234") == "1 234 сесії"  # {n} given formatted
+
+
+def test_swedish_counts_dates_and_numbers_follow_the_swedish_catalog_and_locale(monkeypatch):
+    """Swedish has two plural forms, and «samtal» (a session) reads the same in both; its dates and digits are
+    CLDR's sv locale (Babel knows it, so coach.i18n.locale does not fall back to English)."""
+    from coach.certificate import month_name
+    from coach.i18n import locale, number
+    from trainer_ui import i18n
+
+    assert locale("sv") == "sv"
+    assert [ngettext("sv", "{n} track", "{n} tracks", n) for n in (0, 1, 2, 21)] == \
+        ["{n} områden", "{n} område", "{n} områden", "{n} områden"]
+    assert [say_n("sv", "{n} session in {period}; at least {min} needed",
+                  "{n} sessions in {period}; at least {min} needed", n, period="2026-10", min=8) for n in (1, 5)] == \
+        ["1 samtal under 2026-10; minst 8 krävs", "5 samtal under 2026-10; minst 8 krävs"]
+    assert say("sv", "{n} of {all}", n=3, all=8) == "3 av 8" and gettext("sv", "Start practice") == "Börja öva"
+    monkeypatch.setattr(i18n, "language", lambda: "sv")
+    assert i18n.day(date(2026, 12, 6)) == "6 dec. 2026"
+    assert re.sub(r"\s", " ", i18n.count(1021)) == "1 021" and re.sub(r"\s", " ", number(1234.5, "sv")) == "1 234,5"
+    assert re.sub(r"\s", " ", i18n.tn("{n} track", "{n} tracks", 1021)) == "1 021 områden"
+    assert month_name("2026-11", "sv") == "November 2026"
 
 
 @pytest.mark.parametrize("language, term, text", each_language(EXPLAIN),
