@@ -54,7 +54,7 @@ def test_one_cue_matches_every_form_of_its_words(rules):
         assert "apology" in rules.detect(text).behaviors, text
     lemma = lemmatizer("sv")
     assert lemma("beklagar") == lemma("beklagade") == "beklaga"
-    assert lemma("hjälper") == lemma("hjälpte") == "hjälpa" or lemma("hjälpte") == "hjälpte"  # kept form
+    assert lemma("hjälper") == lemma("hjälpa") == "hjälpa"
     assert lemma("hjälpte") == "hjälpte" and lemma("hej") == "hej"  # kept_forms: a check, a greeting
 
 
