@@ -46,11 +46,11 @@ def test_every_standard_names_its_source_in_words(language):
             assert re.fullmatch(DOCUMENT, part) or " not in the source documents: " in part, (language, r.id, part)
 
 
-def test_the_ukrainian_pack_has_the_russian_standards():
-    """The Ukrainian pack is the Russian one's standards in Ukrainian: the same ids, names, categories, types,
+def _assert_same_standards(language):
+    """The pack of `language` is the Russian one's standards in its own words: the same ids, names, categories, types,
     severities, weights, where they apply and what they check (only the words differ: phrases, patterns, swaps),
     and the same overlaps and scoring, so a score means the same in either language."""
-    ru, other = load_pack(pack_folder("ru")), load_pack(pack_folder("uk"))
+    ru, other = load_pack(pack_folder("ru")), load_pack(pack_folder(language))
     words = ("phrases", "patterns", "swap")
 
     def shape(rule):
@@ -62,6 +62,18 @@ def test_the_ukrainian_pack_has_the_russian_standards():
             other.repeat_share, other.repeat_max) == (ru.overlaps, ru.overlap_share, ru.category_weights,
                                                       ru.severity_factors, ru.half_life, ru.repeat_share, ru.repeat_max)
     assert all(len(r.examples["pass"]) >= 2 and len(r.examples["fail"]) >= 2 for r in other.rules)
+
+
+def test_the_ukrainian_pack_has_the_russian_standards():
+    """The Ukrainian pack is the Russian one's standards in Ukrainian, so a score means the same in either language."""
+    _assert_same_standards("uk")
+
+
+def test_the_swedish_pack_has_the_russian_standards():
+    """The Swedish pack is the Russian one's standards in Swedish (du as the register; where a Russian point such as
+    the diminutives does not carry over, the rule keeps its shape and asks what a Swedish guide would), so a score
+    means the same in every language."""
+    _assert_same_standards("sv")
 
 
 def test_version_changes_with_content(pack_copy):
