@@ -1,19 +1,19 @@
 """How well does the Rasa NLU understand the trainee? Intent macro-F1 on the held-out split, per language.
 
 The held-out examples (data/nlu_holdout/: English at the top, each other language in a folder of its code,
-`ru/`) were written apart from the training data and are never trained on (the model trains on data/nlu and
-data/rules only). Prints, per language, precision, recall and F1 per intent, the macro-F1 (target: at least
-0.90 in English, 0.85 in a further language), entity precision/recall (exact entity and value), and how often
-the model's intent is one of the rule-based detector's behaviours (the detector of that language) for the same
-message.
+`ru/`, `uk/`, `sv/`) were written apart from the training data and are never trained on (the model trains on
+data/nlu and data/rules only). Prints, per language, precision, recall and F1 per intent, the macro-F1
+(target: at least 0.90 in English, 0.85 in a further language), entity precision/recall (exact entity and
+value), and how often the model's intent is one of the rule-based detector's behaviours (the detector of that
+language) for the same message.
 
-`--designs OUT` compares the two ways to serve several languages (issue 14): (a) one model trained on all
-of data/nlu, every language, and (b) one model per language (English on data/nlu/*.yml, Russian on
-data/nlu/ru/), each language's held-out set parsed by its own model. Both are trained into OUT (a folder
-outside models/, so the product's model is not disturbed; a model already there is reused with its
-recorded training time), and it prints per design and language the intent macro-F1, the training time,
-the model file's size and the peak resident memory of a process that has loaded the model and parsed a
-message (`resource.getrusage`, measured in a fresh process per model; design (b) needs both processes).
+`--designs OUT` compares the two ways to serve several languages (issue 14): (a) one model trained on all of
+data/nlu, every language, and (b) one model per language (English on data/nlu/*.yml, Russian on data/nlu/ru/,
+and so on for each folder), each language's held-out set parsed by its own model. Both are trained into OUT (a
+folder outside models/, so the product's model is not disturbed; a model already there is reused with its
+recorded training time), and it prints per design and language the intent macro-F1, the training time, the
+model file's size and the peak resident memory of a process that has loaded the model and parsed a message
+(`resource.getrusage`, measured in a fresh process per model; design (b) needs one per language).
 
 Usage: python bench/eval_nlu.py [--model models/coach-....tar.gz]
        python bench/eval_nlu.py --designs /tmp/nlu-designs
@@ -42,7 +42,8 @@ NLU = ROOT / "data" / "nlu"
 # what a process parses after loading a model, so the detector of each language it serves is built too
 PROBES = {"en": "Sorry about the delay, I'll send a replacement today.",
           "ru": "Извините за задержку, замену отправим сегодня.",
-          "uk": "Вибачте за затримку, заміну відправимо сьогодні."}
+          "uk": "Вибачте за затримку, заміну відправимо сьогодні.",
+          "sv": "Förlåt att det dröjt, vi skickar en ny redan idag."}
 
 
 def main():

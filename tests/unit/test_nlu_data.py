@@ -2,13 +2,18 @@
 data/nlu/), read with Rasa's own YAML reader (no model needed): one file per English intent, each holding that
 intent only and 40 examples of it; no reply twice in a language; only the four entities, an amount marked from its
 number without a currency sign (the whitespace tokenizer drops a sign written apart, so «[1 500 ₽](amount)» would end
-on a token that is not there: «[1 500](amount) ₽», «[1 500](amount) грн»); and no letter only the other Cyrillic
-language has, so a reply in the wrong language cannot slip into a folder («ы» in Ukrainian, «ї» in Russian)."""
+on a token that is not there: «[1 500](amount) ₽», «[1 500](amount) грн»), and in Swedish from its digits alone
+(«[199](amount):-», «[1 500](amount) kr»: the tokenizer drops the «:-»); no letter only a neighbouring language
+has, so a reply in the wrong language cannot slip into a folder («ы» in Ukrainian, «ї» in Russian, «ø» or any
+Cyrillic in Swedish); and the shapes in data/nlu/regexes.yml find every order number the examples mark and every
+amount written with its currency."""
 
 import re
 from pathlib import Path
 
 import pytest
+import yaml
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,8 +23,15 @@ ENGLISH_INTENTS = sorted(p.stem for p in NLU.glob("*.yml") if p.stem != "regexes
 PER_INTENT = 40
 ENTITIES = {"person_name", "order_number", "amount", "time"}
 CURRENCY_SIGNS = "₽₴$€£"
-# letters a language's alphabet lacks and its Cyrillic neighbour has
-NOT_IN = {"ru": "іїєґ", "uk": "ыэъё"}
+# languages whose amounts are marked from their digits alone, the currency outside the brackets
+DIGITS_ONLY = {"sv"}
+CYRILLIC = "абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя"
+# letters a language's alphabet lacks and its neighbour has (Cyrillic for Russian and Ukrainian; Danish and
+# Norwegian, and any Cyrillic, for Swedish)
+NOT_IN = {"ru": "іїєґ", "uk": "ыэъё", "sv": "æø" + CYRILLIC}
+# what follows an amount that is a share, not money («[15](amount) procent»): no currency for the regexes to find
+PERCENT = re.compile(r"\s?(%|procent|процент|відсот)")
+REGEXES = yaml.safe_load((NLU / "regexes.yml").read_text(encoding="utf-8"))["nlu"]
 
 
 def examples(lang):
@@ -32,8 +44,8 @@ def examples(lang):
     return out
 
 
-def test_the_russian_and_ukrainian_folders_are_there():
-    assert {"ru", "uk"} <= set(LANGUAGES)
+def test_the_russian_ukrainian_and_swedish_folders_are_there():
+    assert {"ru", "uk", "sv"} <= set(LANGUAGES)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -63,6 +75,8 @@ def test_only_the_four_entities_and_amounts_without_their_sign(lang):
                 if e["entity"] == "amount":
                     assert e["value"][0].isdigit(), (m.get("text"), e)
                     assert not set(e["value"]) & set(CURRENCY_SIGNS), (m.get("text"), e)
+                    if lang in DIGITS_ONLY:
+                        assert re.fullmatch(r"\d[\d\s.,]*", e["value"]), (m.get("text"), e)
 
 
 @pytest.mark.parametrize("lang", sorted(set(LANGUAGES) & set(NOT_IN)))
@@ -71,3 +85,62 @@ def test_no_letter_of_the_other_alphabet(lang):
     wrong = [m.get("text") for messages in examples(lang).values() for m in messages
              if letters & set(m.get("text").lower())]
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_entity_starts_and_ends_on_a_token(lang):
+    """What Rasa's whitespace tokenizer (config.yml) makes of each example: an entity whose edge falls inside a
+    token, or on a character the tokenizer drops, is misaligned and its tokens are not learned as the entity."""
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    wrong = []
+    for messages in examples(lang).values():
+        for m in messages:
+            tokens = tokenizer.tokenize(m, "text")
+            starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+            wrong += [(m.get("text"), e["value"]) for e in m.get("entities") or []
+                      if e["start"] not in starts or e["end"] not in ends]
+    assert not wrong, wrong
+
+
+def patterns(name):
+    """The shapes of one regex, each line of its examples less the "- " (as Rasa's reader takes them)."""
+    return [re.compile(line.strip()[2:]) for item in REGEXES if item.get("regex") == name
+            for line in item["examples"].splitlines() if line.strip().startswith("- ")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_regexes_find_every_marked_order_number_and_amount(lang):
+    """An order number is one of the shapes as a whole; an amount (not a share) starts inside a match, so its
+    currency is among those the amount shapes know (the match may end inside the word: «kron» of «kronor»)."""
+    missed = []
+    for messages in examples(lang).values():
+        for m in messages:
+            text = m.get("text")
+            for e in m.get("entities") or []:
+                if e["entity"] == "order_number" and not any(p.fullmatch(e["value"]) for p in patterns("order_number")):
+                    missed.append((text, e["value"]))
+                if e["entity"] == "amount" and not PERCENT.match(text, e["end"]) and not any(
+                        x.start() <= e["start"] < x.end()
+                        for p in patterns("amount") for x in p.finditer(text)):
+                    missed.append((text, e["value"]))
+    assert not missed, missed
+
+
+@pytest.mark.parametrize("text, amount", [("Det blir 1 500 kr.", "1 500 kr"), ("Totalt 4512 kr", "4512 kr"),
+                                          ("alla 3 400 kronor", "3 400 kron"), ("Priset är 199:- styck", "199:-"),
+                                          ("2 499,50 kr tillbaka", "2 499,50 kr"), ("kostar 49 SEK", "49 SEK"),
+                                          ("dras SEK 450 i månaden", "SEK 450"), ("bara 300kr", "300kr")])
+def test_the_amount_shapes_read_swedish_kronor(text, amount):
+    found = [x.group() for p in patterns("amount") for x in p.finditer(text)]
+    assert amount in found, found
+
+
+@pytest.mark.parametrize("text", ["Butiken öppnar kl. 10", "vi ses 14:30", "Ärendet gäller 3 krukor",
+                                  "Skickas inom 3–5 bankdagar"])
+def test_no_amount_in_swedish_times_and_counts(text):
+    assert not [x.group() for p in patterns("amount") for x in p.finditer(text)]
+
+
+def test_the_order_shapes_read_swedish_prefixes():
+    found = [x.group() for p in patterns("order_number") for x in p.finditer("ärende ÄR-55102 och order ÖB-4471")]
+    assert {"ÄR-55102", "ÖB-4471"} <= set(found)
