@@ -29,7 +29,7 @@ from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.markup import Cleaned, clean, straighten_quotes
 from coach.detect.morph import COMPONENT as MORPH_LEMMAS
-from coach.detect.morph import LemmaPhraseMatcher, matched_tokens
+from coach.detect.morph import LemmaPhraseMatcher, matched_tokens, matches_on_lemmas
 from coach.detect.patterns import TokenPatterns, View
 from coach.detect.resolvers import (
     apology,
@@ -162,7 +162,7 @@ def build_nlp(language="en"):
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     nlp.add_pipe("sentencizer")
     lexicon = load_lexicon(language)
-    if lexicon.lemmatizer == "pymorphy3":
+    if matches_on_lemmas(lexicon):
         nlp.add_pipe(MORPH_LEMMAS, config={"lang": language})  # token.norm_ = its lemma (coach/detect/morph.py)
     if lexicon.spellings:
         apply_spellings(nlp, **lexicon.spellings)
@@ -171,9 +171,10 @@ def build_nlp(language="en"):
 
 def cue_reader(nlp, lexicon):
     """How cue phrases are read and matched: (a new phrase matcher, text -> Doc). Whole lower-case words through
-    the bare tokenizer; or, where the language is lemmatised by pymorphy3, the words' lemmas through the tokenizer
-    and the lemma component, punctuation left out, so that every form of a cue's words matches."""
-    if lexicon.lemmatizer == "pymorphy3":
+    the bare tokenizer; or, where the language has a lemmatiser (pymorphy3, simplemma: morph.LEMMATISERS), the words'
+    lemmas through the tokenizer and the lemma component, punctuation left out, so that every form of a cue's words
+    matches."""
+    if matches_on_lemmas(lexicon):
         lemmas = nlp.get_pipe(MORPH_LEMMAS)
         return (lambda: LemmaPhraseMatcher(nlp.vocab)), (lambda text: lemmas(nlp.make_doc(text)))
     return (lambda: PhraseMatcher(nlp.vocab, attr="LOWER")), nlp.make_doc
@@ -189,7 +190,7 @@ class Detector:
         self.language = language
         self.nlp = build_nlp(language)
         self.lexicon = load_lexicon(language)
-        self.lemmatised = self.lexicon.lemmatizer == "pymorphy3"  # cues are matched on lemmas
+        self.lemmatised = matches_on_lemmas(self.lexicon)  # cues are matched on lemmas
         self.lemmas = {} if self.lemmatised else load_lemmas(language)
         matcher, make = cue_reader(self.nlp, self.lexicon)
         self.reader = (matcher, make)  # how this language's phrases are read and matched (the scorer's too)

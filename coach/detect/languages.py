@@ -10,6 +10,8 @@ import functools
 from coach.detect.context import MIN_COMMON_SHARE, foreign_letters, language_score, words_of
 from coach.detect.lexicon import LEXICONS, load_lexicon
 
+BASIC_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")  # the alphabet of a language whose language.yml names none
+
 
 @functools.lru_cache(maxsize=None)
 def languages() -> tuple[str, ...]:
@@ -53,7 +55,9 @@ def message_language(text: str) -> str:
     («Доброе утро, Анна!», «Удачных выходных!», «Проверьте DNS») goes to the language whose alphabet holds most
     of its letters: of those that hold more than half of them, the one with the fewest letters of its script it
     lacks («Дякую, чекаю» has none Russian lacks; «Удачних вихідних» has "і"), then the one its common words
-    favour, then the first; and is English when none does (the English lexicon names no alphabet)."""
+    favour, then the first; and is English when none does. A language whose language.yml names no alphabet (English)
+    is taken here to write the basic Latin letters, so that a short Latin message («Check DNS») goes to it before a
+    language that writes those and more (Swedish), and one with the letters only that one has («Hejdå!») does not."""
     guess = guess_language(text, default="")
     if guess:
         return guess
@@ -61,7 +65,7 @@ def message_language(text: str) -> str:
     scores = _scores(text)
     fits = []
     for k, code in enumerate(languages()):
-        alphabet = load_lexicon(code).letters
+        alphabet = load_lexicon(code).letters or BASIC_LATIN
         if alphabet and sum(c in alphabet for c in letters) * 2 > len(letters):
             fits.append((foreign_letters(text, alphabet), -scores[code], k, code))
     return min(fits)[-1] if fits else "en"

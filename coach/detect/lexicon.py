@@ -114,9 +114,10 @@ class LanguageFile(BaseModel):
     # WORD_LISTS; "cues": a tag is its cue phrases less the wordings that take one back (x-not-<tag>), and the
     # learned model judges the rest (a language added as data, without resolvers of its own)
     resolvers: Literal["rules", "cues"] = "rules"
-    # "lookup": spaCy's lemma table (spacy-lookups-data); "pymorphy3": pymorphy3 and its dictionary package, and
-    # cues are then matched on lemmas (coach/detect/morph.py; the learned model reads the words as written)
-    lemmatizer: Literal["lookup", "pymorphy3"] = "lookup"
+    # "lookup": spaCy's lemma table (spacy-lookups-data); "pymorphy3": pymorphy3 and its dictionary package;
+    # "simplemma": simplemma's table of the language. With either of the last two, cues are matched on lemmas
+    # (coach/detect/morph.py: LEMMATISERS; the learned model reads the words as written)
+    lemmatizer: Literal["lookup", "pymorphy3", "simplemma"] = "lookup"
     # the learned model's inverse regularisation strength (scikit-learn's C), chosen per language on its
     # development replies: fewer training replies or more word forms may want another value
     model_c: float = Field(4.0, gt=0)
@@ -173,7 +174,7 @@ class Lexicon:
     files: tuple  # the files read, for the detector's version hash
     spellings: dict = field(default_factory=dict)  # words, clitics, splits (split "before" lists resolved)
     resolvers: str = "rules"  # language.yml: "rules" or "cues"
-    lemmatizer: str = "lookup"  # language.yml: "lookup" or "pymorphy3"
+    lemmatizer: str = "lookup"  # language.yml: "lookup", "pymorphy3" or "simplemma"
     native: str = ""  # language.yml: the language's name in itself
     model_c: float = 4.0  # language.yml: the learned model's C
     letters: frozenset = frozenset()  # language.yml: the alphabet, lower case (empty: not checked)

@@ -1,13 +1,15 @@
-"""Lemmas from pymorphy3 for languages whose words inflect too much for a lookup table (language.yml:
-`lemmatizer: pymorphy3`; Russian and Ukrainian read the dictionary packages pymorphy3-dicts-ru and
-pymorphy3-dicts-uk, installed with the project).
+"""Lemmas for languages whose words inflect too much for a lookup table (language.yml: `lemmatizer:`): pymorphy3 for
+Russian and Ukrainian (its dictionary packages pymorphy3-dicts-ru and pymorphy3-dicts-uk), simplemma for Swedish (its
+tables ship in the package), both installed with the project. A lemmatiser is a value of LEMMATISERS: one class with
+the word's lemma and whether the language's dictionary knows the word; the rest of the detector asks only
+`matches_on_lemmas(lexicon)`.
 
 A spaCy component writes each word's lemma into the token's NORM. The detector then matches its cue phrases on
 NORM (the phrases are lemmatised the same way when they are loaded), so "извините", "извиняюсь" and "приносим
 извинения" need one template each, not one per form. The learned model reads the words as written (their
 character n-grams carry the forms, and a form can matter: "ждите" brushes off, "ждём" does not). A word gets its
-most likely lemma out of context (pymorphy3's first parse): the same function runs on the cues and on the replies,
-so a wrong guess still matches consistently.
+most likely lemma out of context (pymorphy3's first parse, simplemma's table): the same function runs on the cues and
+on the replies, so a wrong guess still matches consistently.
 "ё" is read as "е", as most people type it. An apostrophe inside a word (Ukrainian "м'ясо", "пам’ятка", "звʼяжемося")
 is one character whichever of ' ’ ʼ ‘ ` was typed: the straight one, as the dictionaries write it.
 """
@@ -38,17 +40,70 @@ def _is_word(word: str) -> bool:
     return word.isalpha() or ("'" in word and word.replace("'", "").isalpha() and word[0] != "'" and word[-1] != "'")
 
 
+class Pymorphy3:
+    """pymorphy3 and the language's dictionary package: the first parse's normal form; a word the dictionary knows,
+    not as an abbreviation ("акб" is in it, as one)."""
+
+    def __init__(self, lang: str):
+        try:
+            import pymorphy3
+        except ImportError as exc:  # the set-up installs it; a hand-made environment may not have it
+            raise RuntimeError(f"the {lang!r} detector needs pymorphy3 (pip install -r requirements.txt)") from exc
+        try:
+            self.morph = pymorphy3.MorphAnalyzer(lang=lang)
+        except ValueError as exc:
+            raise RuntimeError(f"pymorphy3 has no dictionary for {lang!r}: install pymorphy3-dicts-{lang} ({exc})") \
+                from exc
+
+    def lemma(self, word: str) -> str:
+        parses = self.morph.parse(word)
+        return spelling(parses[0].normal_form) if parses else word
+
+    def is_word(self, word: str) -> bool:
+        return self.morph.word_is_known(word) and "Abbr" not in self.morph.parse(word)[0].tag
+
+
+class Simplemma:
+    """simplemma's lemma table of the language (no dependencies; Swedish "beklagar" -> "beklaga", "ngt" -> "något");
+    a word its table knows. An unknown word comes back as it is."""
+
+    def __init__(self, lang: str):
+        try:
+            import simplemma
+        except ImportError as exc:
+            raise RuntimeError(f"the {lang!r} detector needs simplemma (pip install -r requirements.txt)") from exc
+        self.simplemma, self.lang = simplemma, lang
+        try:
+            simplemma.lemmatize("test", lang=lang)
+        except ValueError as exc:
+            raise RuntimeError(f"simplemma has no table for {lang!r} ({exc})") from exc
+
+    def lemma(self, word: str) -> str:
+        return spelling(self.simplemma.lemmatize(word, lang=self.lang).lower())  # "sverige" -> "Sverige" -> "sverige"
+
+    def is_word(self, word: str) -> bool:
+        return self.simplemma.is_known(word, lang=self.lang)
+
+
+# language.yml `lemmatizer:` -> the class that lemmatises with it; a language whose lemmatiser is here matches its cues
+# on lemmas (the other value, "lookup", is spaCy's lemma table, read by the English resolvers)
+LEMMATISERS = {"pymorphy3": Pymorphy3, "simplemma": Simplemma}
+
+
+def matches_on_lemmas(lexicon) -> bool:
+    """Whether a language's cues are matched on the lemmas of a LEMMATISERS lemmatiser (the other: lower-case words)."""
+    return lexicon.lemmatizer in LEMMATISERS
+
+
 @functools.lru_cache(maxsize=None)
 def analyzer(lang: str):
-    """pymorphy3's analyser for a language code; a clear error when its dictionary package is missing."""
-    try:
-        import pymorphy3
-    except ImportError as exc:  # the set-up installs it; a hand-made environment may not have it
-        raise RuntimeError(f"the {lang!r} detector needs pymorphy3 (pip install -r requirements.txt)") from exc
-    try:
-        return pymorphy3.MorphAnalyzer(lang=lang)
-    except ValueError as exc:
-        raise RuntimeError(f"pymorphy3 has no dictionary for {lang!r}: install pymorphy3-dicts-{lang} ({exc})") from exc
+    """The lemmatiser of a language (language.yml), built once per process; a clear error when its package or its
+    dictionary is missing, or when the language is not lemmatised by one of LEMMATISERS."""
+    name = load_lexicon(lang).lemmatizer
+    if name not in LEMMATISERS:
+        raise RuntimeError(f"lexicons/{lang}: lemmatizer {name!r} gives no lemmas to match on; "
+                           f"one of {', '.join(LEMMATISERS)} does")
+    return LEMMATISERS[name](lang)
 
 
 @functools.lru_cache(maxsize=None)
@@ -56,7 +111,7 @@ def lemmatizer(lang: str):
     """word (lower case) -> its lemma; anything that is not a word comes back as it is, and so does a form the
     language's words.yml keeps (`kept_forms`: a form that says more than its lemma, as the imperative «чекайте»
     brushes a customer off where «чекаємо» does not; a cue written in a kept form matches that form only)."""
-    parse = analyzer(lang).parse
+    lemma_of = analyzer(lang).lemma
     kept = _kept_forms(lang)
 
     @functools.lru_cache(maxsize=_CACHE)
@@ -64,8 +119,7 @@ def lemmatizer(lang: str):
         word = spelling(word)
         if not _is_word(word) or word in kept:
             return word
-        parses = parse(word)
-        return spelling(parses[0].normal_form) if parses else word
+        return lemma_of(word)
 
     return lemma
 
@@ -77,14 +131,12 @@ def _kept_forms(lang: str) -> frozenset:
 @functools.lru_cache(maxsize=None)
 def dictionary_word(lang: str):
     """word (lower case) -> whether the language's dictionary knows it as a word (not "дс", nor its abbreviations)."""
-    morph = analyzer(lang)
+    known = analyzer(lang).is_word
 
     @functools.lru_cache(maxsize=_CACHE)
     def is_word(word: str) -> bool:
         word = spelling(word)
-        if not _is_word(word) or not morph.word_is_known(word):
-            return False
-        return "Abbr" not in morph.parse(word)[0].tag  # "акб" is in the dictionary, as an abbreviation
+        return _is_word(word) and known(word)
 
     return is_word
 

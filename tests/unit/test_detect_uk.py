@@ -101,7 +101,7 @@ def test_the_language_is_told_from_its_words_and_letters(text, language):
 def test_a_message_too_short_for_its_words_goes_by_its_letters():
     """No common word of any language: the alphabet that has every letter wins (Ukrainian "і" is not Russian, Russian
     "ы" is not Ukrainian)."""
-    assert languages() == ("en", "ru", "uk")
+    assert languages()[0] == "en" and {"ru", "uk"} <= set(languages())  # and others (Swedish)
     assert guess_language("Смачної кави!") == "en" and message_language("Смачної кави!") == "uk"
     assert guess_language("Вкусных выходных!") == "en" and message_language("Вкусных выходных!") == "ru"
     assert message_language("Перевірте DNS") == "uk" and message_language("Check DNS") == "en"

@@ -10,7 +10,7 @@ features beside the reply's words.
 
 from coach.behaviors import TAGS
 from coach.detect.context import overlaps
-from coach.detect.morph import dictionary_word
+from coach.detect.morph import dictionary_word, matches_on_lemmas
 
 
 def resolve_all(ctx):
@@ -37,8 +37,9 @@ def _capitals(ctx):
     ("Как я УЖЕ писала"); anything else of 2-6 characters, letters first, is an abbreviation ("PIR", "ДС", "CN23")
     unless everybody knows it ("СМС"). A common word of the language is a word, whether or not the dictionary has it
     (pymorphy3's Ukrainian one lacks «вже», «ще», «теж»: «Я ВАМ ВЖЕ ПОЯСНЮВАЛА» shouts, it names no abbreviation).
-    Without a dictionary (a language lemmatised by lookup) only the abbreviations are told."""
-    in_dictionary = dictionary_word(ctx.lexicon.code) if ctx.lexicon.lemmatizer == "pymorphy3" else None
+    The dictionary is the lemmatiser's (pymorphy3's, simplemma's); without one (a language lemmatised by lookup) only
+    the abbreviations are told."""
+    in_dictionary = dictionary_word(ctx.lexicon.code) if matches_on_lemmas(ctx.lexicon) else None
     common = ctx.words.common_words
 
     def is_word(word):
