@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, validator
 
 from coach.standards.schema import Problem, one_of
 
-UNITS = ("%", "£", "$", "€", "₽", "₴")
+UNITS = ("%", "£", "$", "€", "₽", "₴", "kr")
 RULE_ID = re.compile(r"[A-Z]{2}[0-9]{3}")
 PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 
@@ -133,12 +133,13 @@ AMOUNT = re.compile(
     rf"(?P<cur>[£$€])\s?(?P<n1>{_DIGITS})"
     rf"|\b(?P<n2>{_NUM})\s?(?P<unit>%|per ?cent\b|pounds?\b|quid\b|euros?\b|dollars?\b|gbp\b|eur\b|usd\b"
     r"|₽|руб(?:\.|л[а-яё]*\b|\b)|процент[а-яё]*\b"
-    r"|₴|грн\b|грив[а-яіїєґ]*\b|відсот[а-яіїєґ]*\b)",
+    r"|₴|грн\b|грив[а-яіїєґ]*\b|відсот[а-яіїєґ]*\b"
+    r"|kronor\b|krona\b|kr\b\.?|sek\b|procent\b)",
     re.I,
 )
 _UNIT_OF = {"pound": "£", "pounds": "£", "quid": "£", "gbp": "£", "euro": "€", "euros": "€", "eur": "€",
             "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%", "₽": "₽",
-            "₴": "₴"}
+            "₴": "₴", "kr": "kr", "procent": "%"}
 
 
 def amounts(text: str):
@@ -152,6 +153,8 @@ def amounts(text: str):
                 word = "₽"
             elif word.startswith(("грн", "грив")):  # Ukrainian hryvnias: «500 грн», «500 гривень», «500 ₴»
                 word = "₴"
+            elif word.startswith(("kr", "sek")):  # Swedish kronor: «500 kr», «500 kronor», «500 SEK»
+                word = "kr"
             unit, raw = _UNIT_OF.get(word, _UNIT_OF.get(word.rstrip("s"), "%")), m.group("n2")
         raw = raw.lower()
         value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(re.sub(r"[,\s]", "", raw))

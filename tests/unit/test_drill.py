@@ -8,6 +8,7 @@ PROMPTS = load_prompts()  # English
 EVERY = load_all_prompts()  # every language's (bot/drill/prompts*.yml)
 RUSSIAN = [p for p in EVERY if p.language == "ru"]
 UKRAINIAN = [p for p in EVERY if p.language == "uk"]
+SWEDISH = [p for p in EVERY if p.language == "sv"]
 
 
 def test_there_are_enough_prompts_across_topics():
@@ -16,7 +17,7 @@ def test_there_are_enough_prompts_across_topics():
     assert "We don't deliver on weekends." in {p.negative for p in PROMPTS}
 
 
-@pytest.mark.parametrize("language", ["ru", "uk"])
+@pytest.mark.parametrize("language", ["ru", "uk", "sv"])
 def test_each_language_has_its_own_prompts_and_a_round_is_in_one_language(language):
     theirs = [p for p in EVERY if p.language == language]
     assert len(theirs) >= 24 and len({p.topic for p in theirs}) >= 6
@@ -24,8 +25,8 @@ def test_each_language_has_its_own_prompts_and_a_round_is_in_one_language(langua
     assert all(p.offer_words and p.language == language for p in theirs)
     assert {p.language for p in pick(EVERY, 5, n=8, language=language)} == {language}
     assert {p.language for p in pick(EVERY, 5, n=8)} == {"en"}
-    with pytest.raises(DrillError, match="no drill prompts in 'sv' .there are prompts in en, ru, uk."):
-        pick(EVERY, 5, language="sv")
+    with pytest.raises(DrillError, match="no drill prompts in 'lv' .there are prompts in en, ru, sv, uk."):
+        pick(EVERY, 5, language="lv")
 
 
 def test_ukrainian_answers_are_read_by_the_ukrainian_detector(detector):
@@ -37,6 +38,17 @@ def test_ukrainian_answers_are_read_by_the_ukrainian_detector(detector):
     assert check_answer(p, p.model, detector).passed
     assert check_answer(p, "Кур’єри працюють у будні, тож привеземо в понеділок; можу записати вас на ранок.",
                         detector).passed  # a typographic apostrophe reads as the straight one of the keys
+
+
+def test_swedish_answers_are_read_by_the_swedish_detector(detector):
+    p = next(p for p in SWEDISH if p.negative == "Vi levererar inte på helger.")
+    r = check_answer(p, "Helgleveranser finns inte, det går inte att ordna.", detector)  # the Swedish detector
+    assert not r.passed and not r.positive
+    r = check_answer(p, "Tack för din beställning och ha en fin dag!", detector)
+    assert not r.passed and not r.kept_meaning
+    assert check_answer(p, p.model, detector).passed
+    assert check_answer(p, "Budet kör ut på vardagar, så vi levererar på måndag; vill du ha förmiddag?",
+                        detector).passed
 
 
 def test_russian_feedback_is_in_russian(detector):

@@ -16,10 +16,13 @@ RUSSIAN = ["ru_late_order_small_customer", "ru_social_media_complaint", "ru_spec
            "ru_rude_staff_complaint", "ru_phone_out_of_stock"]
 # the Ukrainian scenarios, from the Ukrainian source's own situations and complaint phrases (SOURCES.md 001:4)
 UKRAINIAN = ["uk_order_pushed_back", "uk_social_media_complaint", "uk_phone_repair_wait", "uk_price_not_as_agreed"]
-BY_LANGUAGE = {"ru": RUSSIAN, "uk": UKRAINIAN}
+# the Swedish scenarios, from the Swedish source's B2B and telephone situations (SOURCES.md 000)
+SWEDISH = ["sv_byggleverans_forsenad", "sv_telefon_bollad_mellan_avdelningar", "sv_fel_faktura",
+           "sv_offentligt_klagomal"]
+BY_LANGUAGE = {"ru": RUSSIAN, "uk": UKRAINIAN, "sv": SWEDISH}
 # a neutral reply that meets nothing, in each language, for a trainee who keeps the customer talking
 NEUTRAL = {"en": "Let me have a look at point {k} for you.", "ru": "Сейчас посмотрю пункт {k}.",
-           "uk": "Зараз подивлюся пункт {k}."}
+           "uk": "Зараз подивлюся пункт {k}.", "sv": "Jag tittar på punkt {k}."}
 
 
 def test_the_fourteen_scenarios_cover_three_tracks_and_difficulties():
@@ -41,7 +44,7 @@ def test_each_languages_scenarios_are_in_it_and_cover_three_tracks(language):
     assert {s.id for s in SCENARIOS.values() if s.language == language} == set(BY_LANGUAGE[language])
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
 def test_good_service_resolves_with_the_mood_rising(detector, sid):
     sc = SCENARIOS[sid]
     result = play(sc, load_script(sid, "good"), seed=1, detector=detector)
@@ -50,7 +53,7 @@ def test_good_service_resolves_with_the_mood_rising(detector, sid):
     assert set(result["needs_met"]) == {n.id for n in sc.needs}
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
 def test_poor_service_escalates_or_hangs_up(detector, sid):
     sc = SCENARIOS[sid]
     result = play(sc, load_script(sid, "poor"), seed=1, detector=detector)
@@ -60,7 +63,7 @@ def test_poor_service_escalates_or_hangs_up(detector, sid):
     assert any(set(t["behaviors"]) & set(POOR_PRACTICE) for t in staff)
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
 def test_the_customer_never_repeats_a_line_within_a_session(detector, sid):
     sc = SCENARIOS[sid]
     # a meandering trainee: many neutral replies, so the customer has to keep talking
@@ -70,7 +73,7 @@ def test_the_customer_never_repeats_a_line_within_a_session(detector, sid):
     assert len(said) == len(set(said)), said
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
 def test_a_staff_side_written_for_another_scenario_does_not_resolve_it(detector, sid):
     """The customer listens to what is offered: every other scenario's good staff side of the same language, polite
     and well built but about another problem, leaves this customer unsatisfied while its own resolves it, in the
@@ -93,7 +96,7 @@ def test_a_staff_side_written_for_another_scenario_does_not_resolve_it(detector,
     assert ("over_promise" in sides) == bool(sc.situation.offers)
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
 def test_different_seeds_read_differently_and_a_seed_replays_exactly(detector, sid):
     """The personas' lines (six or more for each move) join the scenario's, so the customer varies with the seed."""
     sc = SCENARIOS[sid]

@@ -155,6 +155,39 @@ def test_a_ukrainian_scenario_reads_times_lengths_names_and_repeats_in_ukrainian
     assert "called the customer Оксано -0.05" in r.notes and "Пет Доу" in r.text
 
 
+@pytest.fixture
+def swedish(tmp_path):
+    """The same customer in a Swedish scenario: times, lengths of time, names and repetition read in Swedish."""
+    return _translated(tmp_path, "sv", "ordernummer, ordern, nummer", "paket|bud", "paket|levere|bud|framme",
+                       "Pål Dahl")
+
+
+def test_a_swedish_scenario_reads_times_lengths_names_and_repeats_in_swedish(swedish):
+    assert swedish.language == "sv" and swedish.summary()["language"] == "sv"
+    assert names_a_time("Budet kommer med paketet i morgon före kl. 12.", "sv")
+    assert names_a_time("Pengarna är tillbaka på ditt konto inom tre bankdagar.", "sv")
+    assert not names_a_time("Vi tittar på din beställning.", "sv")
+    assert not names_a_time("Kan jag hjälpa dig med något mer? Ha en fin dag!", "sv")
+    sim = CustomerSimulator(swedish, seed=1)
+    r = sim.staff_says("Förlåt för det. Kan du ge mig ordernumret?", {"apology", "information_request"})
+    assert "5521" in r.text  # «ordernumret» asks for the fact whose ask words begin «ordernummer», «ordern»
+    r = sim.staff_says("Vi ska titta på det.", {"next_steps"})
+    assert "next_step" not in r.newly_met  # no time named
+    r = sim.staff_says("Vi ska titta på det.", set())
+    assert "repeated reply -0.10" in r.notes
+    r = sim.staff_says("Vi skickar ett nytt paket, och det är framme hos dig på fredag.", {"solution", "next_steps"})
+    assert set(r.newly_met) == {"solution", "next_step"}
+    sim = CustomerSimulator(swedish, seed=1)
+    sim.staff_says("Paketet kommer om tre dagar.", {"next_steps"})
+    r = sim.staff_says("Paketet levereras inom 5 arbetsdagar.", {"next_steps"})
+    assert "said 5 arbetsdagar, after tre dagar earlier -0.10" in r.notes and "”tre dagar”" in r.text
+    sim = CustomerSimulator(swedish, seed=1)
+    assert not any("called" in n for n in sim.staff_says("Hej Pål! Jag ska kolla det.", set()).notes)
+    assert not any("called" in n for n in sim.staff_says("Förlåt, ett ögonblick.", set()).notes)
+    r = sim.staff_says("Karin, tack för att du väntade.", set())
+    assert "called the customer Karin -0.05" in r.notes and "Pål Dahl" in r.text
+
+
 def test_a_vague_promise_earns_nothing_and_the_customer_asks_again(chat):
     sim = CustomerSimulator(chat, seed=1)
     r = sim.staff_says("We will look into it and get back to you.", {"next_steps"})

@@ -119,6 +119,13 @@ def test_amounts_in_a_ukrainian_scenario_are_read_in_hryvnias_and_percent_words(
     assert Offer(what="refund", unit="₴", max=1850, words=["поверну"]).unit == "₴"
 
 
+def test_amounts_in_a_swedish_scenario_are_read_in_kronor_and_percent_words():
+    """A Swedish scenario's offers are in kronor («1 850 kr», «300 kronor», «300 SEK») or percent («5 procent»)."""
+    said = "Jag krediterar 1 850 kr, ger ett avdrag på 300 kronor eller 300 SEK och 5 procent rabatt."
+    assert [(v, u) for v, u, _s, _e in amounts(said)] == [(1850, "kr"), (300, "kr"), (300, "kr"), (5, "%")]
+    assert Offer(what="credit", unit="kr", max=1850, words=["krediterar"]).unit == "kr"
+
+
 # -- the scenario's suggestions win where the scenario is known ------------------------------------------
 
 def _card(scorer, obj):
