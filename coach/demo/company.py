@@ -1,4 +1,4 @@
-"""A realistic demo company: teams, 28 people, a few hundred practice sessions over three months.
+"""A realistic demo company: teams, 29 people, a few hundred practice sessions over three months.
 
 Deterministic: the same seed gives the same people, sessions, replies and scores; dates are offsets from
 an anchor day (today by default). Sessions are built from the reply bank in coach/demo/bank (per scenario,
@@ -45,15 +45,17 @@ TRAINEES = [
     ("Tom Fischer", "tom.fischer", 1), ("Hannah Kim", "hannah.kim", 2), ("Diego Alvarez", "diego.alvarez", 2),
     ("Fatima Noor", "fatima.noor", 2), ("Olga Smirnova", "olga.smirnova", 2), ("Ines Duarte", "ines.duarte", 3),
     ("Kofi Asante", "kofi.asante", 3), ("Zofia Kowalska", "zofia.kowalska", 3), ("Dmitri Volkov", "dmitri.volkov", 3),
-    ("Nora Lindqvist", "nora.lindqvist", 3), ("Oksana Kovalenko", "oksana.kovalenko", 3),
-    ("Taras Hnatiuk", "taras.hnatiuk", 3),
+    ("Nora Lindqvist", "nora.lindqvist", 1), ("Oksana Kovalenko", "oksana.kovalenko", 3),
+    ("Taras Hnatiuk", "taras.hnatiuk", 3), ("Erik Sjöberg", "erik.sjoberg", 1),
 ]
 TRAINER_OF_TEAM = {0: "trainer", 1: "ravi.menon", 2: "claire.dubois", 3: "iryna.bondarenko"}
 # the languages a person works in (English unless listed), the first one the panel's: trainees practise the
 # scenarios of those languages, scored with each language's standards pack; Claire trains Olga's team and reviews
-# in Russian, Iryna trains Oksana's and Taras's team (Billing) and reviews in Ukrainian
+# in Russian, Iryna trains Oksana's and Taras's team (Billing) and reviews in Ukrainian; Ravi, who trains Telesales,
+# reads Swedish too and reviews Nora's and Erik's Swedish sessions (his panel stays English)
 SPEAKS = {"olga.smirnova": ("ru",), "dmitri.volkov": ("ru", "en"), "claire.dubois": ("ru", "en"),
-          "oksana.kovalenko": ("uk",), "taras.hnatiuk": ("uk", "en"), "iryna.bondarenko": ("uk", "en")}
+          "oksana.kovalenko": ("uk",), "taras.hnatiuk": ("uk", "en"), "iryna.bondarenko": ("uk", "en"),
+          "nora.lindqvist": ("sv", "en"), "erik.sjoberg": ("sv",), "ravi.menon": ("en", "sv")}
 
 
 class BankError(ScenarioError):

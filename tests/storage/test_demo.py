@@ -49,10 +49,10 @@ def test_the_demo_company_is_the_same_for_the_same_seed(tmp_path, scorer):
 
 def looks_like_a_training_team(db, counts, anchor):
     """The demo company in `db` (loaded with `counts` returned, ending on `anchor`) looks like a training team."""
-    assert counts["people"] == 28 and counts["teams"] == 4
+    assert counts["people"] == 29 and counts["teams"] == 4
     with db.reader() as uow:
         roles = dict(uow.session.execute(select(Person.role, func.count()).group_by(Person.role)).all())
-        assert roles == {"admin": 1, "manager": 2, "trainer": 4, "trainee": 21}
+        assert roles == {"admin": 1, "manager": 2, "trainer": 4, "trainee": 22}
         assert sv.check_password(uow, counts["logins"]["trainee"], counts["logins"]["password"]) is not None
         first, last = uow.session.execute(select(func.min(PracticeSession.started_at),
                                                  func.max(PracticeSession.started_at))).one()
@@ -95,6 +95,15 @@ def looks_like_a_training_team(db, counts, anchor):
         assert card["language"] == "uk" and card["scorecard"]["standards"]["pack"] == load_pack(pack_folder("uk")).id
         assert not any(s["scenario_id"].startswith("uk_") for s in completed
                        if s["person_id"] not in (oksana["id"], sv.find_person(uow, "taras.hnatiuk")["id"]))
+        # and the Swedish-speaking ones in Swedish, with the Swedish standards
+        erik = sv.find_person(uow, "erik.sjoberg")
+        assert erik["language"] == "sv" and sv.find_person(uow, "nora.lindqvist")["language"] == "sv"
+        theirs = [s for s in completed if s["person_id"] == erik["id"]]
+        assert theirs and all(s["scenario_id"].startswith("sv_") for s in theirs)
+        card = sv.session_detail(uow, theirs[0]["id"])
+        assert card["language"] == "sv" and card["scorecard"]["standards"]["pack"] == load_pack(pack_folder("sv")).id
+        assert not any(s["scenario_id"].startswith("sv_") for s in completed
+                       if s["person_id"] not in (erik["id"], sv.find_person(uow, "nora.lindqvist")["id"]))
         # trainees get better: the last month's mean beats the first month's
         firsts = [s["overall"] for s in completed if s["started_at"].date() < anchor - timedelta(days=60)]
         lasts = [s["overall"] for s in completed if s["started_at"].date() >= anchor - timedelta(days=30)]

@@ -17,8 +17,8 @@ RUSSIAN = ["ru_late_order_small_customer", "ru_social_media_complaint", "ru_spec
 # the Ukrainian scenarios, from the Ukrainian source's own situations and complaint phrases (SOURCES.md 001:4)
 UKRAINIAN = ["uk_order_pushed_back", "uk_social_media_complaint", "uk_phone_repair_wait", "uk_price_not_as_agreed"]
 # the Swedish scenarios, from the Swedish source's B2B and telephone situations (SOURCES.md 000)
-SWEDISH = ["sv_byggleverans_forsenad", "sv_telefon_bollad_mellan_avdelningar", "sv_fel_faktura",
-           "sv_offentligt_klagomal"]
+SWEDISH = ["sv_site_delivery_pushed_back", "sv_phone_passed_between_departments", "sv_wrong_invoice",
+           "sv_public_complaint"]
 BY_LANGUAGE = {"ru": RUSSIAN, "uk": UKRAINIAN, "sv": SWEDISH}
 # a neutral reply that meets nothing, in each language, for a trainee who keeps the customer talking
 NEUTRAL = {"en": "Let me have a look at point {k} for you.", "ru": "Сейчас посмотрю пункт {k}.",
