@@ -237,6 +237,9 @@ def test_a_language_is_named_in_itself_and_in_the_persons_language(monkeypatch):
     assert [language_name(c, "ru") for c in ("en", "ru")] == ["English (английский)", "Русский"]
     assert [language_name(c, "uk") for c in ("en", "ru", "uk")] == ["English (англійська)", "Русский (російська)",
                                                                      "Українська"]
+    assert [language_name(c, "sv") for c in ("en", "uk", "sv")] == ["English (engelska)", "Українська (ukrainska)",
+                                                                     "Svenska"]
+    assert language_name("sv") == "Svenska (Swedish)"
     assert language_name("ru", "xx") == "Русский (Russian)", "a viewer's language CLDR does not know: English"
     monkeypatch.setattr(i18n, "language", lambda: "ru")
     names = i18n.language_names()
