@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coach.detect import shared_detector  # noqa: E402
+from coach.detect.languages import languages  # noqa: E402
 from coach.standards import Scorer, load_pack  # noqa: E402
 from coach.transcript import parse_transcript  # noqa: E402
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = languages()  # every language the detector has a folder for
 
 
 def customer_lines(language="en"):
