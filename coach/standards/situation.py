@@ -140,6 +140,9 @@ AMOUNT = re.compile(
 _UNIT_OF = {"pound": "£", "pounds": "£", "quid": "£", "gbp": "£", "euro": "€", "euros": "€", "eur": "€",
             "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%", "₽": "₽",
             "₴": "₴", "kr": "kr", "procent": "%"}
+# currency words by their stem, every form of the word one unit: roubles «500 руб.», «500 рублей»; hryvnias «500 грн»,
+# «500 гривень»; kronor «500 kr», «500 kronor», «500 SEK»
+_UNIT_STEMS = (("руб", "₽"), ("грн", "₴"), ("грив", "₴"), ("kr", "kr"), ("sek", "kr"))
 
 
 def amounts(text: str):
@@ -149,12 +152,7 @@ def amounts(text: str):
             unit, raw = m.group("cur"), m.group("n1")
         else:
             word = m.group("unit").lower().replace("per cent", "percent").replace("per  cent", "percent")
-            if word.startswith("руб"):
-                word = "₽"
-            elif word.startswith(("грн", "грив")):  # Ukrainian hryvnias: «500 грн», «500 гривень», «500 ₴»
-                word = "₴"
-            elif word.startswith(("kr", "sek")):  # Swedish kronor: «500 kr», «500 kronor», «500 SEK»
-                word = "kr"
+            word = next((unit for stem, unit in _UNIT_STEMS if word.startswith(stem)), word)
             unit, raw = _UNIT_OF.get(word, _UNIT_OF.get(word.rstrip("s"), "%")), m.group("n2")
         raw = raw.lower()
         value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(re.sub(r"[,\s]", "", raw))
