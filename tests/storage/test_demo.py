@@ -74,36 +74,14 @@ def looks_like_a_training_team(db, counts, anchor):
         assert eligible, "the demo's trainees practise enough to be candidates"
         assert [(a.period, a.person_id, a.formula_version) for a in awards] == \
             [(period, eligible[0].person_id, "eotm-v1")]
-        # the Russian-speaking trainees practise in Russian, scored with the Russian standards
-        olga = sv.find_person(uow, "olga.smirnova")
-        assert olga["language"] == "ru"
-        theirs = [s for s in completed if s["person_id"] == olga["id"]]
-        assert theirs and all(s["scenario_id"].startswith("ru_") for s in theirs)
-        card = sv.session_detail(uow, theirs[0]["id"])
-        assert card["language"] == "ru" and card["scorecard"]["standards"]["pack"] == "ru-default"
-        assert not any(s["scenario_id"].startswith("ru_") for s in completed
-                       if s["person_id"] not in (olga["id"], sv.find_person(uow, "dmitri.volkov")["id"]))
-        # and the Ukrainian-speaking ones in Ukrainian, with the Ukrainian standards, reviewed by their team's
-        # Ukrainian-speaking trainer
-        from coach.standards import load_pack, pack_folder
-
-        oksana = sv.find_person(uow, "oksana.kovalenko")
-        assert oksana["language"] == "uk" and sv.find_person(uow, "iryna.bondarenko")["language"] == "uk"
-        theirs = [s for s in completed if s["person_id"] == oksana["id"]]
-        assert theirs and all(s["scenario_id"].startswith("uk_") for s in theirs)
-        card = sv.session_detail(uow, theirs[0]["id"])
-        assert card["language"] == "uk" and card["scorecard"]["standards"]["pack"] == load_pack(pack_folder("uk")).id
-        assert not any(s["scenario_id"].startswith("uk_") for s in completed
-                       if s["person_id"] not in (oksana["id"], sv.find_person(uow, "taras.hnatiuk")["id"]))
-        # and the Swedish-speaking ones in Swedish, with the Swedish standards
-        erik = sv.find_person(uow, "erik.sjoberg")
-        assert erik["language"] == "sv" and sv.find_person(uow, "nora.lindqvist")["language"] == "sv"
-        theirs = [s for s in completed if s["person_id"] == erik["id"]]
-        assert theirs and all(s["scenario_id"].startswith("sv_") for s in theirs)
-        card = sv.session_detail(uow, theirs[0]["id"])
-        assert card["language"] == "sv" and card["scorecard"]["standards"]["pack"] == load_pack(pack_folder("sv")).id
-        assert not any(s["scenario_id"].startswith("sv_") for s in completed
-                       if s["person_id"] not in (erik["id"], sv.find_person(uow, "nora.lindqvist")["id"]))
+        # the trainees who speak another language practise in it, scored with its standards, and nobody else
+        # practises its scenarios: Russian, Ukrainian (reviewed by their team's Ukrainian-speaking trainer), Swedish
+        assert sv.find_person(uow, "iryna.bondarenko")["language"] == "uk"
+        assert sv.find_person(uow, "nora.lindqvist")["language"] == "sv"
+        for language, trainee, other in (("ru", "olga.smirnova", "dmitri.volkov"),
+                                         ("uk", "oksana.kovalenko", "taras.hnatiuk"),
+                                         ("sv", "erik.sjoberg", "nora.lindqvist")):
+            _practise_in_their_language(uow, completed, language, trainee, other)
         # trainees get better: the last month's mean beats the first month's
         firsts = [s["overall"] for s in completed if s["started_at"].date() < anchor - timedelta(days=60)]
         lasts = [s["overall"] for s in completed if s["started_at"].date() >= anchor - timedelta(days=30)]
@@ -178,3 +156,21 @@ def test_a_broken_scenario_stops_the_demo_in_one_line_not_a_traceback(tmp_path, 
     assert ran.returncode == 2, err
     assert "kept_waiting.yml: scenario: 'kept_waiting' cannot be played" in err
     assert "scenarios/kept_waiting.yml:3: not valid YAML" in err and "Traceback" not in err
+
+
+
+def _practise_in_their_language(uow, completed, language, trainee, other):
+    """`trainee` works in `language` and has only its scenarios, scored with its pack; only they and `other`
+    (who speaks it too, the trainee's language second if at all) practise that language's scenarios."""
+    from coach.standards import load_pack, pack_folder
+
+    person = sv.find_person(uow, trainee)
+    assert person["language"] == language
+    theirs = [s for s in completed if s["person_id"] == person["id"]]
+    assert theirs and all(s["scenario_id"].startswith(f"{language}_") for s in theirs)
+    card = sv.session_detail(uow, theirs[0]["id"])
+    assert card["language"] == language
+    assert card["scorecard"]["standards"]["pack"] == load_pack(pack_folder(language)).id
+    assert not any(s["scenario_id"].startswith(f"{language}_") for s in completed
+                   if s["person_id"] not in (person["id"], sv.find_person(uow, other)["id"]))
+

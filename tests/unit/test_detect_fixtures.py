@@ -5,17 +5,12 @@ The resolvers (the rules) must get every case right. The whole detector (rules a
 every tag the rules found, except for the few tags where training found the rules over-fire and gave the
 model the last word (its figures are in bench/eval_behaviors.py)."""
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from coach.behaviors import TAGS
+from tests.unit.detect_cases import fixture_cases, fixture_files
 
-FIXTURES = Path(__file__).parent / "detect_fixtures"
-FILES = {tag: yaml.safe_load((FIXTURES / f"{tag}.yml").read_text(encoding="utf-8")) for tag in TAGS}
-CASES = [pytest.param(tag, kind, case, id=f"{tag}-{kind}-{name}")
-         for tag, data in FILES.items() for kind in ("pass", "fail") for name, case in data[kind].items()]
+FILES = fixture_files()
+CASES = fixture_cases(FILES)
 
 
 def test_every_tag_has_eight_pass_and_eight_fail_cases():

@@ -5,12 +5,9 @@ told from its words: Swedish from English (the same script) also when the Swedis
 from Russian and Ukrainian; the detector works without its learned model (models/sv.npz) too."""
 
 import json
-from pathlib import Path
 
 import pytest
-import yaml
 
-from coach.behaviors import TAGS
 from coach.detect import Detector, shared_detector
 from coach.detect.customer import ComplaintDetector
 from coach.detect.languages import guess_language, languages, message_language
@@ -18,11 +15,10 @@ from coach.detect.learned import MODEL_DIR
 from coach.detect.lexicon import LanguageFile, load_lexicon
 from coach.detect.morph import LEMMATISERS, dictionary_word, lemmatizer, matches_on_lemmas
 from coach.detect.signals import SignalMatcher, signal_names
+from tests.unit.detect_cases import fixture_cases, fixture_files
 
-FIXTURES = Path(__file__).parent / "detect_fixtures" / "sv"
-FILES = {tag: yaml.safe_load((FIXTURES / f"{tag}.yml").read_text(encoding="utf-8")) for tag in TAGS}
-CASES = [pytest.param(tag, kind, case, id=f"sv-{tag}-{kind}-{name}")
-         for tag, data in FILES.items() for kind in ("pass", "fail") for name, case in data[kind].items()]
+FILES = fixture_files("sv")
+CASES = fixture_cases(FILES, "sv")
 
 
 @pytest.fixture(scope="module")

@@ -5,23 +5,19 @@ Ukrainian from Russian (which write many words alike) and from English, on short
 where a reply is read by the detector of another language or mixes two."""
 
 import json
-from pathlib import Path
 
 import pytest
-import yaml
 
-from coach.behaviors import TAGS
 from coach.detect import Detector, shared_detector
 from coach.detect.customer import ComplaintDetector
 from coach.detect.languages import guess_language, languages, message_language
 from coach.detect.markup import straighten_quotes
 from coach.detect.morph import lemmatizer
 from coach.detect.signals import SignalMatcher, signal_names
+from tests.unit.detect_cases import fixture_cases, fixture_files
 
-FIXTURES = Path(__file__).parent / "detect_fixtures" / "uk"
-FILES = {tag: yaml.safe_load((FIXTURES / f"{tag}.yml").read_text(encoding="utf-8")) for tag in TAGS}
-CASES = [pytest.param(tag, kind, case, id=f"uk-{tag}-{kind}-{name}")
-         for tag, data in FILES.items() for kind in ("pass", "fail") for name, case in data[kind].items()]
+FILES = fixture_files("uk")
+CASES = fixture_cases(FILES, "uk")
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,6 @@ from coach.sim.drill import DrillError, check_answer, load_all_prompts, load_pro
 PROMPTS = load_prompts()  # English
 EVERY = load_all_prompts()  # every language's (bot/drill/prompts*.yml)
 RUSSIAN = [p for p in EVERY if p.language == "ru"]
-UKRAINIAN = [p for p in EVERY if p.language == "uk"]
-SWEDISH = [p for p in EVERY if p.language == "sv"]
 
 
 def test_there_are_enough_prompts_across_topics():
@@ -29,26 +27,24 @@ def test_each_language_has_its_own_prompts_and_a_round_is_in_one_language(langua
         pick(EVERY, 5, language="lv")
 
 
-def test_ukrainian_answers_are_read_by_the_ukrainian_detector(detector):
-    p = next(p for p in UKRAINIAN if p.negative == "У вихідні ми не доставляємо.")
-    r = check_answer(p, "У вихідні доставки немає, нічого не можу вдіяти.", detector)  # the Ukrainian detector
+@pytest.mark.parametrize("language, negative, refusal, thanks, alternative", [
+    ("uk", "У вихідні ми не доставляємо.", "У вихідні доставки немає, нічого не можу вдіяти.",
+     "Дякуємо за замовлення, гарного дня!",
+     # a typographic apostrophe reads as the straight one of the keys
+     "Кур’єри працюють у будні, тож привеземо в понеділок; можу записати вас на ранок."),
+    ("sv", "Vi levererar inte på helger.", "Helgleveranser finns inte, det går inte att ordna.",
+     "Tack för din beställning och ha en fin dag!",
+     "Budet kör ut på vardagar, så vi levererar på måndag; vill du ha förmiddag?"),
+])
+def test_answers_are_read_by_the_detector_of_the_prompts_language(detector, language, negative, refusal, thanks,
+                                                                    alternative):
+    p = next(p for p in EVERY if p.language == language and p.negative == negative)
+    r = check_answer(p, refusal, detector)  # the language's own detector
     assert not r.passed and not r.positive
-    r = check_answer(p, "Дякуємо за замовлення, гарного дня!", detector)
+    r = check_answer(p, thanks, detector)
     assert not r.passed and not r.kept_meaning
     assert check_answer(p, p.model, detector).passed
-    assert check_answer(p, "Кур’єри працюють у будні, тож привеземо в понеділок; можу записати вас на ранок.",
-                        detector).passed  # a typographic apostrophe reads as the straight one of the keys
-
-
-def test_swedish_answers_are_read_by_the_swedish_detector(detector):
-    p = next(p for p in SWEDISH if p.negative == "Vi levererar inte på helger.")
-    r = check_answer(p, "Helgleveranser finns inte, det går inte att ordna.", detector)  # the Swedish detector
-    assert not r.passed and not r.positive
-    r = check_answer(p, "Tack för din beställning och ha en fin dag!", detector)
-    assert not r.passed and not r.kept_meaning
-    assert check_answer(p, p.model, detector).passed
-    assert check_answer(p, "Budet kör ut på vardagar, så vi levererar på måndag; vill du ha förmiddag?",
-                        detector).passed
+    assert check_answer(p, alternative, detector).passed
 
 
 def test_russian_feedback_is_in_russian(detector):
