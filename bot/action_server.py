@@ -4,8 +4,10 @@ Rasa SDK's own server (`python -m rasa_sdk`) listens on every interface and take
 the same Sanic app (rasa_sdk.endpoint.create_app) with two differences:
 - it listens on COACH_BIND (127.0.0.1 by default), port COACH_ACTION_PORT (5055);
 - /webhook and /actions require the token Rasa sends (endpoints.yml `token:`, a `?token=` parameter),
-  compared in constant time; /health stays open for health checks.
-When the server starts, a thread builds the detector and the standards; a turn that comes first waits for them.
+  compared in constant time; /health and /ready stay open for health checks.
+When the server starts, a thread builds the detectors and the standards of every language; a turn that comes first
+waits for the one it needs. /ready answers 503 until all are built (seconds a language): a load balancer or a
+start-up script that waits for it sends no turn that would queue behind the building.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sanic import response
 from coach import settings
 
 log = logging.getLogger("bot.action_server")
-OPEN_PATHS = {"/health"}
+OPEN_PATHS = {"/health", "/ready"}
 
 
 def create_app(token: str):
@@ -33,6 +35,14 @@ def create_app(token: str):
 
         # in a thread: the server answers its health check at once
         threading.Thread(target=resources.warm_up, name="warm-up", daemon=True).start()
+
+    @app.get("/ready")
+    async def ready(_request):
+        from coach import resources
+
+        if resources.warmed.is_set():
+            return response.json({"ready": True})
+        return response.json({"ready": False, "reason": "building the detectors and standards"}, status=503)
 
     @app.on_request
     async def require_token(request):

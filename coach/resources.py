@@ -8,6 +8,7 @@ import threading
 from functools import lru_cache
 
 _lock = threading.Lock()
+warmed = threading.Event()  # set once warm_up() has built everything: what the action server's /ready reports
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +61,10 @@ def warm_up():
     """Build the detectors, the standards, the scenarios and the prompts now rather than in the first
     request (about three seconds a language that everyone waiting behind it would feel): every language a
     scenario or a drill prompt is in."""
-    scorer()
-    spoken = {s.language for s in scenarios().values()} | {p.language for p in drill_prompts()}
-    for language in sorted(spoken - {"en"}):
-        scorer(language)
+    try:
+        scorer()
+        spoken = {s.language for s in scenarios().values()} | {p.language for p in drill_prompts()}
+        for language in sorted(spoken - {"en"}):
+            scorer(language)
+    finally:  # ready even when a language failed to build: its first request says why, the others go on
+        warmed.set()

@@ -156,3 +156,24 @@ def test_postgresql_restarted_mid_session_requests_retry_or_fail_clearly_and_no_
     assert staff == GOOD[:len(staff)] and d["status"] == "completed"
     assert_whole(db, sid)
     db.dispose()
+
+
+def test_an_action_server_just_started_is_healthy_at_once_and_ready_once_every_language_is_built(tmp_path):
+    """A restarted action server answers its health check at once but says it is not ready while it builds the
+    detectors and standards of every language (seconds each); a start-up script or a balancer that waits for
+    /ready sends no turn to queue behind the building."""
+    import requests
+
+    from ops.wait import wait_healthy
+
+    servers = Servers(database=f"sqlite:///{tmp_path / 'coach.db'}", action_port=free_port(), log_dir=tmp_path)
+    url = f"http://127.0.0.1:{servers.action_port}"
+    try:
+        proc = servers.start("actions", servers.action_port)
+        wait_healthy(f"{url}/health", "action server", 60, proc=proc)
+        early = requests.get(f"{url}/ready", timeout=5)
+        assert early.status_code == 503 and early.json()["reason"] == "building the detectors and standards"
+        wait_healthy(f"{url}/ready", "action server's warm-up", 180, proc=proc)
+        assert requests.get(f"{url}/ready", timeout=5).json() == {"ready": True}
+    finally:
+        servers.stop()

@@ -96,6 +96,8 @@ def test_the_rasa_api_and_the_action_server_require_their_token(stack):
     assert requests.post(f"{s.rasa_url}/model/parse", json={"text": "hi"}, timeout=5).status_code == 401
     action = f"http://127.0.0.1:{s.action_port}"
     assert requests.get(f"{action}/health", timeout=5).ok  # health checks stay open
+    # and so does readiness: the servers were started through it, so every language is built by now
+    assert requests.get(f"{action}/ready", timeout=5).json() == {"ready": True}
     for params in ({}, {"token": "wrong"}):
         r = requests.post(f"{action}/webhook", params=params, json={"next_action": "action_end_practice"}, timeout=5)
         assert r.status_code == 401 and "token" in r.json()["error"]
