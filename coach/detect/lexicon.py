@@ -124,6 +124,10 @@ class LanguageFile(BaseModel):
     # the letters of the language's alphabet (optional): a reply with letters of the same script that the alphabet
     # lacks is flagged as another language (Ukrainian "і", "ї", "є", "ґ" in a Russian reply)
     letters: StrictStr = ""
+    # a prefix that negates a verb in one word (Latvian «ne»: «nevaram», «nevarēsim»): a word that starts with it
+    # keeps it on its lemma when the lemmatiser drops it («nevaram» -> «nevarēt», not «varēt»), so a cue written
+    # «varam palīdzēt» never finds «nevaram palīdzēt»
+    negation_prefix: StrictStr = ""
 
     class Config:
         extra = "forbid"
@@ -178,6 +182,7 @@ class Lexicon:
     native: str = ""  # language.yml: the language's name in itself
     model_c: float = 4.0  # language.yml: the learned model's C
     letters: frozenset = frozenset()  # language.yml: the alphabet, lower case (empty: not checked)
+    negation_prefix: str = ""  # language.yml: a verb's negating prefix, kept on its lemma
 
     def expanded(self, label):
         """Phrases of one label with every template expanded."""
@@ -226,7 +231,8 @@ def load_lexicon(code: str = "en") -> Lexicon:
                    patterns=patterns, complaints=tuple(complaints), not_complaints=tuple(customer.not_complaint),
                    files=tuple(files), spellings=spellings, resolvers=language.resolvers,
                    lemmatizer=language.lemmatizer, model_c=language.model_c,
-                   letters=frozenset(language.letters.lower()))
+                   letters=frozenset(language.letters.lower()),
+                   negation_prefix=language.negation_prefix.lower())
 
 
 def _spellings(folder, lists):

@@ -113,13 +113,17 @@ def lemmatizer(lang: str):
     brushes a customer off where «чекаємо» does not; a cue written in a kept form matches that form only)."""
     lemma_of = analyzer(lang).lemma
     kept = _kept_forms(lang)
+    negation = load_lexicon(lang).negation_prefix
 
     @functools.lru_cache(maxsize=_CACHE)
     def lemma(word: str) -> str:
         word = spelling(word)
         if not _is_word(word) or word in kept:
             return word
-        return lemma_of(word)
+        found = lemma_of(word)
+        if negation and word.startswith(negation) and not found.startswith(negation):
+            return negation + found  # «nevaram» -> «nevarēt»: the table's «varēt» would say the opposite
+        return found
 
     return lemma
 
