@@ -82,7 +82,8 @@ def shift(args, db, folder: Path):
                       flush=True)
 
         tally, took = load_driver.run([s.rasa_url for s in servers], token, people, args.seconds,
-                               think=tuple(args.think), seed=args.seed, progress=progress)
+                                      think=tuple(args.think), seed=args.seed, progress=progress,
+                                      min_turns=args.min_turns)
         time.sleep(0.5)
         problems = load_driver.verify(db, tally)
     finally:
@@ -104,6 +105,9 @@ def main(argv=None) -> int:
     ap.add_argument("--redis", default=None, help="Rasa lock store (needed with --replicas > 1)")
     ap.add_argument("--database", default=None,
                     help="a PostgreSQL maintenance URL (postgresql:///postgres); default: a SQLite file")
+    ap.add_argument("--min-turns", type=int, default=0,
+                    help="go on past --seconds until this many turns were answered (at most ten times --seconds): a "
+                         "short run then checks the same amount of work on a busy machine")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON line too")
     ap.add_argument("--no-latency-target", action="store_true",
@@ -127,7 +131,9 @@ def main(argv=None) -> int:
     print(f"exactly once          {sent:,} replies sent and answered, {staff_rows:,} staff turns recorded, "
           f"{len(problems)} problems" + "".join(f"\n    {p}" for p in problems[:10]))
     ok = not tally.errors and not problems and (args.no_latency_target or fig["p95_ms"] < TARGET_P95_MS)
-    print(f"target (no errors, nothing lost or doubled, p95 < {TARGET_P95_MS} ms): {'met' if ok else 'MISSED'}")
+    target = "no errors, nothing lost or doubled" + ("; latency not judged" if args.no_latency_target
+                                                     else f", p95 < {TARGET_P95_MS} ms")
+    print(f"target ({target}): {'met' if ok else 'MISSED'}")
     if args.json:
         print(json.dumps({**fig, "problems": len(problems), "recorded": staff_rows, "sent": sent}))
     return 0 if ok else 1

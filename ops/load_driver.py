@@ -4,9 +4,10 @@
 A virtual trainee does what a trainee does in the panel, through the panel's own client
 (bot.client.PracticeClient): picks a scenario, plays one of its scripted conversations (coach/sim/scripts)
 reply by reply with a think time between replies, ends the session when the customer has not ended it,
-and starts the next, until the deadline. Every reply's latency, every error and every text sent is kept,
-so that afterwards `verify` can check the database: each reply sent and answered is recorded exactly once,
-in order, and nothing was recorded that was not sent.
+and starts the next, until the deadline (and, with `min_turns`, past it until that many turns were answered, so
+that a short run checks the same amount of work however busy the machine is). Every reply's latency, every error
+and every text sent is kept, so that afterwards `verify` can check the database: each reply sent and answered is
+recorded exactly once, in order, and nothing was recorded that was not sent.
 """
 
 from __future__ import annotations
@@ -61,10 +62,23 @@ def playable_scenarios() -> list[tuple[str, list]]:
     return out
 
 
-def trainee(n: int, person_id: int, rasa_urls: list[str], token: str, deadline: float, tally: Tally,
+@dataclass
+class Shift:
+    """When the virtual trainees stop: at `deadline` (time.monotonic()), or, while fewer than `min_turns` turns have
+    been answered, at `hard_deadline`."""
+    deadline: float
+    min_turns: int = 0
+    hard_deadline: float = 0.0
+
+    def on(self, tally: Tally) -> bool:
+        now = time.monotonic()
+        return now < self.deadline or (len(tally.latencies_ms) < self.min_turns and now < self.hard_deadline)
+
+
+def trainee(n: int, person_id: int, rasa_urls: list[str], token: str, shift: Shift, tally: Tally,
             think: tuple[float, float], seed: int = 0, timeout: float = 30.0):
-    """One virtual trainee until `deadline` (time.monotonic()). With several Rasa URLs (replicas), each reply
-    goes to the next one in turn, so every conversation moves between replicas all the time."""
+    """One virtual trainee while the shift is on. With several Rasa URLs (replicas), each reply goes to the next one
+    in turn, so every conversation moves between replicas all the time."""
     rng = random.Random(seed * 1000 + n)
     plays = playable_scenarios()
     client = PracticeClient(rasa_urls[0], token=token, timeout=timeout)
@@ -75,7 +89,7 @@ def trainee(n: int, person_id: int, rasa_urls: list[str], token: str, deadline: 
         turn_no += 1
         return rasa_urls[turn_no % len(rasa_urls)].rstrip("/")
 
-    while time.monotonic() < deadline:
+    while shift.on(tally):
         scenario, script = rng.choice(plays)
         client.rasa_url = url()
         t0 = time.perf_counter()
@@ -91,7 +105,7 @@ def trainee(n: int, person_id: int, rasa_urls: list[str], token: str, deadline: 
             tally.starts_ms.append((time.perf_counter() - t0) * 1000)
             tally.sent[sid] = []
         for item in script:
-            if reply.get("outcome") or time.monotonic() >= deadline:
+            if reply.get("outcome") or not shift.on(tally):
                 break
             time.sleep(rng.uniform(*think))
             item = {"text": item} if isinstance(item, str) else item
@@ -123,13 +137,15 @@ def trainee(n: int, person_id: int, rasa_urls: list[str], token: str, deadline: 
 
 
 def run(rasa_urls: list[str], token: str, person_ids: list[int], seconds: float, *,
-        think: tuple[float, float] = (3.0, 8.0), seed: int = 0, progress=None) -> tuple[Tally, float]:
-    """`len(person_ids)` virtual trainees for `seconds`; returns the tally and the seconds it really took."""
+        think: tuple[float, float] = (3.0, 8.0), seed: int = 0, progress=None, min_turns: int = 0,
+        max_seconds: float | None = None) -> tuple[Tally, float]:
+    """`len(person_ids)` virtual trainees for `seconds`, and on until `min_turns` turns were answered, for at most
+    `max_seconds` in all (default ten times `seconds`); returns the tally and the seconds it really took."""
     tally = Tally()
     started = time.monotonic()
-    deadline = started + seconds
+    shift = Shift(started + seconds, min_turns, started + (max_seconds or 10 * seconds))
     threads = [threading.Thread(target=trainee, name=f"trainee-{i}", daemon=True,
-                                args=(i, pid, rasa_urls, token, deadline, tally, think, seed))
+                                args=(i, pid, rasa_urls, token, shift, tally, think, seed))
                for i, pid in enumerate(person_ids)]
     for t in threads:
         t.start()

@@ -99,7 +99,8 @@ def test_a_conversation_moved_between_replicas_keeps_its_state_and_loses_no_turn
 
 def test_many_conversations_spread_over_both_replicas_at_once_are_recorded_exactly_once(replicas):
     a, b, db, people = replicas
-    tally, took = load_driver.run([a.rasa_url, b.rasa_url], a.token, people, seconds=25, think=(0.2, 1.0), seed=5)
+    tally, took = load_driver.run([a.rasa_url, b.rasa_url], a.token, people, seconds=25, think=(0.2, 1.0), seed=5,
+                                     min_turns=40)  # the same work however busy the machine is
     assert tally.errors == []
     assert len(tally.sent) >= len(people) and len(tally.latencies_ms) >= 40
     assert load_driver.verify(db, tally) == []
