@@ -1,8 +1,9 @@
 """The product's own words in every language with a catalog (coach/locale/<lang>/LC_MESSAGES/coach.po: Russian,
-Ukrainian, Swedish and any added later): every message the engine, the drill and every page of the panel say through the
-catalogs has a translation with the same placeholders (a message about a count: every plural form the language
-has, chosen by the rule Babel knows for it), the award formula's explain texts and the behaviours' names too, and
-dates and numbers follow the locale. Russian, Ukrainian and Swedish counts are checked by example."""
+Ukrainian, Swedish, Latvian and any added later): every message the engine, the drill and every page of the panel
+say through the catalogs has a translation with the same placeholders (a message about a count: every plural form
+the language has, chosen by the rule Babel knows for it), the award formula's explain texts and the behaviours'
+names too, and dates and numbers follow the locale. Russian, Ukrainian, Swedish and Latvian counts are checked by
+example."""
 
 import re
 from datetime import date
@@ -71,7 +72,7 @@ def test_the_messages_and_the_catalogs_are_found():
     assert ("coach/recognition.py", ("{n} session in {period}; at least {min} needed",
                                      "{n} sessions in {period}; at least {min} needed")) in PLURALS
     assert any(where == "trainer_ui/manager/award.py" for where, _ in PLURALS) and len(EXPLAIN) == 7
-    assert {"ru", "uk", "sv"} <= set(LANGUAGES) and "en" not in LANGUAGES  # English is the msgids themselves
+    assert {"ru", "uk", "sv", "lv"} <= set(LANGUAGES) and "en" not in LANGUAGES  # English is the msgids themselves
 
 
 @pytest.mark.parametrize("language, where, message", each_language(MESSAGES),
@@ -175,6 +176,46 @@ def test_swedish_counts_dates_and_numbers_follow_the_swedish_catalog_and_locale(
     assert re.sub(r"\s", " ", i18n.count(1021)) == "1 021" and re.sub(r"\s", " ", number(1234.5, "sv")) == "1 234,5"
     assert re.sub(r"\s", " ", i18n.tn("{n} track", "{n} tracks", 1021)) == "1 021 områden"
     assert month_name("2026-11", "sv") == "November 2026"
+
+
+def test_latvian_counts_dates_and_numbers_follow_the_latvian_catalog_and_locale(monkeypatch):
+    """Latvian has three plural forms, by the rule of Babel's table for catalogs (babel.messages.plurals):
+    «1 sesija» and «21 sesija», «2 sesijas» and «11 sesijas», «0 sesiju». CLDR's own categories for lv
+    (Locale.plural_form) agree on 0, 1, 21, 2 and 5; they also count 10-20, 30, ... as "zero", which the
+    catalog's rule, and so the panel, says with the plural («10 sesijas»). Dates and digits are CLDR's lv locale."""
+    from babel import Locale
+
+    from coach.certificate import month_name
+    from coach.i18n import locale, number
+    from trainer_ui import i18n
+
+    with (ROOT / po("lv")).open(encoding="utf-8") as fh:
+        header = fh.read(2000)
+    assert '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);\\n"' in header
+    count, rule = plural_rule("lv")
+    assert count == 3 and [rule(n) for n in (0, 1, 2, 5, 10, 11, 12, 21, 22, 101, 111)] == \
+        [2, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1]
+    cldr = Locale.parse("lv").plural_form
+    assert [cldr(n) for n in (0, 1, 21, 2, 5)] == ["zero", "one", "one", "other", "other"]
+    assert locale("lv") == "lv"
+    assert [say_n("lv", "{n} session in {period}; at least {min} needed",
+                  "{n} sessions in {period}; at least {min} needed", n, period="2026-10", min=8)
+            for n in (0, 1, 2, 5, 11, 21, 111)] == \
+        ["0 sesiju periodā 2026-10; vajag vismaz 8", "1 sesija periodā 2026-10; vajag vismaz 8",
+         "2 sesijas periodā 2026-10; vajag vismaz 8", "5 sesijas periodā 2026-10; vajag vismaz 8",
+         "11 sesijas periodā 2026-10; vajag vismaz 8", "21 sesija periodā 2026-10; vajag vismaz 8",
+         "111 sesijas periodā 2026-10; vajag vismaz 8"]
+    assert [ngettext("lv", "{n} track", "{n} tracks", n) for n in (0, 1, 2, 21)] == \
+        ["{n} jomu", "{n} joma", "{n} jomas", "{n} joma"]
+    assert say_n("lv", "{n} new thing", "{n} new things", 5) == "5 new things"
+    assert say("lv", "{n} of {all}", n=3, all=8) == "3 no 8" and gettext("lv", "Start practice") == "Sākt treniņu"
+    monkeypatch.setattr(i18n, "language", lambda: "lv")
+    assert re.sub(r"\s", " ", i18n.day(date(2026, 12, 6))) == "2026. gada 6. dec."
+    assert re.sub(r"\s", " ", i18n.count(1021)) == "1 021" and re.sub(r"\s", " ", number(1234.5, "lv")) == "1 234,5"
+    assert re.sub(r"\s", " ", i18n.tn("{n} session", "{n} sessions", 1021)) == "1 021 sesija"
+    assert re.sub(r"\s", " ", i18n.tn("{n} session", "{n} sessions", 1234)) == "1 234 sesijas"
+    assert i18n.t("Start practice") == "Sākt treniņu" and i18n.bound()("Practise") == "Treniņš"
+    assert month_name("2026-11", "lv") == "Novembris 2026"
 
 
 @pytest.mark.parametrize("language, term, text", each_language(EXPLAIN),
