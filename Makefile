@@ -53,6 +53,7 @@ detector-model: $(STAMP) ## retrain the learned half of the detector on data/beh
 	$(VENV)/bin/coach data train-detector --lang ru
 	$(VENV)/bin/coach data train-detector --lang uk
 	$(VENV)/bin/coach data train-detector --lang sv
+	$(VENV)/bin/coach data train-detector --lang lv
 
 realism: $(STAMP) ## the simulated customer: expected outcomes per kind of staff side, repeats, re-asked details, variety
 	$(PY) bench/bench_realism.py
