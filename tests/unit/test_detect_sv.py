@@ -101,8 +101,10 @@ def test_the_detector_works_without_a_learned_model():
     ("Ok, jag kollar med supporten och mejlar dig.", "sv"),
     # typed without å, ä, ö
     ("Tyvarr ar den slut, men vi far in fler nasta vecka", "sv"),
-    # English, Russian, Ukrainian
+    # English, Latvian, Russian, Ukrainian
     ("Hello! Your parcel is on its way and should arrive tomorrow.", "en"),
+    ("Labdien! Paldies, ka sazinājāties. Jūsu pasūtījums ir ceļā un rīt būs pie Jums.", "lv"),
+    ("Sveiki! Diemzel nevaram palidzet, sazinieties ar banku.", "lv"),
     ("Thanks, I'll check with the warehouse and get back to you.", "en"),
     ("Check DNS", "en"),
     ("Здравствуйте! Ваш заказ уже в пути, курьер привезёт его завтра.", "ru"),
@@ -125,6 +127,7 @@ def test_swedish_is_one_of_the_languages():
     ("Thanks for reaching out! I'll check with the team and get back to you.", "sv", True),
     ("Дякуємо за очікування, повернення оформимо завтра.", "sv", True),
     ("Спасибо, ждите звонка курьера завтра до обеда", "sv", True),
+    ("Labdien! Atvainojamies par kavēšanos, atmaksa tiks veikta rīt.", "sv", True),
     # read by their own detector: no warning, loanwords included
     ("Hej! Förlåt för förseningen, vi har skickat din beställning idag.", "sv", False),
     ("Sorry för strulet, vi fixar det asap och återkommer i morgon!", "sv", False),

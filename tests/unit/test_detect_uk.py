@@ -80,6 +80,7 @@ def test_every_tag_points_at_words_of_the_reply():
     ("Здравствуйте! Ваш заказ уже в пути, курьер привезёт его завтра.", "ru"),
     ("Спасибо, ждите звонка курьера завтра до обеда", "ru"),
     ("Hello! Your parcel is on its way and should arrive tomorrow.", "en"),
+    ("Labdien! Jūsu pasūtījums jau ir ceļā, kurjers piezvanīs rīt.", "lv"),
     # mixed: a reply in one language with a sentence of the other goes to the one most of it is in
     ("Добрий день! Ваше замовлення вже відправили, завтра буде у відділенні. Извините за задержку.", "uk"),
     ("Здравствуйте! Заказ передан курьеру, он привезёт его сегодня вечером. Дякую!", "ru"),

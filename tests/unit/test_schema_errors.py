@@ -128,7 +128,7 @@ def test_the_drill_file_must_hold_prompts(tmp_path):
     ("voice: {engine: flite, voice: slt,", "voice: {engine: cloud, voice: slt,", "persona.voice.engine",
      "'cloud' is not a voice engine here; choose one of flite, espeak-ng", "voice: {engine: cloud"),
     ("brief: >-\n", "language: klingon\nbrief: >-\n", "language",
-     "'klingon' is not a language the detector has; expected one of en, ru", "language: klingon"),
+     "'klingon' is not a language the detector has; expected one of en, lv, ru", "language: klingon"),
 ])
 def test_a_malformed_scenario(tmp_path, old, new, where, message, line_has):
     from coach.sim import SCENARIOS, ScenarioError, load_scenario
