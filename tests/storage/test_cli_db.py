@@ -43,7 +43,7 @@ def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coa
     demo.dispose()
     monkeypatch.setenv("DATABASE_URL", demo.url)
     p = coach_here("db", "demo", "--if-empty")
-    assert p.returncode == 0 and "already holds 29 people; the demo company is not loaded again" in p.stdout
+    assert p.returncode == 0 and "already holds 31 people; the demo company is not loaded again" in p.stdout
     p = coach_here("db", "demo")
     assert p.returncode == 2 and "--reset" in p.stderr
 
