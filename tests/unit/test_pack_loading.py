@@ -76,6 +76,14 @@ def test_the_swedish_pack_has_the_russian_standards():
     _assert_same_standards("sv")
 
 
+def test_the_latvian_pack_has_the_russian_standards():
+    """The Latvian pack is the Russian one's standards in Latvian (Jūs as the register, as Вы is in Russian: Latvian has
+    the same distinction; where a point needed a Latvian shape, the rule says so), so a score means the same in every
+    language. Its rules name the staff and customer signals, so it loads once Latvian is a configured language
+    (coach/detect/lexicons/lv/, with signals.yml)."""
+    _assert_same_standards("lv")
+
+
 def test_version_changes_with_content(pack_copy):
     v1 = load_pack(pack_copy).version
     path = _rule(pack_copy)

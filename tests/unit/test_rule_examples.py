@@ -15,7 +15,8 @@ PACKS = [load_pack(p.parent) for p in sorted(STANDARDS.glob("*/pack.yml"))]
 COMPLAINT = {"en": "This is unacceptable. My order is a week late and nobody has called me back.",
              "ru": "Это безобразие! Заказ опаздывает уже на неделю, и никто мне так и не перезвонил.",
              "uk": "Це неподобство! Замовлення запізнюється вже на тиждень, і ніхто мені так і не передзвонив.",
-             "sv": "Det här är oacceptabelt! Beställningen är en vecka sen och ingen har ringt tillbaka."}
+             "sv": "Det här är oacceptabelt! Beställningen är en vecka sen och ingen har ringt tillbaka.",
+             "lv": "Tas ir nepieņemami! Pasūtījums kavējas jau nedēļu, un neviens man tā arī neatzvanīja."}
 
 
 @functools.lru_cache(maxsize=None)
