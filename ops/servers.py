@@ -130,11 +130,14 @@ def server_env(*, database: str, rasa_port: int, action_port: int, panel_port: i
     return _env(env)
 
 
-def warm_up_actions(action_port: int, token: str, timeout: float = 120, host: str = "127.0.0.1"):
+def warm_up_actions(action_port: int, token: str, timeout: float = 120, host: str = "127.0.0.1",
+                    build_timeout: float = 480):
     """Wait until the action server has built the detectors and standards of every language (its /ready), then a
     first call through the whole action path. Before, only the English ones were waited for, and the first turns
-    of a load queued behind the other languages being built (p95 6 s in a 15-second run)."""
-    wait_healthy(f"http://{host}:{action_port}/ready", "action server's warm-up", timeout)
+    of a load queued behind the other languages being built (p95 6 s in a 15-second run). The building takes about
+    30 s of one core for the five languages; `build_timeout` allows for a machine busy with other servers starting
+    (two test workers, each with its Rasa server, took more than 120 s)."""
+    wait_healthy(f"http://{host}:{action_port}/ready", "action server's warm-up", build_timeout)
     warm = {"next_action": "action_customer_turn", "sender_id": "warm-up", "version": "3.6.2", "domain": {},
             "tracker": {"sender_id": "warm-up", "slots": {}, "events": [], "paused": False,
                         "latest_message": {"text": "", "intent": {}, "entities": []},

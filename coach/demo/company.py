@@ -47,15 +47,18 @@ TRAINEES = [
     ("Kofi Asante", "kofi.asante", 3), ("Zofia Kowalska", "zofia.kowalska", 3), ("Dmitri Volkov", "dmitri.volkov", 3),
     ("Nora Lindqvist", "nora.lindqvist", 1), ("Oksana Kovalenko", "oksana.kovalenko", 3),
     ("Taras Hnatiuk", "taras.hnatiuk", 3), ("Erik Sjöberg", "erik.sjoberg", 1),
+    ("Laura Kalniņa", "laura.kalnina", 2), ("Mārtiņš Bērziņš", "martins.berzins", 2),
 ]
 TRAINER_OF_TEAM = {0: "trainer", 1: "ravi.menon", 2: "claire.dubois", 3: "iryna.bondarenko"}
 # the languages a person works in (English unless listed), the first one the panel's: trainees practise the
 # scenarios of those languages, scored with each language's standards pack; Claire trains Olga's team and reviews
 # in Russian, Iryna trains Oksana's and Taras's team (Billing) and reviews in Ukrainian; Ravi, who trains Telesales,
-# reads Swedish too and reviews Nora's and Erik's Swedish sessions (his panel stays English)
-SPEAKS = {"olga.smirnova": ("ru",), "dmitri.volkov": ("ru", "en"), "claire.dubois": ("ru", "en"),
+# reads Swedish too and reviews Nora's and Erik's Swedish sessions (his panel stays English); Claire, who works in
+# Riga, reads Latvian too and reviews Laura's and Mārtiņš's Latvian sessions (her panel stays Russian)
+SPEAKS = {"olga.smirnova": ("ru",), "dmitri.volkov": ("ru", "en"), "claire.dubois": ("ru", "en", "lv"),
           "oksana.kovalenko": ("uk",), "taras.hnatiuk": ("uk", "en"), "iryna.bondarenko": ("uk", "en"),
-          "nora.lindqvist": ("sv", "en"), "erik.sjoberg": ("sv",), "ravi.menon": ("en", "sv")}
+          "nora.lindqvist": ("sv", "en"), "erik.sjoberg": ("sv",), "ravi.menon": ("en", "sv"),
+          "laura.kalnina": ("lv",), "martins.berzins": ("lv", "en")}
 
 
 class BankError(ScenarioError):

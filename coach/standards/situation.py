@@ -127,22 +127,28 @@ _NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
 }
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:[ \u00a0]\d{3})+|\d+(?:\.\d{1,2})?"  # 1,500.50; 1 500
+# 1,500.50; 1 500; and a decimal comma, as Latvian, Russian, Ukrainian and Swedish write cents: 6,99; 1 450,50
+_DIGITS = (r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d{1,2}(?!\d))?"
+           r"|\d+(?:\.\d{1,2}|,\d{1,2}(?!\d))?")
+_DECIMAL_COMMA = re.compile(r"[\d \u00a0]+,\d{1,2}")
 _NUM = rf"({_DIGITS}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + ")"
 AMOUNT = re.compile(
     rf"(?P<cur>[£$€])\s?(?P<n1>{_DIGITS})"
     rf"|\b(?P<n2>{_NUM})\s?(?P<unit>%|per ?cent\b|pounds?\b|quid\b|euros?\b|dollars?\b|gbp\b|eur\b|usd\b"
     r"|₽|руб(?:\.|л[а-яё]*\b|\b)|процент[а-яё]*\b"
     r"|₴|грн\b|грив[а-яіїєґ]*\b|відсот[а-яіїєґ]*\b"
-    r"|kronor\b|krona\b|kr\b\.?|sek\b|procent\b)",
+    r"|kronor\b|krona\b|kr\b\.?|sek\b|procent\w*"
+    r"|€|eiro\b)",
     re.I,
 )
 _UNIT_OF = {"pound": "£", "pounds": "£", "quid": "£", "gbp": "£", "euro": "€", "euros": "€", "eur": "€",
             "dollar": "$", "dollars": "$", "usd": "$", "%": "%", "percent": "%", "per cent": "%", "₽": "₽",
-            "₴": "₴", "kr": "kr", "procent": "%"}
+            "₴": "₴", "kr": "kr", "procent": "%", "€": "€"}
 # currency words by their stem, every form of the word one unit: roubles «500 руб.», «500 рублей»; hryvnias «500 грн»,
-# «500 гривень»; kronor «500 kr», «500 kronor», «500 SEK»
-_UNIT_STEMS = (("руб", "₽"), ("грн", "₴"), ("грив", "₴"), ("kr", "kr"), ("sek", "kr"))
+# «500 гривень»; kronor «500 kr», «500 kronor», «500 SEK»; euros «35 €», «35 eiro», «35 EUR»; percent in Swedish and
+# Latvian «5 procent», «5 procentu», «5 procentiem»
+_UNIT_STEMS = (("руб", "₽"), ("грн", "₴"), ("грив", "₴"), ("kr", "kr"), ("sek", "kr"), ("€", "€"), ("eiro", "€"),
+               ("eur", "€"), ("procent", "%"))
 
 
 def amounts(text: str):
@@ -155,5 +161,10 @@ def amounts(text: str):
             word = next((unit for stem, unit in _UNIT_STEMS if word.startswith(stem)), word)
             unit, raw = _UNIT_OF.get(word, _UNIT_OF.get(word.rstrip("s"), "%")), m.group("n2")
         raw = raw.lower()
-        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(re.sub(r"[,\s]", "", raw))
+        if raw in _NUMBER_WORDS:
+            value = float(_NUMBER_WORDS[raw])
+        elif _DECIMAL_COMMA.fullmatch(raw):  # «6,99 €» is six euros ninety-nine, not 699
+            value = float(re.sub(r"\s", "", raw).replace(",", "."))
+        else:
+            value = float(re.sub(r"[,\s]", "", raw))
         yield value, unit, m.start(), m.end()

@@ -37,13 +37,13 @@ def test_from_empty_database_to_demo_rescore_export_and_delete(tmp_path, run_coa
     # `coach db demo` on an empty database is how the run's shared demo company was built (tests/conftest.py):
     # what it said, then the commands that follow on a copy of it
     said = demo_company_file.output
-    assert "4 teams, 29 people" in said and "sign in as trainee (trainee)" in said and "'practise'" in said
+    assert "4 teams, 31 people" in said and "sign in as trainee (trainee)" in said and "'practise'" in said
     (tmp_path / "demo").mkdir()
     demo = copy_demo(demo_company_file, tmp_path / "demo")
     demo.dispose()
     monkeypatch.setenv("DATABASE_URL", demo.url)
     p = coach_here("db", "demo", "--if-empty")
-    assert p.returncode == 0 and "already holds 29 people; the demo company is not loaded again" in p.stdout
+    assert p.returncode == 0 and "already holds 31 people; the demo company is not loaded again" in p.stdout
     p = coach_here("db", "demo")
     assert p.returncode == 2 and "--reset" in p.stderr
 

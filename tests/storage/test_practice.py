@@ -340,8 +340,8 @@ def test_a_russian_drill_round_is_in_russian_and_stored_as_russian(db, company, 
     assert good.payload["drill"]["result"]["passed"] and good.text.startswith("Хорошо сказано. Образец ответа:")
     with db.reader() as uow:
         assert sv.session_detail(uow, memory.session_id)["language"] == "ru"
-    with pytest.raises(PracticeError, match="no drill prompts in 'lv'"):
-        start_drill(practice, company["anna"], conversation="conv-lv", language="lv")
+    with pytest.raises(PracticeError, match="no drill prompts in 'et'"):
+        start_drill(practice, company["anna"], conversation="conv-et", language="et")
 
 
 def test_a_drill_round_shows_prompts_in_turn_and_passes_or_fails_each_answer(db, company, practice, prompts):

@@ -15,7 +15,7 @@ def test_there_are_enough_prompts_across_topics():
     assert "We don't deliver on weekends." in {p.negative for p in PROMPTS}
 
 
-@pytest.mark.parametrize("language", ["ru", "uk", "sv"])
+@pytest.mark.parametrize("language", ["ru", "uk", "sv", "lv"])
 def test_each_language_has_its_own_prompts_and_a_round_is_in_one_language(language):
     theirs = [p for p in EVERY if p.language == language]
     assert len(theirs) >= 24 and len({p.topic for p in theirs}) >= 6
@@ -23,8 +23,8 @@ def test_each_language_has_its_own_prompts_and_a_round_is_in_one_language(langua
     assert all(p.offer_words and p.language == language for p in theirs)
     assert {p.language for p in pick(EVERY, 5, n=8, language=language)} == {language}
     assert {p.language for p in pick(EVERY, 5, n=8)} == {"en"}
-    with pytest.raises(DrillError, match="no drill prompts in 'lv' .there are prompts in en, ru, sv, uk."):
-        pick(EVERY, 5, language="lv")
+    with pytest.raises(DrillError, match="no drill prompts in 'et' .there are prompts in en, lv, ru, sv, uk."):
+        pick(EVERY, 5, language="et")
 
 
 @pytest.mark.parametrize("language, negative, refusal, thanks, alternative", [
@@ -35,6 +35,9 @@ def test_each_language_has_its_own_prompts_and_a_round_is_in_one_language(langua
     ("sv", "Vi levererar inte på helger.", "Helgleveranser finns inte, det går inte att ordna.",
      "Tack för din beställning och ha en fin dag!",
      "Budet kör ut på vardagar, så vi levererar på måndag; vill du ha förmiddag?"),
+    ("lv", "Brīvdienās mēs nepiegādājam.", "Brīvdienās piegādes nav, neko nevaru padarīt.",
+     "Paldies par pasūtījumu, jauku dienu!",
+     "Kurjers brauc darba dienās, tāpēc piegādāsim pirmdien; vai vēlaties no rīta?"),
 ])
 def test_answers_are_read_by_the_detector_of_the_prompts_language(detector, language, negative, refusal, thanks,
                                                                     alternative):

@@ -19,10 +19,15 @@ UKRAINIAN = ["uk_order_pushed_back", "uk_social_media_complaint", "uk_phone_repa
 # the Swedish scenarios, from the Swedish source's B2B and telephone situations (SOURCES.md 000)
 SWEDISH = ["sv_site_delivery_pushed_back", "sv_phone_passed_between_departments", "sv_wrong_invoice",
            "sv_public_complaint"]
-BY_LANGUAGE = {"ru": RUSSIAN, "uk": UKRAINIAN, "sv": SWEDISH}
+# the Latvian scenarios, from the Latvian source's service strategies (SOURCES.md 002): a public complaint after a
+# broken promise of speed, personal help by phone where a video guide was not enough, a loyal customer treated as new,
+# and express delivery paid for and not kept
+LATVIAN = ["lv_social_media_internet_outage", "lv_phone_heat_pump_guide", "lv_loyal_customer_treated_as_new",
+           "lv_express_delivery_not_kept"]
+BY_LANGUAGE = {"ru": RUSSIAN, "uk": UKRAINIAN, "sv": SWEDISH, "lv": LATVIAN}
 # a neutral reply that meets nothing, in each language, for a trainee who keeps the customer talking
 NEUTRAL = {"en": "Let me have a look at point {k} for you.", "ru": "Сейчас посмотрю пункт {k}.",
-           "uk": "Зараз подивлюся пункт {k}.", "sv": "Jag tittar på punkt {k}."}
+           "uk": "Зараз подивлюся пункт {k}.", "sv": "Jag tittar på punkt {k}.", "lv": "Tūlīt apskatīšu punktu {k}."}
 
 
 def test_the_fourteen_scenarios_cover_three_tracks_and_difficulties():
@@ -44,7 +49,7 @@ def test_each_languages_scenarios_are_in_it_and_cover_three_tracks(language):
     assert {s.id for s in SCENARIOS.values() if s.language == language} == set(BY_LANGUAGE[language])
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH + LATVIAN)
 def test_good_service_resolves_with_the_mood_rising(detector, sid):
     sc = SCENARIOS[sid]
     result = play(sc, load_script(sid, "good"), seed=1, detector=detector)
@@ -53,7 +58,7 @@ def test_good_service_resolves_with_the_mood_rising(detector, sid):
     assert set(result["needs_met"]) == {n.id for n in sc.needs}
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH + LATVIAN)
 def test_poor_service_escalates_or_hangs_up(detector, sid):
     sc = SCENARIOS[sid]
     result = play(sc, load_script(sid, "poor"), seed=1, detector=detector)
@@ -63,7 +68,7 @@ def test_poor_service_escalates_or_hangs_up(detector, sid):
     assert any(set(t["behaviors"]) & set(POOR_PRACTICE) for t in staff)
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH + LATVIAN)
 def test_the_customer_never_repeats_a_line_within_a_session(detector, sid):
     sc = SCENARIOS[sid]
     # a meandering trainee: many neutral replies, so the customer has to keep talking
@@ -73,7 +78,7 @@ def test_the_customer_never_repeats_a_line_within_a_session(detector, sid):
     assert len(said) == len(set(said)), said
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH + LATVIAN)
 def test_a_staff_side_written_for_another_scenario_does_not_resolve_it(detector, sid):
     """The customer listens to what is offered: every other scenario's good staff side of the same language, polite
     and well built but about another problem, leaves this customer unsatisfied while its own resolves it, in the
@@ -96,7 +101,7 @@ def test_a_staff_side_written_for_another_scenario_does_not_resolve_it(detector,
     assert ("over_promise" in sides) == bool(sc.situation.offers)
 
 
-@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH)
+@pytest.mark.parametrize("sid", REQUIRED + RUSSIAN + UKRAINIAN + SWEDISH + LATVIAN)
 def test_different_seeds_read_differently_and_a_seed_replays_exactly(detector, sid):
     """The personas' lines (six or more for each move) join the scenario's, so the customer varies with the seed."""
     sc = SCENARIOS[sid]

@@ -182,6 +182,38 @@ def test_a_swedish_scenario_reads_times_lengths_names_and_repeats_in_swedish(swe
     assert "called the customer Karin -0.05" in r.notes and "Pål Dahl" in r.text
 
 
+@pytest.fixture
+def latvian(tmp_path):
+    """The same customer in a Latvian scenario: times, lengths of time, names and repetition read in Latvian."""
+    return _translated(tmp_path, "lv", "pasūtījuma numur, pasūtījum, numur", "pak|kurjer", "pak|piegād|kurjer|pienāk",
+                       "Pēteris Dzenis")
+
+
+def test_a_latvian_scenario_reads_times_lengths_names_and_repeats_in_latvian(latvian):
+    sim = _reads_a_session_in_its_language(
+        latvian, "lv", ("Kurjers atvedīs paku rīt līdz 12.00.", "Nauda būs jūsu kontā trīs darba dienu laikā."),
+        ("Mēs apskatīsim jūsu pasūtījumu.", "Vai varu vēl kā palīdzēt? Jauku dienu!"),
+        "Atvainojiet par to. Vai varat pateikt pasūtījuma numuru?", "Mēs to apskatīsim.")
+    r = sim.staff_says("Nosūtīsim jaunu paku, un piektdien tā būs pie jums.", {"solution", "next_steps"})
+    assert set(r.newly_met) == {"solution", "next_step"}
+    # lengths of time in every case of the number word («pēc trim dienām») and with «darba» before the unit
+    sim = CustomerSimulator(latvian, seed=1)
+    sim.staff_says("Paka pienāks pēc trim dienām.", {"next_steps"})
+    r = sim.staff_says("Paku piegādās 5 darba dienu laikā.", {"next_steps"})
+    assert "said 5 darba dienu, after trim dienām earlier -0.10" in r.notes and "«trim dienām»" in r.text
+    # a length told about the past is no promise: «jau trīs dienas» is how long the customer has been waiting
+    sim = CustomerSimulator(latvian, seed=1)
+    sim.staff_says("Paka pienāks pēc divām dienām.", {"next_steps"})
+    r = sim.staff_says("Atvainojiet, ka paku gaidāt jau trīs dienas.", {"apology"})
+    assert not any(n.startswith("said ") for n in r.notes)
+    # the name in the vocative («Pēteri») is the customer's; another is noticed
+    sim = CustomerSimulator(latvian, seed=1)
+    assert not any("called" in n for n in sim.staff_says("Labdien, Pēteri! Tūlīt paskatīšos.", set()).notes)
+    assert not any("called" in n for n in sim.staff_says("Atvainojiet, mirkli.", set()).notes)
+    r = sim.staff_says("Ilze, paldies, ka uzgaidījāt.", set())
+    assert "called the customer Ilze -0.05" in r.notes and "Pēteris Dzenis" in r.text
+
+
 def test_a_vague_promise_earns_nothing_and_the_customer_asks_again(chat):
     sim = CustomerSimulator(chat, seed=1)
     r = sim.staff_says("We will look into it and get back to you.", {"next_steps"})

@@ -126,6 +126,16 @@ def test_amounts_in_a_swedish_scenario_are_read_in_kronor_and_percent_words():
     assert Offer(what="credit", unit="kr", max=1850, words=["krediterar"]).unit == "kr"
 
 
+def test_amounts_in_a_latvian_scenario_are_read_in_euros_cents_and_percent_words():
+    """A Latvian scenario's offers are in euros («35 €», «35 eiro», «35 EUR», «€35») or percent («10 procentu»,
+    «5 %»); a decimal comma is cents («6,99 €» is not 99 euros, «1 450,50 €» not 50)."""
+    said = ("Atmaksāsim 6,99 € par piegādi, piešķirsim 35 eiro jeb 35 EUR (€35) kompensāciju, kopā 1 450,50 €, "
+            "un 10 procentu atlaidi vai 5 % nākamajam pasūtījumam.")
+    assert [(v, u) for v, u, _s, _e in amounts(said)] == [(6.99, "€"), (35, "€"), (35, "€"), (35, "€"),
+                                                          (1450.5, "€"), (10, "%"), (5, "%")]
+    assert Offer(what="credit", unit="€", max=35, words=["kompensācij"]).unit == "€"
+
+
 # -- the scenario's suggestions win where the scenario is known ------------------------------------------
 
 def _card(scorer, obj):
