@@ -38,6 +38,7 @@ validate: $(STAMP) ## check the standards pack, the scenarios and the Rasa data
 	$(VENV)/bin/coach standards check standards/ru
 	$(VENV)/bin/coach standards check standards/uk
 	$(VENV)/bin/coach standards check standards/sv
+	$(VENV)/bin/coach standards check standards/lv
 	$(VENV)/bin/coach scenarios check
 	$(VENV)/bin/rasa data validate --domain bot/domain --data data/nlu data/rules --config config.yml
 
