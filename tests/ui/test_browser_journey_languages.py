@@ -18,10 +18,13 @@ from coach.i18n import catalog, gettext
 from coach.sim.play import load_script
 from coach.storage import services as sv
 from coach.storage.models import PracticeSession, Review
+from tests.ui import test_browser_journey_ru as russian_journey
 from tests.ui.conftest import person
-from tests.ui.test_browser_journey import WAIT, choose, settle, shot, sign_in
+from tests.ui.test_browser_journey import choose, settle, shot, sign_in
 from tests.ui.test_browser_journey import say as say_in_chat
-from tests.ui.test_browser_journey_ru import VISIBLE_TEXT
+from tests.ui.test_browser_journey_ru import VISIBLE_TEXT, heading
+
+page = russian_journey.page  # the fixture: a fresh browser page for each test
 
 # each language: a team, a trainee and her trainer, named as people of that country are
 PEOPLE = {
@@ -61,10 +64,6 @@ def speaks(page, language: str, where: str):
     assert not english, f"{where}: the {language} panel shows English (text: the element it is in): {english}"
 
 
-def heading(page, name):
-    page.get_by_role("heading", name=name).wait_for()
-
-
 def chat_scenario(language: str) -> tuple[str, list[str]]:
     """A chat scenario of the language the trainee may start, and its poor staff side's replies."""
     for sid, scenario in sorted(resources.scenarios().items()):
@@ -75,15 +74,6 @@ def chat_scenario(language: str) -> tuple[str, list[str]]:
                 continue
             return sid, [t for t in poor if t]
     raise AssertionError(f"no chat scenario with a poor script in {language}")
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = ctx.new_page()
-    p.set_default_timeout(WAIT)
-    yield p
-    ctx.close()
 
 
 def team_of(ui_db, language: str) -> tuple[dict, dict]:
