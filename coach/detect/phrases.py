@@ -1,11 +1,12 @@
 """Phrase lists held as tuples of words, for the lists that brace templates expand into tens of thousands of phrases:
-the cue phrases of a language matched on lemmas (Latvian's expand into about 150,000).
+the cue phrases of a language matched on lemmas (Latvian's expand into about 150,000) and every language's signals.
 
 spaCy's PhraseMatcher keeps its phrases in a C trie whose every node is a hash table of its own, beside a copy of
-each phrase as a tuple of 64-bit hashes: about 1 KB a phrase, and Latvian's cues took 150 MB that way. Here a phrase
-is a tuple of interned words, a key of one dict (about 130 bytes a phrase), and matching looks up, at each word of a
-text, the lengths of the phrases that start with that word. The matches are spaCy's: every occurrence of every
-phrase, overlapping ones included, by start and then by end (tests/unit/test_phrases.py compares the two).
+each phrase as a tuple of 64-bit hashes: about 1 KB a phrase, and Latvian's cues took 150 MB that way, English
+signals about 130 MB. Here a phrase is a tuple of interned words, a key of one dict (about 130 bytes a phrase), and
+matching looks up, at each word of a text, the lengths of the phrases that start with that word. The matches are
+spaCy's: every occurrence of every phrase, overlapping ones included, by start and then by end (the two are
+compared in tests/unit/test_phrases.py).
 
 A phrase is read without a Doc of its own: its space-separated parts are read one at a time and remembered
 (PhraseReader), since the expanded phrases of a template share their words. A Doc for each of Latvian's phrases

@@ -1,7 +1,7 @@
 """The phrase lists held as tuples of words (coach/detect/phrases.py) match what spaCy's PhraseMatcher matched when it
 held them: every occurrence of every phrase, overlapping ones and repeats included, by start and then by end; the
-lemma cues with their question marks and negated verbs. And a phrase read part by part has the words it has read
-whole, through one Doc."""
+lemma cues with their question marks and negated verbs, the signals on every token's lower-case form. And a phrase
+read part by part has the words it has read whole, through one Doc."""
 
 import json
 import random
@@ -15,8 +15,11 @@ from spacy.vocab import Vocab
 
 from coach.detect.detector import build_nlp, cue_reader
 from coach.detect.lexicon import expand, load_lexicon
+from coach.detect.markup import straighten_quotes
 from coach.detect.morph import LemmaPhraseMatcher, lemma_words
-from coach.detect.phrases import PhraseTable
+from coach.detect.phrases import PhraseReader, PhraseTable
+from coach.detect.signals import LEXICONS, lower_words
+from coach.detect.signals import _read as read_signals
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,6 +98,30 @@ def test_lemma_matcher_keeps_question_marks_and_negations():
     assert got == [("ask", "Vai tas der?"), ("cannot", "nevarēsim palīdzēt"), ("can", "Varam, palīdzēt")]
 
 
+def test_signal_phrases_find_what_spacy_found_on_lower_case_words():
+    """English signals (the most phrases of any language's) against spaCy's PhraseMatcher on LOWER, as the signal
+    matcher held them before: every token counts, punctuation and spaces too."""
+    nlp = build_nlp("en")
+    read = PhraseReader(nlp, nlp.make_doc, lower_words)
+    spacy_matcher, table = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseTable()
+    data = read_signals(LEXICONS / "en" / "signals.yml").data
+    for side in ("staff", "customer"):
+        for name, spec in data[side].items():
+            phrases = [p for t in spec.get("phrases") or [] for p in expand(straighten_quotes(t.lower()))][::5]
+            if phrases:
+                spacy_matcher.add(f"{side}:{name}", [nlp.make_doc(p) for p in phrases])
+                table.add(f"{side}:{name}", [read(p) for p in phrases])
+    texts = [json.loads(line)["text"] for line in (ROOT / "data" / "behaviors" / "dev.jsonl")
+             .read_text(encoding="utf-8").splitlines()[:400]]
+    texts += ["I'll call you back by 3pm.  Let us know if it works!\n\nThanks", "Let me know... let me know?"]
+    found = 0
+    for doc in nlp.pipe(texts):
+        theirs = [(nlp.vocab.strings[m], s, e) for m, s, e in spacy_matcher(doc)]
+        _same(table(tuple(t.lower_ for t in doc)), theirs, doc.text)
+        found += len(theirs)
+    assert found > 100
+
+
 @pytest.mark.parametrize("text", ["в т.ч. мы перезвоним", "перезвоним в т.ч. в субботу", "см. также  раздел",
                                   "ждите\tответа", " уточним ", "Извините, пожалуйста!", "подождите?", "ё-моё"])
 def test_reader_reads_a_phrase_as_one_doc_does(text):
@@ -103,6 +130,7 @@ def test_reader_reads_a_phrase_as_one_doc_does(text):
     nlp = build_nlp("ru")
     reader = cue_reader(nlp, load_lexicon("ru"))
     assert reader.phrase(text) == tuple(lemma_words(reader.make(text)))
+    assert PhraseReader(nlp, nlp.make_doc, lower_words)(text) == tuple(lower_words(nlp.make_doc(text)))
 
 
 def test_reader_reads_every_russian_cue_as_one_doc_does():
