@@ -1,18 +1,20 @@
-"""Tagging and scoring speed on one core.
+"""Tagging and scoring speed on one core, and the memory a language takes.
 
-Prints replies/s for tagging (batch), the latency of tagging one reply at a time (p50/p95/p99),
-and sessions/s for scoring whole transcripts. The replies are realistic: the project's labelled
-replies, model replies and demo transcripts, recombined into N different replies.
+Prints the resident memory and the time building a language's detector and scorer takes (what a server adds for
+the language: RSS after building minus RSS before, in this fresh process), replies/s for tagging (batch), the
+latency of tagging one reply at a time (p50/p95/p99), and sessions/s for scoring whole transcripts. The replies are
+realistic: the project's labelled replies, model replies and demo transcripts, recombined into N different replies.
 
-Usage: python bench/bench_scorer.py [--replies 20000] [--sessions 500] [--lang ru]
+Usage: python bench/bench_scorer.py [--replies 20000] [--sessions 500] [--lang ru] [--build-only]
 
 With --lang, the language's labelled replies (data/behaviors/<lang>/), its detector and its pack
-(standards/<lang>/) are measured instead of English.
+(standards/<lang>/) are measured instead of English. --build-only stops after the memory and the build time.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -73,6 +75,33 @@ def make_replies(n, seed=7, language="en"):
     return out
 
 
+def resident_mb():
+    """This process's resident memory in MB (Linux: /proc/self/status), or None where it cannot be read."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmRSS:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def build(language):
+    """The language's pack, detector and scorer, as a server builds them (coach/resources.py), with the resident
+    memory they add and the time they take."""
+    gc.collect()
+    before, t0 = resident_mb(), time.perf_counter()
+    pack = load_pack(ROOT / "standards" / language)
+    scorer = Scorer(pack, shared_detector(tuple(pack.jargon), language))
+    seconds = time.perf_counter() - t0
+    gc.collect()
+    after = resident_mb()
+    if before is None or after is None:
+        print(f"building ({language}): {seconds:.1f} s; resident memory not measured on this platform")
+    else:
+        print(f"building ({language}): {after - before:,.0f} MB resident memory added (detector and scorer), "
+              f"{seconds:.1f} s")
+    return pack, scorer
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(q / 100 * len(values)))]
@@ -83,14 +112,17 @@ def main(argv=None):
     ap.add_argument("--replies", type=int, default=20_000)
     ap.add_argument("--sessions", type=int, default=500)
     ap.add_argument("--lang", default="en", choices=LANGUAGES)
+    ap.add_argument("--build-only", action="store_true", help="only the memory and the time building takes")
     args = ap.parse_args(argv)
 
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     except (AttributeError, OSError):  # no CPU affinity on this platform: measure on whatever core runs it
         print("note: could not pin to one core; figures may include a second core", file=sys.stderr)
-    pack = load_pack(ROOT / "standards" / args.lang)
-    detector = shared_detector(tuple(pack.jargon), args.lang)
+    pack, scorer = build(args.lang)
+    if args.build_only:
+        return
+    detector = scorer.detector
     replies = make_replies(args.replies, language=args.lang)
     words = sum(len(r.split()) for r in replies) / len(replies)
     print(f"replies ({args.lang}): {len(replies):,} (mean {words:.1f} words), one core")
@@ -116,7 +148,6 @@ def main(argv=None):
     print(f"tagging, one reply at a time: p50 {pct(lat, 50):.2f} ms, p95 {pct(lat, 95):.2f} ms, "
           f"p99 {pct(lat, 99):.2f} ms, max {max(lat):.2f} ms")
 
-    scorer = Scorer(pack, detector)
     rng = random.Random(3)
     customers = customer_lines(args.lang)
     sessions = []

@@ -13,16 +13,18 @@ from coach.detect.patterns import inside
 
 class ComplaintDetector:
     def __init__(self, nlp, language="en", reader=None):
-        """reader: (a new phrase matcher, text -> Doc) as the detector reads its cues (detector.cue_reader);
-        whole lower-case words when absent."""
+        """reader: how the detector reads and matches its cues (detector.CueReader: a new phrase matcher, a phrase
+        as its add() takes it, text -> Doc); whole lower-case words when absent."""
         self.nlp = nlp
-        matcher, self.make = reader or ((lambda: PhraseMatcher(nlp.vocab, attr="LOWER")), nlp.make_doc)
-        self.matcher = matcher()
+        if reader is None:
+            self.matcher, phrase, self.make = PhraseMatcher(nlp.vocab, attr="LOWER"), nlp.make_doc, nlp.make_doc
+        else:
+            self.matcher, phrase, self.make = reader.matcher(), reader.phrase, reader.make
         lexicon = load_lexicon(language)
         for label, templates in (("complaint", lexicon.complaints), ("not", lexicon.not_complaints)):
             phrases = [p for template in templates for p in expand(template)]
             if phrases:
-                self.matcher.add(label, [self.make(p) for p in dict.fromkeys(phrases)])
+                self.matcher.add(label, [phrase(p) for p in dict.fromkeys(phrases)])
         self._not = nlp.vocab.strings["not"]
 
     def is_complaint(self, text: str) -> bool:

@@ -1,11 +1,11 @@
 """Behaviour detector: one staff reply -> behaviour tags, each with the character spans that show why.
 
 spaCy does the linguistics: the language's blank tokenizer and sentencizer, its lemma lookup table,
-a PhraseMatcher for fixed phrases and token patterns in spaCy's Matcher format (both from the
-language's lexicon, lexicons/<code>/, matched through a first-word index, patterns.py). One resolver
-per tag (resolvers/) then judges what the cue words do in context: a negation's scope ("no problem"
-is not a refusal), who is blamed, whether a promise is taken back, whether a question asks the
-customer for something or offers something.
+a PhraseMatcher for fixed phrases (a language matched on lemmas holds its phrases as tuples of lemma words instead,
+phrases.py) and token patterns in spaCy's Matcher format (both from the language's lexicon, lexicons/<code>/, the
+patterns matched through a first-word index, patterns.py). One resolver per tag (resolvers/) then judges what the
+cue words do in context: a negation's scope ("no problem" is not a refusal), who is blamed, whether a promise is
+taken back, whether a question asks the customer for something or offers something.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from typing import Any, Callable
 
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -29,8 +30,9 @@ from coach.detect.learned import MODEL_DIR, Blocks, LinearTagger, reply_blocks
 from coach.detect.lexicon import Lexicon, load_lexicon
 from coach.detect.markup import Cleaned, clean, straighten_quotes
 from coach.detect.morph import COMPONENT as MORPH_LEMMAS
-from coach.detect.morph import LemmaPhraseMatcher, matched_tokens, matches_on_lemmas
+from coach.detect.morph import LemmaPhraseMatcher, lemma_words, matches_on_lemmas
 from coach.detect.patterns import TokenPatterns, View
+from coach.detect.phrases import PhraseReader
 from coach.detect.resolvers import (
     apology,
     blame,
@@ -169,15 +171,30 @@ def build_nlp(language="en"):
     return nlp
 
 
-def cue_reader(nlp, lexicon):
-    """How cue phrases are read and matched: (a new phrase matcher, text -> Doc). Whole lower-case words through
-    the bare tokenizer; or, where the language has a lemmatiser (pymorphy3, simplemma: morph.LEMMATISERS), the words'
+@dataclass(frozen=True)
+class CueReader:
+    """How a language reads its cue phrases and matches them; the standards pack's phrases and the customer's
+    complaint cues are read the same way."""
+
+    matcher: Callable[[], Any]  # a new phrase matcher: add(label, phrases), matcher(doc) -> [(match_id, start, end)]
+    phrase: Callable[[str], Any]  # a phrase's text -> what the matcher's add() takes
+    make: Callable[[str], Doc]  # a text -> the Doc a matcher is called on (a customer's message, a phrase's key)
+
+
+def cue_reader(nlp, lexicon) -> CueReader:
+    """How cue phrases are read and matched. Whole lower-case words through the bare tokenizer, with spaCy's
+    PhraseMatcher; or, where the language has a lemmatiser (pymorphy3, simplemma: morph.LEMMATISERS), the words'
     lemmas through the tokenizer and the lemma component, punctuation left out, so that every form of a cue's words
-    matches."""
+    matches: a phrase is then the tuple of its lemma words, read part by part without a Doc of its own (a language's
+    templates expand into up to 150,000 phrases that share their words), and matched by a LemmaPhraseMatcher."""
     if matches_on_lemmas(lexicon):
         lemmas = nlp.get_pipe(MORPH_LEMMAS)
-        return (lambda: LemmaPhraseMatcher(nlp.vocab)), (lambda text: lemmas(nlp.make_doc(text)))
-    return (lambda: PhraseMatcher(nlp.vocab, attr="LOWER")), nlp.make_doc
+
+        def make(text):
+            return lemmas(nlp.make_doc(text))
+
+        return CueReader(lambda: LemmaPhraseMatcher(nlp.vocab), PhraseReader(nlp, make, lemma_words), make)
+    return CueReader(lambda: PhraseMatcher(nlp.vocab, attr="LOWER"), nlp.make_doc, nlp.make_doc)
 
 
 class Detector:
@@ -192,20 +209,18 @@ class Detector:
         self.lexicon = load_lexicon(language)
         self.lemmatised = matches_on_lemmas(self.lexicon)  # cues are matched on lemmas
         self.lemmas = {} if self.lemmatised else load_lemmas(language)
-        matcher, make = cue_reader(self.nlp, self.lexicon)
-        self.reader = (matcher, make)  # how this language's phrases are read and matched (the scorer's too)
-        self.phrases = matcher()
+        self.reader = reader = cue_reader(self.nlp, self.lexicon)  # how phrases are read and matched (the scorer's too)
+        self.phrases = reader.matcher()
         for label in self.lexicon.phrases:
-            docs = [make(p) for p in dict.fromkeys(self.lexicon.expanded(label))]
-            self.phrases.add(label, docs)
+            self.phrases.add(label, [reader.phrase(p) for p in dict.fromkeys(self.lexicon.expanded(label))])
         self.patterns = TokenPatterns()
         for label, patterns in self.lexicon.token_patterns(inflector(self.lemmas)).items():
             self.patterns.add(label, patterns)
         self.jargon = set(self.lexicon.words.jargon) | {j for j in extra_jargon if j and " " not in j}
         multi = [j for j in extra_jargon if j and " " in j]
         if multi:
-            self.phrases.add("jargon", [make(j) for j in multi])
-        self.complaints = ComplaintDetector(self.nlp, language, (matcher, make))
+            self.phrases.add("jargon", [reader.phrase(j) for j in multi])
+        self.complaints = ComplaintDetector(self.nlp, language, reader)
         path = MODEL_DIR / f"{language}.npz"
         if isinstance(model, LinearTagger):
             self.model = model  # a model trained in this process (bench/review_impact.py)
@@ -219,8 +234,7 @@ class Detector:
         text = straighten_quotes(text)
         if not self.lemmatised:
             return text.lower()
-        doc = self.reader[1](text)
-        return " ".join(doc[i].norm_ for i in matched_tokens(doc))
+        return " ".join(lemma_words(self.reader.make(text)))
 
     # -- public API ---------------------------------------------------------------------------
     def detect(self, text: str, customer: str | None = None) -> Detection:

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from coach.detect.lexicon import load_lexicon
+from coach.detect.phrases import PhraseTable
 
 COMPONENT = "coach_morph_lemmas"
 _WORDS_KEY = "coach_lemma_words"  # doc.user_data: the lemma words LemmaPhraseMatcher matches on
@@ -168,33 +169,41 @@ def matched_tokens(doc) -> list[int]:
     return [i for i, t in enumerate(doc) if not t.is_space and (not t.is_punct or t.text == "?")]
 
 
+def lemma_words(doc) -> list[str]:
+    """The lemmas a cue is matched on, of a Doc the lemma component has read: those of matched_tokens(doc)."""
+    return [doc[i].norm_ for i in matched_tokens(doc)]
+
+
 class LemmaPhraseMatcher:
-    """spaCy's PhraseMatcher over the lemmas of the words only: punctuation (but the question mark) and spaces are
+    """A phrase matcher over the lemmas of the words only: punctuation (but the question mark) and spaces are
     left out on both sides, so "Оставайтесь, пожалуйста, на линии" matches the cue "оставайтесь пожалуйста на
     линии" (Russian sets "пожалуйста" and many a clause off with commas), and "Подойдёт?" can still be told from
-    "подойдёт". Same interface: add(label, docs), and calling it on a Doc gives
-    (match_id, start, end) in that Doc's tokens."""
+    "подойдёт". spaCy's PhraseMatcher's interface: add(label, phrases), and calling it on a Doc gives
+    (match_id, start, end) in that Doc's tokens, match_id the hash of the label in the vocab's strings.
+
+    A phrase is the tuple of its lemma words, as the detector's cue reader gives it (detector.cue_reader: read
+    without a Doc of its own), or a Doc the lemma component has read. The phrases are held as tuples of words
+    (phrases.PhraseTable), not in spaCy's PhraseMatcher: a language's cue templates expand into up to 150,000
+    phrases, which spaCy's C trie held in about 1 KB each."""
 
     def __init__(self, vocab):
-        from spacy.matcher import PhraseMatcher
-
         self.vocab = vocab
-        self.matcher = PhraseMatcher(vocab, attr="ORTH")
+        self.table = PhraseTable()
 
-    def _words(self, doc):
+    @staticmethod
+    def _words(doc):
         """The doc's lemma words and their token indexes; built once per doc and kept with it, since the
         detector, the pack's phrases and the ruled-out promises all match the same reply."""
         cached = doc.user_data.get(_WORDS_KEY)
         if cached is None:
             keep = matched_tokens(doc)
-            cached = doc.user_data[_WORDS_KEY] = (Doc(self.vocab, words=[doc[i].norm_ for i in keep]), keep)
+            cached = doc.user_data[_WORDS_KEY] = (tuple(doc[i].norm_ for i in keep), keep)
         return cached
 
-    def add(self, label, docs):
-        words = [w for w, _ in map(self._words, docs) if len(w)]
-        if words:
-            self.matcher.add(label, words)
+    def add(self, label, phrases):
+        self.table.add(self.vocab.strings.add(label),
+                       [p if isinstance(p, tuple) else tuple(lemma_words(p)) for p in phrases])
 
     def __call__(self, doc):
         words, keep = self._words(doc)
-        return [(m, keep[s], keep[e - 1] + 1) for m, s, e in self.matcher(words)]
+        return [(m, keep[s], keep[e - 1] + 1) for m, s, e in self.table(words)]

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
 from coach.detect.lexicon import expand
 from coach.detect.markup import straighten_quotes
 from coach.detect.patterns import TokenPatterns, View, inside
+from coach.detect.phrases import PhraseReader, PhraseTable
 
 LEXICONS = Path(__file__).parent / "lexicons"
 SIDES = ("staff", "customer")
@@ -42,8 +43,15 @@ def _read(path: Path):
     return read_yaml(path, SignalError, what="a signals file")
 
 
+def lower_words(doc) -> list[str]:
+    """What a signal's phrases are matched on: the lower-case form of every token, as spaCy's LOWER."""
+    return [t.lower_ for t in doc]
+
+
 class SignalMatcher:
-    """Matches the signals of one language on parsed texts. Build once; read-only afterwards."""
+    """Matches the signals of one language on parsed texts. Build once; read-only afterwards. The phrases are held
+    as tuples of lower-case words (phrases.PhraseTable: a language's signal templates expand into up to 120,000
+    phrases) and matched on every token's lower-case form, as spaCy's PhraseMatcher on LOWER matches them."""
 
     def __init__(self, nlp, lang: str = "en", folder: Path = LEXICONS):
         path = folder / lang / "signals.yml"
@@ -54,18 +62,19 @@ class SignalMatcher:
         self.nlp = nlp
         self.names: dict[str, tuple[str, ...]] = {}
         self._phrases, self._patterns = {}, {}
+        read = PhraseReader(nlp, nlp.make_doc, lower_words)  # a phrase -> its words; the phrases share their words
         validator = Matcher(nlp.vocab)  # spaCy checks each pattern and says what is wrong; matching is patterns.py's
         for side in SIDES:
-            phrases, patterns = PhraseMatcher(nlp.vocab, attr="LOWER"), TokenPatterns()
+            phrases, patterns = PhraseTable(), TokenPatterns()
             entries = data.get(side) or {}
             if not isinstance(entries, dict):
                 raise doc.error((side,), "expected a mapping from signal names to phrases and patterns")
             for name, spec in entries.items():
-                self._add(doc, side, name, spec, phrases, patterns, validator)
+                self._add(doc, side, name, spec, phrases, patterns, validator, read)
             self.names[side] = tuple(entries)
             self._phrases[side], self._patterns[side] = phrases, patterns
 
-    def _add(self, doc, side, name, spec, phrases, patterns, validator):
+    def _add(self, doc, side, name, spec, phrases, patterns, validator, read):
         if not isinstance(spec, dict) or not (set(spec) <= {"phrases", "patterns", "not_within"}) \
                 or not set(spec) & {"phrases", "patterns"}:
             raise doc.error((side, name), "expected 'phrases' (brace templates) and/or 'patterns' (spaCy Matcher), "
@@ -75,7 +84,7 @@ class SignalMatcher:
             if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
                 raise doc.error((side, name, key), "expected a list of phrase templates (text)")
             # as the texts are read: an apostrophe or a quote typed ’ is the straight one ("п'ятницю")
-            made = [self.nlp.make_doc(p) for t in templates for p in expand(straighten_quotes(t.lower()))]
+            made = [read(p) for t in templates for p in expand(straighten_quotes(t.lower()))]
             if made:
                 phrases.add(label, made)
         for i, pattern in enumerate(spec.get("patterns") or []):
@@ -93,10 +102,10 @@ class SignalMatcher:
     def match(self, side: str, doc, view: View | None = None) -> dict[str, list[Hit]]:
         """Signal -> hits in a parsed text (the doc must have sentence boundaries for IS_SENT_START); `view`: the
         doc's View when the detector has built it already."""
-        strings = self.nlp.vocab.strings
+        view = view if view is not None else View(doc)
         phrases = self._phrases[side]
-        matches = [(strings[m], s, e) for m, s, e in phrases(doc)] if len(phrases) else []
-        matches += self._patterns[side](view if view is not None else View(doc))
+        matches = phrases(tuple(view.lower)) if len(phrases) else []
+        matches += self._patterns[side](view)
         excluded = {}
         for name, s, e in matches:
             if name.endswith(NOT_WITHIN):

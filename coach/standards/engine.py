@@ -83,12 +83,12 @@ class Scorer:
         nlp = self.detector.nlp
         self.nlp = nlp
         # the pack's phrases are read as the detector reads its cues: words, or lemmas in a lemmatised language
-        self._matcher, self._make = self.detector.reader
-        self.complaints = ComplaintDetector(nlp, pack.language, self.detector.reader)
+        self._reader = self.detector.reader
+        self.complaints = ComplaintDetector(nlp, pack.language, self._reader)
         self.signals = SignalMatcher(nlp, pack.language)
         self._situations = situations
         self._not_allowed = {}
-        self._phrases = self._matcher()
+        self._phrases = self._reader.matcher()
         self._validator = Matcher(nlp.vocab)  # spaCy's own check of each pattern, and its message
         self._patterns = Matcher(nlp.vocab)  # patterns the indexed matcher cannot read (LEMMA)
         self._indexed = TokenPatterns()  # the rest: a fraction of the Matcher's time (coach/detect/patterns.py)
@@ -100,12 +100,12 @@ class Scorer:
                 self._add_avoid(rule)
             elif rule.type == "substitution":
                 for phrase, better in rule.spec["swap"].items():
-                    self._phrases.add(rule.id, [self._make(straighten_quotes(phrase))])
+                    self._phrases.add(rule.id, [self._reader.phrase(straighten_quotes(phrase))])
                     self._swap[(rule.id, self.detector.phrase_key(phrase))] = better
 
     def _add_avoid(self, rule):
         for template in rule.spec.get("phrases", []):  # brace templates, as in the lexicons: "{big|large} order"
-            self._phrases.add(rule.id, [self._make(straighten_quotes(p)) for p in expand(template)])
+            self._phrases.add(rule.id, [self._reader.phrase(straighten_quotes(p)) for p in expand(template)])
         for i, pattern in enumerate(rule.spec.get("patterns", [])):
             try:
                 self._validator.add(rule.id, [pattern])
@@ -168,8 +168,8 @@ class Scorer:
             return []
         matcher = self._not_allowed.get(phrases)
         if matcher is None:
-            matcher = self._matcher()
-            matcher.add("x", [self._make(p) for t in phrases for p in expand(t.lower())])
+            matcher = self._reader.matcher()
+            matcher.add("x", [self._reader.phrase(p) for t in phrases for p in expand(t.lower())])
             self._not_allowed[phrases] = matcher
         words = self.detector.lexicon.words
         negation = words.negation_cues
