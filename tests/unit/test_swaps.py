@@ -1,12 +1,15 @@
-"""A substitution standard's swaps (a poor phrase and the better wording the scorecard puts in its place): the reply
-with the swap applied reads as a sentence: no «??», «..» or «?.», a capital where the sentence starts."""
+"""A substitution standard's swaps (a poor phrase and the better wording the scorecard puts in its place): the words
+of a reply get one suggestion however many swaps find them, and the reply with the swap applied reads as a sentence:
+no «??», «..» or «?.», a capital where the sentence starts."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from coach.standards import Scorer, load_pack, pack_folder
-from coach.standards.checks import apply_swap
+from coach.standards.checks import Finding, apply_swap
+from coach.standards.engine import one_swap_per_words
 from coach.standards.pack import pack_languages
 from coach.transcript import parse_transcript
 
@@ -89,3 +92,71 @@ def test_no_fix_of_a_packs_failing_example_doubles_punctuation(scorer_of):
                     continue
                 for _rule, _words, fix in _swaps(_card(scorer_of(language), example)):
                     assert not DOUBLED.search(fix), (language, rule.id, example, fix)
+
+
+# -- one suggestion for the words of a reply -----------------------------------------------------------------
+
+@pytest.mark.parametrize("language,reply,swapped", [
+    # PH016 («what is the problem») holds PH031's «problem»: the longer, the whole question, is the one shown
+    ("lv", "Kas par problēmu?", [("PH016", "Kas par problēmu", "Kā varu Jums palīdzēt?")]),
+    ("ru", "В чём проблема?", [("PH016", "В чём проблема", "Чем могу помочь?")]),
+    ("sv", "Vad är problemet?", [("PH016", "Vad är problemet", "Vad kan jag hjälpa dig med?")]),
+])
+def test_words_two_standards_swap_get_the_longer_swap_alone(scorer_of, language, reply, swapped):
+    card = _card(scorer_of(language), reply)
+    assert _swaps(card) == swapped
+    assert "PH031" not in card.missed, "the words PH016 swaps are not charged again as PH031's"
+
+
+@pytest.mark.parametrize("reply,swapped", [
+    ("Nav problēmu, es to apmainīšu.", [("PH031", "Nav problēmu", "Labprāt, es to apmainīšu.")]),
+    ("Zilie krēsli ir izpārdoti.", [("PH005", "ir izpārdoti", "Zilie krēsli atkal būs mūsu veikalā pēc aptuveni "
+                                    "divām nedēļām. Vai paziņot Jums, kad prece pienāks?")]),
+])
+def test_overlapping_swaps_of_one_standard_are_one_finding(scorer_of, reply, swapped):
+    """«nav problēmu» holds «problēmu», «ir izpārdoti» holds «izpārdoti»: one finding, charged once."""
+    card = _card(scorer_of("lv"), reply)
+    assert _swaps(card) == swapped
+    assert not any(" times " in line for line in card.explanation), card.explanation
+
+
+def test_one_swap_per_words_keeps_the_longer_then_the_severer_then_the_first_in_the_pack():
+    """The rule a trainer can check: of the swaps that find overlapping words of one reply, the one that finds more
+    of it; of two that find the same words, the severer standard's; then the one that comes first in the pack."""
+
+    def rule(rid, severity):
+        return SimpleNamespace(id=rid, type="substitution", severity=severity)
+
+    def found(r, turn, start, end):
+        return Finding(rule=r.id, severity=r.severity, category="phrasing", message="", turn=turn,
+                       span={"start": start, "end": end, "text": "x" * (end - start)}, fix="the reply, swapped")
+
+    a, b, c = rule("PH001", "info"), rule("PH002", "minor"), rule("PH003", "minor")
+    longer, inside, apart, other_turn = found(a, 1, 0, 12), found(b, 1, 4, 12), found(b, 1, 20, 25), found(b, 3, 4, 12)
+    assert one_swap_per_words([(a, [longer]), (b, [inside, apart, other_turn])]) == \
+        [(a, [longer]), (b, [apart, other_turn])]
+    across = found(b, 1, 10, 16)  # overlaps the longer one's end
+    assert one_swap_per_words([(a, [longer]), (b, [across])]) == [(a, [longer]), (b, [])]
+    same = found(a, 1, 0, 8), found(b, 1, 0, 8)
+    assert one_swap_per_words([(a, [same[0]]), (b, [same[1]])]) == [(a, []), (b, [same[1]])]
+    same = found(b, 1, 0, 8), found(c, 1, 0, 8)
+    assert one_swap_per_words([(b, [same[0]]), (c, [same[1]])]) == [(b, [same[0]]), (c, [])]
+    # what is not a swap is left as it is: None (does not apply), [] (met), an avoid standard's findings
+    avoid = SimpleNamespace(id="PH010", type="avoid", severity="major")
+    flagged = found(avoid, 1, 0, 12)
+    assert one_swap_per_words([(avoid, [flagged]), (b, [inside]), (c, None)]) == \
+        [(avoid, [flagged]), (b, [inside]), (c, None)]
+
+
+def test_every_packs_failing_examples_get_one_suggestion_for_each_of_their_words(scorer_of):
+    for language, pack in PACKS.items():
+        for rule in pack.rules:
+            if rule.type != "substitution":
+                continue
+            for example in rule.examples["fail"]:
+                if not isinstance(example, str):
+                    continue
+                spans = sorted((f.span["start"], f.span["end"]) for f in _card(scorer_of(language), example).findings
+                               if f.fix is not None)
+                assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), \
+                    (language, rule.id, example, spans)
