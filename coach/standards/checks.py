@@ -12,7 +12,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coach.detect.markup import straighten_quotes
 from coach.i18n import gettext, say
@@ -28,6 +28,7 @@ class Context:
     swap: dict  # (rule id, phrase key) -> the better wording
     jargon: set
     phrase_key: Callable[[str], str]  # the detector's phrase_key: one key for every form of a phrase
+    forms: dict = field(default_factory=dict)  # (rule id, swap_form of a phrase as the pack writes it) -> better
 
 
 @dataclass
@@ -405,10 +406,18 @@ def check_substitution(rule, a: Analysis, ctx):
     for i, start, end, text in ctx.phrase_hits.get(rule.id, []):
         if excused & a.marks(i):
             continue  # "I don't know yet, but I'll find out and call you by 4" already does what the swap asks
-        better = ctx.swap.get((rule.id, ctx.phrase_key(text)))
+        # the form the trainee typed, where the pack gives a swap for it ("slutsålt" -> "... när det kommer in?"),
+        # else the swap for any form of its words (a language matched on lemmas finds "slutsålda" by "slutsåld")
+        better = ctx.forms.get((rule.id, swap_form(text))) or ctx.swap.get((rule.id, ctx.phrase_key(text)))
         fix = apply_swap(a.transcript.turns[i].text, start, end, better) if better else None
         out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text, suggestion=better, fix=fix))
     return out
+
+
+def swap_form(text: str) -> str:
+    """A swap's phrase as written, for finding the swap of the very form a trainee typed: lower case, straight quotes,
+    single spaces."""
+    return " ".join(straighten_quotes(text).lower().split())
 
 
 _ENDS = ".!?\u2026"  # marks that end a sentence

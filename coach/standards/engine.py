@@ -92,7 +92,9 @@ class Scorer:
         self._validator = Matcher(nlp.vocab)  # spaCy's own check of each pattern, and its message
         self._patterns = Matcher(nlp.vocab)  # patterns the indexed matcher cannot read (LEMMA)
         self._indexed = TokenPatterns()  # the rest: a fraction of the Matcher's time (coach/detect/patterns.py)
-        self._swap = {}
+        self._swap = {}  # (rule id, phrase key) -> better: the first a standard gives for any form of the words
+        self._forms = {}  # (rule id, the phrase as written) -> better: a language matched on lemmas finds "slutsåld",
+        # "slutsålt" and "slutsålda" by one phrase key, and the pack may say each its own way ("när den/det/de ...")
         self._detector_version = detector_version()
         self._needs_lemmas = False
         for rule in pack.rules:
@@ -101,7 +103,8 @@ class Scorer:
             elif rule.type == "substitution":
                 for phrase, better in rule.spec["swap"].items():
                     self._phrases.add(rule.id, [self._reader.phrase(straighten_quotes(phrase))])
-                    self._swap[(rule.id, self.detector.phrase_key(phrase))] = better
+                    self._swap.setdefault((rule.id, self.detector.phrase_key(phrase)), better)
+                    self._forms[(rule.id, checks.swap_form(phrase))] = better
 
     def _add_avoid(self, rule):
         for template in rule.spec.get("phrases", []):  # brace templates, as in the lexicons: "{big|large} order"
@@ -187,7 +190,8 @@ class Scorer:
     # -- scoring --------------------------------------------------------------------------------
     def score(self, transcript: Transcript, analysis: Analysis | None = None) -> Scorecard:
         analysis = analysis or self.analyse(transcript)
-        ctx = checks.Context(self._phrase_hits(analysis), self._swap, self.detector.jargon, self.detector.phrase_key)
+        ctx = checks.Context(self._phrase_hits(analysis), self._swap, self.detector.jargon, self.detector.phrase_key,
+                             self._forms)
         results = one_swap_per_words([(rule, self._check(rule, analysis, ctx)) for rule in self.pack.rules])
         findings = [f for _, result in results if result for f in result]
         overall, categories, explanation = tally(self.pack, results)

@@ -1,6 +1,6 @@
 """A substitution standard's swaps (a poor phrase and the better wording the scorecard puts in its place): the words
-of a reply get one suggestion however many swaps find them, and the reply with the swap applied reads as a sentence:
-no «??», «..» or «?.», a capital where the sentence starts."""
+of a reply get one suggestion however many swaps find them, in the form typed where the pack writes one, and the
+reply with the swap applied reads as a sentence: no «??», «..» or «?.», a capital where the sentence starts."""
 
 import re
 from types import SimpleNamespace
@@ -160,3 +160,20 @@ def test_every_packs_failing_examples_get_one_suggestion_for_each_of_their_words
                                if f.fix is not None)
                 assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), \
                     (language, rule.id, example, spans)
+
+
+# -- the form typed ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language,reply,fixed", [
+    # a language matched on lemmas finds every form by one phrase; the form typed gets the swap written for it
+    ("sv", "Tyvärr är den slutsåld.", "Tyvärr är den tillbaka om ungefär två veckor. Vill du att vi hör av oss när den "
+     "kommer in?"),
+    ("sv", "Tyvärr är det slutsålt.", "Tyvärr är det tillbaka om ungefär två veckor. Vill du att vi hör av oss när det "
+     "kommer in?"),
+    ("sv", "Tyvärr är de slutsålda.", "Tyvärr är de tillbaka om ungefär två veckor. Vill du att vi hör av oss när de "
+     "kommer in?"),
+    ("ru", "Мелкий клиент подождёт.", "Клиент с вашим объёмом подождёт."),
+    ("ru", "Мелкие клиенты подождут.", "Клиенты с вашим объёмом подождут."),
+])
+def test_the_form_typed_picks_the_swap_written_for_it(scorer_of, language, reply, fixed):
+    assert [fix for _rule, _words, fix in _swaps(_card(scorer_of(language), reply))] == [fixed]
