@@ -1,16 +1,19 @@
 """A substitution standard's swaps (a poor phrase and the better wording the scorecard puts in its place): the words
 of a reply get one suggestion however many swaps find them, in the form typed where the pack writes one, and the
-reply with the swap applied reads as a sentence: no «??», «..» or «?.», a capital where the sentence starts."""
+reply with the swap applied reads as a sentence: no «??», «..» or «?.», a capital where the sentence starts. `coach
+standards check` names two standards that swap the same words, whose second swap would never be shown."""
 
 import re
+import shutil
 from types import SimpleNamespace
 
 import pytest
 
-from coach.standards import Scorer, load_pack, pack_folder
+from coach.standards import DEFAULT_PACK, Scorer, load_pack, pack_folder
 from coach.standards.checks import Finding, apply_swap
 from coach.standards.engine import one_swap_per_words
 from coach.standards.pack import pack_languages
+from coach.standards.suggestions import swap_problems
 from coach.transcript import parse_transcript
 
 PACKS = {language: load_pack(pack_folder(language)) for language in pack_languages()}
@@ -177,3 +180,43 @@ def test_every_packs_failing_examples_get_one_suggestion_for_each_of_their_words
 ])
 def test_the_form_typed_picks_the_swap_written_for_it(scorer_of, language, reply, fixed):
     assert [fix for _rule, _words, fix in _swaps(_card(scorer_of(language), reply))] == [fixed]
+
+
+# -- the pack check ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def pack_copy(tmp_path):
+    dst = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, dst)
+    return dst
+
+
+def _add_swap(folder, rule_id, phrase, better):
+    path = next((folder / "rules").rglob(f"{rule_id}-*.yml"))
+    text = path.read_text()
+    path.write_text(text.replace("swap:\n", f"swap:\n  {phrase!r}: {better!r}\n", 1))
+    return path
+
+
+def test_the_pack_check_names_two_standards_that_swap_the_same_words(pack_copy, run_coach):
+
+    path = _add_swap(pack_copy, "PH016", "I don't know", "How can I help?")
+    problems = swap_problems(Scorer(load_pack(pack_copy), situations={}))
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:")
+    assert "PH002" in problems[0] and "PH016" in problems[0] and "\"I don't know\"" in problems[0]
+    ran = run_coach("standards", "check", str(pack_copy))
+    assert ran.returncode == 2 and "PH016" in ran.stderr.decode()
+
+
+def test_the_pack_check_names_one_standards_two_swaps_for_the_same_words(pack_copy):
+
+    _add_swap(pack_copy, "PH002", "I DON'T KNOW", "Let me check.")
+    problems = swap_problems(Scorer(load_pack(pack_copy), situations={}))
+    assert len(problems) == 1 and "PH002" in problems[0] and "\"I DON'T KNOW\"" in problems[0], problems
+
+
+@pytest.mark.parametrize("language", pack_languages())
+def test_no_two_swaps_of_a_pack_find_the_same_words(scorer_of, language):
+
+    assert swap_problems(scorer_of(language)) == []
