@@ -220,3 +220,16 @@ def test_the_pack_check_names_one_standards_two_swaps_for_the_same_words(pack_co
 def test_no_two_swaps_of_a_pack_find_the_same_words(scorer_of, language):
 
     assert swap_problems(scorer_of(language)) == []
+
+
+# -- the Latvian «nav iespējams» ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reply,fixed", [
+    ("Šodien piegādāt nav iespējams.", "Šodien piegādāt neizdosies, bet varu Jums piedāvāt citu risinājumu."),
+    ("Diemžēl tas nav iespējams.", "Diemžēl tas neizdosies, bet varu Jums piedāvāt citu risinājumu."),
+])
+def test_the_latvian_swap_for_nav_iespejams_reads_as_latvian(scorer_of, reply, fixed):
+    """What cannot be done comes before «nav iespējams» in a Latvian reply («šodien piegādāt», «tas»), so the swap
+    is a predicate for it, with the offer after: «varu piedāvāt citu iespēju» put there made «Šodien piegādāt varu
+    piedāvāt citu iespēju», no sentence."""
+    assert [(r, fix) for r, _words, fix in _swaps(_card(scorer_of("lv"), reply))] == [("PH030", fixed)]
