@@ -233,3 +233,19 @@ def test_the_latvian_swap_for_nav_iespejams_reads_as_latvian(scorer_of, reply, f
     is a predicate for it, with the offer after: «varu piedāvāt citu iespēju» put there made «Šodien piegādāt varu
     piedāvāt citu iespēju», no sentence."""
     assert [(r, fix) for r, _words, fix in _swaps(_card(scorer_of("lv"), reply))] == [("PH030", fixed)]
+
+
+@pytest.mark.parametrize("language,reply,fixed", [
+    # the Latvian accusative gets «jautājumu» (its adjectives end the same in either gender), the other cases the
+    # feminine «situācija», so «šāda», «šīs» and «tā» still agree
+    ("lv", "Jūsu problēmu atrisināsim uzreiz.", "Jūsu jautājumu atrisināsim uzreiz."),
+    ("lv", "Šāda problēma mums jau ir bijusi, tagad tā ir novērsta.",
+     "Šāda situācija mums jau ir bijusi, tagad tā ir novērsta."),
+    ("lv", "Mēs strādājam pie šīs problēmas.", "Mēs strādājam pie šīs situācijas."),
+    # Swedish «problem» is neuter, and so is «ärende»
+    ("sv", "Vi löser ditt problem direkt.", "Vi löser ditt ärende direkt."),
+    ("sv", "Det problemet har vi haft förut, det är åtgärdat nu.",
+     "Det ärendet har vi haft förut, det är åtgärdat nu."),
+])
+def test_a_swap_for_problem_agrees_with_the_words_around_it(scorer_of, language, reply, fixed):
+    assert [(r, fix) for r, _words, fix in _swaps(_card(scorer_of(language), reply))] == [("PH031", fixed)]
