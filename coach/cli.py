@@ -265,9 +265,10 @@ def cmd_standards(args) -> int:
     pack = load_pack(args.folder or args.pack or args.default_pack)
     if args.action == "check":
         from coach.standards import Scorer
-        from coach.standards.suggestions import pack_suggestion_problems
+        from coach.standards.suggestions import pack_suggestion_problems, swap_problems
 
-        problems = pack_suggestion_problems(Scorer(pack, situations={}))
+        scorer = Scorer(pack, situations={})
+        problems = swap_problems(scorer) + pack_suggestion_problems(scorer)
         for problem in problems:
             _err(f"standards pack error: {problem}")
         if problems:

@@ -12,7 +12,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coach.detect.markup import straighten_quotes
 from coach.i18n import gettext, say
@@ -28,6 +28,7 @@ class Context:
     swap: dict  # (rule id, phrase key) -> the better wording
     jargon: set
     phrase_key: Callable[[str], str]  # the detector's phrase_key: one key for every form of a phrase
+    forms: dict = field(default_factory=dict)  # (rule id, swap_form of a phrase as the pack writes it) -> better
 
 
 @dataclass
@@ -405,11 +406,65 @@ def check_substitution(rule, a: Analysis, ctx):
     for i, start, end, text in ctx.phrase_hits.get(rule.id, []):
         if excused & a.marks(i):
             continue  # "I don't know yet, but I'll find out and call you by 4" already does what the swap asks
-        better = ctx.swap.get((rule.id, ctx.phrase_key(text)))
-        reply = a.transcript.turns[i].text
-        fix = reply[:start] + better + reply[end:] if better else None
+        # the form the trainee typed, where the pack gives a swap for it ("slutsålt" -> "... när det kommer in?"),
+        # else the swap for any form of its words (a language matched on lemmas finds "slutsålda" by "slutsåld")
+        better = ctx.forms.get((rule.id, swap_form(text))) or ctx.swap.get((rule.id, ctx.phrase_key(text)))
+        fix = apply_swap(a.transcript.turns[i].text, start, end, better) if better else None
         out.append(finding(rule, i, {"start": start, "end": end, "text": text}, text, suggestion=better, fix=fix))
     return out
+
+
+def swap_form(text: str) -> str:
+    """A swap's phrase as written, for finding the swap of the very form a trainee typed: lower case, straight quotes,
+    single spaces."""
+    return " ".join(straighten_quotes(text).lower().split())
+
+
+_ENDS = ".!?\u2026"  # marks that end a sentence
+_OPENERS = "\"'\u00ab\u201e\u201c\u201a\u2018(["  # what may stand before a sentence's first word
+_REPLY_ENDS = re.compile(r"[.!?\u2026]+")
+_REPLY_CLAUSE = re.compile(r"[,;:]\s*")
+
+
+def apply_swap(reply: str, start: int, end: int, better: str) -> str:
+    """The reply with its words at start:end said as `better`, never with two marks in a row. A better wording that
+    ends with a sentence's mark keeps it where the reply's sentence ends after the words, and the reply's marks go
+    ("What's the problem?" -> "How can I help?", not "How can I help??"; "...kad prece pienāks?", not "pienāks?.");
+    where the reply goes on after a comma, semicolon or colon, that mark goes and what follows starts a sentence
+    ("Apsolu, rīt tā būs pie Jums." -> "... es Jums uzreiz paziņošu. Rīt tā būs pie Jums."); where it goes on with a
+    word, the better wording's mark gives way ("What is the problem this time?" -> "How can I help this time?"). A
+    better wording that starts the reply's sentence starts with a capital ("Nav problēmu, ..." -> "Labprāt, ...");
+    within a sentence it stays as the pack writes it."""
+    before, after = reply[:start], reply[end:]
+    if better[:1].islower() and _starts_sentence(before):
+        better = better[0].upper() + better[1:]
+    if better.endswith(tuple(_ENDS)):
+        marks, clause = _REPLY_ENDS.match(after), _REPLY_CLAUSE.match(after)
+        if marks:
+            after = after[marks.end():]
+        elif clause:
+            rest = after[clause.end():]
+            after = " " + rest[:1].upper() + rest[1:] if rest else ""
+        elif not _sentence_ends_before(after):
+            better = better.rstrip(_ENDS)
+    return before + better + after
+
+
+def _sentence_ends_before(after: str) -> bool:
+    """Whether the reply's sentence has ended where `after` (the rest of the reply after some words) starts: nothing
+    follows, or a new line or a capitalised word does."""
+    rest = after.lstrip()
+    if not rest or "\n" in after[:len(after) - len(rest)]:
+        return True
+    return after[:1].isspace() and rest.lstrip(_OPENERS)[:1].isupper()
+
+
+def _starts_sentence(before: str) -> bool:
+    """Whether what follows `before` (the reply up to some words) starts a sentence."""
+    if "\n" in before[len(before.rstrip()):]:
+        return True
+    text = before.rstrip().rstrip(_OPENERS).rstrip()
+    return not text or text[-1] in _ENDS
 
 
 def check_timing(rule, a: Analysis, ctx):

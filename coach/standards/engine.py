@@ -92,7 +92,9 @@ class Scorer:
         self._validator = Matcher(nlp.vocab)  # spaCy's own check of each pattern, and its message
         self._patterns = Matcher(nlp.vocab)  # patterns the indexed matcher cannot read (LEMMA)
         self._indexed = TokenPatterns()  # the rest: a fraction of the Matcher's time (coach/detect/patterns.py)
-        self._swap = {}
+        self._swap = {}  # (rule id, phrase key) -> better: the first a standard gives for any form of the words
+        self._forms = {}  # (rule id, the phrase as written) -> better: a language matched on lemmas finds "slutsåld",
+        # "slutsålt" and "slutsålda" by one phrase key, and the pack may say each its own way ("när den/det/de ...")
         self._detector_version = detector_version()
         self._needs_lemmas = False
         for rule in pack.rules:
@@ -101,7 +103,8 @@ class Scorer:
             elif rule.type == "substitution":
                 for phrase, better in rule.spec["swap"].items():
                     self._phrases.add(rule.id, [self._reader.phrase(straighten_quotes(phrase))])
-                    self._swap[(rule.id, self.detector.phrase_key(phrase))] = better
+                    self._swap.setdefault((rule.id, self.detector.phrase_key(phrase)), better)
+                    self._forms[(rule.id, checks.swap_form(phrase))] = better
 
     def _add_avoid(self, rule):
         for template in rule.spec.get("phrases", []):  # brace templates, as in the lexicons: "{big|large} order"
@@ -187,10 +190,9 @@ class Scorer:
     # -- scoring --------------------------------------------------------------------------------
     def score(self, transcript: Transcript, analysis: Analysis | None = None) -> Scorecard:
         analysis = analysis or self.analyse(transcript)
-        ctx = checks.Context(self._phrase_hits(analysis), self._swap, self.detector.jargon, self.detector.phrase_key)
-        results = []
-        for rule in self.pack.rules:
-            results.append((rule, self._check(rule, analysis, ctx)))
+        ctx = checks.Context(self._phrase_hits(analysis), self._swap, self.detector.jargon, self.detector.phrase_key,
+                             self._forms)
+        results = one_swap_per_words([(rule, self._check(rule, analysis, ctx)) for rule in self.pack.rules])
         findings = [f for _, result in results if result for f in result]
         overall, categories, explanation = tally(self.pack, results)
         self._choose_suggestions(findings, analysis)
@@ -263,6 +265,31 @@ def _as_typed(det, hits):
     if det.cleaned is None or det.cleaned.starts is None:
         return hits
     return {name: [Hit(h.signal, *det.source(h.start, h.end)) for h in found] for name, found in hits.items()}
+
+
+def one_swap_per_words(results):
+    """(rule, result) pairs, in the pack's order, with one swap for any words of a reply: where substitutions find
+    the same or overlapping words ("kas par problēmu" is PH016's, and its "problēmu" PH031's; PH031 has "nav
+    problēmu" and "problēmu"), the trainee sees one finding, one suggestion and one fix for them, and is charged
+    once. The one kept finds the most of the reply; of swaps that find as much, the severer standard's; then the
+    one that comes first in the pack. Each other is dropped: the swap kept rewrites its words, and a standard left
+    with no finding is met. Results of other types are left as they are."""
+    ranked = sorted((-(f.span["end"] - f.span["start"]), -SEVERITY_RANK[rule.severity], n, f.span["start"], k, f)
+                    for n, (rule, result) in enumerate(results) if rule.type == "substitution" and result
+                    for k, f in enumerate(result) if f.span is not None and f.turn is not None)
+    taken: dict[int, list] = {}
+    dropped = set()
+    for *_, f in ranked:
+        start, end = f.span["start"], f.span["end"]
+        spans = taken.setdefault(f.turn, [])
+        if any(start < e and s < end for s, e in spans):
+            dropped.add(id(f))
+        else:
+            spans.append((start, end))
+    if not dropped:
+        return results
+    return [(rule, [f for f in result if id(f) not in dropped] if rule.type == "substitution" and result else result)
+            for rule, result in results]
 
 
 def applies(rule: Rule, a: Analysis) -> bool:

@@ -6,6 +6,10 @@ one of the rule's `suggestions` (standards/en/rules, which must fit any conversa
 rule would flag teaches the wrong thing, so `coach standards check` and `coach scenarios check` score every
 suggestion as a one-reply conversation in which the rule applies (a complaint for complaint standards, a call
 for telephone ones, the hold or transfer a telephone standard is about) and refuse one the rule flags.
+
+A substitution's swaps are suggestions too, each for the words it finds: `coach standards check` refuses a phrase
+two standards swap (a reply's words get one suggestion, so one of the two is never shown) and two phrases of one
+standard read as the same words with different better wordings.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from coach.standards.pack import read_yaml
+from coach.standards.checks import swap_form
+from coach.standards.pack import SEVERITIES, read_yaml
 from coach.standards.situation import Situation
 from coach.transcript import Transcript, parse_transcript
 from coach.vocabulary import CONVERSATION_CHANNELS
@@ -95,6 +100,43 @@ def pack_suggestion_problems(scorer) -> list[str]:
             out.append(f"{rule.path}:{doc.line('suggestions', n)}: suggestions.{n}: {text!r} breaks {rule.id} "
                        f"itself: {_why(hits)} A suggestion must meet the standard it is shown for "
                        f"({rule.title}); rewrite it like the rule's passing examples.")
+    return out
+
+
+def swap_problems(scorer) -> list[str]:
+    """Swaps that can never be shown, as 'file:line: swap <phrase>: ...': a phrase two standards swap (read as the
+    same words, each form of them in a language matched on lemmas), of which a reply shows one suggestion only (the
+    severer standard's, then the first in the pack: engine.one_swap_per_words), and one phrase written twice in a
+    standard (in other capitals or quotes) with different better wordings. Forms of one phrase in one standard
+    ("slutsåld", "slutsålt") may each have their own: the form typed picks its own."""
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    order = {rule.id: n for n, rule in enumerate(scorer.pack.rules)}
+    docs = {}
+
+    def where(rule, phrase):
+        doc = docs.get(rule.path) or docs.setdefault(rule.path, read_yaml(Path(rule.path)))
+        return f"{rule.path}:{doc.line('swap', phrase)}"
+
+    seen: dict[str, tuple] = {}  # the words a swap finds -> (rule, phrase, better) that first swaps them
+    written: dict[tuple, tuple] = {}  # (rule id, the phrase as written) -> (phrase, better)
+    out = []
+    for rule in scorer.pack.rules:
+        if rule.type != "substitution":
+            continue
+        for phrase, better in rule.spec["swap"].items():
+            said, instead = written.setdefault((rule.id, swap_form(phrase)), (phrase, better))
+            if instead != better:
+                out.append(f"{where(rule, phrase)}: swap {phrase!r}: the same phrase as {said!r} "
+                           f"({where(rule, said)}), said instead as {instead!r}; {rule.id} can show only one "
+                           f"better wording for it: keep one of the two")
+            other, said, _ = seen.setdefault(scorer.detector.phrase_key(phrase), (rule, phrase, better))
+            if other is rule:
+                continue
+            kept, lost = sorted((other, rule), key=lambda r: (-rank[r.severity], order[r.id]))
+            lost_phrase, kept_phrase = (phrase, said) if lost is rule else (said, phrase)
+            out.append(f"{where(lost, lost_phrase)}: swap {lost_phrase!r}: {kept.id} swaps the same words "
+                       f"({kept_phrase!r}, {where(kept, kept_phrase)}); a reply's words get one suggestion, "
+                       f"{kept.id}'s, so {lost.id}'s is never shown: keep the phrase in the standard it belongs to")
     return out
 
 

@@ -12,6 +12,7 @@ import yaml
 
 from coach.sim import SCENARIOS, ScenarioError, load_scenario, load_scenarios
 from coach.standards import DEFAULT_PACK, Scorer, load_pack, pack_folder
+from coach.standards.checks import apply_swap
 from coach.standards.pack import pack_languages
 from coach.standards.situation import Offer, Situation, amounts
 from coach.standards.suggestions import pack_suggestion_problems, rule_findings, scenario_suggestion_problems
@@ -183,7 +184,9 @@ def test_a_substitution_keeps_its_fix_and_shows_the_scenarios_suggestion(scorer)
     f = _finding(card, "PH008")
     assert f.suggestion in SCENARIO_SET["small_customer_delay"].situation.suggestions["PH008"]
     assert "50 units" in f.suggestion
-    assert f.fix == reply.replace("You order so little", PACK.rule("PH008").spec["swap"]["you order so little"])
+    better = PACK.rule("PH008").spec["swap"]["you order so little"]
+    assert f.fix == apply_swap(reply, 0, len("You order so little"), better)
+    assert f.fix == "Our volume discount starts at a larger order size that there's no discount for you."
 
 
 def test_situations_given_to_the_scorer_and_by_a_transcript_carry_suggestions(pack, detector):
