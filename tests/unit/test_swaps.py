@@ -249,3 +249,37 @@ def test_the_latvian_swap_for_nav_iespejams_reads_as_latvian(scorer_of, reply, f
 ])
 def test_a_swap_for_problem_agrees_with_the_words_around_it(scorer_of, language, reply, fixed):
     assert [(r, fix) for r, _words, fix in _swaps(_card(scorer_of(language), reply))] == [("PH031", fixed)]
+
+
+# -- Russian, Ukrainian and Swedish swaps read as their language where they are put ----------------------------
+
+@pytest.mark.parametrize("language,reply,fixed", [
+    # PH030: what cannot be done stays in the reply. After «я не могу» it follows, and the swap offers something else
+    # first and keeps it as the reason («Я могу предложить поменять дату доставки» offered the very thing refused);
+    # without the pronoun, and after «не получится», it comes first, and the swap is a predicate for it
+    ("ru", "Я не могу поменять дату доставки.",
+     "Я могу предложить вам другой вариант, так как у меня нет возможности поменять дату доставки."),
+    ("ru", "Вернуть деньги на другую карту не можем.",
+     "Вернуть деньги на другую карту не имеем возможности, но можем предложить другой вариант."),
+    ("ru", "Сегодня доставить не получится.", "Сегодня доставить возможности нет, но могу предложить другой вариант."),
+    ("ru", "Ничем не могу помочь.", "Могу предложить вам другой вариант."),
+    # PH031: the words around a feminine «проблема» agree with what is said instead («вашу вопрос» was no Russian)
+    ("ru", "Сейчас решим вашу проблему.", "Сейчас решим ваш вопрос."),
+    ("ru", "С этой проблемой к нам уже обращались, её исправили.",
+     "С этой ситуацией к нам уже обращались, её исправили."),
+    ("ru", "У нас были проблемы с телефонией.", "У нас были сложности с телефонией."),
+    # PH005: what is out of stock stands before «нет в наличии» in the genitive, which «будет в наличии» cannot follow
+    ("ru", "Извините, этого товара нет в наличии.", "Извините, этого товара пока нет, но новая партия придёт примерно "
+     "через две недели. Хотите, мы сообщим вам, когда она поступит?"),
+    # PH008: the phrase carries what the wording needs («Вы так Скидка за объём ... . Что скидки ...» was none)
+    ("ru", "Вы так мало заказываете, что скидки вам не положено.",
+     "Вы заказываете пока меньше порога скидки за объём, поэтому скидки вам не положено."),
+    # a whole sentence said within one keeps its small letter
+    ("ru", "Извините, это не в моей компетенции.",
+     "Извините, давайте я переключу вас на коллегу, который этим занимается?"),
+    ("ru", "Ну и какая у вас проблема со счётом?", "Ну и чем могу вам помочь со счётом?"),
+    ("ru", "Деньги вернутся сегодня, я обещаю!",
+     "Деньги вернутся сегодня, обычно мы укладываемся в срок, а если что-то изменится, я сразу вам сообщу."),
+])
+def test_a_swap_reads_as_its_language_where_it_is_put(scorer_of, language, reply, fixed):
+    assert [fix for _rule, _words, fix in _swaps(_card(scorer_of(language), reply))] == [fixed]
