@@ -299,6 +299,30 @@ def test_a_swap_for_problem_agrees_with_the_words_around_it(scorer_of, language,
     ("uk", "Вибачте, це не в моїй компетенції.",
      "Вибачте, давайте я переключу вас на колегу, який цим займається?"),
     ("uk", "Ну і яка у вас проблема з рахунком?", "Ну і чим можу вам допомогти з рахунком?"),
+    # Swedish: «Jag kan erbjuda ändra leveransdatumet» was no Swedish and offered the very thing refused
+    ("sv", "Jag kan inte ändra leveransdatumet.",
+     "Jag kan erbjuda dig ett annat alternativ, eftersom jag inte har möjlighet att ändra leveransdatumet."),
+    ("sv", "Det går inte att leverera i dag.",
+     "Jag kan erbjuda dig ett annat alternativ, eftersom det inte går att leverera i dag."),
+    ("sv", "Självrisken kan vi inte ta bort, men du kan dela upp den.",
+     "Självrisken har vi tyvärr inte möjlighet att ta bort, men du kan dela upp den."),
+    ("sv", "Jag kan inte lova att det finns plats, men ring gärna i morgon.",
+     "Jag hoppas att det finns plats, men ring gärna i morgon."),
+    # a phrase carries what its wording needs, and after a word put first the verb comes second
+    ("sv", "Du beställer så lite att du inte har rätt till rabatt.", "Din beställning ligger än så länge under gränsen "
+     "för mängdrabatt, vilket gör att du inte har rätt till rabatt."),
+    ("sv", "Ärligt talat tjänar vi ingenting på dig.", "Ärligt talat börjar vår mängdrabatt vid en större beställning."),
+    ("sv", "Förlåt, jag vet inte när den kommer.", "Förlåt, jag ska ta reda på när den kommer."),
+    ("sv", "Jag ger dig mitt ord på att det inte händer igen.", "Jag ska personligen se till att det inte händer igen."),
+    ("sv", "Jaha, och vad har du för problem med fakturan?",
+     "Jaha, och vad kan jag hjälpa dig med när det gäller fakturan?"),
+    ("sv", "Du missuppfattade mig, budet kommer på fredag.", "Jag förklarar det tydligare, budet kommer på fredag."),
+    ("sv", "Vi har haft problem med leveranserna i veckan.", "Vi har haft svårigheter med leveranserna i veckan."),
+    # a whole sentence said within one keeps its small letter
+    ("sv", "Tyvärr, det är inte min avdelning.",
+     "Tyvärr, får jag koppla dig till avdelningen som kan hjälpa dig med det?"),
+    ("sv", "Teknikern är hos dig före nio, det garanterar jag.",
+     "Teknikern är hos dig före nio, det ska jag göra allt som står i min makt för."),
 ])
 def test_a_swap_reads_as_its_language_where_it_is_put(scorer_of, language, reply, fixed):
     assert [fix for _rule, _words, fix in _swaps(_card(scorer_of(language), reply))] == [fixed]
