@@ -249,3 +249,80 @@ def test_the_latvian_swap_for_nav_iespejams_reads_as_latvian(scorer_of, reply, f
 ])
 def test_a_swap_for_problem_agrees_with_the_words_around_it(scorer_of, language, reply, fixed):
     assert [(r, fix) for r, _words, fix in _swaps(_card(scorer_of(language), reply))] == [("PH031", fixed)]
+
+
+# -- Russian, Ukrainian and Swedish swaps read as their language where they are put ----------------------------
+
+@pytest.mark.parametrize("language,reply,fixed", [
+    # PH030: what cannot be done stays in the reply. After «я не могу» it follows, and the swap offers something else
+    # first and keeps it as the reason («Я могу предложить поменять дату доставки» offered the very thing refused);
+    # without the pronoun, and after «не получится», it comes first, and the swap is a predicate for it
+    ("ru", "Я не могу поменять дату доставки.",
+     "Я могу предложить вам другой вариант, так как у меня нет возможности поменять дату доставки."),
+    ("ru", "Вернуть деньги на другую карту не можем.",
+     "Вернуть деньги на другую карту не имеем возможности, но можем предложить другой вариант."),
+    ("ru", "Сегодня доставить не получится.", "Сегодня доставить возможности нет, но могу предложить другой вариант."),
+    ("ru", "Ничем не могу помочь.", "Могу предложить вам другой вариант."),
+    # PH031: the words around a feminine «проблема» agree with what is said instead («вашу вопрос» was no Russian)
+    ("ru", "Сейчас решим вашу проблему.", "Сейчас решим ваш вопрос."),
+    ("ru", "С этой проблемой к нам уже обращались, её исправили.",
+     "С этой ситуацией к нам уже обращались, её исправили."),
+    ("ru", "У нас были проблемы с телефонией.", "У нас были сложности с телефонией."),
+    # PH005: what is out of stock stands before «нет в наличии» in the genitive, which «будет в наличии» cannot follow
+    ("ru", "Извините, этого товара нет в наличии.", "Извините, этого товара пока нет, но новая партия придёт примерно "
+     "через две недели. Хотите, мы сообщим вам, когда она поступит?"),
+    # PH008: the phrase carries what the wording needs («Вы так Скидка за объём ... . Что скидки ...» was none)
+    ("ru", "Вы так мало заказываете, что скидки вам не положено.",
+     "Вы заказываете пока меньше порога скидки за объём, поэтому скидки вам не положено."),
+    # a whole sentence said within one keeps its small letter
+    ("ru", "Извините, это не в моей компетенции.",
+     "Извините, давайте я переключу вас на коллегу, который этим занимается?"),
+    ("ru", "Ну и какая у вас проблема со счётом?", "Ну и чем могу вам помочь со счётом?"),
+    ("ru", "Деньги вернутся сегодня, я обещаю!",
+     "Деньги вернутся сегодня, обычно мы укладываемся в срок, а если что-то изменится, я сразу вам сообщу."),
+    # Ukrainian, the same way: «Я можу запропонувати змінити дату доставки», «Сьогодні доставити можу запропонувати
+    # інший варіант», «вашу питання» were the swaps before
+    ("uk", "Я не можу змінити дату доставки.",
+     "Я можу запропонувати вам інший варіант, оскільки в мене немає можливості змінити дату доставки."),
+    ("uk", "Повернути гроші на іншу картку не можемо.",
+     "Повернути гроші на іншу картку не маємо можливості, але можемо запропонувати інший варіант."),
+    ("uk", "Сьогодні доставити не вийде.", "Сьогодні доставити можливості немає, але можу запропонувати інший варіант."),
+    ("uk", "Не можу не порадити саме цей.", "Хочу порадити саме цей."),
+    ("uk", "Зараз вирішимо вашу проблему.", "Зараз вирішимо ваше питання."),
+    ("uk", "З цією проблемою до нас уже зверталися, її виправили.",
+     "З цією ситуацією до нас уже зверталися, її виправили."),
+    ("uk", "Вибачте, цього товару немає в наявності.", "Вибачте, цього товару поки немає, але нова партія прийде "
+     "приблизно за два тижні. Хочете, ми повідомимо вам, щойно вона надійде?"),
+    ("uk", "Ви так мало замовляєте, що знижка вам не належить.",
+     "Ви поки що замовляєте менше, ніж потрібно для знижки за обсяг, тому знижка вам не належить."),
+    ("uk", "Дрібних клієнтів ми обслуговуємо після великих.", "Клієнтів із вашим обсягом ми обслуговуємо після великих."),
+    ("uk", "Вибачте, це не в моїй компетенції.",
+     "Вибачте, давайте я переключу вас на колегу, який цим займається?"),
+    ("uk", "Ну і яка у вас проблема з рахунком?", "Ну і чим можу вам допомогти з рахунком?"),
+    # Swedish: «Jag kan erbjuda ändra leveransdatumet» was no Swedish and offered the very thing refused
+    ("sv", "Jag kan inte ändra leveransdatumet.",
+     "Jag kan erbjuda dig ett annat alternativ, eftersom jag inte har möjlighet att ändra leveransdatumet."),
+    ("sv", "Det går inte att leverera i dag.",
+     "Jag kan erbjuda dig ett annat alternativ, eftersom det inte går att leverera i dag."),
+    ("sv", "Självrisken kan vi inte ta bort, men du kan dela upp den.",
+     "Självrisken har vi tyvärr inte möjlighet att ta bort, men du kan dela upp den."),
+    ("sv", "Jag kan inte lova att det finns plats, men ring gärna i morgon.",
+     "Jag hoppas att det finns plats, men ring gärna i morgon."),
+    # a phrase carries what its wording needs, and after a word put first the verb comes second
+    ("sv", "Du beställer så lite att du inte har rätt till rabatt.", "Din beställning ligger än så länge under gränsen "
+     "för mängdrabatt, vilket gör att du inte har rätt till rabatt."),
+    ("sv", "Ärligt talat tjänar vi ingenting på dig.", "Ärligt talat börjar vår mängdrabatt vid en större beställning."),
+    ("sv", "Förlåt, jag vet inte när den kommer.", "Förlåt, jag ska ta reda på när den kommer."),
+    ("sv", "Jag ger dig mitt ord på att det inte händer igen.", "Jag ska personligen se till att det inte händer igen."),
+    ("sv", "Jaha, och vad har du för problem med fakturan?",
+     "Jaha, och vad kan jag hjälpa dig med när det gäller fakturan?"),
+    ("sv", "Du missuppfattade mig, budet kommer på fredag.", "Jag förklarar det tydligare, budet kommer på fredag."),
+    ("sv", "Vi har haft problem med leveranserna i veckan.", "Vi har haft svårigheter med leveranserna i veckan."),
+    # a whole sentence said within one keeps its small letter
+    ("sv", "Tyvärr, det är inte min avdelning.",
+     "Tyvärr, får jag koppla dig till avdelningen som kan hjälpa dig med det?"),
+    ("sv", "Teknikern är hos dig före nio, det garanterar jag.",
+     "Teknikern är hos dig före nio, det ska jag göra allt som står i min makt för."),
+])
+def test_a_swap_reads_as_its_language_where_it_is_put(scorer_of, language, reply, fixed):
+    assert [fix for _rule, _words, fix in _swaps(_card(scorer_of(language), reply))] == [fixed]
