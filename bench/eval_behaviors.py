@@ -4,7 +4,9 @@ Usage: python bench/eval_behaviors.py [FILE.jsonl ...] [--errors N] [--lang ru]
 
 Without files it prints two groups, apart:
 - development figures: the shared real staff replies (never used to build the detector, but looked at), the
-  development replies of data/eval/dev/replies_*.jsonl (independent writers, labelled twice; not trained on) and the
+  development replies of data/eval/dev/replies_*.jsonl (independent writers, labelled twice; not trained on), the
+  3,000 replies of data/behaviors/not_adopted/ (twelve writers who never saw the definitions, labelled twice, not
+  trained on; one set) and the
   project's labelled replies (data/behaviors/, which the detector is built from: for these the figure is the
   out-of-fold one, printed by `coach data train-detector`, and this one shows how well it fits);
 - FROZEN figures (data/eval/frozen*/replies.jsonl, each set apart): written and labelled by people who never saw
@@ -33,6 +35,9 @@ from coach.detect.evaluate import agreement, evaluate, load_labelled, macro_f1  
 DEVELOPMENT = [ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl",
                *sorted((ROOT / "data" / "eval" / "dev").glob("replies_*.jsonl"))]
 TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
+# 3,000 replies by twelve writers who never saw the tag definitions, labelled by two labellers from behaviors.md alone
+# and adjudicated, as the frozen sets were: not trained on (data/behaviors/README.md), measured as one set
+WRITERS_APART = sorted((ROOT / "data" / "behaviors" / "not_adopted").glob("*.jsonl"))
 FROZEN_DIR = ROOT / "data" / "eval"
 # every frozen set of replies: data/eval/frozen/replies.jsonl, data/eval/frozen2/replies.jsonl, ...
 FROZEN = sorted(FROZEN_DIR.glob("frozen*/replies.jsonl"))
@@ -104,6 +109,12 @@ def main(argv=None):
         rows = load_labelled(path)
         table, errors = evaluate(detector, rows)
         report(path.name, table, len(rows), per_tag=path in development)
+        show_errors(errors, args.errors)
+    if args.lang == "en" and WRITERS_APART:
+        rows = [r for path in WRITERS_APART for r in load_labelled(path)]
+        table, errors = evaluate(detector, rows)
+        report(f"writers who never saw the definitions (data/behaviors/not_adopted/, {len(WRITERS_APART)} files)",
+               table, len(rows))
         show_errors(errors, args.errors)
     if frozen:
         print("\n# frozen figures (never tuned on)")
