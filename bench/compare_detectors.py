@@ -1,0 +1,64 @@
+"""Two trained English models side by side on the development sets, with how sure each difference is.
+
+Usage: python bench/compare_detectors.py B.npz [--a A.npz] [--rounds 2000]
+
+A is the committed model (coach/detect/models/en.npz) unless given; B is a model trained elsewhere, for example in a
+worktree with more labelled replies (`coach data train-detector` writes coach/detect/models/en.npz there). For each
+development set (the shared real replies, data/eval/dev/replies_*.jsonl, and the two sets of writers who never saw
+the definitions, data/behaviors/not_adopted/ and data/behaviors/candidates/) it prints both macro-F1s, B - A, and the
+95% interval of B - A from a paired bootstrap over the set's replies (coach.detect.evaluate.paired_bootstrap): a
+difference whose interval holds 0 is not told apart from resampling. Never the frozen sets: they are measured after a
+decision, with bench/eval_behaviors.py, not used to make it. A set a model was trained on measures nothing; say so
+when reading the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coach.detect import Detector  # noqa: E402
+from coach.detect.evaluate import load_labelled, paired_bootstrap  # noqa: E402
+from coach.detect.learned import MODEL_DIR, LinearTagger  # noqa: E402
+
+
+def development_sets():
+    """(name, rows) of every English development set."""
+    out = [("shared real replies", load_labelled(ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl"))]
+    out += [(p.stem, load_labelled(p)) for p in sorted((ROOT / "data" / "eval" / "dev").glob("replies_*.jsonl"))]
+    for folder in ("not_adopted", "candidates"):
+        files = sorted((ROOT / "data" / "behaviors" / folder).glob("*.jsonl"))
+        if files:
+            out.append((f"behaviors/{folder}", [r for p in files for r in load_labelled(p)]))
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("b", type=Path, help="the model compared (an en.npz written by coach data train-detector)")
+    ap.add_argument("--a", type=Path, default=MODEL_DIR / "en.npz", help="the model compared with (the committed one)")
+    ap.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    args = ap.parse_args(argv)
+    for path in (args.a, args.b):
+        if not path.is_file():
+            ap.error(f"{path}: no such model file; give an en.npz written by `coach data train-detector`")
+    a, b = Detector(model=LinearTagger.load(args.a)), Detector(model=LinearTagger.load(args.b))
+    print(f"A = {args.a}\nB = {args.b}\n")
+    print(f"{'development set':28} {'replies':>7} {'A':>6} {'B':>6} {'B - A':>7}  95% interval of B - A")
+    for name, rows in development_sets():
+        items = [(r["text"], r.get("customer")) for r in rows]
+        got_a = [set(d.behaviors) for d in a.detect_many(items)]
+        got_b = [set(d.behaviors) for d in b.detect_many(items)]
+        gold = [set(r["tags"]) for r in rows]
+        fa, fb, lo, hi = paired_bootstrap(gold, got_a, got_b, rounds=args.rounds)
+        print(f"{name:28} {len(rows):7d} {fa:6.3f} {fb:6.3f} {fb - fa:+7.3f}  [{lo:+.3f}, {hi:+.3f}]"
+              f"{'' if lo <= 0 <= hi else '  (told apart)'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
