@@ -38,8 +38,8 @@ TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
 # 3,000 replies by twelve writers who never saw the tag definitions, labelled by two labellers from behaviors.md alone
 # and adjudicated, as the frozen sets were: not trained on (data/behaviors/README.md), measured as one set
 WRITERS_APART = sorted((ROOT / "data" / "behaviors" / "not_adopted").glob("*.jsonl"))
-# 2,400 more replies by twelve more such writers, labelled the same way, kept out of training while their reading of
-# next_steps is settled (data/behaviors/README.md, "Candidates"): one more set, printed apart
+# 2,400 more replies by twelve more such writers, labelled the same way and not trained on (data/behaviors/README.md,
+# "Candidates"): one more set, printed apart
 CANDIDATES = sorted((ROOT / "data" / "behaviors" / "candidates").glob("*.jsonl"))
 FROZEN_DIR = ROOT / "data" / "eval"
 # every frozen set of replies: data/eval/frozen/replies.jsonl, data/eval/frozen2/replies.jsonl, ...

@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from coach.behaviors import TAGS
 
 
@@ -84,8 +86,6 @@ def paired_bootstrap(gold, got_a, got_b, rounds=2000, seed=0, min_support=5):
     two detectors' findings). Resamples the replies with replacement `rounds` times and returns (a's macro-F1 and b's
     on the set, the 2.5th and 97.5th percentiles of b - a over the resamples). Macro-F1 as macro_f1(table,
     min_support): over the tags with that many gold examples in each resample."""
-    import numpy as np
-
     n = len(gold)
     if not (n == len(got_a) == len(got_b)) or n == 0:
         raise ValueError("gold and both detectors' findings need one entry per reply, and at least one reply")

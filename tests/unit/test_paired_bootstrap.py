@@ -49,7 +49,10 @@ def test_a_clearly_better_detector_is_told_apart_and_a_small_change_is_not():
     _, _, lo, hi = paired_bootstrap(gold, weak, strong, rounds=300)
     assert 0 < lo <= hi
     one_more = [set(x) for x in weak]
-    one_more[0] = set(gold[0])  # one reply put right
+    wrong = next(i for i, (w, g) in enumerate(zip(weak, gold, strict=True)) if w != g)
+    one_more[wrong] = set(gold[wrong])  # one reply put right
+    before, after, _, _ = paired_bootstrap(gold, weak, one_more, rounds=1)
+    assert after > before
     _, _, lo, hi = paired_bootstrap(gold, weak, one_more, rounds=300)
     assert lo <= 0 <= hi
 
