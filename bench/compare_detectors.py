@@ -4,8 +4,8 @@ Usage: python bench/compare_detectors.py B.npz [--a A.npz] [--rounds 2000]
 
 A is the committed model (coach/detect/models/en.npz) unless given; B is a model trained elsewhere, for example in a
 worktree with more labelled replies (`coach data train-detector` writes coach/detect/models/en.npz there). For each
-development set (the shared real replies, data/eval/dev/replies_*.jsonl, and the two sets of writers who never saw
-the definitions, data/behaviors/not_adopted/ and data/behaviors/candidates/) it prints both macro-F1s, B - A, and the
+development set (the shared real replies, data/eval/dev/replies_*.jsonl, and the replies of writers who never saw
+the definitions, data/behaviors/not_adopted/) it prints both macro-F1s, B - A, and the
 95% interval of B - A from a paired bootstrap over the set's replies (coach.detect.evaluate.paired_bootstrap): a
 difference whose interval holds 0 is not told apart from resampling. Never the frozen sets: they are measured after a
 decision, with bench/eval_behaviors.py, not used to make it. A set a model was trained on measures nothing; say so
@@ -30,10 +30,9 @@ def development_sets():
     """(name, rows) of every English development set."""
     out = [("shared real replies", load_labelled(ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl"))]
     out += [(p.stem, load_labelled(p)) for p in sorted((ROOT / "data" / "eval" / "dev").glob("replies_*.jsonl"))]
-    for folder in ("not_adopted", "candidates"):
-        files = sorted((ROOT / "data" / "behaviors" / folder).glob("*.jsonl"))
-        if files:
-            out.append((f"behaviors/{folder}", [r for p in files for r in load_labelled(p)]))
+    files = sorted((ROOT / "data" / "behaviors" / "not_adopted").glob("*.jsonl"))
+    if files:
+        out.append(("behaviors/not_adopted", [r for p in files for r in load_labelled(p)]))
     return out
 
 

@@ -6,7 +6,7 @@ Without files it prints two groups, apart:
 - development figures: the shared real staff replies (never used to build the detector, but looked at), the
   development replies of data/eval/dev/replies_*.jsonl (independent writers, labelled twice; not trained on), the
   3,000 replies of data/behaviors/not_adopted/ (twelve writers who never saw the definitions, labelled twice, not
-  trained on; one set), the 2,400 of data/behaviors/candidates/ (twelve more such writers; one set) and the
+  trained on; one set) and the
   project's labelled replies (data/behaviors/, which the detector is built from: for these the figure is the
   out-of-fold one, printed by `coach data train-detector`, and this one shows how well it fits);
 - FROZEN figures (data/eval/frozen*/replies.jsonl, each set apart): written and labelled by people who never saw
@@ -38,9 +38,6 @@ TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
 # 3,000 replies by twelve writers who never saw the tag definitions, labelled by two labellers from behaviors.md alone
 # and adjudicated, as the frozen sets were: not trained on (data/behaviors/README.md), measured as one set
 WRITERS_APART = sorted((ROOT / "data" / "behaviors" / "not_adopted").glob("*.jsonl"))
-# 2,400 more replies by twelve more such writers, labelled the same way and not trained on (data/behaviors/README.md,
-# "Candidates"): one more set, printed apart
-CANDIDATES = sorted((ROOT / "data" / "behaviors" / "candidates").glob("*.jsonl"))
 FROZEN_DIR = ROOT / "data" / "eval"
 # every frozen set of replies: data/eval/frozen/replies.jsonl, data/eval/frozen2/replies.jsonl, ...
 FROZEN = sorted(FROZEN_DIR.glob("frozen*/replies.jsonl"))
@@ -113,13 +110,11 @@ def main(argv=None):
         table, errors = evaluate(detector, rows)
         report(path.name, table, len(rows), per_tag=path in development)
         show_errors(errors, args.errors)
-    for files, folder in ((WRITERS_APART, "not_adopted"), (CANDIDATES, "candidates")):
-        if args.lang != "en" or not files:
-            continue
-        rows = [r for path in files for r in load_labelled(path)]
+    if args.lang == "en" and WRITERS_APART:
+        rows = [r for path in WRITERS_APART for r in load_labelled(path)]
         table, errors = evaluate(detector, rows)
-        name = f"writers who never saw the definitions (data/behaviors/{folder}/, {len(files)} files)"
-        report(name, table, len(rows))
+        report(f"writers who never saw the definitions (data/behaviors/not_adopted/, {len(WRITERS_APART)} files)",
+               table, len(rows))
         show_errors(errors, args.errors)
     if frozen:
         print("\n# frozen figures (never tuned on)")
