@@ -39,3 +39,18 @@ def test_the_learned_model_keeps_what_the_rules_found(detector, tag, kind, case)
         pytest.skip(f"the model has the last word on {tag}")
     got = detector.detect(case["text"], case.get("customer")).behaviors
     assert tag in got, f"{case['text']!r} -> {got}"
+
+
+def test_where_the_model_has_the_last_word_it_still_keeps_nine_in_ten(detector):
+    """The pass cases skipped above (tags whose rules over-fire, where training let the model drop a rules' tag it is
+    nearly sure of) are not left unchecked: the whole detector keeps at least nine in ten of each such tag's cases."""
+    if detector.model is None:
+        pytest.skip("no learned model here")
+    kept, total = {}, {}
+    for tag, kind, case in (c.values for c in CASES):
+        if kind != "pass" or detector.model.policy(tag) == "add":
+            continue
+        total[tag] = total.get(tag, 0) + 1
+        kept[tag] = kept.get(tag, 0) + (tag in detector.detect(case["text"], case.get("customer")).behaviors)
+    short = {t: f"{kept[t]} of {n}" for t, n in total.items() if kept[t] < 0.9 * n}
+    assert not short, short
