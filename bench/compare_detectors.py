@@ -21,18 +21,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eval_behaviors import DEVELOPMENT, WRITERS_APART  # noqa: E402  (bench/, beside this script)
+
 from coach.detect import Detector  # noqa: E402
 from coach.detect.evaluate import load_labelled, paired_bootstrap  # noqa: E402
 from coach.detect.learned import MODEL_DIR, LinearTagger  # noqa: E402
 
 
 def development_sets():
-    """(name, rows) of every English development set."""
-    out = [("shared real replies", load_labelled(ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl"))]
-    out += [(p.stem, load_labelled(p)) for p in sorted((ROOT / "data" / "eval" / "dev").glob("replies_*.jsonl"))]
-    files = sorted((ROOT / "data" / "behaviors" / "not_adopted").glob("*.jsonl"))
-    if files:
-        out.append(("behaviors/not_adopted", [r for p in files for r in load_labelled(p)]))
+    """(name, rows) of every English development set: bench/eval_behaviors.py's, the not_adopted files as one set."""
+    out = [(p.stem if p.parent.name == "dev" else "shared real replies", load_labelled(p))
+           for p in DEVELOPMENT if p.exists()]
+    if WRITERS_APART:
+        out.append(("behaviors/not_adopted", [r for p in WRITERS_APART for r in load_labelled(p)]))
     return out
 
 
