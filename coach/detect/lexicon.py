@@ -63,6 +63,48 @@ def expand(template):
     return list(dict.fromkeys(out))
 
 
+MAX_TEMPLATE_PHRASES = 100_000  # what one template may expand into: more is a slip, and costs seconds and memory
+
+
+def expansion_size(template):
+    """How many phrases a brace template expands into, counted without expanding it (duplicates counted too): the
+    product of its groups' alternatives. "{never|not} {ask|need} {your|the} {pin|cvv}" is 16. A brace that closes
+    nothing, or a bar outside braces, is text, as expand() reads it."""
+
+    def sequence(i, depth):
+        count = 1
+        while i < len(template):
+            ch = template[i]
+            if depth and ch in "|}":
+                return count, i
+            if ch == "{" and template.find("}", i) != -1:
+                total, i = 0, i + 1
+                while True:
+                    size, i = sequence(i, depth + 1)
+                    total += size
+                    if i >= len(template) or template[i] == "}":
+                        break
+                    i += 1  # past the bar
+                count *= total
+            i += 1
+        return count, i
+
+    return sequence(0, 0)[0]
+
+
+def template_error(template, limit=MAX_TEMPLATE_PHRASES):
+    """What is wrong with a brace template, or None: unbalanced braces, no words, or more than `limit` phrases."""
+    if template.count("{") != template.count("}"):
+        return f"{template!r} has unbalanced braces"
+    size = expansion_size(template)
+    if size > limit:
+        return (f"{template[:80]!r}... expands into {size:,} phrases (at most {limit:,}): split it into templates "
+                "with fewer alternatives each, or name fewer alternatives")
+    if not expand(template):
+        return f"{template!r} has no words"
+    return None
+
+
 # -- file schemas -------------------------------------------------------------------------------------
 
 Words = Union[StrictStr, List[StrictStr]]  # "$name" of a word list, or words and "$name"s to include
@@ -338,8 +380,9 @@ def _check_label(where, label):
 def _check_templates(where, templates):
     for label, items in templates.items():
         for k, template in enumerate(items):
-            if template.count("{") != template.count("}") or not expand(template):
-                raise LexiconError(f"{where}: {label}[{k}]: {template!r} has unbalanced braces or no words")
+            error = template_error(template)
+            if error:
+                raise LexiconError(f"{where}: {label}[{k}]: {error}")
 
 
 def _phrases(folder, raw):

@@ -14,7 +14,7 @@ from pathlib import Path
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
-from coach.detect.lexicon import expand
+from coach.detect.lexicon import expand, template_error
 from coach.detect.markup import straighten_quotes
 from coach.detect.patterns import TokenPatterns, View, inside
 from coach.detect.phrases import PhraseReader, PhraseTable
@@ -83,6 +83,10 @@ class SignalMatcher:
             templates = spec.get(key) or []
             if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
                 raise doc.error((side, name, key), "expected a list of phrase templates (text)")
+            for k, template in enumerate(templates):
+                error = template_error(template)
+                if error:
+                    raise doc.error((side, name, key, k), error)
             # as the texts are read: an apostrophe or a quote typed ’ is the straight one ("п'ятницю")
             made = [read(p) for t in templates for p in expand(straighten_quotes(t.lower()))]
             if made:

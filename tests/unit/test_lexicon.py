@@ -76,3 +76,17 @@ def test_unbalanced_template(folder):
     _edit(folder / "customer.yml", '"{late|delayed|delay|delays|overdue}"', '"{late|delayed"')
     with pytest.raises(lx.LexiconError, match=r"customer.yml: complaint\[0\]: .*unbalanced braces"):
         load("xx")
+
+
+@pytest.mark.parametrize("template, size", [
+    ("how {can|may} {i|we} help", 4), ("{so |}sorry", 2), ("{a|{b|c}d} e{f|g}", 6), ("a|b x}y", 1),
+])
+def test_expansion_size_counts_what_expand_gives(template, size):
+    assert lx.expansion_size(template) == size == len(lx.expand(template))
+
+
+def test_a_template_of_too_many_phrases_is_refused_before_it_is_expanded(folder):
+    huge = " ".join("{a%d|b%d|c%d|d%d|e%d}" % ((i,) * 5) for i in range(9))  # 5^9: nearly two million phrases
+    _edit(folder / "customer.yml", '"{late|delayed|delay|delays|overdue}"', f'"{huge}"')
+    with pytest.raises(lx.LexiconError, match=r"customer.yml: complaint\[0\]: .*1,953,125 phrases \(at most 100,000\)"):
+        load("xx")

@@ -89,3 +89,24 @@ def test_a_customer_comparing_with_before_is_not_satisfied(signals, nlp, text, u
 
 def test_the_sum_of_what_was_offered_is_not_an_offer(signals, nlp):
     assert hits(signals, nlp, "Together that's about £155 off.", "not_an_offer") == ["Together that's"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("We'll never ask for your card number or security code. Anything else?", []),
+    ("We will never ask you for your full card number or your CVV.", []),
+    ("Please never share your PIN or password with anyone.", []),
+    ("Could you read me the security code on the back?", ["security code"]),
+    ("Can I take the card number and the CVV, please?", ["card number and the CVV"]),
+])
+def test_saying_two_secrets_will_never_be_asked_is_no_ask(signals, nlp, text, found):
+    assert hits(signals, nlp, text, "card_secret") == found
+
+
+def test_a_template_that_would_expand_into_too_many_phrases_is_refused(tmp_path, nlp):
+    # ten groups of four alternatives: over a million phrases, which would take seconds and hundreds of MB to build
+    template = " ".join("{a%d|b%d|c%d|d%d}" % (i, i, i, i) for i in range(10))
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "signals.yml").write_text(
+        f"staff:\n  asap:\n    phrases: [soon]\n    not_within: ['{template}']\ncustomer: {{}}\n", encoding="utf-8")
+    with pytest.raises(SignalError, match=r"staff.asap.not_within.0.*1,048,576 phrases \(at most 100,000\).*split"):
+        SignalMatcher(nlp, "xx", tmp_path)
