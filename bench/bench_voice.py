@@ -1,7 +1,7 @@
 """Voice on the telephone track: how well the offline recogniser hears spoken replies, how fast, and how long the
 trainee waits from the end of their speech to the customer's voice (issue: voice on the telephone track).
 
-Usage: python bench/bench_voice.py [--per-scenario N] [--independent N]
+Usage: python bench/bench_voice.py [--per-scenario N] [--independent N] [--decoders]
 
 The spoken set is synthesised here, never recorded: the replies are read by Flite's four voices and espeak-ng at
 several rates (130-200 words a minute), and every third one again with white noise at 20 dB SNR. Two sets of
@@ -17,6 +17,11 @@ the speaking-rate error against the known rate (the reference's words over the t
 scenario replies, the end of speech to the customer's voice starting: recognition + the detector + the customer
 simulator's turn + synthesising the customer's answer, p50 and p95 (the practice server's own overhead is
 bench/bench_turns.py's figure). Targets: < 0.5 s per second of audio, WER < 25%, p95 < 1.5 s, rate error < 10%.
+
+--decoders compares the recogniser's settings instead (DECODERS: pocketsphinx's defaults on the whole recording, as
+the product first did, against decoding only the speech and lighter searches): per setting, the WER on the scenario
+replies with the scenario and the domain model, on the independent replies with the domain model, and the end of
+speech to the customer's voice. coach/voice/listen.py's DECODER_OPTIONS and trimming are what it chose.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coach.voice import lm  # noqa: E402
 from coach.voice.audio import join, silence, with_noise  # noqa: E402
-from coach.voice.listen import PAUSE_KEPT_S, recogniser  # noqa: E402
+from coach.voice.listen import PAUSE_KEPT_S, Recogniser, recogniser  # noqa: E402
 from coach.voice.speak import VoiceSettings, say_audio  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +50,14 @@ VOICES = [("flite slt 165", VoiceSettings(engine="flite", voice="slt", rate=165)
           ("flite slt 130", VoiceSettings(engine="flite", voice="slt", rate=130))]
 NOISE_SNR_DB = 20.0  # an open-plan office behind the trainee
 MAX_WORDS = 45
+# name -> (decoder options, decode only the speech pieces)
+DECODERS = {
+    "defaults, whole recording": ({}, False),
+    "defaults, speech only": ({}, True),
+    "speech only, no flat pass": ({"fwdflat": False}, True),
+    "speech only, no flat pass, 5,000 HMMs": ({"fwdflat": False, "maxhmmpf": 5000, "maxwpf": 20}, True),
+    "speech only, no flat pass, 2,000 HMMs": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10}, True),
+}
 
 
 def scenario_replies(per_scenario: int):
@@ -143,15 +156,38 @@ def end_to_end(rows):
     return out
 
 
+def progress(n, total):
+    if n == total or n % 10 == 0:
+        print(f"    {n}/{total}", file=sys.stderr, flush=True)
+
+
+def p95(values):
+    return statistics.quantiles(values, n=20)[18]
+
+
+def compare_decoders(a, b) -> int:
+    """Each of DECODERS on the same clips: WERs, seconds per second of audio, end of speech to the voice."""
+    print(f"{'setting':<42}{'scenario':>10}{'domain':>9}{'indep.':>9}{'s per s':>9}{'e2e p50':>9}{'e2e p95':>9}")
+    for name, (options, trim) in DECODERS.items():
+        rec = Recogniser("en", options=options, trim=trim)
+        for sc in {id(c[0]): c[0] for c in a}.values():
+            rec.prepare(lm.scenario_texts(sc))
+        print(f"  {name}...", file=sys.stderr)
+        scen, dom, ind = measure(rec, a, "scenario", progress), measure(rec, a, "domain", progress), \
+            measure(rec, b, "domain", progress)
+        per_s = sum(r["took"] for r in scen) / sum(r["seconds"] for r in scen)
+        e2e = end_to_end(scen)
+        print(f"{name:<42}{wer(scen):>10.1%}{wer(dom):>9.1%}{wer(ind):>9.1%}{per_s:>9.3f}"
+              f"{statistics.median(e2e):>8.2f}s{p95(e2e):>8.2f}s", flush=True)
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--per-scenario", type=int, default=4, help="replies of each English scenario (default 4)")
     ap.add_argument("--independent", type=int, default=30, help="independent replies (default 30)")
+    ap.add_argument("--decoders", action="store_true", help="compare the recogniser's settings (DECODERS)")
     args = ap.parse_args(argv)
-
-    def progress(n, total):
-        if n == total or n % 10 == 0:
-            print(f"    {n}/{total}", file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
     rec = recogniser("en")
@@ -161,6 +197,8 @@ def main(argv=None) -> int:
     print(f"spoken set: {len(a)} scenario clips, {len(b)} independent clips "
           f"({sum(c[4].duration_s for c in a + b) / 60:.1f} min of audio, synthesised in "
           f"{time.perf_counter() - t0:.0f} s; every third again at {NOISE_SNR_DB:.0f} dB SNR)")
+    if args.decoders:
+        return compare_decoders(a, b)
     t0 = time.perf_counter()
     for sc in {id(c[0]): c[0] for c in a}.values():  # each scenario's adapted model, built before timing
         rec.prepare(lm.scenario_texts(sc))
@@ -181,9 +219,8 @@ def main(argv=None) -> int:
         noisy = ", noisy" if r["noisy"] else ""
         print(f"  [{r['voice']}{noisy}] said: {r['text'][:90]!r}\n      heard: {r['heard'][:90]!r}")
     e2e = end_to_end(results[("scenario replies", "scenario")])
-    q = statistics.quantiles(e2e, n=20)
     print(f"\nend of speech to the customer's voice (recognise + detect + simulate + synthesise), {len(e2e)} replies: "
-          f"p50 {statistics.median(e2e):.2f} s, p95 {q[18]:.2f} s, max {max(e2e):.2f} s")
+          f"p50 {statistics.median(e2e):.2f} s, p95 {p95(e2e):.2f} s, max {max(e2e):.2f} s")
     return 0
 
 

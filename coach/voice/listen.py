@@ -49,7 +49,56 @@ def _r(x):
     return None if x is None else round(x, 2)
 
 
+# pocketsphinx's settings, chosen by bench/bench_voice.py --decoders under a rule written before the run (the fastest
+# whose WER on the scenario replies is at most a point above the defaults'): no second, flat-lexicon pass, and at most
+# 2,000 HMMs and 10 words a frame. End of speech to the customer's voice p95 3.28 -> 1.70 s, WER 21.2% -> 22.2%
+# (scenario model), 21.3% -> 22.1% (domain model), independent replies 30.3% -> 29.7%.
+DECODER_OPTIONS: dict = {"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10}
 PAUSE_KEPT_S = 0.5  # of a long pause, this much counts as speaking time, as a short pause between phrases does
+EDGE_S = 0.3  # sound kept before the first and after the last moment of speech, for soft onsets and endings
+GAP_KEPT_S = 0.3  # of a pause of a second or more, this much is decoded on each side; the middle is silence
+
+
+def speech_pieces(sound, duration_s: float) -> list[tuple[float, float]]:
+    """The parts of a recording worth decoding, (start, end) in seconds: the speech with a margin, less the middles
+    of its long pauses. Silence is what the trainee waits for the recogniser to plough through after they stop
+    (the recorder's margins, a pause to look something up), and the measures already have it."""
+    if sound.speech_start is None:
+        return []
+    start, end = max(0.0, sound.speech_start - EDGE_S), min(duration_s, sound.speech_end + EDGE_S)
+    pieces = []
+    for pause in sound.silences:
+        cut_from, cut_to = pause["start"] + GAP_KEPT_S, pause["end"] - GAP_KEPT_S
+        if start < cut_from < cut_to < end:
+            pieces.append((start, cut_from))
+            start = cut_to
+    pieces.append((start, end))
+    return pieces
+
+
+class TimeMap:
+    """Where the decoder's frames of the pieces, fed one after another, lie in the whole recording."""
+
+    def __init__(self, pieces, rate: int = RATE):
+        self.rate = rate
+        self.starts, self.lengths, self.offsets = [], [], []  # per piece, in samples: where it starts in the
+        fed = 0  # recording, how long it is, and where it starts in what the decoder is fed
+        for a, b in pieces:
+            first = int(round(a * rate))
+            self.starts.append(first)
+            self.lengths.append(max(0, int(round(b * rate)) - first))
+            self.offsets.append(fed)
+            fed += self.lengths[-1]
+
+    def cut(self, pcm: bytes) -> bytes:
+        """The pieces of 16-bit PCM, joined."""
+        return b"".join(pcm[2 * first:2 * (first + n)] for first, n in zip(self.starts, self.lengths, strict=True))
+
+    def seconds(self, frame: int) -> float:
+        """A decoder frame as seconds from the start of the recording."""
+        sample = int(round(frame * FRAME_S * self.rate))
+        k = max((i for i, o in enumerate(self.offsets) if o <= sample), default=0)
+        return (self.starts[k] + sample - self.offsets[k]) / self.rate
 
 
 def speaking_rate(n_words: int, speech_start, speech_end, silences) -> float | None:
@@ -63,7 +112,9 @@ def speaking_rate(n_words: int, speech_start, speech_end, silences) -> float | N
 
 
 class Recogniser:
-    def __init__(self, language: str = "en", lw: float | None = None):
+    def __init__(self, language: str = "en", lw: float | None = None, options: dict | None = None,
+                 trim: bool = True):
+        """`options`: the decoder's settings (DECODER_OPTIONS unless given); `trim`: decode only speech_pieces()."""
         if language not in LANGUAGES:
             raise VoiceError(f"no offline recogniser for {language!r} here (only {', '.join(LANGUAGES)}); "
                              f"type the reply instead")
@@ -73,7 +124,8 @@ class Recogniser:
         self._lock = threading.Lock()
         self._searches: dict[str, str] = {}
         self._models: dict[tuple, object] = {}  # a scenario's texts -> its model file (hashing its sources is not free)
-        kw = {"lw": lw} if lw else {}
+        kw = dict(DECODER_OPTIONS if options is None else options, **({"lw": lw} if lw else {}))
+        self.trim = trim
         self._decoder = Decoder(lm=None, loglevel="FATAL", **kw)
         self._words = set()
         self._casing: dict[str, dict] = {}  # search -> word -> its written form
@@ -127,6 +179,7 @@ class Recogniser:
             audio = read_wav(audio)
         sound = measure(audio)
         pcm = audio.pcm16(RATE)
+        timing = TimeMap(speech_pieces(sound, audio.duration_s) if self.trim else [(0.0, audio.duration_s)])
         # a scenario's model is built outside the lock (seconds, once); other replies go on decoding meanwhile
         path = None if search else self._model_of(scenario_texts)
         t0 = time.perf_counter()
@@ -136,12 +189,13 @@ class Recogniser:
             if sound.speech_start is not None:  # silence is not decoded: the recogniser would guess at it
                 self._decoder.activate_search(name)
                 self._decoder.start_utt()
-                self._decoder.process_raw(pcm, full_utt=True)
+                self._decoder.process_raw(timing.cut(pcm), full_utt=True)
                 self._decoder.end_utt()
                 segs = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg()]
         decode_s = time.perf_counter() - t0
         cased = self._casing.get(name, {})
-        words = [{"word": w.split("(", 1)[0], "start": round(a * FRAME_S, 2), "end": round(b * FRAME_S, 2)}
+        words = [{"word": w.split("(", 1)[0], "start": round(timing.seconds(a), 2),
+                  "end": round(timing.seconds(b), 2)}
                  for w, a, b in segs if w not in FILLERS and not w.startswith("[") and not w.startswith("<")]
         for w in words:  # names and "I" written as the product's phrases write them
             w["word"] = cased.get(w["word"], w["word"])

@@ -11,7 +11,8 @@ import pytest
 
 from coach.voice import VoiceError, lm, read_wav
 from coach.voice.audio import join, measure, ringing, scaled, silence, tone
-from coach.voice.listen import recogniser, speaking_rate
+from coach.voice.audio import SoundMeasures
+from coach.voice.listen import Recogniser, TimeMap, recogniser, speaking_rate, speech_pieces
 from coach.voice.speak import VoiceSettings, delivery, say, say_audio, speakable
 
 # not in the language model's corpus (coach/voice/corpus.yml): the recogniser has never seen this sentence
@@ -180,6 +181,32 @@ def test_a_look_up_pause_is_dead_air_not_slow_speech():
     assert len(paused.silences) == 1 and 4.5 < paused.silences[0]["end"] - paused.silences[0]["start"] < 5.5
     assert together.silences == []
     assert abs(paused.words_per_minute - together.words_per_minute) < 0.15 * together.words_per_minute
+
+
+def test_only_the_speech_is_decoded_and_word_times_are_the_recordings():
+    # 1 s of margin, "let me check", 5 s of dead air, "it left the depot": the middle of the pause and the margins
+    # are not decoded, and the words of the second phrase are placed after the pause, not 4.4 s early
+    first = say_audio("Let me check that for you.", settings=VoiceSettings(voice="rms"))
+    second = say_audio("It left the depot this morning.", settings=VoiceSettings(voice="rms"))
+    audio = join(silence(1.0), first, silence(5.0), second, silence(1.0))
+    trimmed, whole = recogniser("en").transcribe(audio), Recogniser("en", trim=False).transcribe(audio)
+    assert trimmed.text == whole.text and "depot" in trimmed.text.lower(), (trimmed.text, whole.text)
+    after_pause = 1.0 + first.duration_s + 5.0
+    depot = next(w for w in trimmed.words if w["word"].lower() == "depot")
+    assert after_pause < depot["start"] < after_pause + second.duration_s
+    assert [round(w["start"], 1) for w in trimmed.words] == pytest.approx([round(w["start"], 1) for w in whole.words],
+                                                                        abs=0.15)
+
+
+def test_the_pieces_keep_a_margin_and_the_edges_of_long_pauses():
+    sound = SoundMeasures(10.0, 1.0, 8.0, [{"start": 3.0, "end": 5.0}], -20.0, False, False)
+    pieces = speech_pieces(sound, 10.0)
+    assert pieces == [(0.7, 3.3), (4.7, 8.3)]
+    timing = TimeMap(pieces)
+    assert len(timing.cut(bytes(2 * 16000 * 10))) == 2 * round(16000 * (2.6 + 3.6))
+    assert timing.seconds(0) == pytest.approx(0.7) and timing.seconds(259) == pytest.approx(3.29)
+    assert timing.seconds(260) == pytest.approx(4.7)  # the first frame after the cut is 1.4 s later
+    assert speech_pieces(SoundMeasures(4.0, None, None, [], None, True, False), 4.0) == []
 
 
 def test_silence_is_heard_as_nothing_said():
