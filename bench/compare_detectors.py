@@ -1,6 +1,8 @@
 """Two trained English models side by side on the development sets, with how sure each difference is.
 
 Usage: python bench/compare_detectors.py B.npz [--a A.npz] [--rounds 2000]
+       python bench/compare_detectors.py --save-a FINDINGS.json [--a A.npz]      (in the tree of the code before)
+       python bench/compare_detectors.py B.npz --a-findings FINDINGS.json       (in the tree of the code after)
 
 A is the committed model (coach/detect/models/en.npz) unless given; B is a model trained elsewhere, for example in a
 worktree with more labelled replies (`coach data train-detector` writes coach/detect/models/en.npz there). For each
@@ -10,11 +12,15 @@ the definitions, data/behaviors/not_adopted/) it prints both macro-F1s, B - A, a
 difference whose interval holds 0 is not told apart from resampling. Never the frozen sets: they are measured after a
 decision, with bench/eval_behaviors.py, not used to make it. A set a model was trained on measures nothing; say so
 when reading the figures.
+
+When the rules changed too, A's findings come from the code before: `--save-a` writes them (per set, per reply) from
+the tree it runs in, and `--a-findings` reads them in the tree of the change, which runs B with its own rules.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -39,19 +45,35 @@ def development_sets():
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("b", type=Path, help="the model compared (an en.npz written by coach data train-detector)")
+    ap.add_argument("b", type=Path, nargs="?", help="the model compared (an en.npz from coach data train-detector)")
     ap.add_argument("--a", type=Path, default=MODEL_DIR / "en.npz", help="the model compared with (the committed one)")
     ap.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    ap.add_argument("--save-a", type=Path, help="write A's findings on every set to this file and stop")
+    ap.add_argument("--a-findings", type=Path, help="A's findings as --save-a wrote them (in the tree before a change)")
     args = ap.parse_args(argv)
+    if args.b is None and args.save_a is None:
+        ap.error("give the model compared (B.npz), or --save-a FILE")
     for path in (args.a, args.b):
-        if not path.is_file():
+        if path is not None and not path.is_file():
             ap.error(f"{path}: no such model file; give an en.npz written by `coach data train-detector`")
-    a, b = Detector(model=LinearTagger.load(args.a)), Detector(model=LinearTagger.load(args.b))
-    print(f"A = {args.a}\nB = {args.b}\n")
+    sets = development_sets()
+    if args.save_a:
+        a = Detector(model=LinearTagger.load(args.a))
+        saved = {name: [sorted(d.behaviors) for d in a.detect_many((r["text"], r.get("customer")) for r in rows)]
+                 for name, rows in sets}
+        args.save_a.write_text(json.dumps({"model": str(args.a), "findings": saved}), encoding="utf-8")
+        print(f"A's findings on {len(saved)} sets written to {args.save_a}")
+        return 0
+    saved = json.loads(args.a_findings.read_text(encoding="utf-8")) if args.a_findings else None
+    a = None if saved else Detector(model=LinearTagger.load(args.a))
+    b = Detector(model=LinearTagger.load(args.b))
+    print(f"A = {saved['model'] + ' (findings of ' + str(args.a_findings) + ')' if saved else args.a}\nB = {args.b}\n")
     print(f"{'development set':28} {'replies':>7} {'A':>6} {'B':>6} {'B - A':>7}  95% interval of B - A")
-    for name, rows in development_sets():
+    for name, rows in sets:
         items = [(r["text"], r.get("customer")) for r in rows]
-        got_a = [set(d.behaviors) for d in a.detect_many(items)]
+        got_a = [set(x) for x in saved["findings"][name]] if saved else [set(d.behaviors) for d in a.detect_many(items)]
+        if len(got_a) != len(rows):
+            raise SystemExit(f"{name}: the saved findings are of {len(got_a)} replies, the set has {len(rows)}")
         got_b = [set(d.behaviors) for d in b.detect_many(items)]
         gold = [set(r["tags"]) for r in rows]
         fa, fb, lo, hi = paired_bootstrap(gold, got_a, got_b, rounds=args.rounds)
