@@ -7,10 +7,14 @@ _MAKES_SURE = frozenset({"make", "makes", "making", "made", "be", "am", "'m", "i
 
 
 _FIRST_PERSON = frozenset({"i", "we", "me", "us", "'ll", "'m"})
+CURT_WORDS = 12  # a reply this short is all tone: a mild wording in it is the reply's register
+_FRIENDLY = ("apology", "empathy", "thanks", "offer_help", "solution", "next_steps")  # found before rude
+_HARSH_CUES = ("dismissive", "blame", "x-blame-you-did")
 
 
 def resolve(ctx):
-    """Insults, shouting, a closing "obviously"; traps: abbreviations in capitals, "you should have read" (blame)."""
+    """Insults, shouting, mild wordings where the reply is not friendly (_mild_counts); traps: abbreviations in
+    capitals, "you should have read" (blame)."""
     doc = ctx.doc
     spans = []
     taken_back = ctx.cues["x-not-rude"]
@@ -28,7 +32,18 @@ def resolve(ctx):
         spans.append(span)
     if ctx.shouting is not None:
         spans.append(ctx.shouting)
+    mild = [span for span in ctx.cues["x-rude-mild"] if not any(overlaps(span, t) for t in taken_back)]
     last_word = next((t for t in reversed(doc) if not t.is_punct and not t.is_space), None)
     if last_word is not None and last_word.lower_ == "obviously":
-        spans.append(doc[last_word.i:last_word.i + 1])  # "cuz it's better obviously"
+        mild.append(doc[last_word.i:last_word.i + 1])  # "cuz it's better obviously"
+    if mild and _mild_counts(ctx, spans):
+        spans.extend(mild)
     return spans
+
+
+def _mild_counts(ctx, rude_spans) -> bool:
+    """A mild wording (x-rude-mild) is rude in a curt reply, beside other rudeness or a blame or dismissive cue, or
+    in a reply that does nothing friendly; in a reply that helps, apologises or thanks it is everyday talk."""
+    words = sum(1 for t in ctx.doc if not t.is_punct and not t.is_space)
+    return (words <= CURT_WORDS or bool(rude_spans) or any(ctx.cues[c] for c in _HARSH_CUES)
+            or not any(ctx.found.get(t) for t in _FRIENDLY))
