@@ -344,6 +344,12 @@ class Detector:
         added = [t for t in tags if t not in rules_found and not self.vetoed(t, matched, lower, rules_found)]
         if not added or _explained(ctx):
             return  # "Hello." or "Thanks so much!": the rules' spans account for every word; nothing is left to add
+        self._add(ctx, matched, added)
+        if self.lexicon.resolvers == "rules":
+            rude.after_model(ctx)  # a pet name in a reply the model found helpful is everyday talk
+
+    def _add(self, ctx: Context, matched, added) -> None:
+        """The model's added tags, each with the sentence it scores highest for the tag as its span."""
         sents = ctx.view.sents
         if len(sents) == 1:
             whole = _trim(ctx.doc[sents[0][0]:sents[0][1]])

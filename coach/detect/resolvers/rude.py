@@ -41,6 +41,23 @@ def resolve(ctx):
     return spans
 
 
+def mild_only(ctx, spans) -> bool:
+    """Whether every rude span found is a mild wording (x-rude-mild or a closing "obviously")."""
+    mild = {(s.start, s.end) for s in ctx.cues["x-rude-mild"]}
+    last = len(ctx.doc)
+    return bool(spans) and all((s.start, s.end) in mild or (s.end >= last - 1 and s[-1].lower_ == "obviously")
+                               for s in spans)
+
+
+def after_model(ctx) -> None:
+    """Once the learned model has added its tags: a rude finding made only of mild wordings is dropped when the
+    reply, as the model read it, helps after all ("Ha, sizzle's out the front till two, mate. Chlorine's aisle
+    forty-one": the rules found no help in it, the model found the answer) and nothing else in it is harsh."""
+    spans = ctx.found.get("rude")
+    if spans and mild_only(ctx, spans) and not _mild_counts(ctx, []):
+        del ctx.found["rude"]
+
+
 def _mild_counts(ctx, rude_spans) -> bool:
     """A mild wording (x-rude-mild) is rude in a curt reply, beside other rudeness or a blame or dismissive cue, or
     in a reply that does nothing friendly; in a reply that helps, apologises or thanks it is everyday talk."""
