@@ -51,8 +51,8 @@ def _r(x):
 
 # pocketsphinx's settings, chosen by bench/bench_voice.py --decoders under a rule written before the run (the fastest
 # whose WER on the scenario replies is at most a point above the defaults'): no second, flat-lexicon pass, and at most
-# 2,000 HMMs and 10 words a frame. End of speech to the customer's voice p95 3.28 -> 1.70 s, WER 21.2% -> 22.2%
-# (scenario model), 21.3% -> 22.1% (domain model), independent replies 30.3% -> 29.7%.
+# 2,000 HMMs and 10 words a frame. End of speech to the customer's voice p95 3.28 -> 1.70 s (1.74 s run alone), WER
+# 21.2% -> 22.2% (scenario model), 21.3% -> 22.1% (domain model), independent replies 30.3% -> 29.7%.
 DECODER_OPTIONS: dict = {"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10}
 PAUSE_KEPT_S = 0.5  # of a long pause, this much counts as speaking time, as a short pause between phrases does
 EDGE_S = 0.3  # sound kept before the first and after the last moment of speech, for soft onsets and endings

@@ -100,3 +100,18 @@ def test_the_customer_s_message_reaches_the_model_only_through_what_the_rules_re
     assert one.context == two.context
     assert np.allclose(model.probabilities(one), model.probabilities(two))
     assert "dismissive" not in detector.detect(reply, "As long as it's here tomorrow.").behaviors
+
+
+@pytest.mark.parametrize("text, customer, rude", [
+    # the rules find no help in it, the model finds the answer: a pet name there is everyday talk
+    ("Aye, the paint's in aisle six, mate, just past the brushes on the left.", "Where's your paint?", False),
+    # curt, or beside blame: the same words stay rude
+    ("Whatever, mate.", "This is the third time I've asked.", True),
+    ("Well it's your own fault for not reading the bloody instructions, mate.", "It broke on day one.", True),
+])
+def test_a_mild_word_is_judged_with_what_the_model_found(detector, text, customer, rude):
+    rules = Detector(model=False).detect(text, customer).behaviors
+    got = detector.detect(text, customer).behaviors
+    assert ("rude" in got) == rude, (text, got)
+    if not rude:
+        assert "rude" in rules and "solution" in got, (rules, got)  # the rules alone flag it; the model found the help

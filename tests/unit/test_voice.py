@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from coach.voice import VoiceError, lm, read_wav
-from coach.voice.audio import join, measure, ringing, scaled, silence, tone
-from coach.voice.audio import SoundMeasures
+from coach.voice.audio import SoundMeasures, join, measure, ringing, scaled, silence, tone
 from coach.voice.listen import Recogniser, TimeMap, recogniser, speaking_rate, speech_pieces
 from coach.voice.speak import VoiceSettings, delivery, say, say_audio, speakable
 
