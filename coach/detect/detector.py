@@ -87,6 +87,8 @@ RESOLVERS = (
     ("solution", solution.alternatives_after_refusals),
 )
 _PLAN = tuple((tag, resolve, getattr(resolve, "cue_labels", None)) for tag, resolve in RESOLVERS)
+# resolvers that judge again once the model has added its tags (rude: a pet name in a reply the model found helpful)
+_AFTER_MODEL = tuple(hook for _, resolve in RESOLVERS if (hook := getattr(resolve, "after_model", None)))
 _VETO = {tag: frozenset((tag, f"x-not-{tag}", *(cues or ()))) for tag, _, cues in _PLAN}
 # tags the model may not add to a reply whose negations the rules all judged harmless
 _JUDGED_BY_NEGATION = frozenset(("negative_phrasing", "dismissive"))
@@ -345,8 +347,9 @@ class Detector:
         if not added or _explained(ctx):
             return  # "Hello." or "Thanks so much!": the rules' spans account for every word; nothing is left to add
         self._add(ctx, matched, added)
-        if self.lexicon.resolvers == "rules":
-            rude.after_model(ctx)  # a pet name in a reply the model found helpful is everyday talk
+        if self.lexicon.resolvers == "rules":  # a language with resolvers of its own
+            for judge_again in _AFTER_MODEL:
+                judge_again(ctx)
 
     def _add(self, ctx: Context, matched, added) -> None:
         """The model's added tags, each with the sentence it scores highest for the tag as its span."""

@@ -93,15 +93,14 @@ def expansion_size(template):
 
 
 def template_error(template, limit=MAX_TEMPLATE_PHRASES):
-    """What is wrong with a brace template, or None: unbalanced braces, no words, or more than `limit` phrases."""
+    """What is wrong with a brace template before it is expanded, or None: unbalanced braces, or more than `limit`
+    phrases."""
     if template.count("{") != template.count("}"):
         return f"{template!r} has unbalanced braces"
     size = expansion_size(template)
     if size > limit:
         return (f"{template[:80]!r}... expands into {size:,} phrases (at most {limit:,}): split it into templates "
                 "with fewer alternatives each, or name fewer alternatives")
-    if not expand(template):
-        return f"{template!r} has no words"
     return None
 
 
@@ -380,7 +379,7 @@ def _check_label(where, label):
 def _check_templates(where, templates):
     for label, items in templates.items():
         for k, template in enumerate(items):
-            error = template_error(template)
+            error = template_error(template) or (None if expand(template) else f"{template!r} has no words")
             if error:
                 raise LexiconError(f"{where}: {label}[{k}]: {error}")
 

@@ -32,21 +32,26 @@ def resolve(ctx):
         spans.append(span)
     if ctx.shouting is not None:
         spans.append(ctx.shouting)
-    mild = [span for span in ctx.cues["x-rude-mild"] if not any(overlaps(span, t) for t in taken_back)]
-    last_word = next((t for t in reversed(doc) if not t.is_punct and not t.is_space), None)
-    if last_word is not None and last_word.lower_ == "obviously":
-        mild.append(doc[last_word.i:last_word.i + 1])  # "cuz it's better obviously"
+    mild = _mild_spans(ctx)
     if mild and _mild_counts(ctx, spans):
         spans.extend(mild)
     return spans
 
 
+def _mild_spans(ctx) -> list:
+    """The mild wordings of a reply: x-rude-mild cues not taken back, and a closing "obviously"."""
+    doc, taken_back = ctx.doc, ctx.cues["x-not-rude"]
+    mild = [span for span in ctx.cues["x-rude-mild"] if not any(overlaps(span, t) for t in taken_back)]
+    last_word = next((t for t in reversed(doc) if not t.is_punct and not t.is_space), None)
+    if last_word is not None and last_word.lower_ == "obviously":
+        mild.append(doc[last_word.i:last_word.i + 1])  # "cuz it's better obviously"
+    return mild
+
+
 def mild_only(ctx, spans) -> bool:
-    """Whether every rude span found is a mild wording (x-rude-mild or a closing "obviously")."""
-    mild = {(s.start, s.end) for s in ctx.cues["x-rude-mild"]}
-    last = len(ctx.doc)
-    return bool(spans) and all((s.start, s.end) in mild or (s.end >= last - 1 and s[-1].lower_ == "obviously")
-                               for s in spans)
+    """Whether every rude span found is a mild wording."""
+    mild = {(s.start, s.end) for s in _mild_spans(ctx)}
+    return bool(spans) and all((s.start, s.end) in mild for s in spans)
 
 
 def after_model(ctx) -> None:
@@ -56,6 +61,9 @@ def after_model(ctx) -> None:
     spans = ctx.found.get("rude")
     if spans and mild_only(ctx, spans) and not _mild_counts(ctx, []):
         del ctx.found["rude"]
+
+
+resolve.after_model = after_model  # the detector calls it once the learned model has added its tags
 
 
 def _mild_counts(ctx, rude_spans) -> bool:
