@@ -2,6 +2,7 @@
 holding the demo company; the practice tests also start the real Rasa and action servers."""
 
 import os
+import shutil
 import time
 import uuid
 from datetime import datetime, timezone
@@ -19,6 +20,27 @@ CHROMIUM = "/usr/bin/chromium"
 # headless Chromium here: no sandbox as root, and no background calls to Google's hosts (the network is closed)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a test that drives the running panel fails, keep the servers' logs beside its screenshots: the run's
+    COACH_VAR, where they are written, is removed when the run ends, and the panel's traceback is only there."""
+    report = (yield).get_result()
+    if report.failed and "ui_servers" in getattr(item, "fixturenames", ()):
+        keep_server_logs(SHOTS / f"{item.name}-logs")
+
+
+def keep_server_logs(target: Path) -> None:
+    """Copy every server log of this run (panel, Rasa, action server) into `target`."""
+    from coach import settings
+
+    logs = settings.logs_dir()
+    if not logs.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for log in logs.glob("*.log"):
+        shutil.copyfile(log, target / log.name)
 
 
 @pytest.fixture(scope="session")
