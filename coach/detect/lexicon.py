@@ -35,6 +35,7 @@ WORD_LISTS = (
     "no_heads", "relative_heads", "alternative_openers", "regret_words", "contact_verbs", "help_content_words",
     "time_words", "duration_words", "future_markers", "scheduled_verbs", "time_prepositions", "own_actions",
     "question_openers", "lead_in_words", "detail_words", "team_nouns", "handover_verbs", "team_follow_verbs",
+    "ask_to_verbs",
     "customer_fault_verbs", "third_parties", "fault_words", "damage_verbs", "doers", "duty_verbs",
     "evaluative_words", "evaluative_leads", "name_stop_words", "common_acronyms", "jargon", "common_words",
     "waited_long_cues", "signoff_words", "signature_team_words", "conditional_openers", "finding_verbs",

@@ -21,6 +21,15 @@ def _introduces(words, det):
     return "from" in words[max(0, det - 2):det] and any(x in ("i'm", "'m", "am", "this", "name") for x in near)
 
 
+def _asked_to(words, det, k, ask_verbs):
+    """'I'll ask our credit team to review it', 'we'll get our account manager, Jess, to drop you a line': the
+    team is asked to do it, and "to" and a verb follow it within a name's length. 'I asked my manager' consults."""
+    if not any(words[j] in ask_verbs for j in range(max(0, det - 2), det)):
+        return False
+    return any(words[j] == "to" and j + 1 < len(words) and words[j + 1].isalpha()
+               for j in range(k + 1, min(len(words) - 1, k + 5)))
+
+
 def team_handover(ctx):
     """'I'm passing your case to our claims team', 'Laura from our billing team will call you':
     another team or person takes over."""
@@ -36,7 +45,7 @@ def team_handover(ctx):
             det = _qualified_team(words, k)
             if det is None or _introduces(words, det):
                 continue
-            handover = any(x in w.handover_verbs for x in words)
+            handover = any(x in w.handover_verbs for x in words) or _asked_to(words, det, k, w.ask_to_verbs)
             follow = any(words[j] in ("will", "'ll", "can", "could", "would") and j + 1 < len(words)
                          and (words[j + 1] in w.team_follow_verbs
                               or words[j + 1] in ("be", "definitely", "usually", "also", "then"))
