@@ -54,6 +54,7 @@ from coach.detect.resolvers import (
     thanks,
 )
 from coach.detect.resolvers.cues import resolve_all as resolve_by_cues
+from coach.detect.signoff import drop_personal_signoff
 from coach.detect.spellings import apply_spellings
 
 MAX_CHARS = 20_000  # one reply; longer input is refused by the callers with a clear message
@@ -347,6 +348,7 @@ class Detector:
         if not added or _explained(ctx):
             return  # "Hello." or "Thanks so much!": the rules' spans account for every word; nothing is left to add
         self._add(ctx, matched, added)
+        drop_personal_signoff(ctx.found, added, self.lexicon.lists)  # "Mvh Lina" names a person, not the team
         if self.lexicon.resolvers == "rules":  # a language with resolvers of its own
             for judge_again in _AFTER_MODEL:
                 judge_again(ctx)

@@ -190,3 +190,29 @@ def test_a_complaint_is_told_by_its_lemmas():
         assert complaints.is_complaint(text), text
     for text in ("Inga problem!", "Tack, allt kom fram, ha en bra dag", "Vilka öppettider har ni i helgen?"):
         assert not complaints.is_complaint(text), text
+
+
+SIGNED = "Hej,\n\nTack för mejlet. Vi har skickat fakturan nu.\n\n"
+
+
+@pytest.mark.parametrize("signoff, names_the_team", [
+    ("Mvh Lina", False), ("Hälsningar\nElin Svensson", False), ("Mvh", False), ("Med vänlig hälsning", False),
+    ("Mvh Kundtjänst", True), ("Vänliga hälsningar\nElin, Kundservice", True)])
+def test_a_signoff_that_names_a_person_or_nobody_is_no_self_identification(signoff, names_the_team):
+    """behaviors.md: a signature naming the team or company is self-identification, a bare name is not; the learned
+    model reads both as one (coach/detect/signoff.py takes its tag back on the first kind)."""
+    got = shared_detector((), "sv").detect(SIGNED + signoff).behaviors
+    assert ("self_identification" in got) is names_the_team, got
+
+
+def test_a_signoff_check_needs_the_languages_lists():
+    from spacy.lang.sv import Swedish
+
+    from coach.detect.signoff import names_a_person_only
+
+    lists = load_lexicon("sv").lists
+    doc = Swedish()("Vänliga hälsningar Karin")
+    assert names_a_person_only(doc[:], lists)
+    assert not names_a_person_only(doc[:], {})  # a language without sign-off words: never
+    assert not names_a_person_only(Swedish()("Karin på växeln")[:], lists)  # not a sign-off
+    assert not names_a_person_only(Swedish()("Mvh Karin Berg Kundservice Syd")[:], lists)  # more than a name
