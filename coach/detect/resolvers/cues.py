@@ -47,8 +47,13 @@ def _capitals(ctx):
 
     out = {"shouted": [], "abbreviation": []}
     known = ctx.words.common_acronyms
-    for i, text in enumerate(ctx.view.text):
+    for i, word in enumerate(ctx.view.text):
+        text = _compound_head(word)
         if not (text.isupper() and text.isalnum() and text[0].isalpha()) or len(text) < 2:
+            continue
+        if text != word:  # «AVV-kod», «KYC:n»: the head of a compound is an abbreviation or nothing
+            if len(text) <= 6 and text.lower() not in known and not is_word(text.lower()):
+                out["abbreviation"].append(ctx.doc[i:i + 1])
             continue
         low = ctx.view.lower[i]
         if (len(text) >= 4 or low in ctx.words.common_words) and is_word(low) and low not in known:
@@ -56,3 +61,13 @@ def _capitals(ctx):
         elif len(text) <= 6 and low not in known and not is_word(low):
             out["abbreviation"].append(ctx.doc[i:i + 1])
     return out
+
+
+def _compound_head(word):
+    """The part of a word before its first hyphen or colon when the rest is a lower-case ending or word («AVV-kod»,
+    «UC-poängen», «KYC:n» give AVV, UC, KYC); otherwise the word itself («COVID-19», «A-B»)."""
+    for k, ch in enumerate(word):
+        if ch in "-:":
+            head, rest = word[:k], word[k + 1:]
+            return head if head and rest and rest.isalpha() and rest.islower() else word
+    return word
