@@ -14,7 +14,9 @@ Without files it prints two groups, apart:
   the two labellers with each other, which is the ceiling. Never with items: --errors applies to development sets only.
 
 With --lang xx (a language other than English) the sets are data/eval/xx/dev/replies_*.jsonl,
-data/behaviors/xx/*.jsonl and data/eval/xx/frozen*/replies.jsonl, measured with that language's detector.
+data/behaviors/xx/*.jsonl, data/behaviors/xx/not_adopted/*.jsonl where the language has them (Swedish: 1,000
+replies of four writers who never saw the definitions, one set) and data/eval/xx/frozen*/replies.jsonl, measured
+with that language's detector.
 
 Macro-F1 is over the tags with 5 or more gold examples in a set (a tag predicted but never labelled counts
 where it has support); all tags seen are also reported.
@@ -35,9 +37,17 @@ from coach.detect.evaluate import agreement, evaluate, load_labelled, macro_f1  
 DEVELOPMENT = [ROOT.parent / "shared" / "data" / "agent_replies_dev.jsonl",
                *sorted((ROOT / "data" / "eval" / "dev").glob("replies_*.jsonl"))]
 TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
-# 3,000 replies by twelve writers who never saw the tag definitions, labelled by two labellers from behaviors.md alone
-# and adjudicated, as the frozen sets were: not trained on (data/behaviors/README.md), measured as one set
-WRITERS_APART = sorted((ROOT / "data" / "behaviors" / "not_adopted").glob("*.jsonl"))
+
+
+def writers_apart(language="en"):
+    """Replies by writers who never saw the tag definitions, labelled by two labellers from behaviors.md alone and
+    adjudicated, as the frozen sets were, and not trained on (data/behaviors[/<lang>]/not_adopted/, whose READMEs say
+    why): a development set measured as one (English: 3,000 replies by twelve writers; Swedish: 1,000 by four)."""
+    folder = ROOT / "data" / "behaviors" / ("" if language == "en" else language) / "not_adopted"
+    return sorted(folder.glob("*.jsonl"))
+
+
+WRITERS_APART = writers_apart("en")
 FROZEN_DIR = ROOT / "data" / "eval"
 # every frozen set of replies: data/eval/frozen/replies.jsonl, data/eval/frozen2/replies.jsonl, ...
 FROZEN = sorted(FROZEN_DIR.glob("frozen*/replies.jsonl"))
@@ -110,11 +120,12 @@ def main(argv=None):
         table, errors = evaluate(detector, rows)
         report(path.name, table, len(rows), per_tag=path in development)
         show_errors(errors, args.errors)
-    if args.lang == "en" and WRITERS_APART:
-        rows = [r for path in WRITERS_APART for r in load_labelled(path)]
+    apart = writers_apart(args.lang)
+    if apart:
+        rows = [r for path in apart for r in load_labelled(path)]
         table, errors = evaluate(detector, rows)
-        report(f"writers who never saw the definitions (data/behaviors/not_adopted/, {len(WRITERS_APART)} files)",
-               table, len(rows))
+        where = apart[0].parent.relative_to(ROOT)
+        report(f"writers who never saw the definitions ({where}/, {len(apart)} files)", table, len(rows))
         show_errors(errors, args.errors)
     if frozen:
         print("\n# frozen figures (never tuned on)")
