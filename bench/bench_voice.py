@@ -57,6 +57,11 @@ DECODERS = {
     "speech only, no flat pass": ({"fwdflat": False}, True),
     "speech only, no flat pass, 5,000 HMMs": ({"fwdflat": False, "maxhmmpf": 5000, "maxwpf": 20}, True),
     "speech only, no flat pass, 2,000 HMMs": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10}, True),
+    # on top of the adopted one (December 7): every other frame, two Gaussians a frame, narrower beams
+    "... and every other frame (ds 2)": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10, "ds": 2}, True),
+    "... and two Gaussians a frame (topn 2)": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10, "topn": 2}, True),
+    "... and narrower beams": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10, "beam": 1e-40, "pbeam": 1e-40,
+                                "wbeam": 1e-24}, True),
 }
 
 
