@@ -14,9 +14,8 @@ Without files it prints two groups, apart:
   the two labellers with each other, which is the ceiling. Never with items: --errors applies to development sets only.
 
 With --lang xx (a language other than English) the sets are data/eval/xx/dev/replies_*.jsonl,
-data/behaviors/xx/*.jsonl, data/behaviors/xx/not_adopted/*.jsonl where the language has them (Swedish: 1,000
-replies of four writers who never saw the definitions, one set) and data/eval/xx/frozen*/replies.jsonl, measured
-with that language's detector.
+data/behaviors/xx/*.jsonl, data/behaviors/xx/not_adopted/*.jsonl where the language has them (replies tried for
+training and left out, one set) and data/eval/xx/frozen*/replies.jsonl, measured with that language's detector.
 
 Macro-F1 is over the tags with 5 or more gold examples in a set (a tag predicted but never labelled counts
 where it has support); all tags seen are also reported.
@@ -40,9 +39,10 @@ TRAINING = sorted((ROOT / "data" / "behaviors").glob("*.jsonl"))
 
 
 def writers_apart(language="en"):
-    """Replies by writers who never saw the tag definitions, labelled by two labellers from behaviors.md alone and
-    adjudicated, as the frozen sets were, and not trained on (data/behaviors[/<lang>]/not_adopted/, whose READMEs say
-    why): a development set measured as one (English: 3,000 replies by twelve writers; Swedish: 1,000 by four)."""
+    """Labelled replies tried for training and not adopted (data/behaviors[/<lang>]/not_adopted/, whose READMEs say
+    who wrote them and why they were left out): a development set measured as one. English: 3,000 replies by twelve
+    writers who never saw the tag definitions, labelled twice as the frozen sets were (the yardstick); Swedish: 1,000
+    by four such writers; Russian: 400 by two writers briefed on what the model got wrong."""
     folder = ROOT / "data" / "behaviors" / ("" if language == "en" else language) / "not_adopted"
     return sorted(folder.glob("*.jsonl"))
 
@@ -125,7 +125,8 @@ def main(argv=None):
         rows = [r for path in apart for r in load_labelled(path)]
         table, errors = evaluate(detector, rows)
         where = apart[0].parent.relative_to(ROOT)
-        report(f"writers who never saw the definitions ({where}/, {len(apart)} files)", table, len(rows))
+        report(f"replies not trained on ({where}/, {len(apart)} files; who wrote them: the README beside them)", table,
+               len(rows))
         show_errors(errors, args.errors)
     if frozen:
         print("\n# frozen figures (never tuned on)")

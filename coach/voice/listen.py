@@ -191,7 +191,9 @@ class Recogniser:
                 self._decoder.start_utt()
                 self._decoder.process_raw(timing.cut(pcm), full_utt=True)
                 self._decoder.end_utt()
-                segs = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg()]
+                # no hypothesis at all (the search pruned every path: odd sound, a tight search) is nothing heard,
+                # which the page says, not an error: pocketsphinx gives None for its segments then
+                segs = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg() or ()]
         decode_s = time.perf_counter() - t0
         cased = self._casing.get(name, {})
         words = [{"word": w.split("(", 1)[0], "start": round(timing.seconds(a), 2),

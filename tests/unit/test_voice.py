@@ -208,6 +208,19 @@ def test_the_pieces_keep_a_margin_and_the_edges_of_long_pauses():
     assert speech_pieces(SoundMeasures(4.0, None, None, [], None, True, False), 4.0) == []
 
 
+def test_speech_the_search_finds_no_path_through_is_heard_as_nothing_said():
+    """With narrower beams than the product's (bench_voice --decoders tried them), this robotic voice leaves the
+    decoder without a hypothesis: the reply is "nothing recognised", which the page says, not an error box."""
+    text = ("Ah, easily done. Once it's gone it's gone though, so you'd need to get in touch with the person you paid, "
+            "really.")
+    voice = say_audio(text, "en", VoiceSettings(engine="espeak-ng", voice="en-us", rate=165))
+    audio = join(silence(0.4, voice.rate), voice, silence(0.6, voice.rate))
+    tight = Recogniser("en", options={"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10, "beam": 1e-40,
+                                      "pbeam": 1e-40, "wbeam": 1e-24})
+    heard = tight.transcribe(audio)
+    assert heard.text == "" and heard.words == [] and not heard.too_quiet and heard.speech_start is not None
+
+
 def test_silence_is_heard_as_nothing_said():
     heard = recogniser("en").transcribe(silence(4.0))
     assert heard.text == "" and heard.words == [] and heard.too_quiet and heard.words_per_minute is None
