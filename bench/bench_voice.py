@@ -170,10 +170,16 @@ def p95(values):
     return statistics.quantiles(values, n=20)[18]
 
 
-def compare_decoders(a, b) -> int:
-    """Each of DECODERS on the same clips: WERs, seconds per second of audio, end of speech to the voice."""
+ADOPTED = "speech only, no flat pass, 2,000 HMMs"  # coach/voice/listen.py's DECODER_OPTIONS
+
+
+def compare_decoders(a, b, since_adopted=False) -> int:
+    """Each of DECODERS on the same clips (with `since_adopted`, the adopted one and those after it): WERs, seconds
+    per second of audio, end of speech to the voice."""
     print(f"{'setting':<42}{'scenario':>10}{'domain':>9}{'indep.':>9}{'s per s':>9}{'e2e p50':>9}{'e2e p95':>9}")
-    for name, (options, trim) in DECODERS.items():
+    names = list(DECODERS)
+    for name in names[names.index(ADOPTED):] if since_adopted else names:
+        options, trim = DECODERS[name]
         rec = Recogniser("en", options=options, trim=trim)
         for sc in {id(c[0]): c[0] for c in a}.values():
             rec.prepare(lm.scenario_texts(sc))
@@ -192,6 +198,8 @@ def main(argv=None) -> int:
     ap.add_argument("--per-scenario", type=int, default=4, help="replies of each English scenario (default 4)")
     ap.add_argument("--independent", type=int, default=30, help="independent replies (default 30)")
     ap.add_argument("--decoders", action="store_true", help="compare the recogniser's settings (DECODERS)")
+    ap.add_argument("--since-adopted", action="store_true",
+                    help="with --decoders: only the adopted setting and the candidates after it")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -203,7 +211,7 @@ def main(argv=None) -> int:
           f"({sum(c[4].duration_s for c in a + b) / 60:.1f} min of audio, synthesised in "
           f"{time.perf_counter() - t0:.0f} s; every third again at {NOISE_SNR_DB:.0f} dB SNR)")
     if args.decoders:
-        return compare_decoders(a, b)
+        return compare_decoders(a, b, args.since_adopted)
     t0 = time.perf_counter()
     for sc in {id(c[0]): c[0] for c in a}.values():  # each scenario's adapted model, built before timing
         rec.prepare(lm.scenario_texts(sc))
