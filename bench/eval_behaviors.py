@@ -42,7 +42,8 @@ def writers_apart(language="en"):
     """Labelled replies tried for training and not adopted (data/behaviors[/<lang>]/not_adopted/, whose READMEs say
     who wrote them and why they were left out): a development set measured as one. English: 3,000 replies by twelve
     writers who never saw the tag definitions, labelled twice as the frozen sets were (the yardstick); Swedish: 1,000
-    by four such writers; Russian: 400 by two writers briefed on what the model got wrong."""
+    by four such writers; Russian: 400 by two writers briefed on what the model got wrong and 1,000 by four who never
+    saw the definitions."""
     folder = ROOT / "data" / "behaviors" / ("" if language == "en" else language) / "not_adopted"
     return sorted(folder.glob("*.jsonl"))
 
