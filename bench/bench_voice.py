@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coach.voice import lm  # noqa: E402
 from coach.voice.audio import join, silence, with_noise  # noqa: E402
-from coach.voice.listen import PAUSE_KEPT_S, Recogniser, recogniser  # noqa: E402
+from coach.voice.listen import DECODER_OPTIONS, PAUSE_KEPT_S, Recogniser, recogniser  # noqa: E402
 from coach.voice.speak import VoiceSettings, say_audio  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,12 +56,11 @@ DECODERS = {
     "defaults, speech only": ({}, True),
     "speech only, no flat pass": ({"fwdflat": False}, True),
     "speech only, no flat pass, 5,000 HMMs": ({"fwdflat": False, "maxhmmpf": 5000, "maxwpf": 20}, True),
-    "speech only, no flat pass, 2,000 HMMs": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10}, True),
+    "speech only, no flat pass, 2,000 HMMs": (DECODER_OPTIONS, True),  # the adopted one (coach/voice/listen.py)
     # on top of the adopted one (December 7): every other frame, two Gaussians a frame, narrower beams
-    "... and every other frame (ds 2)": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10, "ds": 2}, True),
-    "... and two Gaussians a frame (topn 2)": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10, "topn": 2}, True),
-    "... and narrower beams": ({"fwdflat": False, "maxhmmpf": 2000, "maxwpf": 10, "beam": 1e-40, "pbeam": 1e-40,
-                                "wbeam": 1e-24}, True),
+    "... and every other frame (ds 2)": ({**DECODER_OPTIONS, "ds": 2}, True),
+    "... and two Gaussians a frame (topn 2)": ({**DECODER_OPTIONS, "topn": 2}, True),
+    "... and narrower beams": ({**DECODER_OPTIONS, "beam": 1e-40, "pbeam": 1e-40, "wbeam": 1e-24}, True),
 }
 
 

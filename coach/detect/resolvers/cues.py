@@ -48,15 +48,11 @@ def _capitals(ctx):
     out = {"shouted": [], "abbreviation": []}
     known = ctx.words.common_acronyms
     for i, word in enumerate(ctx.view.text):
-        text = _compound_head(word)
+        text = _compound_head(word)  # «AVV-kod», «KYC:n»: the head of a compound is an abbreviation or nothing
         if not (text.isupper() and text.isalnum() and text[0].isalpha()) or len(text) < 2:
             continue
-        if text != word:  # «AVV-kod», «KYC:n»: the head of a compound is an abbreviation or nothing
-            if len(text) <= 6 and text.lower() not in known and not is_word(text.lower()):
-                out["abbreviation"].append(ctx.doc[i:i + 1])
-            continue
-        low = ctx.view.lower[i]
-        if (len(text) >= 4 or low in ctx.words.common_words) and is_word(low) and low not in known:
+        low = text.lower()
+        if text == word and (len(text) >= 4 or low in ctx.words.common_words) and is_word(low) and low not in known:
             out["shouted"].append(ctx.doc[i:i + 1])
         elif len(text) <= 6 and low not in known and not is_word(low):
             out["abbreviation"].append(ctx.doc[i:i + 1])
