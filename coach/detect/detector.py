@@ -375,7 +375,7 @@ def _explained(ctx: Context) -> bool:
     for spans in ctx.found.values():
         for span in spans:
             covered.update(range(span.start, span.end))
-    return bool(covered) and all(i in covered for i, t in enumerate(ctx.view.toks) if t.is_alpha)
+    return bool(covered) and all(i in covered for i, alpha in enumerate(ctx.view.flags("is_alpha")) if alpha)
 
 
 def _trim(span: Span) -> Span:

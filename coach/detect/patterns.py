@@ -70,42 +70,70 @@ def _compile_token(spec):
 
 
 class View:
-    """What the patterns look at, computed once per reply: lowercase and original token texts,
-    and boolean token flags on demand."""
+    """What the patterns look at, computed once per reply: lowercase and original token texts, sentence bounds,
+    and boolean token flags on demand. Read from the doc's arrays (Doc.to_array) rather than from Token objects:
+    making a Token per word for every reply was the detector's largest single cost; `toks` makes them only when
+    something asks for them."""
 
-    __slots__ = ("toks", "lower", "text", "sents", "bounds", "_flags")
+    __slots__ = ("doc", "lower", "text", "sents", "bounds", "_flags", "_toks")
 
     def __init__(self, doc):
-        self.toks = list(doc)
-        self.lower = [t.lower_ for t in self.toks]
-        self.text = [t.text for t in self.toks]
-        self.sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
-        self.bounds = [None] * len(self.toks)
+        self.doc, self._toks, self._flags = doc, None, {}
+        n = len(doc)
+        strings = doc.vocab.strings
+        rows = doc.to_array(_COLUMNS).tolist() if n else []
+        self.text = [strings[row[0]] for row in rows]
+        self.lower = [strings[row[1]] for row in rows]
+        starts = [i for i, row in enumerate(rows) if row[2] == 1 or i == 0]  # SENT_START: 1 starts a sentence
+        self.sents = list(zip(starts, starts[1:] + [n], strict=True))
+        bounds = []
         for a, b in self.sents:
-            for i in range(a, b):
-                self.bounds[i] = (a, b)
-        self._flags = {}
+            bounds += [(a, b)] * (b - a)
+        self.bounds = bounds
+
+    @property
+    def toks(self):
+        """The doc's Token objects (made on first use)."""
+        if self._toks is None:
+            self._toks = list(self.doc)
+        return self._toks
 
     def flag(self, attr, i):
         return self.flags(attr)[i]
 
     def flags(self, attr):
         """A boolean token attribute of every token, as a list."""
-        return self._column(attr, lambda t, a=attr: bool(getattr(t, a)))
+        values = self._flags.get(attr)
+        if values is None:
+            column = _ARRAY_FLAGS.get(attr)
+            if column is None:
+                values = [bool(getattr(t, attr)) for t in self.toks]
+            elif column == "SENT_START":
+                values = [k == 0 for k in range(len(self.text))]
+                for a, _ in self.sents:
+                    values[a] = True
+            else:
+                values = [v == 1 for v in self.doc.to_array(column).tolist()] if self.text else []
+            self._flags[attr] = values
+        return values
 
     def trailing(self, i):
         """The whitespace after token i."""
-        return self._column("whitespace_", lambda t: t.whitespace_)[i]
+        values = self._flags.get("whitespace_")
+        if values is None:
+            values = self._flags["whitespace_"] = [t.whitespace_ for t in self.toks]
+        return values[i]
 
     def memo(self, name) -> dict:
         """A per-reply cache for a helper that reads the View ("is the sentence at k a question?")."""
         return self._flags.setdefault("memo:" + name, {})
 
-    def _column(self, key, read):
-        values = self._flags.get(key)
-        if values is None:
-            values = self._flags[key] = [read(t) for t in self.toks]
-        return values
+
+_COLUMNS = ["ORTH", "LOWER", "SENT_START"]
+# token flags read from the doc's arrays (spaCy attribute names); any other flag is read from the Tokens
+_ARRAY_FLAGS = {"is_sent_start": "SENT_START", "is_title": "IS_TITLE", "is_digit": "IS_DIGIT", "like_num": "LIKE_NUM",
+                "is_alpha": "IS_ALPHA", "is_punct": "IS_PUNCT", "is_upper": "IS_UPPER", "like_url": "LIKE_URL",
+                "is_space": "IS_SPACE", "like_email": "LIKE_EMAIL"}
 
 
 def inside(start, end, spans) -> bool:

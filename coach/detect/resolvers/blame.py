@@ -80,7 +80,6 @@ def third_party_fault(ctx):
     parties, fault_words, duty_verbs = w.third_parties, w.fault_words, w.duty_verbs
     out = []
     for s0, s1 in view.sents:
-        toks = view.toks[s0:s1]
         words = view.lower[s0:s1]
         if any(x in ("if", "unless", "whether", "in case") for x in words):
             continue
@@ -94,5 +93,5 @@ def third_party_fault(ctx):
             if j is None:
                 continue
             if not any(x in ("we", "i") for x in words[max(0, k - 2):k]):
-                out.append(doc[toks[k].i:toks[j].i + 1])
+                out.append(doc[s0 + k:s0 + j + 1])
     return out

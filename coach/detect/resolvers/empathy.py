@@ -23,7 +23,6 @@ def evaluative_empathy(ctx):
     evaluative, leads = ctx.words.evaluative_words, ctx.words.evaluative_leads
     out = []
     for s0, s1 in view.sents:
-        toks = view.toks[s0:s1]
         words = view.lower[s0:s1]
         if any(w in ("i'm", "i") for w in words[:2]) and "sorry" not in words and "understand" not in words \
                 and any(w in ("frustrated", "annoyed") for w in words):
@@ -33,6 +32,6 @@ def evaluative_empathy(ctx):
                 if "not" in words[max(0, k - 3):k] or "no" in words[max(0, k - 2):k]:
                     continue  # "that's not a problem", "no hassle"
                 start = next(j for j in range(max(0, k - 4), k + 1) if words[j] in leads)
-                out.append(doc[toks[start].i:toks[k].i + 1])
+                out.append(doc[s0 + start:s0 + k + 1])
                 break
     return out

@@ -37,7 +37,6 @@ def team_handover(ctx):
     team_nouns = w.team_nouns
     out = []
     for s0, s1 in view.sents:
-        toks = view.toks[s0:s1]
         words = view.lower[s0:s1]
         for k, word in enumerate(words):
             if word not in team_nouns:
@@ -51,6 +50,6 @@ def team_handover(ctx):
                               or words[j + 1] in ("be", "definitely", "usually", "also", "then"))
                          for j in range(k + 1, min(len(words), k + 6)))
             if handover or follow:
-                out.append(doc[toks[det].i:toks[k].i + 1])
+                out.append(doc[s0 + det:s0 + k + 1])
                 break
     return out

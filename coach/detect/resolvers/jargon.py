@@ -12,7 +12,7 @@ def resolve(ctx):
     for i, text in enumerate(view.text if ctx.shouting is None else ()):
         if len(text) < 2 or text.islower() or (text[0].isupper() and text[1:].islower()):
             continue  # most words: not an abbreviation
-        tok = view.toks[i]
+        tok = doc[i]
         if explained(tok) or is_signoff(tok):
             continue
         if text in known:

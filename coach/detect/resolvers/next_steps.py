@@ -39,7 +39,6 @@ def scheduled_future(ctx):
     future, scheduled = w.future_markers, w.scheduled_verbs
     out = []
     for s0, s1 in view.sents:
-        toks = view.toks[s0:s1]
         words = view.lower[s0:s1]
         if words and words[-1] == "?" or any(x in ("if", "unless") for x in words[:3]):
             continue
@@ -51,8 +50,9 @@ def scheduled_future(ctx):
             # a day or a moment ("today", "by the 22nd"); "days" alone is a length, not a time
             timed = x in time_words and x not in durations \
                 or (x in time_prepositions and k + 1 < len(words) and (
-                    toks[k + 1].like_num or words[k + 1] in time_words or words[k + 1] in ("the", "next", "end")))
+                    view.flag("like_num", s0 + k + 1) or words[k + 1] in time_words
+                    or words[k + 1] in ("the", "next", "end")))
             if timed:
-                out.append(doc[toks[marker].i:toks[k].i + 1])
+                out.append(doc[s0 + marker:s0 + k + 1])
                 break
     return out

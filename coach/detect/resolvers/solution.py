@@ -46,7 +46,7 @@ def helpful_links(ctx):
     """A link or e-mail address that helps ("the steps are here: <url>"), not one that says where to write to us."""
     doc, view = ctx.doc, ctx.view
     spans = []
-    for tok in (view.toks[i] for i, text in enumerate(view.text) if "." in text or "@" in text and len(text) > 3):
+    for tok in (doc[i] for i, text in enumerate(view.text) if "." in text or "@" in text and len(text) > 3):
         if tok.like_url or tok.like_email and tok.i > 0 and doc[tok.i - 1].lower_ in ("to", "at"):
             if not _link_is_a_request(ctx, tok):
                 spans.append(doc[tok.i:tok.i + 1])
