@@ -85,7 +85,7 @@ class View:
         self.text = [strings[row[0]] for row in rows]
         self.lower = [strings[row[1]] for row in rows]
         starts = [i for i, row in enumerate(rows) if row[2] == 1 or i == 0]  # SENT_START: 1 starts a sentence
-        self.sents = list(zip(starts, starts[1:] + [n], strict=True))
+        self.sents = list(zip(starts, starts[1:] + [n], strict=True)) if n else []
         bounds = []
         for a, b in self.sents:
             bounds += [(a, b)] * (b - a)
