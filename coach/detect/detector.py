@@ -245,10 +245,20 @@ class Detector:
 
     def detect_many(self, items, batch_size=256):
         """Tag (text, customer) pairs in order; yields one Detection per pair."""
-        pairs = [(t, c) for t, c in items]
+        batch = []
+        for pair in items:
+            batch.append(pair)
+            if len(batch) == batch_size:
+                yield from self._detect_batch(batch)
+                batch = []
+        yield from self._detect_batch(batch)
+
+    def _detect_batch(self, pairs):
+        """One batch parsed at once and resolved: a long input is never held in memory as docs all at once (20,000
+        parsed replies kept alive made each of Python's full garbage collections scan them all)."""
         cleaned = [clean(t) for t, _ in pairs]
         with self._lock:  # spaCy pipelines are not guaranteed thread-safe
-            docs = list(self.nlp.pipe([c.text for c in cleaned], batch_size=batch_size))
+            docs = list(self.nlp.pipe([c.text for c in cleaned], batch_size=len(pairs) or 1))
         for (_, customer), text, doc in zip(pairs, cleaned, docs, strict=True):
             yield self._resolve(text, doc, customer or "")
 
