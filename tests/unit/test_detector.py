@@ -136,6 +136,8 @@ def test_other_languages_are_flagged_not_guessed(detector):
 @pytest.mark.parametrize("text", [
     "You should have been told about the price rise when you ordered. That's our mistake.",
     "You shouldn't have had to chase us three times for this; I've booked the engineer for Monday.",
+    "The label was right but the wrong jacket went in the bag. That mistake was ours, and I'm sorry you had to wait.",
+    "I've checked the order history and the fault lies with us: the size was changed after you paid.",
 ])
 def test_owning_the_fault_is_never_read_as_blame_by_the_model_either(detector, text):
     """An x-not-<tag> cue in the lexicon (here "you should have been told", "our mistake") vetoes the tag for the
