@@ -5,6 +5,7 @@ import textwrap
 import pytest
 
 from coach.sim import CustomerSimulator, CustomerState, ScenarioError, SimulationError, load_scenario, names_a_time
+from coach.sim.lines import customer_lines
 
 SCENARIO = textwrap.dedent("""
     id: {id}
@@ -238,6 +239,52 @@ def test_a_fix_for_another_problem_confuses_and_does_not_satisfy(chat):
     r = sim.staff_says("A replacement parcel goes out by courier today, and it will arrive tomorrow by noon.",
                        {"solution", "next_steps"})
     assert r.outcome == "resolved" and set(r.needs_met) == {"acknowledged", "solution", "next_step"}
+
+
+def test_a_reply_for_another_customer_confuses_until_one_names_this_case(chat):
+    """Another company's greeting and product: no credit, an off_topic line; words that fit anyone's case ("order",
+    "deliver") count again only once a reply names this customer's own (its parcel)."""
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("Hello, this is Marta from Norrpack Supplies. I'm sorry about your café order.",
+                       {"greeting", "self_identification", "apology"})
+    assert r.newly_met == [] and any("Norrpack" in n and "unknown to this customer" in n for n in r.notes), r.notes
+    assert any(r.text.startswith(line) for line in chat.off_topic), r.text
+    r = sim.staff_says("Your order will be delivered tomorrow by noon.", {"next_steps"})
+    assert "next_step" not in r.newly_met  # "order", "delivered": anyone's, and it has heard of someone else's
+    r = sim.staff_says("I'm sorry. A replacement parcel goes out today and will be delivered tomorrow by noon.",
+                       {"apology", "solution", "next_steps"})
+    assert {"solution", "next_step"} <= set(r.newly_met)
+    # the trainee's own name is no stranger: "this is Marta" alone confuses nobody
+    r = CustomerSimulator(chat, seed=1).staff_says("Hello, this is Marta. I'm so sorry.", {"greeting", "apology"})
+    assert r.newly_met == ["acknowledged"]
+
+
+def test_brush_offs_wear_out_the_customer_sooner_and_it_says_so(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("We'll look into it for you.", {"next_steps"})
+    assert not any("brushed off" in n for n in r.notes)
+    r = sim.staff_says("Someone will get back to you.", {"next_steps"})
+    assert "brushed off 2 times in a row -0.10" in r.notes
+    assert any(r.text.startswith(line) for line in customer_lines("en").brush_off), r.text
+    r = sim.staff_says("Is there anything else I can help with?", {"check_resolution"})
+    assert r.outcome == "escalated" and sim.state.turn == 3  # upset (mood below 0): it wants a manager
+    # a question about its case is no brush-off: the count starts again
+    sim = CustomerSimulator(chat, seed=1)
+    sim.staff_says("We'll look into it.", {"next_steps"})
+    sim.staff_says("Could I have your order number?", {"information_request"})
+    assert sim.state.brushed == 0
+
+
+def test_no_quoting_words_nobody_said_and_no_shouting_when_calm(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    assert not sim._fits("I can't plan my week on 'soon'.")
+    sim.staff_says("It will be with you soon.", set())
+    assert sim._fits("I can't plan my week on 'soon'.") and sim._fits("It's Pat, actually.")  # not a quote
+    assert sim._fits("Where is my «parcel»?")  # its own words (the openings)
+    sim.state.mood = -0.7
+    assert sim._fits("AND WHAT IF IT DOESN'T COME AGAIN?")
+    sim.state.mood = 0.3
+    assert not sim._fits("AND WHAT IF IT DOESN'T COME AGAIN?") and sim._fits("Now THAT is service.")
 
 
 def test_details_are_settled_once_given_and_never_offered_again(tmp_path):
