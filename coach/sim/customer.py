@@ -29,8 +29,8 @@ REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this 
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 OFF_TOPIC = ("off_topic", "stranger")  # an answer about another problem, a reply naming another customer's things
-# a brush-off: a reply that promises, hands over, brushes aside or closes and meets nothing, asks nothing and names nothing definite;
-# the second in a row costs mood and the customer says so, the third and it leaves
+# a brush-off: a reply that promises, hands over, brushes aside or closes and meets nothing, asks nothing and names
+# nothing definite; the second in a row costs mood and the customer says so, the third and it leaves
 BRUSH_OFF = OFFERED + ("dismissive", "check_resolution", "closing")  # (apologies wear off by themselves)
 BRUSH_OFF_SAY, BRUSH_OFF_LIMIT, BRUSH_OFF_PENALTY = 2, 3, -0.1
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
@@ -319,9 +319,9 @@ class CustomerSimulator:
         return delta
 
     def _brush_off(self, text, newly, behaviors, missed, facts, notes, delta) -> float:
-        """A reply that promises, hands over, brushes aside or closes (BRUSH_OFF) and meets no need, asks nothing and names nothing
-        definite is a brush-off: from the second in a row each costs mood (x temper) and the customer says so; the
-        third and it leaves (_decide)."""
+        """A reply that promises, hands over, brushes aside or closes (BRUSH_OFF) and meets no need, asks nothing and
+        names nothing definite is a brush-off: from the second in a row each costs mood (x temper) and the customer
+        says so; the third and it leaves (_decide)."""
         s = self.state
         brushed = (not newly and missed not in OFF_TOPIC and not facts and "information_request" not in behaviors
                    and bool(behaviors & set(BRUSH_OFF)) and not self._concrete(text))
