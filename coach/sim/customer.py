@@ -28,6 +28,11 @@ WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
+OFF_TOPIC = ("off_topic", "stranger")  # an answer about another problem, a reply naming another customer's things
+# a brush-off: a reply that promises, hands over, brushes aside or closes and meets nothing, asks nothing and names
+# nothing definite; the second in a row costs mood and the customer says so, the third and it leaves
+BRUSH_OFF = OFFERED + ("dismissive", "check_resolution", "closing")  # (apologies wear off by themselves)
+BRUSH_OFF_SAY, BRUSH_OFF_LIMIT, BRUSH_OFF_PENALTY = 2, 3, -0.1
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
 _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|end of (the )?day|"
                    r"(next|this) (week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
@@ -35,6 +40,9 @@ _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# words in quotation marks: «...», „...“, “...”, ”...”, ‘...’, "..." and '...' (not an apostrophe: can't, customers')
+_QUOTED = re.compile(r"«([^»]+)»|„([^“”]+)[“”]|“([^”]+)”|”([^”]+)”|‘([^’]+)’|\"([^\"]+)\"|"
+                     r"(?<![^\W_])'([^']+?)'(?![^\W_])")
 _STOP = re.compile(r"[.!?…](?:\s|$)")
 
 
@@ -89,6 +97,8 @@ class CustomerState:
     corrected: list = field(default_factory=list)  # wrong names the customer has corrected
     promised: dict = field(default_factory=dict)  # "need:unit" -> [number, words]: the lengths of time given
     named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
+    confused: bool = False  # a reply named things of another customer's case, and none since named this one's
+    brushed: int = 0  # brush-offs in a row
     outcome: str | None = None
     customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
     choices: int = 0  # random choices made so far (part of each choice's seed)
@@ -154,7 +164,7 @@ class CustomerSimulator:
         s.turn += 1
         credited, missed = self._about_the_problem(text, behaviors, notes)
         delta = self._reactions(credited, notes)  # each step adds to the mood change in turn
-        delta += OFF_TOPIC_PENALTY if missed == "off_topic" else 0.0
+        delta += OFF_TOPIC_PENALTY if missed in OFF_TOPIC else 0.0
         delta = self._repetition(text, notes, delta)
         changed = self._contradiction(text)
         if changed:
@@ -168,11 +178,12 @@ class CustomerSimulator:
         s.corrected += corrected
         delta = self._phone_manners(behaviors, notes, delta)
         self._policy_notes(text, notes)
-        newly = self._meet_needs(text, behaviors)
+        newly = [] if missed == "stranger" else self._meet_needs(text, behaviors)
         delta = self._idle(newly, behaviors, notes, delta)
+        facts = self._facts_asked(text, behaviors)
+        delta = self._brush_off(text, newly, behaviors, missed, facts, notes, delta)
         s.mood = _clamp(s.mood + delta)
         s.last_behaviors = sorted(behaviors)
-        facts = self._facts_asked(text, behaviors)
         newly += self._details_settled(facts)
         outcome = self._decide()
         if outcome:
@@ -200,12 +211,22 @@ class CustomerSimulator:
     def _about_the_problem(self, text, behaviors, notes) -> tuple[set, str | None]:
         """What is offered, arranged or handed over counts only when it is about this customer's problem (names
         what one of the needs is about). Returns the behaviours that earn their reaction, and what was missed:
-        "off_topic" for something concrete (a number, a time, a name this customer has never heard) about another
-        problem (it costs mood and gets the scenario's `off_topic` line), "vague" for a fix, next step or hand-over
-        that says nothing concrete about anything (it earns nothing and the customer asks again), or None."""
-        s = self.state
-        s.named = [n.id for n in self.scenario.needs if n.named_in(text)]
+        "stranger" for a reply that names things this customer has never heard of (another company, product or place)
+        and nothing of its own case (it meets nothing, costs mood and gets an `off_topic` line; until a reply names
+        its case, words that fit anyone's case, "order", "deliver", no longer count as about it), "off_topic" for
+        something concrete (a number, a time, an unknown name) about another problem (it costs mood and gets an
+        `off_topic` line), "vague" for a fix, next step or hand-over that says nothing concrete about anything (it
+        earns nothing and the customer asks again), or None."""
+        s, lines = self.state, customer_lines(self.scenario.language)
+        specific = [n.id for n in self.scenario.needs if n.named_in(text, lines.is_everyday)]
+        strangers = [] if specific else self._strangers(text)
+        s.confused = bool(strangers) or (s.confused and not specific)
+        s.named = specific if s.confused else [n.id for n in self.scenario.needs if n.named_in(text)]
         offered = behaviors & set(OFFERED)
+        if strangers:
+            notes.append(f"names {', '.join(strangers)}, unknown to this customer: a reply for someone else "
+                         f"{OFF_TOPIC_PENALTY:+.2f}")
+            return behaviors - offered, "stranger"
         if not offered or s.named:
             return behaviors, None
         notes.append(f"{', '.join(sorted(offered))} not about this customer's problem: no credit")
@@ -213,6 +234,20 @@ class CustomerSimulator:
             notes.append(f"an offer for another problem {OFF_TOPIC_PENALTY:+.2f}")
             return behaviors - offered, "off_topic"
         return behaviors - offered, "vague"
+
+    def _strangers(self, text) -> list[str]:
+        """The names in a reply that this customer has never heard of: capitalised words inside a sentence that are
+        not in its scenario (alike but for the last three letters counts: «Свежего», «свежий»), not everyday words
+        (Friday, SMS) and not the name the trainee gives themself or a colleague."""
+        lines, known = customer_lines(self.scenario.language), self.scenario.known_words
+        own = lines.own_names(text)
+        names = [n for n in re.findall(r"(?<=[^\W\d_] )([^\W\d_]{2,})", text) if n[0].isupper() and n not in own]
+        out = []
+        for name in names:
+            stem = name.lower()[:max(4, len(name) - 3)]
+            if not lines.is_everyday(name) and not any(k.startswith(stem) for k in known) and name not in out:
+                out.append(name)
+        return out
 
     def _concrete(self, text) -> bool:
         """Does a reply name something definite: a number, a time, or a name (a capitalised word inside a sentence)
@@ -240,8 +275,9 @@ class CustomerSimulator:
     def _repetition(self, text, notes, delta) -> float:
         """A reply said before, or opening like one, annoys."""
         s = self.state
-        words = re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower())  # any alphabet: Russian repeats annoy too
-        whole, opener = " ".join(words), " ".join(words[:5])
+        whole = _words(text)  # any alphabet: Russian repeats annoy too
+        words = whole.split()
+        opener = " ".join(words[:5])
         if whole and (whole in s.said_before or (len(words) >= 6 and opener in s.openers)):
             delta += REPEAT_PENALTY
             notes.append(f"repeated reply {REPEAT_PENALTY:+.2f}")
@@ -279,6 +315,20 @@ class CustomerSimulator:
         if s.idle >= IDLE_AFTER and not behaviors & set(POOR_PRACTICE):
             cost = IDLE_PENALTY * (0.5 + self.scenario.temper)
             notes.append(f"{s.idle} replies in a row with nothing new {cost:+.2f}")
+            delta += cost
+        return delta
+
+    def _brush_off(self, text, newly, behaviors, missed, facts, notes, delta) -> float:
+        """A reply that promises, hands over, brushes aside or closes (BRUSH_OFF) and meets no need, asks nothing and
+        names nothing definite is a brush-off: from the second in a row each costs mood (x temper) and the customer
+        says so; the third and it leaves (_decide)."""
+        s = self.state
+        brushed = (not newly and missed not in OFF_TOPIC and not facts and "information_request" not in behaviors
+                   and bool(behaviors & set(BRUSH_OFF)) and not self._concrete(text))
+        s.brushed = s.brushed + 1 if brushed else 0
+        if s.brushed >= BRUSH_OFF_SAY:
+            cost = BRUSH_OFF_PENALTY * (0.5 + self.scenario.temper)
+            notes.append(f"brushed off {s.brushed} times in a row {cost:+.2f}")
             delta += cost
         return delta
 
@@ -377,13 +427,15 @@ class CustomerSimulator:
         if changed and first is None:
             first = self._fresh("contradiction", customer_lines(sc.language).contradiction, facts,
                                 before=changed[0], now=changed[1])
+        if s.brushed == BRUSH_OFF_SAY and first is None:
+            first = self._fresh("brush_off", customer_lines(sc.language).brush_off, facts)
         # a reaction line answers poor practice that hurts (a know-it-all shrugs off jargon: no line for it)
         poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines
                 and sc.reactions.get(b, 0.0) <= REACTION_LINE_BELOW]
         if poor and first is None:
             worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
             first = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
-        if first is None and missed == "off_topic":
+        if first is None and missed in OFF_TOPIC:
             first = self._fresh("off_topic", sc.off_topic, facts)
         band, before = band_of(s.mood), s.last_band or band_of(sc.start_mood)
         # a mood line answers something: a need met by a reply about this customer's problem, the mood falling,
@@ -391,14 +443,14 @@ class CustomerSimulator:
         # about something else)
         content = [n for n in newly if any(b in ("solution", "next_steps", "hold_or_transfer") for b in
                                            next(x.by for x in sc.needs if x.id == n))]
-        moved = (content and s.named) or BANDS.index(band) < BANDS.index(before) or missed == "off_topic" or (
+        moved = (content and s.named) or BANDS.index(band) < BANDS.index(before) or missed in OFF_TOPIC or (
             poor and band in ("furious", "angry", "annoyed"))
         if first is None and moved and not ((missed or not s.named) and band in ("calm", "pleased")):
             first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
         parts = ([first] if first else []) + facts
         unmet = [n for n in sc.needs if n.id not in s.met]
-        ready = [n for n in unmet if set(self._after(n)) <= set(s.met)]  # "when?" waits for "what?"
-        for need in ready + [n for n in unmet if n not in ready]:
+        ready = [n for n in unmet if set(self._after(n)) <= set(s.met)]  # "when?" waits for "what?", always
+        for need in ready:
             ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
@@ -523,6 +575,8 @@ class CustomerSimulator:
             return "escalated"
         if self._satisfied():
             return "resolved"
+        if s.brushed >= BRUSH_OFF_LIMIT:  # brushed off once too often: an upset customer wants a manager, others leave
+            return "escalated" if s.mood < 0 else "hung_up"
         if s.turn >= sc.patience:
             return "hung_up"
         return None
@@ -569,8 +623,23 @@ class CustomerSimulator:
         said = {x for line in [*self.state.customer_said, *saying] for x in sentences(line)}
         used = set(self.state.used.get(pool, []))
         filled = [line.format(**fill) if fill else line for line in options]
-        allowed = [i for i, line in enumerate(filled) if i not in used and not said & set(sentences(line))]
+        allowed = [i for i, line in enumerate(filled) if i not in used and not said & set(sentences(line))
+                   and self._fits(line)]
         return filled[options.index(self._choose(pool, options, allowed))] if allowed else None
+
+    def _fits(self, line: str) -> bool:
+        """Can the customer say `line` now? It does not shout (capitals) while calm or pleased, and it quotes only
+        words said in this conversation, by the trainee or by itself, or known from its own situation (its openings,
+        brief, description and facts): never "I can't plan on 'soon'" when nobody said "soon"."""
+        if band_of(self.state.mood) in ("calm", "pleased") and _shouts(line):
+            return False
+        quoted = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(line)]
+        if not quoted:
+            return True
+        sc, s = self.scenario, self.state
+        own = [*s.customer_said, *sc.openings, sc.brief, str(sc.persona.get("about", "")), *(f.value for f in sc.facts)]
+        said = " | ".join([*s.said_before, *map(_words, own)])
+        return all(f" {_words(q)} " in f" {said} " for q in quoted if _words(q))
 
     def _reply(self, text, delta, newly, notes, facts) -> CustomerReply:
         s = self.state
@@ -588,6 +657,17 @@ def _sentence_at(text: str, start: int) -> str:
 def sentences(text: str) -> list[str]:
     """The sentences of a customer line, to keep any one of them from being said twice."""
     return [x.strip() for x in _SENTENCE_END.split(text) if x.strip()]
+
+
+def _words(text: str) -> str:
+    """`text` as lowercase words in any alphabet, joined by spaces (how staff replies are remembered)."""
+    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower()))
+
+
+def _shouts(line: str) -> bool:
+    """Is `line` shouted: mostly capitals ("AND WHAT HAPPENS IF HE DOESN'T SHOW UP AGAIN?"), not one stressed word?"""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 def _clamp(x: float) -> float:

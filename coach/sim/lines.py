@@ -24,6 +24,20 @@ class CustomerLines:
     address: re.Pattern | None = None  # how staff address a customer by name: group `name`
     not_names: frozenset = frozenset()  # words the address pattern finds that are not names
     wrong_name: tuple = ()  # said when the staff call the customer by another name: {name}
+    brush_off: tuple = ()  # said at the second brush-off in a row (a reply that promises or soothes, and says nothing)
+    introduces: tuple = ()  # how staff give their own name: patterns with the group `name` (a name the customer may
+    # not know without being confused)
+    everyday: frozenset = frozenset()  # beginnings of words any customer's case uses ("order", "deliver", «заказ»):
+    # they name no one's situation in particular
+
+    def own_names(self, text: str) -> set[str]:
+        """The names the trainee introduces themself (or a colleague) by in `text`."""
+        return {m.group("name") for p in self.introduces for m in p.finditer(text)}
+
+    def is_everyday(self, word: str) -> bool:
+        """Is `word` one any customer's case uses (it begins with an everyday word)?"""
+        low = word.lower()
+        return any(low == w if len(w) <= 2 else low.startswith(w) for w in self.everyday)
 
     def wrong_names(self, text: str, names) -> list[str]:
         """The names `text` addresses the customer by that are none of `names` (alike in their first three
@@ -82,4 +96,28 @@ def customer_lines(language: str) -> CustomerLines:
                                 f"more lines, each with {{name}}")
     return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
                          {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said), address,
-                         frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong)
+                         frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong, *_listening(path, doc))
+
+
+def _listening(path: Path, doc: dict) -> tuple:
+    """What tells the customer a reply is about it or about nobody: its brush-off lines, the patterns of the trainee
+    giving a name, the everyday words. Returns (brush_off, introduces, everyday)."""
+    brush = doc.get("brush_off")
+    if not isinstance(brush, list) or len(brush) < MIN_VARIANTS or not all(
+            isinstance(x, str) and x.strip() and "{" not in x for x in brush):
+        raise ScenarioError(f"{path}: brush_off: expected {MIN_VARIANTS} or more lines (no placeholders), said when "
+                            f"the trainee brushes the customer off twice in a row")
+    patterns = []
+    for n, text in enumerate(doc.get("introduces") or ()):
+        try:
+            pattern = re.compile(str(text))
+        except re.error as exc:
+            raise ScenarioError(f"{path}: introduces.{n}: not a regular expression ({exc})") from None
+        if "name" not in pattern.groupindex:
+            raise ScenarioError(f"{path}: introduces.{n}: needs the group (?P<name>...)")
+        patterns.append(pattern)
+    everyday = doc.get("everyday")
+    if not isinstance(everyday, list) or not everyday or not all(isinstance(w, str) and w.strip() for w in everyday):
+        raise ScenarioError(f"{path}: everyday: expected a list of word beginnings any customer's case uses (order, "
+                            f"deliver, today, ...)")
+    return tuple(brush), tuple(patterns), frozenset(w.strip().lower() for w in everyday)

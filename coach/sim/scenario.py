@@ -52,10 +52,15 @@ class Need:
     # a number is whole: "15" is not in "155")
     shows: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
-    def named_in(self, text: str) -> bool:
+    def named_in(self, text: str, everyday=None) -> bool:
         """Does `text` name what this need is about (one of `shows`)? A need with no content (an apology or
-        empathy is enough) is never "named"."""
-        return any(all(_group(g).search(text) for g in alt) for alt in self.shows)
+        empathy is enough) is never "named". With `everyday` (a test of a word), only the words of `shows` that are
+        not everyday count: "order" or "deliver" fit anyone's case, "vase" or "firing" only this one's."""
+        for alt in self.shows:
+            groups = [tuple(w for w in g if not everyday(w)) for g in alt] if everyday else alt
+            if all(groups) and all(_group(g).search(text) for g in groups):
+                return True
+        return False
 
 
 @lru_cache(maxsize=4096)

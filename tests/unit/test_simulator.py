@@ -5,6 +5,7 @@ import textwrap
 import pytest
 
 from coach.sim import CustomerSimulator, CustomerState, ScenarioError, SimulationError, load_scenario, names_a_time
+from coach.sim.lines import customer_lines
 
 SCENARIO = textwrap.dedent("""
     id: {id}
@@ -141,7 +142,9 @@ def test_a_ukrainian_scenario_reads_times_lengths_names_and_repeats_in_ukrainian
         ("Ми розбираємося з вашим замовленням.", "Чим ще можу допомогти сьогодні? Гарного дня!"),
         "Перепрошуємо. Підкажіть номер замовлення?", "Ми розберемося.")
     # a vague hand-over whose only capitalised-looking words are lowercase Ukrainian («інший», «їх») names no one:
-    # it is vague (asked again), not an answer to another problem
+    # it is vague (asked again), not an answer to another problem (a fresh customer: this one has asked for the fix
+    # every way it could, and a customer does not ask "when?" before "what?")
+    sim = CustomerSimulator(ukrainian, seed=1)
     r = sim.staff_says("Ми передамо це іншим колегам, і їх відповідь прийде.", {"next_steps"})
     assert not any(r.text.startswith(line) for line in ukrainian.off_topic)
     r = sim.staff_says("Надішлемо нову посилку, вона буде у вас у п'ятницю.", {"solution", "next_steps"})
@@ -238,6 +241,52 @@ def test_a_fix_for_another_problem_confuses_and_does_not_satisfy(chat):
     assert r.outcome == "resolved" and set(r.needs_met) == {"acknowledged", "solution", "next_step"}
 
 
+def test_a_reply_for_another_customer_confuses_until_one_names_this_case(chat):
+    """Another company's greeting and product: no credit, an off_topic line; words that fit anyone's case ("order",
+    "deliver") count again only once a reply names this customer's own (its parcel)."""
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("Hello, this is Marta from Norrpack Supplies. I'm sorry about your café order.",
+                       {"greeting", "self_identification", "apology"})
+    assert r.newly_met == [] and any("Norrpack" in n and "unknown to this customer" in n for n in r.notes), r.notes
+    assert any(r.text.startswith(line) for line in chat.off_topic), r.text
+    r = sim.staff_says("Your order will be delivered tomorrow by noon.", {"next_steps"})
+    assert "next_step" not in r.newly_met  # "order", "delivered": anyone's, and it has heard of someone else's
+    r = sim.staff_says("I'm sorry. A replacement parcel goes out today and will be delivered tomorrow by noon.",
+                       {"apology", "solution", "next_steps"})
+    assert {"solution", "next_step"} <= set(r.newly_met)
+    # the trainee's own name is no stranger: "this is Marta" alone confuses nobody
+    r = CustomerSimulator(chat, seed=1).staff_says("Hello, this is Marta. I'm so sorry.", {"greeting", "apology"})
+    assert r.newly_met == ["acknowledged"]
+
+
+def test_brush_offs_wear_out_the_customer_sooner_and_it_says_so(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("We'll look into it for you.", {"next_steps"})
+    assert not any("brushed off" in n for n in r.notes)
+    r = sim.staff_says("Someone will get back to you.", {"next_steps"})
+    assert "brushed off 2 times in a row -0.10" in r.notes
+    assert any(r.text.startswith(line) for line in customer_lines("en").brush_off), r.text
+    r = sim.staff_says("Is there anything else I can help with?", {"check_resolution"})
+    assert r.outcome == "escalated" and sim.state.turn == 3  # upset (mood below 0): it wants a manager
+    # a question about its case is no brush-off: the count starts again
+    sim = CustomerSimulator(chat, seed=1)
+    sim.staff_says("We'll look into it.", {"next_steps"})
+    sim.staff_says("Could I have your order number?", {"information_request"})
+    assert sim.state.brushed == 0
+
+
+def test_no_quoting_words_nobody_said_and_no_shouting_when_calm(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    assert not sim._fits("I can't plan my week on 'soon'.")
+    sim.staff_says("It will be with you soon.", set())
+    assert sim._fits("I can't plan my week on 'soon'.") and sim._fits("It's Pat, actually.")  # not a quote
+    assert sim._fits("Where is my «parcel»?")  # its own words (the openings)
+    sim.state.mood = -0.7
+    assert sim._fits("AND WHAT IF IT DOESN'T COME AGAIN?")
+    sim.state.mood = 0.3
+    assert not sim._fits("AND WHAT IF IT DOESN'T COME AGAIN?") and sim._fits("Now THAT is service.")
+
+
 def test_details_are_settled_once_given_and_never_offered_again(tmp_path):
     p = tmp_path / "late_parcel.yml"
     p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace("\nneeds:\n", """
@@ -268,8 +317,11 @@ def test_the_customer_never_says_a_sentence_twice_and_gives_up_when_it_has_nothi
             break
         said += [x.strip() for x in r.text.replace("? ", "?|").replace(". ", ".|").split("|")]
     assert len(said) == len(set(said)), said
-    # every ask of every need, and the mood lines as the mood fell: after them, nothing new is left to say
-    assert all(any(a in x for x in said) for n in sim.scenario.needs for a in n.ask), said
+    # every ask of every need it may ask, and the mood lines as the mood fell: after them, nothing new is left to say;
+    # "when?" (the next step) is never asked before "what?" (the fix), which never came
+    asked = [n for n in sim.scenario.needs if n.id != "next_step"]
+    assert all(any(a in x for x in said) for n in asked for a in n.ask), said
+    assert not any(a in x for x in said for a in sim.scenario.needs[2].ask), said
     assert r.outcome == "hung_up" and "the customer had asked every way it could and gave up" in r.notes
 
 
