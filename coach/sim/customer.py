@@ -28,6 +28,7 @@ WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
+STRANGERS_TO_CONFUSE = 2  # another company's greeting names two things at least: "Marta from Norrpack Supplies"
 OFF_TOPIC = ("off_topic", "stranger")  # an answer about another problem, a reply naming another customer's things
 # a brush-off: a reply that promises, hands over, brushes aside or closes and meets nothing, asks nothing and names
 # nothing definite; the second in a row costs mood and the customer says so, the third and it leaves
@@ -211,15 +212,18 @@ class CustomerSimulator:
     def _about_the_problem(self, text, behaviors, notes) -> tuple[set, str | None]:
         """What is offered, arranged or handed over counts only when it is about this customer's problem (names
         what one of the needs is about). Returns the behaviours that earn their reaction, and what was missed:
-        "stranger" for a reply that names things this customer has never heard of (another company, product or place)
-        and nothing of its own case (it meets nothing, costs mood and gets an `off_topic` line; until a reply names
-        its case, words that fit anyone's case, "order", "deliver", no longer count as about it), "off_topic" for
+        "stranger" for a reply that names two or more things this customer has never heard of (another company,
+        product or place) and nothing of its own case (it meets nothing, costs mood and gets an `off_topic` line;
+        until a reply names its case, words that fit anyone's case, "order", "deliver", no longer count as about
+        it), "off_topic" for
         something concrete (a number, a time, an unknown name) about another problem (it costs mood and gets an
         `off_topic` line), "vague" for a fix, next step or hand-over that says nothing concrete about anything (it
         earns nothing and the customer asks again), or None."""
         s, lines = self.state, customer_lines(self.scenario.language)
         specific = [n.id for n in self.scenario.needs if n.named_in(text, lines.is_everyday)]
         strangers = [] if specific else self._strangers(text)
+        if len(strangers) < STRANGERS_TO_CONFUSE:
+            strangers = []  # one unknown name ("I've asked DPD to redeliver it") is likely a carrier, tool or place
         s.confused = bool(strangers) or (s.confused and not specific)
         s.named = specific if s.confused else [n.id for n in self.scenario.needs if n.named_in(text)]
         offered = behaviors & set(OFFERED)

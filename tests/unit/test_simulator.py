@@ -259,6 +259,17 @@ def test_a_reply_for_another_customer_confuses_until_one_names_this_case(chat):
     assert r.newly_met == ["acknowledged"]
 
 
+@pytest.mark.parametrize("text", [
+    "I'm so sorry. I've passed this to our Logistics team and asked DPD to look again.",
+    "I'm so sorry. Let me check with Customer Care and the Fulfilment desk.",
+])
+def test_the_staff_members_own_teams_and_one_carrier_are_no_strangers(chat, text):
+    """A real trainee names their own company's teams and sites, or one carrier: that is not another company's
+    answer, and the customer takes the apology as it would any other."""
+    r = CustomerSimulator(chat, seed=1).staff_says(text, {"apology"})
+    assert r.newly_met == ["acknowledged"] and not any("unknown to this customer" in n for n in r.notes), r.notes
+
+
 def test_brush_offs_wear_out_the_customer_sooner_and_it_says_so(chat):
     sim = CustomerSimulator(chat, seed=1)
     r = sim.staff_says("We'll look into it for you.", {"next_steps"})
