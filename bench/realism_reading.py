@@ -81,7 +81,8 @@ def score(out: Path) -> None:
         groups: dict[str, list[float]] = {}
         for i, m in means.items():
             groups.setdefault(key[i][field], []).append(m)
-        print(f"by {field}: " + ", ".join(f"{k} {statistics.mean(v):.2f} ({len(v)})" for k, v in sorted(groups.items())))
+        shown = (f"{k} {statistics.mean(v):.2f} ({len(v)})" for k, v in sorted(groups.items()))
+        print(f"by {field}: " + ", ".join(shown))
     both = [v for v in scores.values() if len(v) == 2]
     if both:
         print(f"two readers: the same score {sum(a == b for a, b in both) / len(both):.0%}, "
