@@ -85,6 +85,9 @@ class Scorer:
         # the pack's phrases are read as the detector reads its cues: words, or lemmas in a lemmatised language
         self._reader = self.detector.reader
         self.complaints = ComplaintDetector(nlp, pack.language, self._reader)
+        # the complaint cues are matched on the tokenizer's Doc (not on lemmas): they read a customer's message as
+        # the signals' pipeline starts from it, so the message is tokenised once (_read_customers)
+        self._complaints_on_tokens = self.complaints.make == nlp.make_doc
         self.signals = SignalMatcher(nlp, pack.language)
         self._situations = situations
         self._not_allowed = {}
@@ -138,21 +141,10 @@ class Scorer:
 
     def analyse(self, transcript: Transcript) -> Analysis:
         staff = transcript.staff_turns
-        pairs = []
-        for i in staff:
-            prev = next((transcript.turns[j].text for j in range(i - 1, -1, -1)
-                         if transcript.turns[j].speaker == "customer"), "")
-            pairs.append((transcript.turns[i].text, prev))
-        detections = dict(zip(staff, self.detector.detect_many(pairs), strict=True))
+        detections = dict(zip(staff, self.detector.detect_many(_replies(transcript)), strict=True))
         staff_signals = {i: _as_typed(d, self.signals.match("staff", d.doc, d.view)) for i, d in detections.items()
                          if d.doc is not None}
-        customer_signals = {i: self.signals.customer(t.text) for i, t in enumerate(transcript.turns)
-                            if t.speaker == "customer"}
-        complaint_turn = next(
-            (i for i, t in enumerate(transcript.turns)
-             if t.speaker == "customer" and self.complaints.is_complaint(t.text)),
-            None,
-        )
+        customer_signals, complaint_turn = self._read_customers(transcript)
         situation = self.situation_of(transcript)
         if complaint_turn is None and (transcript.meta.get("complaint") or situation.track == "complaint"):
             # the session is known to be a complaint (a complaint-track scenario) even where the customer's
@@ -164,6 +156,21 @@ class Scorer:
                      words=self.detector.lexicon.words)
         a.not_allowed = self._not_allowed_hits(a)
         return a
+
+    def _read_customers(self, transcript: Transcript):
+        """(signals of each customer turn, the first customer turn that complains or None). Each message is
+        tokenised once: the complaint cues read that Doc where they are matched on the tokenizer's words (else
+        the complaint detector makes its own, with lemmas), and the signals read it once the pipeline has run."""
+        signals, complaint = {}, None
+        shared = self._complaints_on_tokens
+        for i, turn in enumerate(transcript.turns):
+            if turn.speaker != "customer":
+                continue
+            doc = self.nlp.make_doc(straighten_quotes(turn.text)) if turn.text else None
+            if complaint is None and self.complaints.is_complaint(turn.text, doc if shared else None):
+                complaint = i  # read before the pipeline runs: its components may split tokens
+            signals[i] = self.signals.customer(turn.text, doc)
+        return signals, complaint
 
     def _not_allowed_hits(self, a: Analysis):
         phrases = tuple(a.situation.not_allowed)
@@ -258,6 +265,16 @@ class Scorer:
                 span = doc[s:e]
                 hits.setdefault(rid, []).append((i, *det.source(span.start_char, span.end_char)))
         return hits
+
+
+def _replies(transcript: Transcript):
+    """(text, the customer's message before it or "") for each staff turn: what the detector reads."""
+    customer = ""
+    for turn in transcript.turns:
+        if turn.speaker == "customer":
+            customer = turn.text
+        elif turn.speaker == "staff":
+            yield turn.text, customer
 
 
 def _as_typed(det, hits):
