@@ -100,6 +100,8 @@ class Scorer:
         # "slutsålt" and "slutsålda" by one phrase key, and the pack may say each its own way ("när den/det/de ...")
         self._detector_version = detector_version()
         self._needs_lemmas = False
+        self._rules = {r.id: r for r in pack.rules}
+        self._suggestion_words = {sug: _content_words(sug) for r in pack.rules for sug in r.suggestions}
         for rule in pack.rules:
             if rule.type == "avoid":
                 self._add_avoid(rule)
@@ -227,19 +229,19 @@ class Scorer:
         scenario's, naming its real limits and options) come before the rule's, which fit any conversation;
         of these, the one closest to what the trainee was saying is shown, so it reads as a rewrite of their
         reply rather than a stock line. A substitution keeps its fix (the reply with the swap applied)."""
-        rules = {r.id: r for r in self.pack.rules}
         own = a.situation.suggestions
+        words = dict(self._suggestion_words)  # content words by text: the pack's suggestions' are read once
         for f in findings:
             options = own.get(f.rule)
             if not options:
                 if f.fix is not None:
                     continue  # the swap's own wording, which the fix applies
-                options = rules[f.rule].suggestions
+                options = self._rules[f.rule].suggestions
             if not options:
                 continue
-            said = _content_words(a.transcript.turns[f.turn].text) if f.turn is not None else set()
+            said = _words_of(a.transcript.turns[f.turn].text, words) if f.turn is not None else set()
             if said and len(options) > 1:
-                f.suggestion = max(options, key=lambda sug: len(said & _content_words(sug)))
+                f.suggestion = max(options, key=lambda sug: len(said & _words_of(sug, words)))
             else:
                 f.suggestion = options[0]
 
@@ -378,9 +380,11 @@ def tally(pack: Pack, results):
     why: dict[str, list[str]] = {}
     applied = {rule.category for rule, result in results if result is not None}
     missed = [(rule, result) for rule, result in results if result]
-    shares = overlapping(pack, {rule.id: points_lost(pack, rule, result)[0] for rule, result in missed})
-    for rule, result in missed:
-        points, words = points_lost(pack, rule, result, shares.get(rule.id))
+    full = [points_lost(pack, rule, result) for rule, result in missed]  # each counted in full
+    shares = overlapping(pack, {rule.id: cost[0] for (rule, _), cost in zip(missed, full, strict=True)})
+    for (rule, result), cost in zip(missed, full, strict=True):
+        share = shares.get(rule.id)
+        points, words = cost if share is None else points_lost(pack, rule, result, share)
         lost[rule.category] = lost.get(rule.category, 0.0) + points
         why.setdefault(rule.category, []).append(words)
     categories, explanation = {}, []
@@ -408,6 +412,14 @@ _STOP = frozenset("the a an to you your we i is are it and of for be this that i
 
 def _content_words(text):
     return {w for w in re.findall(r"[a-z']+", straighten_quotes(text).lower()) if w not in _STOP and len(w) > 2}
+
+
+def _words_of(text, known: dict):
+    """_content_words(text), kept in `known` (text -> its words) for the texts read again."""
+    found = known.get(text)
+    if found is None:
+        found = known[text] = _content_words(text)
+    return found
 
 
 _CLAUSE_BREAK = frozenset(CLAUSE_BREAKS) | {"-", "and", "so"}  # a promise joined by "and"/"so" stands alone
