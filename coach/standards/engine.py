@@ -129,9 +129,9 @@ class Scorer:
     # -- analysis -------------------------------------------------------------------------------
     def situation_of(self, transcript: Transcript) -> Situation:
         """The scenario's situation, with what the transcript states over it."""
-        if self._situations is None:
+        if self._situations is None and transcript.scenario:  # a session of no scenario has none to read
             self._situations = default_situations()
-        base = self._situations.get(transcript.scenario or "", Situation())
+        base = (self._situations or {}).get(transcript.scenario or "", Situation())
         given = transcript.meta.get("situation")
         if given is None:
             return base
