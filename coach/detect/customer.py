@@ -27,12 +27,15 @@ class ComplaintDetector:
                 self.matcher.add(label, [phrase(p) for p in dict.fromkeys(phrases)])
         self._not = nlp.vocab.strings["not"]
 
-    def is_complaint(self, text: str) -> bool:
+    def is_complaint(self, text: str, doc=None) -> bool:
+        """Whether the message complains. `doc`: the message as self.make makes it (quotes straightened), when
+        the caller has made it already; the matcher only reads it."""
         if not text:
             return False
         if sum(1 for c in text if c.isupper()) > 12 and text.upper() == text:
             return True  # a customer shouting in capitals
-        doc = self.make(straighten_quotes(text))
+        if doc is None:
+            doc = self.make(straighten_quotes(text))
         matches = self.matcher(doc)
         taken_back = [(s, e) for m, s, e in matches if m == self._not]
         return any(m != self._not and not inside(s, e, taken_back) for m, s, e in matches)

@@ -123,8 +123,12 @@ class SignalMatcher:
         return {name: [Hit(name, sp.start_char, sp.end_char, sp.text) for sp in filter_spans(spans)]
                 for name, spans in kept.items()}
 
-    def customer(self, text: str) -> dict[str, list[Hit]]:
-        return self.match("customer", self.nlp(straighten_quotes(text))) if text else {}
+    def customer(self, text: str, doc=None) -> dict[str, list[Hit]]:
+        """Signal -> hits in a customer's message; `doc`: the message as the tokenizer reads it (quotes
+        straightened), when the caller has made it already (the pipeline is run on it here)."""
+        if not text:
+            return {}
+        return self.match("customer", self.nlp(doc if doc is not None else straighten_quotes(text)))
 
 
 def signal_names(lang: str = "en", folder: Path = LEXICONS) -> dict[str, tuple[str, ...]]:

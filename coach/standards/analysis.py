@@ -14,6 +14,8 @@ from coach.transcript import Transcript
 
 # transcripts of social-media sessions may mark where each line was posted: "[public reply] ...", "[DM] ..."
 _CHANNEL_MARK = re.compile(r"^\s*\[(?P<mark>[^\]]{1,30})\]")
+# a word of any alphabet (Latin, Cyrillic, ...): letters, with apostrophes and hyphens inside
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")
 
 
 @dataclass
@@ -31,6 +33,12 @@ class Analysis:
     language: str = "en"  # the pack's: the engine's own words in a finding are written in it
     words: object = None  # the detector's word lists (coach.detect.lexicon.WordLists) of the pack's language
     staff: list[int] = field(init=False)  # the staff turns' indexes, read by nearly every check: found once
+    # what the checks read of a turn again and again, found on first use: the analysis is not changed once made
+    _marks: dict[int, frozenset[str]] = field(init=False, repr=False, compare=False,
+                                              default_factory=dict)
+    _customer_marks: list[tuple[int, frozenset[str]]] | None = field(init=False, repr=False, compare=False,
+                                                                     default=None)
+    _turn_words: dict[int, list] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self):
         self.staff = self.transcript.staff_turns
@@ -38,9 +46,12 @@ class Analysis:
     def behaviors(self, i) -> set[str]:
         return set(self.detections[i].behaviors) if i in self.detections else set()
 
-    def marks(self, i) -> set[str]:
-        """A staff turn's behaviour tags and signals: what rules name."""
-        return self.behaviors(i) | set(self.staff_signals.get(i, ()))
+    def marks(self, i) -> frozenset[str]:
+        """A staff turn's behaviour tags and signals: what rules name (found once per turn)."""
+        found = self._marks.get(i)
+        if found is None:
+            found = self._marks[i] = frozenset(self.behaviors(i)) | frozenset(self.staff_signals.get(i, ()))
+        return found
 
     def evidence(self, i, names) -> tuple[int, int, str] | None:
         """The first span in staff turn i that shows one of `names` (a tag or a signal)."""
@@ -55,7 +66,17 @@ class Analysis:
         return None
 
     def customer_turns_with(self, names) -> list[int]:
-        return [i for i, sig in sorted(self.customer_signals.items()) if set(sig) & set(names)]
+        """The customer turns, in order, that show one of the signals `names`."""
+        if self._customer_marks is None:
+            self._customer_marks = [(i, frozenset(sig)) for i, sig in sorted(self.customer_signals.items())]
+        return [i for i, sig in self._customer_marks if not sig.isdisjoint(names)]
+
+    def turn_words(self, i) -> list:
+        """The words of turn i (WORD's matches, in order), found once per turn for every rule that counts them."""
+        found = self._turn_words.get(i)
+        if found is None:
+            found = self._turn_words[i] = list(WORD.finditer(self.transcript.turns[i].text))
+        return found
 
     def last_customer_turn(self) -> int | None:
         turns = self.transcript.turns

@@ -562,28 +562,26 @@ def check_limit(rule, a: Analysis, ctx):
     out = []
     for i in a.staff:
         text = a.transcript.turns[i].text
-        found = list(_WORD.finditer(text))
-        words = [m.group(0) for m in found]
-        if measure == "words" and len(words) > mx:
-            f = finding(rule, i)
-            f.message += " " + _say(a, "({count} words; the standard is at most {max})", count=len(words), max=_num(mx))
-            out.append(f)
-        elif measure == "exclamations" and text.count("!") > mx:
-            f = finding(rule, i)
-            f.message += " " + _say(a, "({count} exclamation marks; at most {max})", count=text.count("!"),
-                                    max=_num(mx))
-            out.append(f)
+        if measure == "words":
+            count = len(a.turn_words(i))
+            if count > mx:
+                f = finding(rule, i)
+                f.message += " " + _say(a, "({count} words; the standard is at most {max})", count=count, max=_num(mx))
+                out.append(f)
+        elif measure == "exclamations":
+            count = text.count("!")
+            if count > mx:
+                f = finding(rule, i)
+                f.message += " " + _say(a, "({count} exclamation marks; at most {max})", count=count, max=_num(mx))
+                out.append(f)
         elif measure == "caps":
-            long_words = [w for w in words if len(w) > 1]
+            found = a.turn_words(i)
+            long_words = [w for m in found if len(w := m.group(0)) > 1]
             caps = [w for w in long_words if w.isupper() and w not in ctx.jargon]
             if len(long_words) >= 3 and len(caps) / len(long_words) > mx:
                 span = _shouted_run(text, found, ctx.jargon)
                 out.append(finding(rule, i, span, span["text"] if span else None))
     return out
-
-
-# a word of any alphabet (Latin, Cyrillic, ...): letters, with apostrophes and hyphens inside
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")
 
 
 def _shouted_run(text, found, jargon):

@@ -85,6 +85,9 @@ class Scorer:
         # the pack's phrases are read as the detector reads its cues: words, or lemmas in a lemmatised language
         self._reader = self.detector.reader
         self.complaints = ComplaintDetector(nlp, pack.language, self._reader)
+        # the complaint cues are matched on the tokenizer's Doc (not on lemmas): they read a customer's message as
+        # the signals' pipeline starts from it, so the message is tokenised once (_read_customers)
+        self._complaints_on_tokens = self.complaints.make == nlp.make_doc
         self.signals = SignalMatcher(nlp, pack.language)
         self._situations = situations
         self._not_allowed = {}
@@ -97,6 +100,8 @@ class Scorer:
         # "slutsålt" and "slutsålda" by one phrase key, and the pack may say each its own way ("när den/det/de ...")
         self._detector_version = detector_version()
         self._needs_lemmas = False
+        self._rules = {r.id: r for r in pack.rules}
+        self._suggestion_words = {sug: _content_words(sug) for r in pack.rules for sug in r.suggestions}
         for rule in pack.rules:
             if rule.type == "avoid":
                 self._add_avoid(rule)
@@ -124,9 +129,9 @@ class Scorer:
     # -- analysis -------------------------------------------------------------------------------
     def situation_of(self, transcript: Transcript) -> Situation:
         """The scenario's situation, with what the transcript states over it."""
-        if self._situations is None:
+        if self._situations is None and transcript.scenario:  # a session of no scenario has none to read
             self._situations = default_situations()
-        base = self._situations.get(transcript.scenario or "", Situation())
+        base = (self._situations or {}).get(transcript.scenario or "", Situation())
         given = transcript.meta.get("situation")
         if given is None:
             return base
@@ -138,21 +143,10 @@ class Scorer:
 
     def analyse(self, transcript: Transcript) -> Analysis:
         staff = transcript.staff_turns
-        pairs = []
-        for i in staff:
-            prev = next((transcript.turns[j].text for j in range(i - 1, -1, -1)
-                         if transcript.turns[j].speaker == "customer"), "")
-            pairs.append((transcript.turns[i].text, prev))
-        detections = dict(zip(staff, self.detector.detect_many(pairs), strict=True))
+        detections = dict(zip(staff, self.detector.detect_many(_replies(transcript)), strict=True))
         staff_signals = {i: _as_typed(d, self.signals.match("staff", d.doc, d.view)) for i, d in detections.items()
                          if d.doc is not None}
-        customer_signals = {i: self.signals.customer(t.text) for i, t in enumerate(transcript.turns)
-                            if t.speaker == "customer"}
-        complaint_turn = next(
-            (i for i, t in enumerate(transcript.turns)
-             if t.speaker == "customer" and self.complaints.is_complaint(t.text)),
-            None,
-        )
+        customer_signals, complaint_turn = self._read_customers(transcript)
         situation = self.situation_of(transcript)
         if complaint_turn is None and (transcript.meta.get("complaint") or situation.track == "complaint"):
             # the session is known to be a complaint (a complaint-track scenario) even where the customer's
@@ -164,6 +158,21 @@ class Scorer:
                      words=self.detector.lexicon.words)
         a.not_allowed = self._not_allowed_hits(a)
         return a
+
+    def _read_customers(self, transcript: Transcript):
+        """(signals of each customer turn, the first customer turn that complains or None). Each message is
+        tokenised once: the complaint cues read that Doc where they are matched on the tokenizer's words (else
+        the complaint detector makes its own, with lemmas), and the signals read it once the pipeline has run."""
+        signals, complaint = {}, None
+        shared = self._complaints_on_tokens
+        for i, turn in enumerate(transcript.turns):
+            if turn.speaker != "customer":
+                continue
+            doc = self.nlp.make_doc(straighten_quotes(turn.text)) if turn.text else None
+            if complaint is None and self.complaints.is_complaint(turn.text, doc if shared else None):
+                complaint = i  # read before the pipeline runs: its components may split tokens
+            signals[i] = self.signals.customer(turn.text, doc)
+        return signals, complaint
 
     def _not_allowed_hits(self, a: Analysis):
         phrases = tuple(a.situation.not_allowed)
@@ -220,19 +229,19 @@ class Scorer:
         scenario's, naming its real limits and options) come before the rule's, which fit any conversation;
         of these, the one closest to what the trainee was saying is shown, so it reads as a rewrite of their
         reply rather than a stock line. A substitution keeps its fix (the reply with the swap applied)."""
-        rules = {r.id: r for r in self.pack.rules}
         own = a.situation.suggestions
+        words = dict(self._suggestion_words)  # content words by text: the pack's suggestions' are read once
         for f in findings:
             options = own.get(f.rule)
             if not options:
                 if f.fix is not None:
                     continue  # the swap's own wording, which the fix applies
-                options = rules[f.rule].suggestions
+                options = self._rules[f.rule].suggestions
             if not options:
                 continue
-            said = _content_words(a.transcript.turns[f.turn].text) if f.turn is not None else set()
+            said = _words_of(a.transcript.turns[f.turn].text, words) if f.turn is not None else set()
             if said and len(options) > 1:
-                f.suggestion = max(options, key=lambda sug: len(said & _content_words(sug)))
+                f.suggestion = max(options, key=lambda sug: len(said & _words_of(sug, words)))
             else:
                 f.suggestion = options[0]
 
@@ -258,6 +267,16 @@ class Scorer:
                 span = doc[s:e]
                 hits.setdefault(rid, []).append((i, *det.source(span.start_char, span.end_char)))
         return hits
+
+
+def _replies(transcript: Transcript):
+    """(text, the customer's message before it or "") for each staff turn: what the detector reads."""
+    customer = ""
+    for turn in transcript.turns:
+        if turn.speaker == "customer":
+            customer = turn.text
+        elif turn.speaker == "staff":
+            yield turn.text, customer
 
 
 def _as_typed(det, hits):
@@ -361,9 +380,11 @@ def tally(pack: Pack, results):
     why: dict[str, list[str]] = {}
     applied = {rule.category for rule, result in results if result is not None}
     missed = [(rule, result) for rule, result in results if result]
-    shares = overlapping(pack, {rule.id: points_lost(pack, rule, result)[0] for rule, result in missed})
-    for rule, result in missed:
-        points, words = points_lost(pack, rule, result, shares.get(rule.id))
+    full = [points_lost(pack, rule, result) for rule, result in missed]  # each counted in full
+    shares = overlapping(pack, {rule.id: cost[0] for (rule, _), cost in zip(missed, full, strict=True)})
+    for (rule, result), cost in zip(missed, full, strict=True):
+        share = shares.get(rule.id)
+        points, words = cost if share is None else points_lost(pack, rule, result, share)
         lost[rule.category] = lost.get(rule.category, 0.0) + points
         why.setdefault(rule.category, []).append(words)
     categories, explanation = {}, []
@@ -391,6 +412,14 @@ _STOP = frozenset("the a an to you your we i is are it and of for be this that i
 
 def _content_words(text):
     return {w for w in re.findall(r"[a-z']+", straighten_quotes(text).lower()) if w not in _STOP and len(w) > 2}
+
+
+def _words_of(text, known: dict):
+    """_content_words(text), kept in `known` (text -> its words) for the texts read again."""
+    found = known.get(text)
+    if found is None:
+        found = known[text] = _content_words(text)
+    return found
 
 
 _CLAUSE_BREAK = frozenset(CLAUSE_BREAKS) | {"-", "and", "so"}  # a promise joined by "and"/"so" stands alone
