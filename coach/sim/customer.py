@@ -23,7 +23,7 @@ from coach.vocabulary import CONVERSATION_CHANNELS
 DECAY = 0.5  # the second apology is worth half the first, the third a quarter
 REPEAT_PENALTY = -0.1
 OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
-CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now
+CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now; a £45 voucher, then a £15 one
 WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
@@ -35,6 +35,7 @@ OFF_TOPIC = ("off_topic", "stranger")  # an answer about another problem, a repl
 BRUSH_OFF = OFFERED + ("dismissive", "check_resolution", "closing")  # (apologies wear off by themselves)
 BRUSH_OFF_SAY, BRUSH_OFF_LIMIT, BRUSH_OFF_PENALTY = 2, 3, -0.1
 CALL_EVENTS = ("answer", "hold", "resume", "transfer", "hangup")
+GRIEVANCE = ("empathy", "apology")  # a need met only by these is a grievance: its ask is a complaint
 _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|end of (the )?day|"
                    r"(next|this) (week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
                    r"\d+\s*(working |business )?(minutes?|hours?|days?|weeks?|mins?|hrs?))\b", re.I)
@@ -42,8 +43,9 @@ _TIME = re.compile(r"\b(\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 # words in quotation marks: «...», „...“, “...”, ”...”, ‘...’, "..." and '...' (not an apostrophe: can't, customers')
+# (an apostrophe inside the quoted words is one: 'Can't' quotes "can't")
 _QUOTED = re.compile(r"«([^»]+)»|„([^“”]+)[“”]|“([^”]+)”|”([^”]+)”|‘([^’]+)’|\"([^\"]+)\"|"
-                     r"(?<![^\W_])'([^']+?)'(?![^\W_])")
+                     r"(?<![^\W_])'((?:[^']|(?<=[^\W_])'(?=[^\W_]))+?)'(?![^\W_])")
 _STOP = re.compile(r"[.!?…](?:\s|$)")
 
 
@@ -100,6 +102,7 @@ class CustomerState:
     named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
     confused: bool = False  # a reply named things of another customer's case, and none since named this one's
     brushed: int = 0  # brush-offs in a row
+    told_open: bool = False  # the staff said goodbye with a need open, and the customer has said so
     outcome: str | None = None
     customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
     choices: int = 0  # random choices made so far (part of each choice's seed)
@@ -178,7 +181,7 @@ class CustomerSimulator:
         corrected = [n for n in misnamed if n not in s.corrected]  # it says its name once for each wrong one
         s.corrected += corrected
         delta = self._phone_manners(behaviors, notes, delta)
-        self._policy_notes(text, notes)
+        surprise = self._policy_notes(text, notes)
         newly = [] if missed == "stranger" else self._meet_needs(text, behaviors)
         delta = self._idle(newly, behaviors, notes, delta)
         facts = self._facts_asked(text, behaviors)
@@ -189,7 +192,8 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        text = self._next_line(behaviors, facts, newly, missed, changed, bool(corrected))
+        heard = {"missed": missed, "changed": changed, "misnamed": bool(corrected), "surprise": surprise}
+        text = self._next_line(behaviors, facts, newly, heard)
         if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
             notes.append("the customer had asked every way it could and gave up")
             return self._end("hung_up", before + delta, newly, notes, facts, applied=True)
@@ -296,17 +300,28 @@ class CustomerSimulator:
 
     def _contradiction(self, text) -> tuple[str, str] | None:
         """A length of time that changes for the same thing ("the refund lands within three working days", then
-        "the refund takes five days"): (what was said before, what is said now), or None. A length counts for the
-        needs its sentence is about (`shows`); the latest of each is remembered."""
+        "the refund takes five days"), or an amount offered for the same thing that drops ("a £45 voucher", then
+        "the £15 voucher"): (what was said before, what is said now), or None. A length counts for the needs its
+        sentence is about (`shows`), an amount for the kind of offer its sentence names (`situation.offers` words;
+        a sentence with two amounts of one unit says nothing sure of either); the latest of each is remembered. An
+        amount that grows is no complaint (an offer beyond the limits is a pleasant surprise instead)."""
         s, out, now = self.state, None, {}
         for unit, n, words, start in customer_lines(self.scenario.language).durations(text):
             sentence = _sentence_at(text, start)
             for need in self.scenario.needs:
                 if need.named_in(sentence):
-                    now.setdefault(f"{need.id}:{unit}", [n, words])
-        for key, (n, words) in now.items():
+                    now.setdefault(f"{need.id}:{unit}", [n, words, False])
+        found = [(value, unit, start, end) for value, unit, start, end in amounts(text)]
+        for value, unit, start, end in found:
+            sentence = _sentence_at(text.lower(), start)
+            if sum(u == unit and _sentence_at(text.lower(), st) == sentence for _, u, st, _ in found) > 1:
+                continue
+            for what, _unit, _most, words in self._limits():
+                if words and _unit == unit and _names_offer(sentence, words):
+                    now.setdefault(f"offer:{what}:{unit}", [value, text[start:end], True])
+        for key, (n, words, amount) in now.items():
             before = s.promised.get(key)
-            if before and before[0] != n and out is None:
+            if before and before[0] != n and out is None and not (amount and n > before[0]):
                 out = (before[1], words)
             s.promised[key] = [n, words]
         return out
@@ -352,23 +367,32 @@ class CustomerSimulator:
             s.just_resumed = False
         return delta
 
-    def _policy_notes(self, text, notes) -> None:
-        """An offer beyond what the situation allows (`situation.offers`, or the policy's `max_discount_percent`)
-        is noted; the customer happily takes it, and the scorecard shows it as a promise the company cannot keep."""
-        sc, low, seen = self.scenario, text.lower(), set()
-        limits = [(o.what, o.unit, o.max, o.words) for o in sc.situation.offers]
+    def _limits(self) -> list[tuple]:
+        """The most that may be offered of each kind: (what, unit, most, words naming it), from `situation.offers`
+        and the policy's `max_discount_percent` (no words: any percentage)."""
+        sc = self.scenario
+        limits = [(o.what, o.unit, o.max, tuple(o.words)) for o in sc.situation.offers]
         limit = sc.policy.get("max_discount_percent")
         if isinstance(limit, (int, float)) and not any(u == "%" for _, u, _, _ in limits):
             limits.append(("discount", "%", limit, ()))
-        for value, unit, start, _end in amounts(text):
+        return limits
+
+    def _policy_notes(self, text, notes) -> str | None:
+        """An offer beyond what the situation allows (`situation.offers`, or the policy's `max_discount_percent`)
+        is noted; the customer happily takes it (the first such amount, as written, is returned: a pleasant
+        surprise it remarks on), and the scorecard shows it as a promise the company cannot keep."""
+        low, seen, first = text.lower(), set(), None
+        for value, unit, start, end in amounts(text):
             sentence = _sentence_at(low, start)  # the offer's words are looked for in the amount's sentence
-            for what, u, most, words in limits:
-                named = not words or any(re.search(r"(?<![^\W_])" + re.escape(w), sentence) for w in words)
+            for what, u, most, words in self._limits():
+                named = not words or _names_offer(sentence, words)
                 if u == unit and value > most and named and (value, unit) not in seen:
                     seen.add((value, unit))
+                    first = first or text[start:end]
                     shown = f"{value:g}%" if unit == "%" else f"{unit}{value:g}"
                     notes.append(f"offered {shown} ({what}); the most you may offer here is "
                                  f"{f'{most:g}%' if unit == '%' else f'{unit}{most:g}'} (policy)")
+        return first
 
     def _meet_needs(self, text, behaviors) -> list[str]:
         """The needs this reply meets for the first time (a need that asks for a time needs one named)."""
@@ -404,62 +428,90 @@ class CustomerSimulator:
                                  or self._choose(pool, fact.say).format(value=fact.value))
         return facts
 
-    def _next_line(self, behaviors, facts, newly, missed=None, changed=None, misnamed=False) -> str | None:
+    def _next_line(self, behaviors, facts, newly, heard) -> str | None:
         """What the customer says next: the opening line after the greeting, else a composed reply; None when it
         has nothing left to say that it has not said already (it gives up)."""
         s = self.state
         if s.awaiting_greeting:
             s.awaiting_greeting = False
             return self._choose("openings", self.scenario.openings)
-        text = self._compose(behaviors, facts, newly, missed, changed, misnamed) or None
+        text = self._compose(behaviors, facts, newly, heard) or None
         s.last_band = band_of(s.mood)
         return text
 
-    def _compose(self, behaviors, facts, newly, missed=None, changed=None, misnamed=False) -> str:
-        """[a reaction to a wrong name, a contradiction, poor service, an offer for another problem, or a mood line] +
-        [facts asked for] +
-        [the first unmet need: its ask, or for details asked for in vain, the detail itself].
+    def _compose(self, behaviors, facts, newly, heard) -> str:
+        """[a reaction to a wrong name, a contradiction, an offer beyond the limits, a brush-off, poor service, an
+        offer for another problem, or a mood line] + [facts asked for] + [the first unmet need's ask, or for details
+        asked for in vain, the detail itself; after the staff's goodbye, an answer to it instead].
 
-        A mood line answers something (below). Every part is a line not said yet in this session: a pool that is
-        used up gives way to the next (another reaction, a mood line, the next unmet need), so no sentence
-        repeats."""
+        `heard`: what the reply did that the customer answers first (missed, changed, misnamed, surprise). A message
+        has one tone: a pleased line (a good mood, a pleasant surprise) is not followed by a grievance (the ask of a
+        need met by empathy or apology), and a part that follows another does not open with an acknowledgement
+        again (_joined). Every part is a line not said yet in this session: a pool that is used up gives way to the
+        next (another reaction, a mood line, the next unmet need), so no sentence repeats."""
         s, sc = self.state, self.scenario
-        first = None
-        if misnamed:
-            first = self._fresh("wrong_name", customer_lines(sc.language).wrong_name, facts,
-                                name=sc.persona.get("name", ""))
-        if changed and first is None:
-            first = self._fresh("contradiction", customer_lines(sc.language).contradiction, facts,
-                                before=changed[0], now=changed[1])
-        if s.brushed == BRUSH_OFF_SAY and first is None:
-            first = self._fresh("brush_off", customer_lines(sc.language).brush_off, facts)
-        # a reaction line answers poor practice that hurts (a know-it-all shrugs off jargon: no line for it)
-        poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines
-                and sc.reactions.get(b, 0.0) <= REACTION_LINE_BELOW]
-        if poor and first is None:
-            worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
-            first = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
-        if first is None and missed in OFF_TOPIC:
-            first = self._fresh("off_topic", sc.off_topic, facts)
-        band, before = band_of(s.mood), s.last_band or band_of(sc.start_mood)
-        # a mood line answers something: a need met by a reply about this customer's problem, the mood falling,
-        # or poor service whose own lines are used up (not a greeting, and never a pleased line for an apology
-        # about something else)
-        content = [n for n in newly if any(b in ("solution", "next_steps", "hold_or_transfer") for b in
-                                           next(x.by for x in sc.needs if x.id == n))]
-        moved = (content and s.named) or BANDS.index(band) < BANDS.index(before) or missed in OFF_TOPIC or (
-            poor and band in ("furious", "angry", "annoyed"))
-        if first is None and moved and not ((missed or not s.named) and band in ("calm", "pleased")):
-            first = self._fresh(f"mood:{band}", sc.mood_lines[band], facts)
+        first, pleased = self._first_line(behaviors, facts, newly, heard)
         parts = ([first] if first else []) + facts
         unmet = [n for n in sc.needs if n.id not in s.met]
+        if "closing" in behaviors:  # the staff said goodbye: answer it, or say once that something is still open
+            lines = customer_lines(sc.language)
+            pool, options = ("still_open", lines.still_open) if unmet and not s.told_open else ("goodbye",
+                                                                                                lines.goodbye)
+            s.told_open = s.told_open or bool(unmet)
+            said = self._fresh(pool, options, parts)
+            return _joined(parts + ([said] if said else []), lines.acknowledgements)
         ready = [n for n in unmet if set(self._after(n)) <= set(s.met)]  # "when?" waits for "what?", always
         for need in ready:
+            if pleased and set(need.by) <= set(GRIEVANCE):
+                continue  # "Thank you, that's generous." is not followed by "Why should I stay with you?"
             ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
                 break
-        return " ".join(parts)
+        return _joined(parts, customer_lines(sc.language).acknowledgements)
+
+    def _first_line(self, behaviors, facts, newly, heard) -> tuple[str | None, bool]:
+        """The customer's reaction to the reply, or None; and whether it is a pleased one (a good mood line, a
+        pleasant surprise). A mood line answers something: a need met by a reply about this customer's problem,
+        the mood falling, or poor service whose own lines are used up (not a greeting, and never a pleased line for
+        an apology about something else)."""
+        s, sc, lines = self.state, self.scenario, customer_lines(self.scenario.language)
+        missed, changed = heard.get("missed"), heard.get("changed")
+        if heard.get("misnamed"):
+            said = self._fresh("wrong_name", lines.wrong_name, facts, name=sc.persona.get("name", ""))
+            if said:
+                return said, False
+        if changed:
+            said = self._fresh("contradiction", lines.contradiction, facts, before=changed[0], now=changed[1])
+            if said:
+                return said, False
+        if heard.get("surprise"):
+            said = self._fresh("beyond_policy", lines.beyond_policy, facts, amount=heard["surprise"])
+            if said:
+                return said, True
+        if s.brushed == BRUSH_OFF_SAY:
+            said = self._fresh("brush_off", lines.brush_off, facts)
+            if said:
+                return said, False
+        # a reaction line answers poor practice that hurts (a know-it-all shrugs off jargon: no line for it)
+        poor = [b for b in POOR_PRACTICE if b in behaviors and b in sc.reaction_lines
+                and sc.reactions.get(b, 0.0) <= REACTION_LINE_BELOW]
+        if poor:
+            worst = min(poor, key=lambda b: sc.reactions.get(b, 0.0))
+            said = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
+            if said:
+                return said, False
+        said = self._fresh("off_topic", sc.off_topic, facts) if missed in OFF_TOPIC else None
+        if said:
+            return said, False
+        band, before = band_of(s.mood), s.last_band or band_of(sc.start_mood)
+        content = [n for n in newly if any(b in ("solution", "next_steps", "hold_or_transfer") for b in
+                                           next(x.by for x in sc.needs if x.id == n))]
+        moved = (content and s.named) or BANDS.index(band) < BANDS.index(before) or missed in OFF_TOPIC or (
+            poor and band in ("furious", "angry", "annoyed"))
+        if moved and not ((missed or not s.named) and band in ("calm", "pleased")):
+            return self._fresh(f"mood:{band}", sc.mood_lines[band], facts), band in ("calm", "pleased")
+        return None, False
 
     def _after(self, need) -> tuple[str, ...]:
         """The needs whose asks come before this one's: its `after`, or for a next step, the fixes."""
@@ -652,6 +704,31 @@ class CustomerSimulator:
                              facts_given=list(s.given))
 
 
+def _names_offer(sentence: str, words) -> bool:
+    """Does a (lowercase) sentence name a kind of offer: one of its words, at the start of a word?"""
+    return any(re.search(r"(?<![^\W_])" + re.escape(w), sentence) for w in words)
+
+
+def _joined(parts: list, acknowledgements) -> str:
+    """The parts of a message as one: a part after another loses an opening sentence that is only an acknowledgement
+    ("Okay.", «Ну, допустим.»), and a part that is only one is dropped before a part that opens with one (never
+    «Хорошо. Хорошо, ...»)."""
+    def ack(sentence):
+        words = _words(sentence)
+        return bool(words) and all(w in acknowledgements for w in words.split())
+
+    out = []
+    for part in parts:
+        said = sentences(part)
+        if out and len(said) > 1 and ack(said[0]):
+            part = " ".join(said[1:])
+        first_word = (_words(part).split() or [""])[0]
+        if out and first_word in acknowledgements and all(ack(x) for x in sentences(out[-1])):
+            out.pop()
+        out.append(part)
+    return " ".join(out)
+
+
 def _sentence_at(text: str, start: int) -> str:
     """The sentence of `text` that holds position `start`."""
     stop = _STOP.search(text, start)
@@ -665,7 +742,7 @@ def sentences(text: str) -> list[str]:
 
 def _words(text: str) -> str:
     """`text` as lowercase words in any alphabet, joined by spaces (how staff replies are remembered)."""
-    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower()))
+    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower().replace("’", "'")))
 
 
 def _shouts(line: str) -> bool:

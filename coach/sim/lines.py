@@ -29,6 +29,11 @@ class CustomerLines:
     # not know without being confused)
     everyday: frozenset = frozenset()  # beginnings of words any customer's case uses ("order", "deliver", «заказ»):
     # they name no one's situation in particular
+    beyond_policy: tuple = ()  # said, pleasantly surprised, to an offer beyond what the situation allows: {amount}
+    still_open: tuple = ()  # said once to the staff's goodbye while a need is still open
+    goodbye: tuple = ()  # said to the staff's goodbye otherwise
+    acknowledgements: frozenset = frozenset()  # words that only acknowledge ("okay", «хорошо»): one such opening
+    # in a message is enough
 
     def own_names(self, text: str) -> set[str]:
         """The names the trainee introduces themself (or a colleague) by in `text`."""
@@ -96,7 +101,27 @@ def customer_lines(language: str) -> CustomerLines:
                                 f"more lines, each with {{name}}")
     return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
                          {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said), address,
-                         frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong, *_listening(path, doc))
+                         frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong, *_listening(path, doc),
+                         *_answers(path, doc))
+
+
+def _answers(path: Path, doc: dict) -> tuple:
+    """What any customer says to an offer beyond the limits and to the staff's goodbye, and the words that only
+    acknowledge. Returns (beyond_policy, still_open, goodbye, acknowledgements)."""
+    out = []
+    for key, fill, what in (("beyond_policy", "{amount}", "each with {amount}: said to an offer beyond the limits"),
+                            ("still_open", None, "no placeholders: said once to a goodbye while a need is open"),
+                            ("goodbye", None, "no placeholders: said to the staff's goodbye")):
+        said = doc.get(key)
+        if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
+                isinstance(x, str) and x.strip() and (fill in x if fill else "{" not in x) for x in said):
+            raise ScenarioError(f"{path}: {key}: expected {MIN_VARIANTS} or more lines, {what}")
+        out.append(tuple(said))
+    acks = doc.get("acknowledgements")
+    if not isinstance(acks, list) or not acks or not all(isinstance(w, str) and w.strip() for w in acks):
+        raise ScenarioError(f"{path}: acknowledgements: expected a list of words that only acknowledge (okay, fine, "
+                            f"right, ...)")
+    return (*out, frozenset(w.strip().lower() for w in acks))
 
 
 def _listening(path: Path, doc: dict) -> tuple:

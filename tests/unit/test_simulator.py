@@ -555,3 +555,75 @@ def test_binary_or_non_utf8_scenario_files_are_refused(tmp_path):
     p.write_bytes(b"id: late_parcel\ntitle: caf\xe9\n")
     with pytest.raises(ScenarioError, match="not UTF-8 text"):
         load_scenario(p)
+
+
+OFFERS = '\nsituation: {offers: [{what: voucher, unit: "£", max: 15, words: [voucher, credit]}]}\n'
+
+
+@pytest.fixture
+def with_offers(tmp_path):
+    """The late-parcel customer where a voucher of at most £15 may be offered."""
+    p = tmp_path / "late_parcel.yml"
+    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="") + OFFERS)
+    return load_scenario(p)
+
+
+def test_an_offer_beyond_the_limits_is_a_pleasant_surprise(with_offers):
+    sim = CustomerSimulator(with_offers, seed=1)
+    r = sim.staff_says("I'll send a new one by courier, with a £45 voucher for the trouble.", {"solution"})
+    assert any("(policy)" in n for n in r.notes)  # still a promise the company cannot keep
+    assert any(r.text.startswith(line.format(amount="£45")) for line in customer_lines("en").beyond_policy), r.text
+    r = CustomerSimulator(with_offers, seed=1).staff_says("I'll send a new one by courier, with a £10 voucher.",
+                                                          {"solution"})
+    assert not any(r.text.startswith(line.format(amount="£10")) for line in customer_lines("en").beyond_policy)
+
+
+def test_an_offered_amount_that_drops_is_noticed(with_offers):
+    sim = CustomerSimulator(with_offers, seed=1)
+    sim.staff_says("I'll send a new parcel by courier, and add a £15 voucher.", {"solution"})
+    r = sim.staff_says("The voucher will be £10, by the way.", set())
+    assert "said £10, after £15 earlier -0.10" in r.notes
+    assert any(r.text.startswith(line.format(before="£15", now="£10")) for line in customer_lines("en").contradiction)
+    sim = CustomerSimulator(with_offers, seed=1)
+    sim.staff_says("I'll send a new parcel by courier, and add a £10 voucher.", {"solution"})
+    r = sim.staff_says("Actually, I can make the voucher £15.", set())
+    assert not any(" earlier " in n for n in r.notes)  # more is no complaint
+
+
+def test_a_message_has_one_tone(chat):
+    from coach.sim.customer import _joined
+
+    sim = CustomerSimulator(chat, seed=1)
+    sim.state.mood = 0.5
+    r = sim.staff_says("I'll send a new one by courier today.", {"solution"})
+    assert r.text.split()[0] in ("p1", "p2", "p3"), r.text  # pleased ...
+    assert not any(ask in r.text for ask in chat.needs[0].ask)  # ... and no grievance ("Do you even care?") with it
+    acks = customer_lines("en").acknowledgements
+    assert _joined(["Fine, thanks.", "Okay. When will it come?"], acks) == "Fine, thanks. When will it come?"
+    assert _joined(["Okay.", "Okay, when will it come?"], acks) == "Okay, when will it come?"
+    assert _joined(["Okay. When will it come?"], acks) == "Okay. When will it come?"  # alone, it stays
+
+
+def test_the_customer_answers_a_goodbye_instead_of_asking_something_new(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    lines = customer_lines("en")
+    r = sim.staff_says("Thank you for contacting us. Goodbye!", {"closing"})
+    assert r.text in lines.still_open, r.text  # said once: something is still open ...
+    r = sim.staff_says("Have a nice day, goodbye.", {"closing"})
+    assert r.text.endswith(lines.goodbye), r.text  # ... then it answers the goodbye (after a brush-off line), and
+    # asks nothing new
+    assert not any(ask in r.text for need in chat.needs for ask in need.ask)
+
+
+def test_a_quoted_word_with_an_apostrophe_is_said_only_once_someone_said_it(chat):
+    sim = CustomerSimulator(chat, seed=1)
+    assert not sim._fits("'Can't' isn't a word I expect to hear.")
+    sim.staff_says("I'm afraid we can’t do that.", set())
+    assert sim._fits("'Can't' isn't a word I expect to hear.")
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "sv", "lv"])
+def test_every_language_answers_offers_and_goodbyes(language):
+    lines = customer_lines(language)
+    assert all("{amount}" in x for x in lines.beyond_policy) and lines.still_open and lines.goodbye
+    assert lines.acknowledgements
