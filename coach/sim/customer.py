@@ -17,7 +17,7 @@ from coach.detect.lexicon import load_lexicon
 from coach.detect.markup import straighten_quotes
 from coach.sim.lines import customer_lines
 from coach.sim.scenario import BANDS, Scenario, band_of
-from coach.standards.situation import amounts
+from coach.standards.situation import PRICED_AFTER, amounts, offer_near
 from coach.vocabulary import CONVERSATION_CHANNELS
 
 DECAY = 0.5  # the second apology is worth half the first, the third a quarter
@@ -382,10 +382,16 @@ class CustomerSimulator:
         is noted; the customer happily takes it (the first such amount, as written, is returned: a pleasant
         surprise it remarks on), and the scorecard shows it as a promise the company cannot keep."""
         low, seen, first = text.lower(), set(), None
+        offers = self.scenario.situation.offers
         for value, unit, start, end in amounts(text):
-            sentence = _sentence_at(low, start)  # the offer's words are looked for in the amount's sentence
+            if PRICED_AFTER.match(low, end):
+                continue  # "5% off, £1,233.10 in total" states what the customer pays
+            # the offer an amount is of is named by the word nearest to it in its sentence, as the scorecard reads it
+            # (coach.standards.situation.offer_near): "free assembly, which saves you £90" offers no £90 discount
+            bounds = _sentence_bounds(low, start)
+            near = offer_near(offers, unit, low, start, end, bounds) if offers else None
             for what, u, most, words in self._limits():
-                named = not words or _names_offer(sentence, words)
+                named = not words or (near is not None and near.what == what and near.unit == u)
                 if u == unit and value > most and named and (value, unit) not in seen:
                     seen.add((value, unit))
                     first = first or text[start:end]
@@ -731,8 +737,14 @@ def _joined(parts: list, acknowledgements) -> str:
 
 def _sentence_at(text: str, start: int) -> str:
     """The sentence of `text` that holds position `start`."""
+    lo, hi = _sentence_bounds(text, start)
+    return text[lo:hi]
+
+
+def _sentence_bounds(text: str, start: int) -> tuple[int, int]:
+    """(start, end) of the sentence of `text` that holds position `start`."""
     stop = _STOP.search(text, start)
-    return text[max(text.rfind(c, 0, start) for c in ".!?") + 1:stop.start() if stop else len(text)]
+    return max(text.rfind(c, 0, start) for c in ".!?") + 1, stop.start() if stop else len(text)
 
 
 def sentences(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from coach.detect.markup import straighten_quotes
 from coach.i18n import gettext, say
 from coach.standards.analysis import Analysis
-from coach.standards.situation import amounts
+from coach.standards.situation import PRICED_AFTER, amounts, offer_near
 
 
 @dataclass
@@ -244,9 +244,9 @@ def check_offers(rule, a: Analysis, ctx):
                 # "our 10% volume discount starts at five desks", "the volume discount is 10%, but it starts at five
                 # desks" explain a threshold; "normally discounts are for bulk orders, but I'll do 12%" offers 12%
                 continue
-            if _PRICED_AFTER.match(low, end):
+            if PRICED_AFTER.match(low, end):
                 continue  # "two Auroras with 5% off, £1,233.10 in total" states what the customer pays
-            offer = _offer_near(sit.offers, unit, low, start, end, clause)
+            offer = offer_near(sit.offers, unit, low, start, end, clause)
             if offer is not None and value > offer.max:
                 f = finding(rule, i, {"start": start, "end": end, "text": text[start:end]}, text[start:end])
                 f.message += " " + _say(a, "(the most this situation allows for a {what} is {amount})",
@@ -272,39 +272,6 @@ def _price_cuts(rule, a):
             f.message += " " + _say(a, "(this situation allows no {what})", what=none.what)
             out.append(f)
     return out
-
-
-# words that make an amount a price or a refund of what was paid, not an offer with a limit (unless a situation
-# lists them among its offers' words): "with the voucher it comes to £616.55 each" states a price
-PRICE_WORDS = {"refund", "refunded", "price", "priced", "cost", "costs", "pay", "paid", "charge", "charged", "fee",
-               "worth", "total", "deposit", "bill", "instead of", "was", "now", "only", "for", "comes to", "come to",
-               "comes out at", "works out at", "works out to", "down to", "each", "a month", "per month",
-               "make it", "makes it", "making it", "bring it to", "brings it to", "bringing it to", "leaves you paying"}
-
-
-# an amount followed at once by one of these is what the customer pays, however near an offer's word stands before
-# it ("5% off, £1,233.10 in total"); "£100 off in total" is still an offer of £100, "off" comes first
-_PRICED_AFTER = re.compile(r"[ \t]*(?:in total|total|altogether|all in|all told|each|apiece|a month|per month"
-                           r"|a desk|per desk|a unit|per unit|including|inc\.? vat|incl\.? vat)(?![a-z])")
-
-
-def _offer_near(offers, unit, low, start, end, bounds=None, reach=40):
-    """The offer named by the word nearest to the amount (within `reach` characters and the amount's sentence,
-    `bounds`), in the amount's unit: "a refund of £189 and a £15 voucher" reads each amount with its own word, and
-    "The Lite is £499. Two with the voucher..." does not read £499 as a voucher. On a tie an offer's word wins."""
-    lo, hi = bounds or (0, len(low))
-    lo, hi = max(lo, start - reach), min(hi, end + reach)
-    offer_words = {w for offer in offers for w in offer.words}
-    best_word, best_d = None, reach + 1
-    for word in sorted(offer_words | PRICE_WORDS, key=lambda w: (w not in offer_words, w)):
-        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", low[lo:hi]):
-            pos, stop = lo + m.start(), lo + m.end()
-            d = start - stop if stop <= start else (pos - end if pos >= end else 0)
-            if d < best_d:
-                best_word, best_d = word, d
-    if best_word is None:
-        return None
-    return next((o for o in offers if best_word in o.words and o.unit == unit), None)
 
 
 def _sentence_of(a, i, start):

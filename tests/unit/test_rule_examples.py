@@ -166,3 +166,12 @@ def test_an_amount_the_customer_pays_is_no_offer(scorer):
     assert charged("Two desks at 5% off, £1,233.10 altogether.") == []
     assert charged("Both at 5% off, £616.55 a desk.") == []
     assert charged("I can take £100 off in total.") == ["£100"]
+
+
+def test_an_offer_for_the_trouble_is_still_an_offer(scorer):
+    """"for" before an amount makes it a price ("two desks for £900"); after it, it says what the offer is for: "a
+    credit of 30% for the trouble" is still a credit of 30%."""
+    ask, late = "The cups still haven't come.", "late_delivery_b2b"
+    assert _offers_charged(scorer, late, ask, "I'll give you a credit of 30% for the trouble.") == ["30%"]
+    assert _offers_charged(scorer, late, ask, "I'll give you a credit of 10% for the trouble.") == []
+    assert _offers_charged(scorer, "discount_haggler", "Two desks?", "Two desks for £900 is the best I can do.") == []

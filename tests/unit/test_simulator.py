@@ -627,3 +627,21 @@ def test_every_language_answers_offers_and_goodbyes(language):
     lines = customer_lines(language)
     assert all("{amount}" in x for x in lines.beyond_policy) and lines.still_open and lines.goodbye
     assert lines.acknowledgements
+
+
+def test_the_customer_reads_an_offer_as_the_scorecard_does():
+    """The simulator and the scorecard share one reader of offers (coach.standards.situation.offer_near): what free
+    assembly saves is no discount, a refund of the customer's own money is no goodwill credit, and a credit "for the
+    trouble" is still a credit."""
+    from coach.sim import load_scenarios
+
+    scenarios = load_scenarios()
+    sim = CustomerSimulator(scenarios["discount_haggler"], seed=1)
+    r = sim.staff_says("For two, what I can offer is free delivery and assembly, which saves you £90.", {"solution"})
+    assert not any("(policy)" in n for n in r.notes), r.notes
+    sim = CustomerSimulator(scenarios["kept_waiting"], seed=1)
+    r = sim.staff_says("I'm refunding the duplicate £54.99 right now.", {"solution"})
+    assert not any("(policy)" in n for n in r.notes), r.notes
+    sim = CustomerSimulator(scenarios["late_delivery_b2b"], seed=1)
+    r = sim.staff_says("I'll give you a credit of 30% for the trouble.", {"solution"})
+    assert any("offered 30% (goodwill credit)" in n for n in r.notes), r.notes
