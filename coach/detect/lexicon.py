@@ -36,6 +36,8 @@ WORD_LISTS = (
     "time_words", "duration_words", "future_markers", "scheduled_verbs", "time_prepositions", "own_actions",
     "question_openers", "lead_in_words", "detail_words", "team_nouns", "handover_verbs", "team_follow_verbs",
     "ask_to_verbs",
+    "return_auxiliaries",
+    "return_subjects",
     "customer_fault_verbs", "third_parties", "fault_words", "damage_verbs", "doers", "duty_verbs",
     "evaluative_words", "evaluative_leads", "name_stop_words", "common_acronyms", "jargon", "common_words",
     "waited_long_cues", "signoff_words", "signature_team_words", "conditional_openers", "finding_verbs",
