@@ -29,7 +29,9 @@ REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this 
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 STRANGERS_TO_CONFUSE = 2  # another company's greeting names two things at least: "Marta from Norrpack Supplies"
-OFF_TOPIC = ("off_topic", "stranger")  # an answer about another problem, a reply naming another customer's things
+# an answer about another problem, a reply naming another customer's things, and any reply after that which still
+# names nothing of this customer's case (it stays wary: no credit, no thanks, and it says so again, briefly)
+OFF_TOPIC = ("off_topic", "stranger", "still_off")
 # a brush-off: a reply that promises, hands over, brushes aside or closes and meets nothing, asks nothing and names
 # nothing definite; the second in a row costs mood and the customer says so, the third and it leaves
 BRUSH_OFF = OFFERED + ("dismissive", "check_resolution", "closing")  # (apologies wear off by themselves)
@@ -182,9 +184,9 @@ class CustomerSimulator:
         s.corrected += corrected
         delta = self._phone_manners(behaviors, notes, delta)
         surprise = self._policy_notes(text, notes)
-        newly = [] if missed == "stranger" else self._meet_needs(text, behaviors)
+        newly = [] if missed in ("stranger", "still_off") else self._meet_needs(text, behaviors)
         delta = self._idle(newly, behaviors, notes, delta)
-        facts = self._facts_asked(text, behaviors)
+        facts = [] if missed in ("stranger", "still_off") else self._facts_asked(text, behaviors)
         delta = self._brush_off(text, newly, behaviors, missed, facts, notes, delta)
         s.mood = _clamp(s.mood + delta)
         s.last_behaviors = sorted(behaviors)
@@ -192,7 +194,9 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        heard = {"missed": missed, "changed": changed, "misnamed": bool(corrected), "surprise": surprise}
+        heard = {"missed": missed, "changed": changed, "misnamed": bool(corrected),
+                 "surprise": None if missed else surprise,  # no thanks for an offer meant for someone else
+                 "goodbye": self._goodbye(text, behaviors), "wait": self._asked_to_wait(text, behaviors, missed)}
         text = self._next_line(behaviors, facts, newly, heard)
         if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
             notes.append("the customer had asked every way it could and gave up")
@@ -216,14 +220,18 @@ class CustomerSimulator:
     def _about_the_problem(self, text, behaviors, notes) -> tuple[set, str | None]:
         """What is offered, arranged or handed over counts only when it is about this customer's problem (names
         what one of the needs is about). Returns the behaviours that earn their reaction, and what was missed:
-        "stranger" for a reply that names two or more things this customer has never heard of (another company,
-        product or place) and nothing of its own case (it meets nothing, costs mood and gets an `off_topic` line;
-        until a reply names its case, words that fit anyone's case, "order", "deliver", no longer count as about
-        it), "off_topic" for
-        something concrete (a number, a time, an unknown name) about another problem (it costs mood and gets an
-        `off_topic` line), "vague" for a fix, next step or hand-over that says nothing concrete about anything (it
-        earns nothing and the customer asks again), or None."""
+        - "stranger": the reply names two or more things this customer has never heard of (another company,
+          product or place) and nothing of its own case: it meets nothing, costs mood and gets an `off_topic` line;
+        - "still_off": after such a mix-up (or an offer for another problem), the reply still names nothing of its
+          case: the same, with a brief `still_off` line; until a reply names its case, words that fit anyone's
+          case ("order", "deliver") no longer count as about it;
+        - "off_topic": something concrete (a number, a time, an unknown name) about another problem: it costs mood,
+          gets an `off_topic` line and is a mix-up the customer stays wary of;
+        - "vague": a fix, next step or hand-over that says nothing concrete about anything: it earns nothing and the
+          customer asks again;
+        - None otherwise."""
         s, lines = self.state, customer_lines(self.scenario.language)
+        was = s.confused
         specific = [n.id for n in self.scenario.needs if n.named_in(text, lines.is_everyday)]
         strangers = [] if specific else self._strangers(text)
         if len(strangers) < STRANGERS_TO_CONFUSE:
@@ -235,11 +243,15 @@ class CustomerSimulator:
             notes.append(f"names {', '.join(strangers)}, unknown to this customer: a reply for someone else "
                          f"{OFF_TOPIC_PENALTY:+.2f}")
             return behaviors - offered, "stranger"
+        if was and s.confused:
+            notes.append("still nothing of this customer's case since the mix-up: no credit")
+            return behaviors - offered, "still_off"
         if not offered or s.named:
             return behaviors, None
         notes.append(f"{', '.join(sorted(offered))} not about this customer's problem: no credit")
         if self._concrete(text):
             notes.append(f"an offer for another problem {OFF_TOPIC_PENALTY:+.2f}")
+            s.confused = True  # it has noticed a mix-up: it stays wary until a reply names its case
             return behaviors - offered, "off_topic"
         return behaviors - offered, "vague"
 
@@ -459,8 +471,11 @@ class CustomerSimulator:
         first, pleased = self._first_line(behaviors, facts, newly, heard)
         parts = ([first] if first else []) + facts
         unmet = [n for n in sc.needs if n.id not in s.met]
-        if "closing" in behaviors:  # the staff said goodbye: answer it, or say once that something is still open
-            lines = customer_lines(sc.language)
+        lines = customer_lines(sc.language)
+        if heard.get("wait"):  # asked to hold on: it agrees, and its next question waits
+            said = self._fresh("wait_ok", lines.wait_ok, parts)
+            return _joined(parts + ([said] if said else []), lines.acknowledgements)
+        if heard.get("goodbye"):  # the staff said goodbye: answer it, or say once that something is still open
             pool, options = ("still_open", lines.still_open) if unmet and not s.told_open else ("goodbye",
                                                                                                 lines.goodbye)
             s.told_open = s.told_open or bool(unmet)
@@ -475,6 +490,21 @@ class CustomerSimulator:
                 parts.append(ask)
                 break
         return _joined(parts, customer_lines(sc.language).acknowledgements)
+
+    def _goodbye(self, text, behaviors) -> bool:
+        """Does the reply end the conversation? Only when the detector reads a closing and the last sentence says
+        goodbye (lines/<lang>.yml farewell) and asks nothing: "Thanks for your patience." mid-reply is no goodbye."""
+        said = sentences(text)
+        if "closing" not in behaviors or not said or "?" in said[-1]:
+            return False
+        last = f" {_words(said[-1])}"
+        return any(f" {w}" in last for w in customer_lines(self.scenario.language).farewell)
+
+    def _asked_to_wait(self, text, behaviors, missed) -> bool:
+        """Does the reply ask the customer, about its own case, to hold on or be put through ("May I put you on
+        hold for a minute while I check?")? The customer agrees before anything else: a hand-over that asks."""
+        said = sentences(text)
+        return "hold_or_transfer" in behaviors and missed is None and bool(said) and said[-1].endswith("?")
 
     def _first_line(self, behaviors, facts, newly, heard) -> tuple[str | None, bool]:
         """The customer's reaction to the reply, or None; and whether it is a pleased one (a good mood line, a
@@ -507,7 +537,8 @@ class CustomerSimulator:
             said = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
             if said:
                 return said, False
-        said = self._fresh("off_topic", sc.off_topic, facts) if missed in OFF_TOPIC else None
+        said = self._fresh("still_off", lines.still_off, facts) if missed == "still_off" else None
+        said = said or (self._fresh("off_topic", sc.off_topic, facts) if missed in OFF_TOPIC else None)
         if said:
             return said, False
         band, before = band_of(s.mood), s.last_band or band_of(sc.start_mood)

@@ -34,6 +34,9 @@ class CustomerLines:
     goodbye: tuple = ()  # said to the staff's goodbye otherwise
     acknowledgements: frozenset = frozenset()  # words that only acknowledge ("okay", «хорошо»): one such opening
     # in a message is enough
+    still_off: tuple = ()  # said, briefly, to a reply that is still not about its case after it noticed a mix-up
+    wait_ok: tuple = ()  # said when the staff ask it to hold on or to be put through: it agrees
+    farewell: tuple = ()  # words that say goodbye ("bye", "have a good day"): a reply whose last sentence has one ends
 
     def own_names(self, text: str) -> set[str]:
         """The names the trainee introduces themself (or a colleague) by in `text`."""
@@ -106,12 +109,15 @@ def customer_lines(language: str) -> CustomerLines:
 
 
 def _answers(path: Path, doc: dict) -> tuple:
-    """What any customer says to an offer beyond the limits and to the staff's goodbye, and the words that only
-    acknowledge. Returns (beyond_policy, still_open, goodbye, acknowledgements)."""
+    """What any customer says to an offer beyond the limits, to the staff's goodbye, to a reply still not about its
+    case and to being asked to hold on; the words that only acknowledge and those that say goodbye. Returns
+    (beyond_policy, still_open, goodbye, acknowledgements, still_off, wait_ok, farewell)."""
     out = []
     for key, fill, what in (("beyond_policy", "{amount}", "each with {amount}: said to an offer beyond the limits"),
                             ("still_open", None, "no placeholders: said once to a goodbye while a need is open"),
-                            ("goodbye", None, "no placeholders: said to the staff's goodbye")):
+                            ("goodbye", None, "no placeholders: said to the staff's goodbye"),
+                            ("still_off", None, "no placeholders: said to a reply still not about its case"),
+                            ("wait_ok", None, "no placeholders: said when asked to hold on or to be put through")):
         said = doc.get(key)
         if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
                 isinstance(x, str) and x.strip() and (fill in x if fill else "{" not in x) for x in said):
@@ -121,7 +127,11 @@ def _answers(path: Path, doc: dict) -> tuple:
     if not isinstance(acks, list) or not acks or not all(isinstance(w, str) and w.strip() for w in acks):
         raise ScenarioError(f"{path}: acknowledgements: expected a list of words that only acknowledge (okay, fine, "
                             f"right, ...)")
-    return (*out, frozenset(w.strip().lower() for w in acks))
+    farewell = doc.get("farewell")
+    if not isinstance(farewell, list) or not farewell or not all(isinstance(w, str) and w.strip() for w in farewell):
+        raise ScenarioError(f"{path}: farewell: expected a list of words that say goodbye (bye, have a good day, ...)")
+    words = tuple(" ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", w.lower().replace("’", "'"))) for w in farewell)
+    return (*out[:3], frozenset(w.strip().lower() for w in acks), *out[3:], words)
 
 
 def _listening(path: Path, doc: dict) -> tuple:

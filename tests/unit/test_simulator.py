@@ -645,3 +645,37 @@ def test_the_customer_reads_an_offer_as_the_scorecard_does():
     sim = CustomerSimulator(scenarios["late_delivery_b2b"], seed=1)
     r = sim.staff_says("I'll give you a credit of 30% for the trouble.", {"solution"})
     assert any("offered 30% (goodwill credit)" in n for n in r.notes), r.notes
+
+
+def test_after_a_mix_up_the_customer_stays_wary_until_a_reply_names_its_case(chat):
+    """Once it has noticed a reply for someone else, a reply that still names nothing of its case earns nothing, gets
+    no thanks and no answer to its questions, and the customer says so again, briefly."""
+    sim = CustomerSimulator(chat, seed=1)
+    sim.staff_says("Hello, this is Marta from Norrpack Supplies. I'm sorry about your café order.", {"apology"})
+    r = sim.staff_says("Thanks. Could I have your order number? Your order will be delivered tomorrow by noon.",
+                       {"thanks", "information_request", "next_steps"})
+    assert r.newly_met == [] and r.facts_given == [], r
+    assert any(r.text.startswith(line) for line in customer_lines("en").still_off), r.text
+    assert "5521" not in r.text
+    r = sim.staff_says("Sorry, my mistake. A replacement parcel goes out today. What's your order number?",
+                       {"apology", "solution", "information_request"})
+    assert "solution" in r.newly_met and "5521" in r.text and not sim.state.confused
+
+
+def test_a_closing_is_a_goodbye_only_when_the_reply_ends_with_one(chat):
+    """"Thanks for your patience" read as a closing mid-reply is no goodbye; "Have a good day" at the end is."""
+    lines = customer_lines("en")
+    r = CustomerSimulator(chat, seed=1).staff_says("Thanks for your patience. It's not rocket science.",
+                                                   {"closing", "thanks"})
+    assert not any(x in r.text for x in lines.still_open + lines.goodbye), r.text
+    r = CustomerSimulator(chat, seed=1).staff_says("Thanks for your patience. Have a good day!", {"closing", "thanks"})
+    assert any(x in r.text for x in lines.still_open), r.text
+
+
+def test_asked_to_hold_on_the_customer_agrees_and_its_questions_wait(phone):
+    sim = CustomerSimulator(phone, seed=1)
+    sim.call_event("answer", 5)
+    sim.staff_says("Good morning, Parcels, this is Sam. I'm so sorry your parcel is late.",
+                   {"greeting", "self_identification", "apology"})
+    r = sim.staff_says("May I put you on hold for a minute while I check where the parcel is?", {"hold_or_transfer"})
+    assert r.text in customer_lines("en").wait_ok, r.text
