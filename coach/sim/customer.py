@@ -168,6 +168,9 @@ class CustomerSimulator:
         if ended is not None:
             return ended
         s.turn += 1
+        if "solution" in behaviors and not self._fixes(text):
+            behaviors.discard("solution")  # "the lids were short on Monday, our mistake": why, and no fix yet
+            notes.append("explains what went wrong, offers nothing yet: no fix")
         credited, missed = self._about_the_problem(text, behaviors, notes)
         delta = self._reactions(credited, notes)  # each step adds to the mood change in turn
         delta += OFF_TOPIC_PENALTY if missed in OFF_TOPIC else 0.0
@@ -490,6 +493,12 @@ class CustomerSimulator:
                 parts.append(ask)
                 break
         return _joined(parts, customer_lines(sc.language).acknowledgements)
+
+    def _fixes(self, text) -> bool:
+        """Does the reply do or offer something (a `fixes` word of lines/<lang>.yml: "will", "can", "refund")? One
+        that only explains what went wrong is no fix, however it names the problem."""
+        words = f" {_words(text)}"
+        return any(f" {w}" in words for w in customer_lines(self.scenario.language).fixes)
 
     def _goodbye(self, text, behaviors) -> bool:
         """Does the reply end the conversation? Only when the detector reads a closing and the last sentence says

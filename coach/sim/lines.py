@@ -36,6 +36,8 @@ class CustomerLines:
     # in a message is enough
     still_off: tuple = ()  # said, briefly, to a reply that is still not about its case after it noticed a mix-up
     wait_ok: tuple = ()  # said when the staff ask it to hold on or to be put through: it agrees
+    fixes: tuple = ()  # word beginnings that do or offer something ("will", "can", "refund", «могу»): a reply read as a
+    # fix with none of them only explains what went wrong
     farewell: tuple = ()  # words that say goodbye ("bye", "have a good day"): a reply whose last sentence has one ends
 
     def own_names(self, text: str) -> set[str]:
@@ -111,7 +113,7 @@ def customer_lines(language: str) -> CustomerLines:
 def _answers(path: Path, doc: dict) -> tuple:
     """What any customer says to an offer beyond the limits, to the staff's goodbye, to a reply still not about its
     case and to being asked to hold on; the words that only acknowledge and those that say goodbye. Returns
-    (beyond_policy, still_open, goodbye, acknowledgements, still_off, wait_ok, farewell)."""
+    (beyond_policy, still_open, goodbye, acknowledgements, still_off, wait_ok, fixes, farewell)."""
     out = []
     for key, fill, what in (("beyond_policy", "{amount}", "each with {amount}: said to an offer beyond the limits"),
                             ("still_open", None, "no placeholders: said once to a goodbye while a need is open"),
@@ -127,11 +129,14 @@ def _answers(path: Path, doc: dict) -> tuple:
     if not isinstance(acks, list) or not acks or not all(isinstance(w, str) and w.strip() for w in acks):
         raise ScenarioError(f"{path}: acknowledgements: expected a list of words that only acknowledge (okay, fine, "
                             f"right, ...)")
-    farewell = doc.get("farewell")
-    if not isinstance(farewell, list) or not farewell or not all(isinstance(w, str) and w.strip() for w in farewell):
-        raise ScenarioError(f"{path}: farewell: expected a list of words that say goodbye (bye, have a good day, ...)")
-    words = tuple(" ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", w.lower().replace("’", "'"))) for w in farewell)
-    return (*out[:3], frozenset(w.strip().lower() for w in acks), *out[3:], words)
+    words = []
+    for key, what in (("fixes", "word beginnings that do or offer something (will, can, refund, ...)"),
+                      ("farewell", "words that say goodbye (bye, have a good day, ...)")):
+        listed = doc.get(key)
+        if not isinstance(listed, list) or not listed or not all(isinstance(w, str) and w.strip() for w in listed):
+            raise ScenarioError(f"{path}: {key}: expected a list of {what}")
+        words.append(tuple(" ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", w.lower().replace("’", "'"))) for w in listed))
+    return (*out[:3], frozenset(w.strip().lower() for w in acks), *out[3:], *words)
 
 
 def _listening(path: Path, doc: dict) -> tuple:

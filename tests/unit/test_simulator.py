@@ -679,3 +679,15 @@ def test_asked_to_hold_on_the_customer_agrees_and_its_questions_wait(phone):
                    {"greeting", "self_identification", "apology"})
     r = sim.staff_says("May I put you on hold for a minute while I check where the parcel is?", {"hold_or_transfer"})
     assert r.text in customer_lines("en").wait_ok, r.text
+
+
+def test_an_explanation_is_no_fix_and_when_waits_for_one(chat):
+    """A reply the detector reads as a fix that only explains what went wrong meets nothing and earns no relief: the
+    customer asks for the fix, not "when?"."""
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("I'm sorry. The courier lost the parcel at the depot on Monday; that was our mistake.",
+                       {"apology", "solution"})
+    assert "solution" not in r.newly_met and any("no fix" in n for n in r.notes), r.notes
+    assert not any(r.text.endswith(a) for a in ("When?", "By when exactly?", "What time?")), r.text
+    r = sim.staff_says("A replacement parcel will go out by courier today.", {"solution"})
+    assert "solution" in r.newly_met
