@@ -24,6 +24,7 @@ DECAY = 0.5  # the second apology is worth half the first, the third a quarter
 REPEAT_PENALTY = -0.1
 OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
 CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now; a £45 voucher, then a £15 one
+OFFER_REACH = 15  # an offer's word this close to an amount makes it that offer: "a £10 credit", "a credit of £30"
 WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
@@ -326,19 +327,35 @@ class CustomerSimulator:
             for need in self.scenario.needs:
                 if need.named_in(sentence):
                     now.setdefault(f"{need.id}:{unit}", [n, words, False])
-        found = [(value, unit, start, end) for value, unit, start, end in amounts(text)]
-        for value, unit, start, end in found:
-            sentence = _sentence_at(text.lower(), start)
-            if sum(u == unit and _sentence_at(text.lower(), st) == sentence for _, u, st, _ in found) > 1:
-                continue
-            for what, _unit, _most, words in self._limits():
-                if words and _unit == unit and _names_offer(sentence, words):
-                    now.setdefault(f"offer:{what}:{unit}", [value, text[start:end], True])
+        for value, unit, start, end, what in self._offered_amounts(text):
+            now.setdefault(f"offer:{what}:{unit}", [value, text[start:end], True])
         for key, (n, words, amount) in now.items():
             before = s.promised.get(key)
             if before and before[0] != n and out is None and not (amount and n > before[0]):
                 out = (before[1], words)
             s.promised[key] = [n, words]
+        return out
+
+    def _offered_amounts(self, text) -> list[tuple]:
+        """The amounts a reply offers, each with the kind of offer it is of: (value, unit, start, end, what). An
+        amount is of the offer whose word is right next to it ("a £10 credit", "a credit of £30": offer_near within a
+        few characters), so "refunding the £54.99 and a £10 credit" reads the £10 as the credit; with no such word,
+        of the kind its sentence names when the sentence has no other amount of that unit."""
+        low, offers, found = text.lower(), self.scenario.situation.offers, list(amounts(text))
+        out = []
+        for value, unit, start, end in found:
+            bounds = _sentence_bounds(low, start)
+            near = offer_near(offers, unit, low, start, end, bounds, reach=OFFER_REACH) if offers else None
+            if near is not None:
+                out.append((value, unit, start, end, near.what))
+                continue
+            sentence = low[bounds[0]:bounds[1]]
+            if sum(u == unit and _sentence_bounds(low, st) == bounds for _, u, st, _ in found) > 1:
+                continue  # two amounts of one unit and no word beside either: nothing sure of either
+            what = next((w for w, u, _, words in self._limits()
+                         if words and u == unit and _names_offer(sentence, words)), None)
+            if what:
+                out.append((value, unit, start, end, what))
         return out
 
     def _idle(self, newly, behaviors, notes, delta) -> float:
@@ -515,6 +532,18 @@ class CustomerSimulator:
         said = sentences(text)
         return "hold_or_transfer" in behaviors and missed is None and bool(said) and said[-1].endswith("?")
 
+    def _surprise_lines(self) -> tuple[str, tuple]:
+        """(pool, lines) for an offer beyond the limits, as this customer takes it: in the way of one of its personas
+        or its customer type when the language has lines for it (a haggler pushes on), grudgingly while annoyed or
+        worse, else pleased (lines/<lang>.yml beyond_policy_by, beyond_policy_upset, beyond_policy)."""
+        sc, lines = self.scenario, customer_lines(self.scenario.language)
+        for kind in [*sc.persona.get("personas", []), sc.persona.get("customer_type")]:
+            if kind in (lines.beyond_policy_by or {}):
+                return f"beyond_policy:{kind}", lines.beyond_policy_by[kind]
+        if BANDS.index(band_of(self.state.mood)) <= BANDS.index("annoyed"):
+            return "beyond_policy_upset", lines.beyond_policy_upset
+        return "beyond_policy", lines.beyond_policy
+
     def _first_line(self, behaviors, facts, newly, heard) -> tuple[str | None, bool]:
         """The customer's reaction to the reply, or None; and whether it is a pleased one (a good mood line, a
         pleasant surprise). A mood line answers something: a need met by a reply about this customer's problem,
@@ -531,9 +560,10 @@ class CustomerSimulator:
             if said:
                 return said, False
         if heard.get("surprise"):
-            said = self._fresh("beyond_policy", lines.beyond_policy, facts, amount=heard["surprise"])
+            pool, options = self._surprise_lines()
+            said = self._fresh(pool, options, facts, amount=heard["surprise"])
             if said:
-                return said, True
+                return said, pool == "beyond_policy"
         if s.brushed == BRUSH_OFF_SAY:
             said = self._fresh("brush_off", lines.brush_off, facts)
             if said:
@@ -782,9 +812,10 @@ def _sentence_at(text: str, start: int) -> str:
 
 
 def _sentence_bounds(text: str, start: int) -> tuple[int, int]:
-    """(start, end) of the sentence of `text` that holds position `start`."""
+    """(start, end) of the sentence of `text` that holds position `start` (the point in "£54.99" ends none)."""
     stop = _STOP.search(text, start)
-    return max(text.rfind(c, 0, start) for c in ".!?") + 1, stop.start() if stop else len(text)
+    ends = [m.end() for m in _STOP.finditer(text, 0, start)]
+    return ends[-1] if ends else 0, stop.start() if stop else len(text)
 
 
 def sentences(text: str) -> list[str]:

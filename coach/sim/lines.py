@@ -39,6 +39,8 @@ class CustomerLines:
     fixes: tuple = ()  # word beginnings that do or offer something ("will", "can", "refund", «могу»): a reply read as a
     # fix with none of them only explains what went wrong
     farewell: tuple = ()  # words that say goodbye ("bye", "have a good day"): a reply whose last sentence has one ends
+    beyond_policy_upset: tuple = ()  # said instead while annoyed or worse: it takes it grudgingly ({amount})
+    beyond_policy_by: dict = None  # a persona or customer type -> its own lines for it ({amount}): a haggler pushes on
 
     def own_names(self, text: str) -> set[str]:
         """The names the trainee introduces themself (or a colleague) by in `text`."""
@@ -107,7 +109,7 @@ def customer_lines(language: str) -> CustomerLines:
     return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
                          {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said), address,
                          frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong, *_listening(path, doc),
-                         *_answers(path, doc))
+                         *_answers(path, doc), *_surprise(path, doc))
 
 
 def _answers(path: Path, doc: dict) -> tuple:
@@ -137,6 +139,23 @@ def _answers(path: Path, doc: dict) -> tuple:
             raise ScenarioError(f"{path}: {key}: expected a list of {what}")
         words.append(tuple(" ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", w.lower().replace("’", "'"))) for w in listed))
     return (*out[:3], frozenset(w.strip().lower() for w in acks), *out[3:], *words)
+
+
+def _surprise(path: Path, doc: dict) -> tuple:
+    """How a customer takes an offer beyond the limits when it is not simply pleased: grudgingly while upset
+    (beyond_policy_upset), or in the way of its persona or customer type (beyond_policy_by: a haggler pushes on, a
+    know-it-all asks why). Returns (beyond_policy_upset, beyond_policy_by)."""
+    def checked(key, said):
+        if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
+                isinstance(x, str) and "{amount}" in x for x in said):
+            raise ScenarioError(f"{path}: {key}: expected {MIN_VARIANTS} or more lines, each with {{amount}}")
+        return tuple(said)
+
+    by = doc.get("beyond_policy_by") or {}
+    if not isinstance(by, dict):
+        raise ScenarioError(f"{path}: beyond_policy_by: expected a mapping of persona ids or customer types to lines")
+    return (checked("beyond_policy_upset", doc.get("beyond_policy_upset")),
+            {str(k): checked(f"beyond_policy_by.{k}", v) for k, v in by.items()})
 
 
 def _listening(path: Path, doc: dict) -> tuple:

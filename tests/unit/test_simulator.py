@@ -570,6 +570,7 @@ def with_offers(tmp_path):
 
 def test_an_offer_beyond_the_limits_is_a_pleasant_surprise(with_offers):
     sim = CustomerSimulator(with_offers, seed=1)
+    sim.state.mood = 0.3  # calm: pleasantly surprised
     r = sim.staff_says("I'll send a new one by courier, with a £45 voucher for the trouble.", {"solution"})
     assert any("(policy)" in n for n in r.notes)  # still a promise the company cannot keep
     assert any(r.text.startswith(line.format(amount="£45")) for line in customer_lines("en").beyond_policy), r.text
@@ -626,7 +627,9 @@ def test_a_quoted_word_with_an_apostrophe_is_said_only_once_someone_said_it(chat
 def test_every_language_answers_offers_and_goodbyes(language):
     lines = customer_lines(language)
     assert all("{amount}" in x for x in lines.beyond_policy) and lines.still_open and lines.goodbye
-    assert lines.acknowledgements
+    assert lines.acknowledgements and lines.still_off and lines.wait_ok and lines.fixes and lines.farewell
+    assert all("{amount}" in x for x in lines.beyond_policy_upset)
+    assert all("{amount}" in x for v in lines.beyond_policy_by.values() for x in v)
 
 
 def test_the_customer_reads_an_offer_as_the_scorecard_does():
@@ -691,3 +694,30 @@ def test_an_explanation_is_no_fix_and_when_waits_for_one(chat):
     assert not any(r.text.endswith(a) for a in ("When?", "By when exactly?", "What time?")), r.text
     r = sim.staff_says("A replacement parcel will go out by courier today.", {"solution"})
     assert "solution" in r.newly_met
+
+
+def test_an_offer_beyond_the_limits_is_taken_as_the_customer_would(with_offers, tmp_path):
+    """Upset, the customer takes it grudgingly; a haggler (customer type relationship_exploiter) pushes on; neither
+    thanks the trainee for being generous."""
+    lines = customer_lines("en")
+    offer = "I'll send a new one by courier, with a £45 voucher for the trouble."
+    r = CustomerSimulator(with_offers, seed=1).staff_says(offer, {"solution"})  # starts angry
+    assert any(r.text.startswith(x.format(amount="£45")) for x in lines.beyond_policy_upset), r.text
+    p = tmp_path / "haggler.yml"
+    p.write_text(SCENARIO.format(id="haggler", channel="chat", phone="").replace(
+        "temper: 0.5,", "temper: 0.5, customer_type: relationship_exploiter,") + OFFERS)
+    sim = CustomerSimulator(load_scenario(p), seed=1)
+    sim.state.mood = 0.3
+    r = sim.staff_says(offer, {"solution"})
+    haggler = lines.beyond_policy_by["relationship_exploiter"]
+    assert any(r.text.startswith(x.format(amount="£45")) for x in haggler), r.text
+
+
+def test_a_dropped_amount_is_noticed_beside_another_amount(with_offers):
+    """Each amount is read with the offer word beside it: "refunding the £54.99 and adding a £10 credit" drops a
+    £30 credit to £10, however many amounts the sentence has (and the point in £54.99 ends no sentence)."""
+    sim = CustomerSimulator(with_offers, seed=1)
+    sim.staff_says("I'll send a new parcel by courier, and add a credit of £30.", {"solution"})
+    r = sim.staff_says("I'm refunding the duplicate £54.99 now, and I've added a £10 credit to your account.",
+                       {"solution"})
+    assert "said £10, after £30 earlier -0.10" in r.notes, r.notes
