@@ -481,13 +481,14 @@ class CustomerSimulator:
     def _compose(self, behaviors, facts, newly, heard) -> str:
         """[a reaction to a wrong name, a contradiction, an offer beyond the limits, a brush-off, poor service, an
         offer for another problem, or a mood line] + [facts asked for] + [the first unmet need's ask, or for details
-        asked for in vain, the detail itself; after the staff's goodbye, an answer to it instead].
+        asked for in vain, the detail itself; after the staff's goodbye, an answer to it instead (nothing more after
+        a line about a reply for someone else); when asked to hold on, its agreement instead].
 
-        `heard`: what the reply did that the customer answers first (missed, changed, misnamed, surprise). A message
-        has one tone: a pleased line (a good mood, a pleasant surprise) is not followed by a grievance (the ask of a
-        need met by empathy or apology), and a part that follows another does not open with an acknowledgement
-        again (_joined). Every part is a line not said yet in this session: a pool that is used up gives way to the
-        next (another reaction, a mood line, the next unmet need), so no sentence repeats."""
+        `heard`: what the reply did (missed, changed, misnamed, surprise; goodbye, wait: it ends or asks to hold).
+        A message has one tone: a pleased line (a good mood, a pleasant surprise) is not followed by a grievance (the
+        ask of a need met by empathy or apology), and a part that follows another does not open with an
+        acknowledgement again (_joined). Every part is a line not said yet in this session: a pool that is used up
+        gives way to the next (another reaction, a mood line, the next unmet need), so no sentence repeats."""
         s, sc = self.state, self.scenario
         first, pleased = self._first_line(behaviors, facts, newly, heard)
         parts = ([first] if first else []) + facts
@@ -497,6 +498,8 @@ class CustomerSimulator:
             said = self._fresh("wait_ok", lines.wait_ok, parts)
             return _joined(parts + ([said] if said else []), lines.acknowledgements)
         if heard.get("goodbye"):  # the staff said goodbye: answer it, or say once that something is still open
+            if first and heard.get("missed") in OFF_TOPIC:
+                return _joined(parts, lines.acknowledgements)  # "Still not my question." says it all
             pool, options = ("still_open", lines.still_open) if unmet and not s.told_open else ("goodbye",
                                                                                                 lines.goodbye)
             s.told_open = s.told_open or bool(unmet)

@@ -740,3 +740,12 @@ needs:
     assert all("5521" not in x for x in said), said  # never volunteered into an empty reply
     assert sum(any(ask in x for ask in sc.needs[0].ask) for x in said) == 2, said
     assert any(line in said[2] for line in customer_lines("en").asked_again), said
+
+
+def test_a_goodbye_for_someone_else_gets_only_the_mix_up_line(chat):
+    """"That's still not about my case." says it all: no stitched "Before you go, my problem isn't sorted" after it."""
+    sim = CustomerSimulator(chat, seed=1)
+    lines = customer_lines("en")
+    sim.staff_says("Hello, this is Marta from Norrpack Supplies. I'm sorry about your café order.", {"apology"})
+    r = sim.staff_says("Thanks for your order. Have a good day!", {"closing", "thanks"})
+    assert any(r.text == x for x in lines.still_off), r.text
