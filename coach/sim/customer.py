@@ -226,7 +226,8 @@ class CustomerSimulator:
         """What is offered, arranged or handed over counts only when it is about this customer's problem (names
         what one of the needs is about). Returns the behaviours that earn their reaction, and what was missed:
         - "stranger": the reply names two or more things this customer has never heard of (another company,
-          product or place) and nothing of its own case: it meets nothing, costs mood and gets an `off_topic` line;
+          product or place; one is enough with another customer's name) and nothing of its own case: it meets
+          nothing, costs mood and gets an `off_topic` line;
         - "still_off": after such a mix-up (or an offer for another problem), the reply still names nothing of its
           case: the same, with a brief `still_off` line; until a reply names its case, words that fit anyone's
           case ("order", "deliver") no longer count as about it;
@@ -239,8 +240,10 @@ class CustomerSimulator:
         was = s.confused
         specific = [n.id for n in self.scenario.needs if n.named_in(text, lines.is_everyday)]
         strangers = [] if specific else self._strangers(text)
-        if len(strangers) < STRANGERS_TO_CONFUSE:
-            strangers = []  # one unknown name ("I've asked DPD to redeliver it") is likely a carrier, tool or place
+        # one unknown name ("I've asked DPD to redeliver it") is likely a carrier, tool or place; with another
+        # customer's name ("Hello, Sergei! ... «Masterok»") it is someone else's answer
+        if len(strangers) < (1 if lines.wrong_names(text, self._names()) else STRANGERS_TO_CONFUSE):
+            strangers = []
         s.confused = bool(strangers) or (s.confused and not specific)
         s.named = specific if s.confused else [n.id for n in self.scenario.needs if n.named_in(text)]
         offered = behaviors & set(OFFERED)

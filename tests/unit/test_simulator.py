@@ -749,3 +749,11 @@ def test_a_goodbye_for_someone_else_gets_only_the_mix_up_line(chat):
     sim.staff_says("Hello, this is Marta from Norrpack Supplies. I'm sorry about your café order.", {"apology"})
     r = sim.staff_says("Thanks for your order. Have a good day!", {"closing", "thanks"})
     assert any(r.text == x for x in lines.still_off), r.text
+
+
+def test_one_unknown_name_with_another_customers_name_is_someone_elses_answer(chat):
+    """"Hello Sam, ... your Zanussi" to Pat: another customer's name and one thing Pat has never heard of."""
+    r = CustomerSimulator(chat, seed=1).staff_says("Hello Sam, I'm sorry your Zanussi is playing up.", {"apology"})
+    assert any("Zanussi" in n and "unknown to this customer" in n for n in r.notes), r.notes
+    r = CustomerSimulator(chat, seed=1).staff_says("Hello Pat, I'm sorry your Zanussi is playing up.", {"apology"})
+    assert not any("unknown to this customer" in n for n in r.notes), r.notes
