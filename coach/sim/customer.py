@@ -24,12 +24,16 @@ DECAY = 0.5  # the second apology is worth half the first, the third a quarter
 REPEAT_PENALTY = -0.1
 OFF_TOPIC_PENALTY = -0.1  # a fix offered for another problem than this customer's
 CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now; a £45 voucher, then a £15 one
+OFFER_REACH = 15  # an offer's word this close to an amount makes it that offer: "a £10 credit", "a credit of £30"
 WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
+ASKED_TWICE = 2  # a need asked twice, and this many empty replies in a row: "I've asked you that already"
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 STRANGERS_TO_CONFUSE = 2  # another company's greeting names two things at least: "Marta from Norrpack Supplies"
-OFF_TOPIC = ("off_topic", "stranger")  # an answer about another problem, a reply naming another customer's things
+# an answer about another problem, a reply naming another customer's things, and any reply after that which still
+# names nothing of this customer's case (it stays wary: no credit, no thanks, and it says so again, briefly)
+OFF_TOPIC = ("off_topic", "stranger", "still_off")
 # a brush-off: a reply that promises, hands over, brushes aside or closes and meets nothing, asks nothing and names
 # nothing definite; the second in a row costs mood and the customer says so, the third and it leaves
 BRUSH_OFF = OFFERED + ("dismissive", "check_resolution", "closing")  # (apologies wear off by themselves)
@@ -166,6 +170,9 @@ class CustomerSimulator:
         if ended is not None:
             return ended
         s.turn += 1
+        if "solution" in behaviors and not self._fixes(text):
+            behaviors.discard("solution")  # "the lids were short on Monday, our mistake": why, and no fix yet
+            notes.append("explains what went wrong, offers nothing yet: no fix")
         credited, missed = self._about_the_problem(text, behaviors, notes)
         delta = self._reactions(credited, notes)  # each step adds to the mood change in turn
         delta += OFF_TOPIC_PENALTY if missed in OFF_TOPIC else 0.0
@@ -182,9 +189,9 @@ class CustomerSimulator:
         s.corrected += corrected
         delta = self._phone_manners(behaviors, notes, delta)
         surprise = self._policy_notes(text, notes)
-        newly = [] if missed == "stranger" else self._meet_needs(text, behaviors)
+        newly = [] if missed in ("stranger", "still_off") else self._meet_needs(text, behaviors)
         delta = self._idle(newly, behaviors, notes, delta)
-        facts = self._facts_asked(text, behaviors)
+        facts = [] if missed in ("stranger", "still_off") else self._facts_asked(text, behaviors)
         delta = self._brush_off(text, newly, behaviors, missed, facts, notes, delta)
         s.mood = _clamp(s.mood + delta)
         s.last_behaviors = sorted(behaviors)
@@ -192,7 +199,9 @@ class CustomerSimulator:
         outcome = self._decide()
         if outcome:
             return self._end(outcome, before + delta, newly, notes, facts, applied=True)
-        heard = {"missed": missed, "changed": changed, "misnamed": bool(corrected), "surprise": surprise}
+        heard = {"missed": missed, "changed": changed, "misnamed": bool(corrected),
+                 "surprise": None if missed else surprise,  # no thanks for an offer meant for someone else
+                 "goodbye": self._goodbye(text, behaviors), "wait": self._asked_to_wait(text, behaviors, missed)}
         text = self._next_line(behaviors, facts, newly, heard)
         if text is None:  # everything it could say, it has said: it gives up rather than repeat itself
             notes.append("the customer had asked every way it could and gave up")
@@ -216,18 +225,25 @@ class CustomerSimulator:
     def _about_the_problem(self, text, behaviors, notes) -> tuple[set, str | None]:
         """What is offered, arranged or handed over counts only when it is about this customer's problem (names
         what one of the needs is about). Returns the behaviours that earn their reaction, and what was missed:
-        "stranger" for a reply that names two or more things this customer has never heard of (another company,
-        product or place) and nothing of its own case (it meets nothing, costs mood and gets an `off_topic` line;
-        until a reply names its case, words that fit anyone's case, "order", "deliver", no longer count as about
-        it), "off_topic" for
-        something concrete (a number, a time, an unknown name) about another problem (it costs mood and gets an
-        `off_topic` line), "vague" for a fix, next step or hand-over that says nothing concrete about anything (it
-        earns nothing and the customer asks again), or None."""
+        - "stranger": the reply names two or more things this customer has never heard of (another company,
+          product or place; one is enough with another customer's name) and nothing of its own case: it meets
+          nothing, costs mood and gets an `off_topic` line;
+        - "still_off": after such a mix-up (or an offer for another problem), the reply still names nothing of its
+          case: the same, with a brief `still_off` line; until a reply names its case, words that fit anyone's
+          case ("order", "deliver") no longer count as about it;
+        - "off_topic": something concrete (a number, a time, an unknown name) about another problem: it costs mood,
+          gets an `off_topic` line and is a mix-up the customer stays wary of;
+        - "vague": a fix, next step or hand-over that says nothing concrete about anything: it earns nothing and the
+          customer asks again;
+        - None otherwise."""
         s, lines = self.state, customer_lines(self.scenario.language)
+        was = s.confused
         specific = [n.id for n in self.scenario.needs if n.named_in(text, lines.is_everyday)]
         strangers = [] if specific else self._strangers(text)
-        if len(strangers) < STRANGERS_TO_CONFUSE:
-            strangers = []  # one unknown name ("I've asked DPD to redeliver it") is likely a carrier, tool or place
+        # one unknown name ("I've asked DPD to redeliver it") is likely a carrier, tool or place; with another
+        # customer's name ("Hello, Sergei! ... «Masterok»") it is someone else's answer
+        if len(strangers) < (1 if lines.wrong_names(text, self._names()) else STRANGERS_TO_CONFUSE):
+            strangers = []
         s.confused = bool(strangers) or (s.confused and not specific)
         s.named = specific if s.confused else [n.id for n in self.scenario.needs if n.named_in(text)]
         offered = behaviors & set(OFFERED)
@@ -235,11 +251,15 @@ class CustomerSimulator:
             notes.append(f"names {', '.join(strangers)}, unknown to this customer: a reply for someone else "
                          f"{OFF_TOPIC_PENALTY:+.2f}")
             return behaviors - offered, "stranger"
+        if was and s.confused:
+            notes.append("still nothing of this customer's case since the mix-up: no credit")
+            return behaviors - offered, "still_off"
         if not offered or s.named:
             return behaviors, None
         notes.append(f"{', '.join(sorted(offered))} not about this customer's problem: no credit")
         if self._concrete(text):
             notes.append(f"an offer for another problem {OFF_TOPIC_PENALTY:+.2f}")
+            s.confused = True  # it has noticed a mix-up: it stays wary until a reply names its case
             return behaviors - offered, "off_topic"
         return behaviors - offered, "vague"
 
@@ -311,19 +331,35 @@ class CustomerSimulator:
             for need in self.scenario.needs:
                 if need.named_in(sentence):
                     now.setdefault(f"{need.id}:{unit}", [n, words, False])
-        found = [(value, unit, start, end) for value, unit, start, end in amounts(text)]
-        for value, unit, start, end in found:
-            sentence = _sentence_at(text.lower(), start)
-            if sum(u == unit and _sentence_at(text.lower(), st) == sentence for _, u, st, _ in found) > 1:
-                continue
-            for what, _unit, _most, words in self._limits():
-                if words and _unit == unit and _names_offer(sentence, words):
-                    now.setdefault(f"offer:{what}:{unit}", [value, text[start:end], True])
+        for value, unit, start, end, what in self._offered_amounts(text):
+            now.setdefault(f"offer:{what}:{unit}", [value, text[start:end], True])
         for key, (n, words, amount) in now.items():
             before = s.promised.get(key)
             if before and before[0] != n and out is None and not (amount and n > before[0]):
                 out = (before[1], words)
             s.promised[key] = [n, words]
+        return out
+
+    def _offered_amounts(self, text) -> list[tuple]:
+        """The amounts a reply offers, each with the kind of offer it is of: (value, unit, start, end, what). An
+        amount is of the offer whose word is right next to it ("a £10 credit", "a credit of £30": offer_near within a
+        few characters), so "refunding the £54.99 and a £10 credit" reads the £10 as the credit; with no such word,
+        of the kind its sentence names when the sentence has no other amount of that unit."""
+        low, offers, found = text.lower(), self.scenario.situation.offers, list(amounts(text))
+        out = []
+        for value, unit, start, end in found:
+            bounds = _sentence_bounds(low, start)
+            near = offer_near(offers, unit, low, start, end, bounds, reach=OFFER_REACH) if offers else None
+            if near is not None:
+                out.append((value, unit, start, end, near.what))
+                continue
+            sentence = low[bounds[0]:bounds[1]]
+            if sum(u == unit and _sentence_bounds(low, st) == bounds for _, u, st, _ in found) > 1:
+                continue  # two amounts of one unit and no word beside either: nothing sure of either
+            what = next((w for w, u, _, words in self._limits()
+                         if words and u == unit and _names_offer(sentence, words)), None)
+            if what:
+                out.append((value, unit, start, end, what))
         return out
 
     def _idle(self, newly, behaviors, notes, delta) -> float:
@@ -448,19 +484,25 @@ class CustomerSimulator:
     def _compose(self, behaviors, facts, newly, heard) -> str:
         """[a reaction to a wrong name, a contradiction, an offer beyond the limits, a brush-off, poor service, an
         offer for another problem, or a mood line] + [facts asked for] + [the first unmet need's ask, or for details
-        asked for in vain, the detail itself; after the staff's goodbye, an answer to it instead].
+        asked for in vain, the detail itself; after the staff's goodbye, an answer to it instead (nothing more after
+        a line about a reply for someone else); when asked to hold on, its agreement instead].
 
-        `heard`: what the reply did that the customer answers first (missed, changed, misnamed, surprise). A message
-        has one tone: a pleased line (a good mood, a pleasant surprise) is not followed by a grievance (the ask of a
-        need met by empathy or apology), and a part that follows another does not open with an acknowledgement
-        again (_joined). Every part is a line not said yet in this session: a pool that is used up gives way to the
-        next (another reaction, a mood line, the next unmet need), so no sentence repeats."""
+        `heard`: what the reply did (missed, changed, misnamed, surprise; goodbye, wait: it ends or asks to hold).
+        A message has one tone: a pleased line (a good mood, a pleasant surprise) is not followed by a grievance (the
+        ask of a need met by empathy or apology), and a part that follows another does not open with an
+        acknowledgement again (_joined). Every part is a line not said yet in this session: a pool that is used up
+        gives way to the next (another reaction, a mood line, the next unmet need), so no sentence repeats."""
         s, sc = self.state, self.scenario
         first, pleased = self._first_line(behaviors, facts, newly, heard)
         parts = ([first] if first else []) + facts
         unmet = [n for n in sc.needs if n.id not in s.met]
-        if "closing" in behaviors:  # the staff said goodbye: answer it, or say once that something is still open
-            lines = customer_lines(sc.language)
+        lines = customer_lines(sc.language)
+        if heard.get("wait"):  # asked to hold on: it agrees, and its next question waits
+            said = self._fresh("wait_ok", lines.wait_ok, parts)
+            return _joined(parts + ([said] if said else []), lines.acknowledgements)
+        if heard.get("goodbye"):  # the staff said goodbye: answer it, or say once that something is still open
+            if first and heard.get("missed") in OFF_TOPIC:
+                return _joined(parts, lines.acknowledgements)  # "Still not my question." says it all
             pool, options = ("still_open", lines.still_open) if unmet and not s.told_open else ("goodbye",
                                                                                                 lines.goodbye)
             s.told_open = s.told_open or bool(unmet)
@@ -470,11 +512,45 @@ class CustomerSimulator:
         for need in ready:
             if pleased and set(need.by) <= set(GRIEVANCE):
                 continue  # "Thank you, that's generous." is not followed by "Why should I stay with you?"
-            ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
+            ask = self._volunteer(need, parts) or self._unanswered(need, parts) or self._fresh(
+                f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
                 break
         return _joined(parts, customer_lines(sc.language).acknowledgements)
+
+    def _fixes(self, text) -> bool:
+        """Does the reply do or offer something (a `fixes` word of lines/<lang>.yml: "will", "can", "refund")? One
+        that only explains what went wrong is no fix, however it names the problem."""
+        words = f" {_words(text)}"
+        return any(f" {w}" in words for w in customer_lines(self.scenario.language).fixes)
+
+    def _goodbye(self, text, behaviors) -> bool:
+        """Does the reply end the conversation? Only when the detector reads a closing and the last sentence says
+        goodbye (lines/<lang>.yml farewell) and asks nothing: "Thanks for your patience." mid-reply is no goodbye."""
+        said = sentences(text)
+        if "closing" not in behaviors or not said or "?" in said[-1]:
+            return False
+        last = f" {_words(said[-1])}"
+        return any(f" {w}" in last for w in customer_lines(self.scenario.language).farewell)
+
+    def _asked_to_wait(self, text, behaviors, missed) -> bool:
+        """Does the reply ask the customer, about its own case, to hold on or be put through ("May I put you on
+        hold for a minute while I check?")? The customer agrees before anything else: a hand-over that asks."""
+        said = sentences(text)
+        return "hold_or_transfer" in behaviors and missed is None and bool(said) and said[-1].endswith("?")
+
+    def _surprise_lines(self) -> tuple[str, tuple]:
+        """(pool, lines) for an offer beyond the limits, as this customer takes it: in the way of one of its personas
+        or its customer type when the language has lines for it (a haggler pushes on), grudgingly while annoyed or
+        worse, else pleased (lines/<lang>.yml beyond_policy_by, beyond_policy_upset, beyond_policy)."""
+        sc, lines = self.scenario, customer_lines(self.scenario.language)
+        for kind in [*sc.persona.get("personas", []), sc.persona.get("customer_type")]:
+            if kind in (lines.beyond_policy_by or {}):
+                return f"beyond_policy:{kind}", lines.beyond_policy_by[kind]
+        if BANDS.index(band_of(self.state.mood)) <= BANDS.index("annoyed"):
+            return "beyond_policy_upset", lines.beyond_policy_upset
+        return "beyond_policy", lines.beyond_policy
 
     def _first_line(self, behaviors, facts, newly, heard) -> tuple[str | None, bool]:
         """The customer's reaction to the reply, or None; and whether it is a pleased one (a good mood line, a
@@ -492,9 +568,10 @@ class CustomerSimulator:
             if said:
                 return said, False
         if heard.get("surprise"):
-            said = self._fresh("beyond_policy", lines.beyond_policy, facts, amount=heard["surprise"])
+            pool, options = self._surprise_lines()
+            said = self._fresh(pool, options, facts, amount=heard["surprise"])
             if said:
-                return said, True
+                return said, pool == "beyond_policy"
         if s.brushed == BRUSH_OFF_SAY:
             said = self._fresh("brush_off", lines.brush_off, facts)
             if said:
@@ -507,7 +584,8 @@ class CustomerSimulator:
             said = self._fresh(f"react:{worst}", sc.reaction_lines[worst], facts)
             if said:
                 return said, False
-        said = self._fresh("off_topic", sc.off_topic, facts) if missed in OFF_TOPIC else None
+        said = self._fresh("still_off", lines.still_off, facts) if missed == "still_off" else None
+        said = said or (self._fresh("off_topic", sc.off_topic, facts) if missed in OFF_TOPIC else None)
         if said:
             return said, False
         band, before = band_of(s.mood), s.last_band or band_of(sc.start_mood)
@@ -525,10 +603,22 @@ class CustomerSimulator:
             return need.after
         return tuple(n.id for n in self.scenario.needs if "solution" in n.by)
 
+    def _unanswered(self, need, saying=()) -> str | None:
+        """A need asked twice already and answered with nothing since (ASKED_TWICE replies in a row that moved
+        nothing) is not asked a third way: the customer says it has asked already (lines/<lang>.yml asked_again),
+        every other message; None otherwise."""
+        s, lines = self.state, customer_lines(self.scenario.language).asked_again
+        if s.idle < ASKED_TWICE or len(s.used.get(f"need:{need.id}", [])) < ASKED_TWICE:
+            return None
+        if s.customer_said and any(x in s.customer_said[-1] for x in lines):
+            return None  # said so last time: now it asks again
+        return self._fresh("asked_again", lines, saying)
+
     def _volunteer(self, need, saying=()) -> str | None:
-        """A customer who has offered its details once and was not asked gives them (and the need is settled)."""
+        """A customer who has offered its details once and was not asked gives them (and the need is settled), but
+        only to a reply that moved something: it does not fill an empty reply with its prepared details."""
         s = self.state
-        if set(need.by) != {"information_request"} or not s.used.get(f"need:{need.id}"):
+        if set(need.by) != {"information_request"} or not s.used.get(f"need:{need.id}") or s.idle:
             return None
         fact = next((f for f in self.scenario.facts if f.id not in s.given), None)
         if fact is None:
@@ -742,9 +832,10 @@ def _sentence_at(text: str, start: int) -> str:
 
 
 def _sentence_bounds(text: str, start: int) -> tuple[int, int]:
-    """(start, end) of the sentence of `text` that holds position `start`."""
+    """(start, end) of the sentence of `text` that holds position `start` (the point in "£54.99" ends none)."""
     stop = _STOP.search(text, start)
-    return max(text.rfind(c, 0, start) for c in ".!?") + 1, stop.start() if stop else len(text)
+    ends = [m.end() for m in _STOP.finditer(text, 0, start)]
+    return ends[-1] if ends else 0, stop.start() if stop else len(text)
 
 
 def sentences(text: str) -> list[str]:

@@ -34,6 +34,14 @@ class CustomerLines:
     goodbye: tuple = ()  # said to the staff's goodbye otherwise
     acknowledgements: frozenset = frozenset()  # words that only acknowledge ("okay", «хорошо»): one such opening
     # in a message is enough
+    still_off: tuple = ()  # said, briefly, to a reply that is still not about its case after it noticed a mix-up
+    wait_ok: tuple = ()  # said when the staff ask it to hold on or to be put through: it agrees
+    asked_again: tuple = ()  # said instead of asking a need a third way to replies that answer nothing
+    fixes: tuple = ()  # word beginnings that do or offer something ("will", "can", "refund", «могу»): a reply read as a
+    # fix with none of them only explains what went wrong
+    farewell: tuple = ()  # words that say goodbye ("bye", "have a good day"): a reply whose last sentence has one ends
+    beyond_policy_upset: tuple = ()  # said instead while annoyed or worse: it takes it grudgingly ({amount})
+    beyond_policy_by: dict = None  # a persona or customer type -> its own lines for it ({amount}): a haggler pushes on
 
     def own_names(self, text: str) -> set[str]:
         """The names the trainee introduces themself (or a colleague) by in `text`."""
@@ -102,16 +110,21 @@ def customer_lines(language: str) -> CustomerLines:
     return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
                          {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said), address,
                          frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong, *_listening(path, doc),
-                         *_answers(path, doc))
+                         *_answers(path, doc), *_surprise(path, doc))
 
 
 def _answers(path: Path, doc: dict) -> tuple:
-    """What any customer says to an offer beyond the limits and to the staff's goodbye, and the words that only
-    acknowledge. Returns (beyond_policy, still_open, goodbye, acknowledgements)."""
+    """What any customer says to an offer beyond the limits, to the staff's goodbye, to a reply still not about its
+    case, to being asked to hold on and to a need asked twice in vain; the words that only acknowledge, that do or
+    offer something, and that say goodbye. Returns (beyond_policy, still_open, goodbye, acknowledgements,
+    still_off, wait_ok, asked_again, fixes, farewell)."""
     out = []
     for key, fill, what in (("beyond_policy", "{amount}", "each with {amount}: said to an offer beyond the limits"),
                             ("still_open", None, "no placeholders: said once to a goodbye while a need is open"),
-                            ("goodbye", None, "no placeholders: said to the staff's goodbye")):
+                            ("goodbye", None, "no placeholders: said to the staff's goodbye"),
+                            ("still_off", None, "no placeholders: said to a reply still not about its case"),
+                            ("wait_ok", None, "no placeholders: said when asked to hold on or to be put through"),
+                            ("asked_again", None, "no placeholders: said instead of asking a third time")):
         said = doc.get(key)
         if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
                 isinstance(x, str) and x.strip() and (fill in x if fill else "{" not in x) for x in said):
@@ -121,7 +134,31 @@ def _answers(path: Path, doc: dict) -> tuple:
     if not isinstance(acks, list) or not acks or not all(isinstance(w, str) and w.strip() for w in acks):
         raise ScenarioError(f"{path}: acknowledgements: expected a list of words that only acknowledge (okay, fine, "
                             f"right, ...)")
-    return (*out, frozenset(w.strip().lower() for w in acks))
+    words = []
+    for key, what in (("fixes", "word beginnings that do or offer something (will, can, refund, ...)"),
+                      ("farewell", "words that say goodbye (bye, have a good day, ...)")):
+        listed = doc.get(key)
+        if not isinstance(listed, list) or not listed or not all(isinstance(w, str) and w.strip() for w in listed):
+            raise ScenarioError(f"{path}: {key}: expected a list of {what}")
+        words.append(tuple(" ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", w.lower().replace("’", "'"))) for w in listed))
+    return (*out[:3], frozenset(w.strip().lower() for w in acks), *out[3:], *words)
+
+
+def _surprise(path: Path, doc: dict) -> tuple:
+    """How a customer takes an offer beyond the limits when it is not simply pleased: grudgingly while upset
+    (beyond_policy_upset), or in the way of its persona or customer type (beyond_policy_by: a haggler pushes on, a
+    know-it-all asks why). Returns (beyond_policy_upset, beyond_policy_by)."""
+    def checked(key, said):
+        if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
+                isinstance(x, str) and "{amount}" in x for x in said):
+            raise ScenarioError(f"{path}: {key}: expected {MIN_VARIANTS} or more lines, each with {{amount}}")
+        return tuple(said)
+
+    by = doc.get("beyond_policy_by") or {}
+    if not isinstance(by, dict):
+        raise ScenarioError(f"{path}: beyond_policy_by: expected a mapping of persona ids or customer types to lines")
+    return (checked("beyond_policy_upset", doc.get("beyond_policy_upset")),
+            {str(k): checked(f"beyond_policy_by.{k}", v) for k, v in by.items()})
 
 
 def _listening(path: Path, doc: dict) -> tuple:
