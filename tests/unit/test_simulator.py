@@ -757,3 +757,15 @@ def test_one_unknown_name_with_another_customers_name_is_someone_elses_answer(ch
     assert any("Zanussi" in n and "unknown to this customer" in n for n in r.notes), r.notes
     r = CustomerSimulator(chat, seed=1).staff_says("Hello Pat, I'm sorry your Zanussi is playing up.", {"apology"})
     assert not any("unknown to this customer" in n for n in r.notes), r.notes
+
+
+@pytest.mark.parametrize("text", ["Your full kit ships today.", "Done: the second payment is reversed.",
+                                  "The duplicate payment is on its way back to your card."])
+def test_a_fix_said_as_done_or_under_way_is_a_fix(text):
+    """A reply read as a fix needs a word that does or offers something (lines' `fixes`), so that an account of what
+    went wrong is no fix; a fix said as done or under way, without "will" or "can", still is one."""
+    from coach.sim import load_scenarios
+
+    sim = CustomerSimulator(load_scenarios()["kept_waiting"], seed=1)
+    assert sim._fixes(text)
+    assert not sim._fixes("Our system held back the whole order on Monday; that was our mistake.")
