@@ -27,7 +27,6 @@ CONTRADICTION_PENALTY = -0.1  # "three days" a minute ago, "five days" now; a £
 OFFER_REACH = 15  # an offer's word this close to an amount makes it that offer: "a £10 credit", "a credit of £30"
 WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
-ASKED_TWICE = 2  # a need asked twice, and this many empty replies in a row: "I've asked you that already"
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
 STRANGERS_TO_CONFUSE = 2  # another company's greeting names two things at least: "Marta from Norrpack Supplies"
@@ -512,8 +511,7 @@ class CustomerSimulator:
         for need in ready:
             if pleased and set(need.by) <= set(GRIEVANCE):
                 continue  # "Thank you, that's generous." is not followed by "Why should I stay with you?"
-            ask = self._volunteer(need, parts) or self._unanswered(need, parts) or self._fresh(
-                f"need:{need.id}", need.ask, parts)
+            ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
                 break
@@ -603,22 +601,10 @@ class CustomerSimulator:
             return need.after
         return tuple(n.id for n in self.scenario.needs if "solution" in n.by)
 
-    def _unanswered(self, need, saying=()) -> str | None:
-        """A need asked twice already and answered with nothing since (ASKED_TWICE replies in a row that moved
-        nothing) is not asked a third way: the customer says it has asked already (lines/<lang>.yml asked_again),
-        every other message; None otherwise."""
-        s, lines = self.state, customer_lines(self.scenario.language).asked_again
-        if s.idle < ASKED_TWICE or len(s.used.get(f"need:{need.id}", [])) < ASKED_TWICE:
-            return None
-        if s.customer_said and any(x in s.customer_said[-1] for x in lines):
-            return None  # said so last time: now it asks again
-        return self._fresh("asked_again", lines, saying)
-
     def _volunteer(self, need, saying=()) -> str | None:
-        """A customer who has offered its details once and was not asked gives them (and the need is settled), but
-        only to a reply that moved something: it does not fill an empty reply with its prepared details."""
+        """A customer who has offered its details once and was not asked gives them (and the need is settled)."""
         s = self.state
-        if set(need.by) != {"information_request"} or not s.used.get(f"need:{need.id}") or s.idle:
+        if set(need.by) != {"information_request"} or not s.used.get(f"need:{need.id}"):
             return None
         fact = next((f for f in self.scenario.facts if f.id not in s.given), None)
         if fact is None:

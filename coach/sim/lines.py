@@ -36,7 +36,6 @@ class CustomerLines:
     # in a message is enough
     still_off: tuple = ()  # said, briefly, to a reply that is still not about its case after it noticed a mix-up
     wait_ok: tuple = ()  # said when the staff ask it to hold on or to be put through: it agrees
-    asked_again: tuple = ()  # said instead of asking a need a third way to replies that answer nothing
     fixes: tuple = ()  # word beginnings that do or offer something ("will", "can", "refund", «могу»): a reply read as a
     # fix with none of them only explains what went wrong
     farewell: tuple = ()  # words that say goodbye ("bye", "have a good day"): a reply whose last sentence has one ends
@@ -115,16 +114,14 @@ def customer_lines(language: str) -> CustomerLines:
 
 def _answers(path: Path, doc: dict) -> tuple:
     """What any customer says to an offer beyond the limits, to the staff's goodbye, to a reply still not about its
-    case, to being asked to hold on and to a need asked twice in vain; the words that only acknowledge, that do or
-    offer something, and that say goodbye. Returns (beyond_policy, still_open, goodbye, acknowledgements,
-    still_off, wait_ok, asked_again, fixes, farewell)."""
+    case and to being asked to hold on; the words that only acknowledge and those that say goodbye. Returns
+    (beyond_policy, still_open, goodbye, acknowledgements, still_off, wait_ok, fixes, farewell)."""
     out = []
     for key, fill, what in (("beyond_policy", "{amount}", "each with {amount}: said to an offer beyond the limits"),
                             ("still_open", None, "no placeholders: said once to a goodbye while a need is open"),
                             ("goodbye", None, "no placeholders: said to the staff's goodbye"),
                             ("still_off", None, "no placeholders: said to a reply still not about its case"),
-                            ("wait_ok", None, "no placeholders: said when asked to hold on or to be put through"),
-                            ("asked_again", None, "no placeholders: said instead of asking a third time")):
+                            ("wait_ok", None, "no placeholders: said when asked to hold on or to be put through")):
         said = doc.get(key)
         if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
                 isinstance(x, str) and x.strip() and (fill in x if fill else "{" not in x) for x in said):
