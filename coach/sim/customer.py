@@ -29,6 +29,9 @@ WRONG_NAME_PENALTY = -0.05  # "Ms Olsen" to Mrs Price
 REACTION_LINE_BELOW = -0.08  # poor practice whose reaction is milder than this costs mood but gets no line
 IDLE_AFTER, IDLE_PENALTY = 3, -0.1  # the third empty reply in a row, and each after it, costs mood (x temper)
 OFFERED = ("solution", "next_steps", "hold_or_transfer")  # count only when about this customer's problem
+# after the mix-up is noticed, this many more replies still meant for someone else and the customer leaves: readers
+# found a customer who says "Still not my question" turn after turn, instead of giving up, the least believable
+STILL_OFF_LIMIT = 2
 STRANGERS_TO_CONFUSE = 2  # another company's greeting names two things at least: "Marta from Norrpack Supplies"
 # an answer about another problem, a reply naming another customer's things, and any reply after that which still
 # names nothing of this customer's case (it stays wary: no credit, no thanks, and it says so again, briefly)
@@ -105,6 +108,7 @@ class CustomerState:
     named: list = field(default_factory=list)  # the needs the last staff reply named (talked about)
     confused: bool = False  # a reply named things of another customer's case, and none since named this one's
     brushed: int = 0  # brush-offs in a row
+    off: int = 0  # replies in a row meant for someone else (a mix-up noticed, and still nothing of this case)
     told_open: bool = False  # the staff said goodbye with a need open, and the customer has said so
     outcome: str | None = None
     customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
@@ -244,6 +248,7 @@ class CustomerSimulator:
         if len(strangers) < (1 if lines.wrong_names(text, self._names()) else STRANGERS_TO_CONFUSE):
             strangers = []
         s.confused = bool(strangers) or (s.confused and not specific)
+        s.off = s.off + 1 if s.confused else 0
         s.named = specific if s.confused else [n.id for n in self.scenario.needs if n.named_in(text)]
         offered = behaviors & set(OFFERED)
         if strangers:
@@ -713,6 +718,8 @@ class CustomerSimulator:
             return "escalated"
         if self._satisfied():
             return "resolved"
+        if s.off > STILL_OFF_LIMIT:  # told twice it has the wrong customer, and still answering someone else
+            return "hung_up"
         if s.brushed >= BRUSH_OFF_LIMIT:  # brushed off once too often: an upset customer wants a manager, others leave
             return "escalated" if s.mood < 0 else "hung_up"
         if s.turn >= sc.patience:

@@ -750,3 +750,15 @@ def test_a_fix_said_as_done_or_under_way_is_a_fix(text):
     sim = CustomerSimulator(load_scenarios()["kept_waiting"], seed=1)
     assert sim._fixes(text)
     assert not sim._fixes("Our system held back the whole order on Monday; that was our mistake.")
+
+
+def test_a_customer_answered_for_someone_else_twice_more_leaves(chat):
+    """After noticing a reply meant for another customer, two more replies that still name nothing of its case and
+    the customer hangs up, rather than saying "Still not my question" turn after turn."""
+    sim = CustomerSimulator(chat, seed=1)
+    r = sim.staff_says("Hello, this is Marta from Norrpack Supplies. I'm sorry about your café order.", {"apology"})
+    assert r.outcome is None
+    r = sim.staff_says("Thanks for your order, the lids were short on Monday.", set())
+    assert r.outcome is None
+    r = sim.staff_says("Our express van leaves at 3 pm with the cups.", {"solution"})
+    assert r.outcome == "hung_up", (r.text, r.notes)
