@@ -254,8 +254,7 @@ class Detector:
         yield from self._detect_batch(batch)
 
     def _detect_batch(self, pairs):
-        """One batch parsed at once and resolved: a long input is never held in memory as docs all at once (20,000
-        parsed replies kept alive made each of Python's full garbage collections scan them all)."""
+        """One batch parsed at once and resolved: a long input is never held in memory as parsed docs all at once."""
         cleaned = [clean(t) for t, _ in pairs]
         with self._lock:  # spaCy pipelines are not guaranteed thread-safe
             docs = list(self.nlp.pipe([c.text for c in cleaned], batch_size=len(pairs) or 1))

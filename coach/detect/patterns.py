@@ -71,9 +71,8 @@ def _compile_token(spec):
 
 class View:
     """What the patterns look at, computed once per reply: lowercase and original token texts, sentence bounds,
-    and boolean token flags on demand. Read from the doc's arrays (Doc.to_array) rather than from Token objects:
-    making a Token per word for every reply was the detector's largest single cost; `toks` makes them only when
-    something asks for them."""
+    and boolean token flags on demand, read from the doc's arrays (Doc.to_array) rather than from a Token object per
+    word; `toks` makes the Tokens only when something asks for them."""
 
     __slots__ = ("doc", "lower", "text", "sents", "bounds", "_flags", "_toks")
 
