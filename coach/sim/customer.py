@@ -16,6 +16,7 @@ from coach.behaviors import POOR_PRACTICE
 from coach.detect.lexicon import load_lexicon
 from coach.detect.markup import straighten_quotes
 from coach.sim.lines import customer_lines
+from coach.sim.lines import words_of as _words
 from coach.sim.scenario import BANDS, Scenario, band_of
 from coach.standards.situation import PRICED_AFTER, amounts, offer_near
 from coach.vocabulary import CONVERSATION_CHANNELS
@@ -53,6 +54,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _QUOTED = re.compile(r"«([^»]+)»|„([^“”]+)[“”]|“([^”]+)”|”([^”]+)”|‘([^’]+)’|\"([^\"]+)\"|"
                      r"(?<![^\W_])'((?:[^']|(?<=[^\W_])'(?=[^\W_]))+?)'(?![^\W_])")
 _STOP = re.compile(r"[.!?…](?:\s|$)")
+_INNER_WORD = re.compile(r"(?<=[^\W\d_] )([^\W\d_]{2,})")  # a word after another word and a space
 
 
 class SimulationError(ValueError):
@@ -273,7 +275,7 @@ class CustomerSimulator:
         (Friday, SMS) and not the name the trainee gives themself or a colleague."""
         lines, known = customer_lines(self.scenario.language), self.scenario.known_words
         own = lines.own_names(text)
-        names = [n for n in re.findall(r"(?<=[^\W\d_] )([^\W\d_]{2,})", text) if n[0].isupper() and n not in own]
+        names = [n for n in _names_in(text) if n not in own]
         out = []
         for name in names:
             stem = name.lower()[:max(4, len(name) - 3)]
@@ -286,9 +288,7 @@ class CustomerSimulator:
         that appears nowhere in what this customer knows (the scenario's brief, persona, facts and lines)?"""
         if re.search(r"\d", text) or names_a_time(text, self.scenario.language):
             return True
-        # a capitalised word in any alphabet (a lowercase Ukrainian «інший», «їх», «єдиний» is no name)
-        names = [n for n in re.findall(r"(?<=[^\W\d_] )([^\W\d_]{2,})", text) if n[0].isupper()]
-        return any(n.lower() not in self.scenario.known_words for n in names)
+        return any(n.lower() not in self.scenario.known_words for n in _names_in(text))
 
     def _reactions(self, behaviors, notes) -> float:
         """The scenario's reaction to each behaviour; good service wears off when repeated, bad does not."""
@@ -520,13 +520,12 @@ class CustomerSimulator:
             if ask:
                 parts.append(ask)
                 break
-        return _joined(parts, customer_lines(sc.language).acknowledgements)
+        return _joined(parts, lines.acknowledgements)
 
     def _fixes(self, text) -> bool:
         """Does the reply do or offer something (a `fixes` word of lines/<lang>.yml: "will", "can", "refund")? One
         that only explains what went wrong is no fix, however it names the problem."""
-        words = f" {_words(text)}"
-        return any(f" {w}" in words for w in customer_lines(self.scenario.language).fixes)
+        return _begins_any(text, customer_lines(self.scenario.language).fixes)
 
     def _goodbye(self, text, behaviors) -> bool:
         """Does the reply end the conversation? Only when the detector reads a closing and the last sentence says
@@ -534,8 +533,7 @@ class CustomerSimulator:
         said = sentences(text)
         if "closing" not in behaviors or not said or "?" in said[-1]:
             return False
-        last = f" {_words(said[-1])}"
-        return any(f" {w}" in last for w in customer_lines(self.scenario.language).farewell)
+        return _begins_any(said[-1], customer_lines(self.scenario.language).farewell)
 
     def _asked_to_wait(self, text, behaviors, missed) -> bool:
         """Does the reply ask the customer, about its own case, to hold on or be put through ("May I put you on
@@ -836,9 +834,15 @@ def sentences(text: str) -> list[str]:
     return [x.strip() for x in _SENTENCE_END.split(text) if x.strip()]
 
 
-def _words(text: str) -> str:
-    """`text` as lowercase words in any alphabet, joined by spaces (how staff replies are remembered)."""
-    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower().replace("’", "'")))
+def _names_in(text: str) -> list[str]:
+    """The capitalised words inside a sentence, in any alphabet (a lowercase Ukrainian «інший», «їх» is no name)."""
+    return [n for n in _INNER_WORD.findall(text) if n[0].isupper()]
+
+
+def _begins_any(text: str, beginnings) -> bool:
+    """Does a word (or run of words) of `text` begin with one of `beginnings` (lowercase words, as words_of gives)?"""
+    words = f" {_words(text)}"
+    return any(f" {w}" in words for w in beginnings)
 
 
 def _shouts(line: str) -> bool:

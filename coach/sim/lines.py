@@ -112,33 +112,43 @@ def customer_lines(language: str) -> CustomerLines:
                          *_answers(path, doc), *_surprise(path, doc))
 
 
+def words_of(text: str) -> str:
+    """`text` as lowercase words in any alphabet, joined by spaces: how replies, lines and listed words compare."""
+    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower().replace("’", "'")))
+
+
+def _line_list(path: Path, doc: dict, key: str, fill: str | None, what: str) -> tuple:
+    """A list of at least MIN_VARIANTS customer lines, each with the placeholder `fill` (or with none)."""
+    said = doc.get(key)
+    if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
+            isinstance(x, str) and x.strip() and (fill in x if fill else "{" not in x) for x in said):
+        raise ScenarioError(f"{path}: {key}: expected {MIN_VARIANTS} or more lines, {what}")
+    return tuple(said)
+
+
+def _word_list(path: Path, doc: dict, key: str, what: str) -> list[str]:
+    """A non-empty list of words or phrases."""
+    listed = doc.get(key)
+    if not isinstance(listed, list) or not listed or not all(isinstance(w, str) and w.strip() for w in listed):
+        raise ScenarioError(f"{path}: {key}: expected a list of {what}")
+    return listed
+
+
 def _answers(path: Path, doc: dict) -> tuple:
     """What any customer says to an offer beyond the limits, to the staff's goodbye, to a reply still not about its
     case and to being asked to hold on; the words that only acknowledge and those that say goodbye. Returns
     (beyond_policy, still_open, goodbye, acknowledgements, still_off, wait_ok, fixes, farewell)."""
-    out = []
-    for key, fill, what in (("beyond_policy", "{amount}", "each with {amount}: said to an offer beyond the limits"),
-                            ("still_open", None, "no placeholders: said once to a goodbye while a need is open"),
-                            ("goodbye", None, "no placeholders: said to the staff's goodbye"),
-                            ("still_off", None, "no placeholders: said to a reply still not about its case"),
-                            ("wait_ok", None, "no placeholders: said when asked to hold on or to be put through")):
-        said = doc.get(key)
-        if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
-                isinstance(x, str) and x.strip() and (fill in x if fill else "{" not in x) for x in said):
-            raise ScenarioError(f"{path}: {key}: expected {MIN_VARIANTS} or more lines, {what}")
-        out.append(tuple(said))
-    acks = doc.get("acknowledgements")
-    if not isinstance(acks, list) or not acks or not all(isinstance(w, str) and w.strip() for w in acks):
-        raise ScenarioError(f"{path}: acknowledgements: expected a list of words that only acknowledge (okay, fine, "
-                            f"right, ...)")
-    words = []
-    for key, what in (("fixes", "word beginnings that do or offer something (will, can, refund, ...)"),
-                      ("farewell", "words that say goodbye (bye, have a good day, ...)")):
-        listed = doc.get(key)
-        if not isinstance(listed, list) or not listed or not all(isinstance(w, str) and w.strip() for w in listed):
-            raise ScenarioError(f"{path}: {key}: expected a list of {what}")
-        words.append(tuple(" ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", w.lower().replace("’", "'"))) for w in listed))
-    return (*out[:3], frozenset(w.strip().lower() for w in acks), *out[3:], *words)
+    said = [_line_list(path, doc, key, fill, what) for key, fill, what in (
+        ("beyond_policy", "{amount}", "each with {amount}: said to an offer beyond the limits"),
+        ("still_open", None, "no placeholders: said once to a goodbye while a need is open"),
+        ("goodbye", None, "no placeholders: said to the staff's goodbye"),
+        ("still_off", None, "no placeholders: said to a reply still not about its case"),
+        ("wait_ok", None, "no placeholders: said when asked to hold on or to be put through"))]
+    acks = _word_list(path, doc, "acknowledgements", "words that only acknowledge (okay, fine, right, ...)")
+    words = [tuple(words_of(w) for w in _word_list(path, doc, key, what)) for key, what in (
+        ("fixes", "word beginnings that do or offer something (will, can, refund, ...)"),
+        ("farewell", "words that say goodbye (bye, have a good day, ...)"))]
+    return (*said[:3], frozenset(w.strip().lower() for w in acks), *said[3:], *words)
 
 
 def _surprise(path: Path, doc: dict) -> tuple:
@@ -146,10 +156,7 @@ def _surprise(path: Path, doc: dict) -> tuple:
     (beyond_policy_upset), or in the way of its persona or customer type (beyond_policy_by: a haggler pushes on, a
     know-it-all asks why). Returns (beyond_policy_upset, beyond_policy_by)."""
     def checked(key, said):
-        if not isinstance(said, list) or len(said) < MIN_VARIANTS or not all(
-                isinstance(x, str) and "{amount}" in x for x in said):
-            raise ScenarioError(f"{path}: {key}: expected {MIN_VARIANTS} or more lines, each with {{amount}}")
-        return tuple(said)
+        return _line_list(path, {key: said}, key, "{amount}", "each with {amount}")
 
     by = doc.get("beyond_policy_by") or {}
     if not isinstance(by, dict):
@@ -161,11 +168,8 @@ def _surprise(path: Path, doc: dict) -> tuple:
 def _listening(path: Path, doc: dict) -> tuple:
     """What tells the customer a reply is about it or about nobody: its brush-off lines, the patterns of the trainee
     giving a name, the everyday words. Returns (brush_off, introduces, everyday)."""
-    brush = doc.get("brush_off")
-    if not isinstance(brush, list) or len(brush) < MIN_VARIANTS or not all(
-            isinstance(x, str) and x.strip() and "{" not in x for x in brush):
-        raise ScenarioError(f"{path}: brush_off: expected {MIN_VARIANTS} or more lines (no placeholders), said when "
-                            f"the trainee brushes the customer off twice in a row")
+    brush = _line_list(path, doc, "brush_off", None, "no placeholders: said when the trainee brushes the customer "
+                                                     "off twice in a row")
     patterns = []
     for n, text in enumerate(doc.get("introduces") or ()):
         try:
@@ -175,8 +179,6 @@ def _listening(path: Path, doc: dict) -> tuple:
         if "name" not in pattern.groupindex:
             raise ScenarioError(f"{path}: introduces.{n}: needs the group (?P<name>...)")
         patterns.append(pattern)
-    everyday = doc.get("everyday")
-    if not isinstance(everyday, list) or not everyday or not all(isinstance(w, str) and w.strip() for w in everyday):
-        raise ScenarioError(f"{path}: everyday: expected a list of word beginnings any customer's case uses (order, "
-                            f"deliver, today, ...)")
-    return tuple(brush), tuple(patterns), frozenset(w.strip().lower() for w in everyday)
+    everyday = _word_list(path, doc, "everyday", "word beginnings any customer's case uses (order, deliver, today, "
+                                                 "...)")
+    return brush, tuple(patterns), frozenset(w.strip().lower() for w in everyday)
