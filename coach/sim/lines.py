@@ -41,6 +41,10 @@ class CustomerLines:
     farewell: tuple = ()  # words that say goodbye ("bye", "have a good day"): a reply whose last sentence has one ends
     beyond_policy_upset: tuple = ()  # said instead while annoyed or worse: it takes it grudgingly ({amount})
     beyond_policy_by: dict = None  # a persona or customer type -> its own lines for it ({amount}): a haggler pushes on
+    held_to: tuple = ()  # said after noticing an offered amount that dropped: it holds the trainee to the first
+    # ({before}) instead of going on to its next question
+    stonewalled: tuple = ()  # said instead of a third question in a row to replies that moved nothing: it says it is
+    # getting nowhere rather than rephrasing the same question again
 
     def own_names(self, text: str) -> set[str]:
         """The names the trainee introduces themself (or a colleague) by in `text`."""
@@ -109,7 +113,11 @@ def customer_lines(language: str) -> CustomerLines:
     return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
                          {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said), address,
                          frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong, *_listening(path, doc),
-                         *_answers(path, doc), *_surprise(path, doc))
+                         *_answers(path, doc), *_surprise(path, doc),
+                         _line_list(path, doc, "held_to", "{before}", "each with {before}: said after an offered "
+                                                                      "amount dropped, holding the trainee to it"),
+                         _line_list(path, doc, "stonewalled", None, "no placeholders: said instead of a third "
+                                                                    "question in a row to replies that moved nothing"))
 
 
 def words_of(text: str) -> str:
