@@ -578,6 +578,18 @@ class CustomerSimulator:
             return "beyond_policy_upset", lines.beyond_policy_upset
         return "beyond_policy", lines.beyond_policy
 
+    def _first_offer(self, newly, facts) -> str | None:
+        """A customer who haggles (one of its personas or its customer type has lines/<lang>.yml first_offer_by lines)
+        takes the first fix offered as a start, not with delight: readers found a hard bargainer who says "Excellent"
+        to free delivery the least believable of the well served."""
+        sc, lines = self.scenario, customer_lines(self.scenario.language)
+        fixes = {n.id for n in sc.needs if "solution" in n.by}
+        if not fixes & set(newly) or fixes & set(self.state.met) - set(newly):
+            return None
+        kind = next((k for k in [*sc.persona.get("personas", []), sc.persona.get("customer_type")]
+                     if k in (lines.first_offer_by or {})), None)
+        return self._fresh(f"first_offer:{kind}", lines.first_offer_by[kind], facts) if kind else None
+
     def _first_line(self, behaviors, facts, newly, heard) -> tuple[str | None, bool]:
         """The customer's reaction to the reply, or None; and whether it is a pleased one (a good mood line, a
         pleasant surprise). A mood line answers something: a need met by a reply about this customer's problem,
@@ -602,6 +614,9 @@ class CustomerSimulator:
             said = self._fresh(pool, options, facts, amount=heard["surprise"])
             if said:
                 return said, pool == "beyond_policy"
+        said = self._first_offer(newly, facts) if not missed else None
+        if said:
+            return said, False
         if s.brushed == BRUSH_OFF_SAY:
             said = self._fresh("brush_off", lines.brush_off, facts)
             if said:

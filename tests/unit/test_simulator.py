@@ -817,6 +817,7 @@ def test_every_language_holds_the_trainee_to_a_dropped_amount_and_says_when_ston
     lines = customer_lines(language)
     assert len(lines.held_to) >= 3 and all("{before}" in x for x in lines.held_to)
     assert len(lines.stonewalled) >= 3 and not any("{" in x for x in lines.stonewalled)
+    assert len(lines.first_offer_by["relationship_exploiter"]) >= 3
 
 
 def test_a_dropped_amount_is_held_to_and_not_let_go_for_the_next_question(with_offers):
@@ -828,3 +829,25 @@ def test_a_dropped_amount_is_held_to_and_not_let_go_for_the_next_question(with_o
     assert not any(ask in r.text for need in with_offers.needs for ask in need.ask), r.text  # no next question
     r = sim.staff_says("I'm sorry. The voucher will be £10, I'm afraid.", {"apology"})
     assert not any(line in (r.text or "") for line in held)  # once is enough: never the same sentence twice
+
+
+def test_a_haggler_takes_the_first_fix_as_a_start_not_with_delight(tmp_path):
+    p = tmp_path / "late_parcel.yml"
+    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace(
+        "persona: {name: Pat Doe,", "persona: {customer_type: relationship_exploiter, name: Pat Doe,"))
+    sc = load_scenario(p)
+    pushes = customer_lines("en").first_offer_by["relationship_exploiter"]
+    sim = CustomerSimulator(sc, seed=1)
+    r = sim.staff_says("I'm so sorry. I'll send a replacement parcel by courier today.", {"apology", "solution"})
+    assert "solution" in r.newly_met and any(r.text.startswith(x) for x in pushes), r.text
+    r = sim.staff_says("I'll also refund the delivery charge.", {"solution"})  # only the first fix
+    assert not any(x in (r.text or "") for x in pushes)
+    plain = CustomerSimulator(chat_scenario(tmp_path), seed=1).staff_says(
+        "I'm so sorry. I'll send a replacement parcel by courier today.", {"apology", "solution"})
+    assert not any(x in (plain.text or "") for x in pushes)  # a customer who does not haggle
+
+
+def chat_scenario(tmp_path):
+    p = tmp_path / "plain_parcel.yml"
+    p.write_text(SCENARIO.format(id="plain_parcel", channel="chat", phone=""))
+    return load_scenario(p)
