@@ -54,6 +54,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _QUOTED = re.compile(r"«([^»]+)»|„([^“”]+)[“”]|“([^”]+)”|”([^”]+)”|‘([^’]+)’|\"([^\"]+)\"|"
                      r"(?<![^\W_])'((?:[^']|(?<=[^\W_])'(?=[^\W_]))+?)'(?![^\W_])")
 _STOP = re.compile(r"[.!?…](?:\s|$)")
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_]{2,}")  # a word of letters
 _INNER_WORD = re.compile(r"(?<=[^\W\d_] )([^\W\d_]{2,})")  # a word after another word and a space
 
 
@@ -112,6 +113,8 @@ class CustomerState:
     brushed: int = 0  # brush-offs in a row
     off: int = 0  # replies in a row meant for someone else (a mix-up noticed, and still nothing of this case)
     told_open: bool = False  # the staff said goodbye with a need open, and the customer has said so
+    asking: str = ""  # the need the customer's last question was about
+    asked: int = 0  # its messages in a row that asked about that need (a third, to a reply that moved nothing, waits)
     outcome: str | None = None
     customer_said: list = field(default_factory=list)  # the customer's messages so far, never said twice
     choices: int = 0  # random choices made so far (part of each choice's seed)
@@ -245,9 +248,14 @@ class CustomerSimulator:
         was = s.confused
         specific = [n.id for n in self.scenario.needs if n.named_in(text, lines.is_everyday)]
         strangers = [] if specific else self._strangers(text)
+        greets = behaviors & {"greeting", "self_identification"}
+        introduced = [] if specific or not greets else self._strangers(text, introduced=True)
+        strangers += [n for n in introduced if n not in strangers]
         # one unknown name ("I've asked DPD to redeliver it") is likely a carrier, tool or place; with another
-        # customer's name ("Hello, Sergei! ... «Masterok»") it is someone else's answer
-        if len(strangers) < (1 if lines.wrong_names(text, self._names()) else STRANGERS_TO_CONFUSE):
+        # customer's name ("Hello, Sergei! ... «Masterok»") it is someone else's answer, and so it is when the staff
+        # member introduces themself from a company this customer never contacted ("this is Sam from Toolhouse")
+        sure = introduced or lines.wrong_names(text, self._names())
+        if len(strangers) < (1 if sure else STRANGERS_TO_CONFUSE):
             strangers = []
         s.confused = bool(strangers) or (s.confused and not specific)
         s.off = s.off + 1 if s.confused else 0
@@ -269,13 +277,19 @@ class CustomerSimulator:
             return behaviors - offered, "off_topic"
         return behaviors - offered, "vague"
 
-    def _strangers(self, text) -> list[str]:
+    def _strangers(self, text, introduced=False) -> list[str]:
         """The names in a reply that this customer has never heard of: capitalised words inside a sentence that are
         not in its scenario (alike but for the last three letters counts: «Свежего», «свежий»), not everyday words
-        (Friday, SMS) and not the name the trainee gives themself or a colleague."""
+        (Friday, SMS) and not the name the trainee gives themself or a colleague. `introduced`: only those in a
+        sentence where the trainee greets and gives their own name, after its first word (their company: "Hello, this is Sam
+        from Toolhouse", «Добрый день, магазин «Солнечный зайчик», меня зовут Вера»)."""
         lines, known = customer_lines(self.scenario.language), self.scenario.known_words
         own = lines.own_names(text)
-        names = [n for n in _names_in(text) if n not in own]
+        if introduced:  # the names in the opening sentences where the trainee gives their own name, but the first
+            said = [x for x in sentences(text)[:2] if any(re.search(rf"\b{re.escape(n)}\b", x) for n in own)]
+            names = [n for x in said for n in _WORD.findall(x)[1:] if n[0].isupper() and n not in own]
+        else:
+            names = [n for n in _names_in(text) if n not in own]
         out = []
         for name in names:
             stem = name.lower()[:max(4, len(name) - 3)]
@@ -322,13 +336,14 @@ class CustomerSimulator:
         """The customer's names (first and family name, from the persona)."""
         return str(self.scenario.persona.get("name", "")).replace("-", " ").split()
 
-    def _contradiction(self, text) -> tuple[str, str] | None:
+    def _contradiction(self, text) -> tuple[str, str, bool] | None:
         """A length of time that changes for the same thing ("the refund lands within three working days", then
         "the refund takes five days"), or an amount offered for the same thing that drops ("a £45 voucher", then
         "the £15 voucher"): (what was said before, what is said now), or None. A length counts for the needs its
         sentence is about (`shows`), an amount for the kind of offer its sentence names (`situation.offers` words;
         a sentence with two amounts of one unit says nothing sure of either); the latest of each is remembered. An
-        amount that grows is no complaint (an offer beyond the limits is a pleasant surprise instead)."""
+        amount that grows is no complaint (an offer beyond the limits is a pleasant surprise instead). The third item
+        says whether it is an amount (a dropped offer, which the customer holds the trainee to)."""
         s, out, now = self.state, None, {}
         for unit, n, words, start in customer_lines(self.scenario.language).durations(text):
             sentence = _sentence_at(text, start)
@@ -340,7 +355,7 @@ class CustomerSimulator:
         for key, (n, words, amount) in now.items():
             before = s.promised.get(key)
             if before and before[0] != n and out is None and not (amount and n > before[0]):
-                out = (before[1], words)
+                out = (before[1], words, amount)
             s.promised[key] = [n, words]
         return out
 
@@ -501,6 +516,8 @@ class CustomerSimulator:
         parts = ([first] if first else []) + facts
         unmet = [n for n in sc.needs if n.id not in s.met]
         lines = customer_lines(sc.language)
+        if heard.get("held"):  # "Hang on, you said £30 a minute ago. Now it's £10? I'll hold you to the £30.":
+            return _joined(parts, lines.acknowledgements)  # readers found the next question there letting it go
         if heard.get("wait"):  # asked to hold on: it agrees, and its next question waits
             said = self._fresh("wait_ok", lines.wait_ok, parts)
             return _joined(parts + ([said] if said else []), lines.acknowledgements)
@@ -513,12 +530,20 @@ class CustomerSimulator:
             said = self._fresh(pool, options, parts)
             return _joined(parts + ([said] if said else []), lines.acknowledgements)
         ready = [n for n in unmet if set(self._after(n)) <= set(s.met)]  # "when?" waits for "what?", always
+        if ready and ready[0].id == s.asking and s.asked >= 2 and not (newly or facts or s.named):
+            s.asked = 0  # asked twice about it and answered with nothing: no third rephrasing, it says it is stuck
+            said = None if first else self._fresh("stonewalled", lines.stonewalled, parts)
+            if first or said:
+                return _joined(parts + ([said] if said else []), lines.acknowledgements)
         for need in ready:
             if pleased and set(need.by) <= set(GRIEVANCE):
                 continue  # "Thank you, that's generous." is not followed by "Why should I stay with you?"
-            ask = self._volunteer(need, parts) or self._fresh(f"need:{need.id}", need.ask, parts)
+            given = self._volunteer(need, parts, heard)
+            ask = given or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
+                s.asked = 0 if given else (s.asked + 1 if need.id == s.asking else 1)
+                s.asking = need.id
                 break
         return _joined(parts, lines.acknowledgements)
 
@@ -553,6 +578,18 @@ class CustomerSimulator:
             return "beyond_policy_upset", lines.beyond_policy_upset
         return "beyond_policy", lines.beyond_policy
 
+    def _first_offer(self, newly, facts) -> str | None:
+        """A customer who haggles (one of its personas or its customer type has lines/<lang>.yml first_offer_by lines)
+        takes the first fix offered as a start, not with delight: readers found a hard bargainer who says "Excellent"
+        to free delivery the least believable of the well served."""
+        sc, lines = self.scenario, customer_lines(self.scenario.language)
+        fixes = {n.id for n in sc.needs if "solution" in n.by}
+        if not fixes & set(newly) or fixes & set(self.state.met) - set(newly):
+            return None
+        kind = next((k for k in [*sc.persona.get("personas", []), sc.persona.get("customer_type")]
+                     if k in (lines.first_offer_by or {})), None)
+        return self._fresh(f"first_offer:{kind}", lines.first_offer_by[kind], facts) if kind else None
+
     def _first_line(self, behaviors, facts, newly, heard) -> tuple[str | None, bool]:
         """The customer's reaction to the reply, or None; and whether it is a pleased one (a good mood line, a
         pleasant surprise). A mood line answers something: a need met by a reply about this customer's problem,
@@ -566,6 +603,10 @@ class CustomerSimulator:
                 return said, False
         if changed:
             said = self._fresh("contradiction", lines.contradiction, facts, before=changed[0], now=changed[1])
+            if said and changed[2]:  # a dropped offer: it holds the trainee to the first amount, and asks nothing else
+                held = self._fresh("held_to", lines.held_to, [said, *facts], before=changed[0])
+                heard["held"] = bool(held)
+                said = f"{said} {held}" if held else said
             if said:
                 return said, False
         if heard.get("surprise"):
@@ -573,6 +614,9 @@ class CustomerSimulator:
             said = self._fresh(pool, options, facts, amount=heard["surprise"])
             if said:
                 return said, pool == "beyond_policy"
+        said = self._first_offer(newly, facts) if not missed else None
+        if said:
+            return said, False
         if s.brushed == BRUSH_OFF_SAY:
             said = self._fresh("brush_off", lines.brush_off, facts)
             if said:
@@ -604,10 +648,15 @@ class CustomerSimulator:
             return need.after
         return tuple(n.id for n in self.scenario.needs if "solution" in n.by)
 
-    def _volunteer(self, need, saying=()) -> str | None:
-        """A customer who has offered its details once and was not asked gives them (and the need is settled)."""
+    def _volunteer(self, need, saying=(), heard=None) -> str | None:
+        """A customer who has offered its details once and was not asked gives them (and the need is settled), but
+        only into a reply about its own case (one that names what a need is about): readers found "Just two, one for
+        me and one for my partner" said to "We'll look into it" (a reply that asks and names nothing) or after
+        "Still not my question" a customer answering a question nobody asked."""
         s = self.state
         if set(need.by) != {"information_request"} or not s.used.get(f"need:{need.id}"):
+            return None
+        if heard is not None and (heard.get("missed") or not s.named):
             return None
         fact = next((f for f in self.scenario.facts if f.id not in s.given), None)
         if fact is None:

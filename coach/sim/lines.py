@@ -41,6 +41,12 @@ class CustomerLines:
     farewell: tuple = ()  # words that say goodbye ("bye", "have a good day"): a reply whose last sentence has one ends
     beyond_policy_upset: tuple = ()  # said instead while annoyed or worse: it takes it grudgingly ({amount})
     beyond_policy_by: dict = None  # a persona or customer type -> its own lines for it ({amount}): a haggler pushes on
+    held_to: tuple = ()  # said after noticing an offered amount that dropped: it holds the trainee to the first
+    # ({before}) instead of going on to its next question
+    first_offer_by: dict = None  # a persona or customer type -> what it says to the first fix offered: a haggler takes
+    # it as a start and pushes on
+    stonewalled: tuple = ()  # said instead of a third question in a row to replies that moved nothing: it says it is
+    # getting nowhere rather than rephrasing the same question again
 
     def own_names(self, text: str) -> set[str]:
         """The names the trainee introduces themself (or a colleague) by in `text`."""
@@ -109,7 +115,12 @@ def customer_lines(language: str) -> CustomerLines:
     return CustomerLines(language, duration, {str(k).lower(): v for k, v in numbers.items()},
                          {str(k).lower(): str(v).lower() for k, v in dict(units).items()}, tuple(said), address,
                          frozenset(str(w).lower() for w in doc.get("not_names") or ()), wrong, *_listening(path, doc),
-                         *_answers(path, doc), *_surprise(path, doc))
+                         *_answers(path, doc), *_surprise(path, doc),
+                         _line_list(path, doc, "held_to", "{before}", "each with {before}: said after an offered "
+                                                                      "amount dropped, holding the trainee to it"),
+                         _by_kind(path, doc, "first_offer_by", None),
+                         _line_list(path, doc, "stonewalled", None, "no placeholders: said instead of a third "
+                                                                    "question in a row to replies that moved nothing"))
 
 
 def words_of(text: str) -> str:
@@ -163,6 +174,15 @@ def _surprise(path: Path, doc: dict) -> tuple:
         raise ScenarioError(f"{path}: beyond_policy_by: expected a mapping of persona ids or customer types to lines")
     return (checked("beyond_policy_upset", doc.get("beyond_policy_upset")),
             {str(k): checked(f"beyond_policy_by.{k}", v) for k, v in by.items()})
+
+
+def _by_kind(path: Path, doc: dict, key: str, fill: str | None) -> dict:
+    """A mapping of persona ids or customer types to their own lines (MIN_VARIANTS or more each)."""
+    by = doc.get(key) or {}
+    if not isinstance(by, dict):
+        raise ScenarioError(f"{path}: {key}: expected a mapping of persona ids or customer types to lines")
+    what = f"each with {fill}" if fill else "no placeholders"
+    return {str(k): _line_list(path, {f"{key}.{k}": v}, f"{key}.{k}", fill, what) for k, v in by.items()}
 
 
 def _listening(path: Path, doc: dict) -> tuple:
