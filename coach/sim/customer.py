@@ -539,6 +539,12 @@ class CustomerSimulator:
             if pleased and set(need.by) <= set(GRIEVANCE):
                 continue  # "Thank you, that's generous." is not followed by "Why should I stay with you?"
             given = self._volunteer(need, parts, heard)
+            if not given and self._offered_in_vain(need):
+                # it offered its details and the reply took no notice: offering again, and again, reads as a loop
+                # (round 12's readers: "offers her budget three times in almost the same words"); it says it is stuck
+                said = None if first else self._fresh("stonewalled", lines.stonewalled, parts)
+                if first or said:
+                    return _joined(parts + ([said] if said else []), lines.acknowledgements)
             ask = given or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
@@ -647,6 +653,11 @@ class CustomerSimulator:
         if need.after or "next_steps" not in need.by or "solution" in need.by:
             return need.after
         return tuple(n.id for n in self.scenario.needs if "solution" in n.by)
+
+    def _offered_in_vain(self, need) -> bool:
+        """A need for being asked (`by: [information_request]`) whose offer the customer has already made: its next
+        line would offer its details once more."""
+        return set(need.by) == {"information_request"} and bool(self.state.used.get(f"need:{need.id}"))
 
     def _volunteer(self, need, saying=(), heard=None) -> str | None:
         """A customer who has offered its details once and was not asked gives them (and the need is settled), but

@@ -792,6 +792,25 @@ needs:
     assert "5521" in r.text and "details" in r.needs_met
 
 
+def test_details_offered_once_are_not_offered_again_to_replies_that_take_no_notice(tmp_path):
+    """Round 12's readers: a customer who offers her budget three times in almost the same words to empty replies
+    reads as a loop. After one offer, a reply that takes no notice gets impatience, not the offer again."""
+    p = tmp_path / "late_parcel.yml"
+    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace("\nneeds:\n", """
+needs:
+  - id: details
+    by: [information_request]
+    ask: ["Do you want my order number?", "Shall I give you the number?", "Need my order?"]
+"""))
+    sc = load_scenario(p)
+    sim = CustomerSimulator(sc, seed=1)
+    sim.staff_says("Hello.", {"greeting"})  # it offers its details once
+    offers = [a for n in sc.needs for a in n.ask]
+    for empty in ("We'll look into it.", "Someone will get back to you."):
+        r = sim.staff_says(empty, {"next_steps"})
+        assert r.text and not any(o in r.text for o in offers), r.text
+
+
 @pytest.mark.parametrize("text", [
     "Hello, this is Sam from Toolhouse customer support. I'm sorry, you paid for the full kit. Could you send your order?",
     "Good morning, Brightwater accounts team, this is Marta speaking. How can I help you today?",
