@@ -281,8 +281,8 @@ class CustomerSimulator:
         """The names in a reply that this customer has never heard of: capitalised words inside a sentence that are
         not in its scenario (alike but for the last three letters counts: «Свежего», «свежий»), not everyday words
         (Friday, SMS) and not the name the trainee gives themself or a colleague. `introduced`: only those in a
-        sentence where the trainee greets and gives their own name, after its first word (their company: "Hello, this is Sam
-        from Toolhouse", «Добрый день, магазин «Солнечный зайчик», меня зовут Вера»)."""
+        sentence where the trainee greets and gives their own name, after its first word (their company: "Hello,
+        this is Sam from Toolhouse", «Добрый день, магазин «Солнечный зайчик», меня зовут Вера»)."""
         lines, known = customer_lines(self.scenario.language), self.scenario.known_words
         own = lines.own_names(text)
         if introduced:  # the names in the opening sentences where the trainee gives their own name, but the first

@@ -812,7 +812,8 @@ needs:
 
 
 @pytest.mark.parametrize("text", [
-    "Hello, this is Sam from Toolhouse customer support. I'm sorry, you paid for the full kit. Could you send your order?",
+    "Hello, this is Sam from Toolhouse customer support. I'm sorry, you paid for the full kit. "
+    "Could you send your order?",
     "Good morning, Brightwater accounts team, this is Marta speaking. How can I help you today?",
 ])
 def test_a_greeting_from_a_company_the_customer_never_contacted_is_noticed_at_once(chat, text):

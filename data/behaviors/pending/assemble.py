@@ -33,6 +33,27 @@ def _ordered(tags):
     return [t for t in TAGS if t in tags]
 
 
+def labelled_rows(path, a, b, yes, adjust=lambda row_id, tags: tags):
+    """The replies of a writer's file with their tags: those both labellers gave (`a`, `b`: id -> tags), plus the
+    disputed ones the adjudicator said yes to (`yes`); `adjust` may change a reply's tags after that."""
+    for line in Path(path).open(encoding="utf-8"):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        x, y = a[row["id"]], b[row["id"]]
+        tags = adjust(row["id"], (x & y) | (yes.get(row["id"], set()) & (x ^ y)))
+        row.update({"tags": _ordered(tags), "labels_a": _ordered(x), "labels_b": _ordered(y)})
+        yield row
+
+
+def _rechecked(recheck):
+    def adjust(row_id, tags):
+        if row_id in recheck:
+            return tags | {"hold_or_transfer"} if recheck[row_id] else tags - {"hold_or_transfer"}
+        return tags
+    return adjust
+
+
 def main():
     rows = map(json.loads, (HERE / "recheck_hold_or_transfer.jsonl").open(encoding="utf-8"))
     recheck = {r["id"]: r["hold_or_transfer"] for r in rows}
@@ -43,15 +64,7 @@ def main():
         b = _by_id(HERE / f"labels_b_{writer}.jsonl", "tags")
         yes = _by_id(HERE / f"adjudicated_{writer}.jsonl", "yes")
         with (HERE.parent / "not_adopted" / f"{name}.jsonl").open("w", encoding="utf-8") as out:
-            for line in (HERE / f"{writer}.jsonl").open(encoding="utf-8"):
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                x, y = a[row["id"]], b[row["id"]]
-                tags = (x & y) | (yes.get(row["id"], set()) & (x ^ y))
-                if row["id"] in recheck:
-                    tags = tags | {"hold_or_transfer"} if recheck[row["id"]] else tags - {"hold_or_transfer"}
-                row.update({"tags": _ordered(tags), "labels_a": _ordered(x), "labels_b": _ordered(y)})
+            for row in labelled_rows(HERE / f"{writer}.jsonl", a, b, yes, _rechecked(recheck)):
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
