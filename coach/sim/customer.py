@@ -532,9 +532,9 @@ class CustomerSimulator:
         ready = [n for n in unmet if set(self._after(n)) <= set(s.met)]  # "when?" waits for "what?", always
         if ready and ready[0].id == s.asking and s.asked >= 2 and not (newly or facts or s.named):
             s.asked = 0  # asked twice about it and answered with nothing: no third rephrasing, it says it is stuck
-            said = None if first else self._fresh("stonewalled", lines.stonewalled, parts)
-            if first or said:
-                return _joined(parts + ([said] if said else []), lines.acknowledgements)
+            stuck = self._stuck(first, parts)
+            if stuck is not None:
+                return stuck
         for need in ready:
             if pleased and set(need.by) <= set(GRIEVANCE):
                 continue  # "Thank you, that's generous." is not followed by "Why should I stay with you?"
@@ -542,9 +542,9 @@ class CustomerSimulator:
             if not given and self._offered_in_vain(need):
                 # it offered its details and the reply took no notice: offering again, and again, reads as a loop
                 # (round 12's readers: "offers her budget three times in almost the same words"); it says it is stuck
-                said = None if first else self._fresh("stonewalled", lines.stonewalled, parts)
-                if first or said:
-                    return _joined(parts + ([said] if said else []), lines.acknowledgements)
+                stuck = self._stuck(first, parts)
+                if stuck is not None:
+                    return stuck
             ask = given or self._fresh(f"need:{need.id}", need.ask, parts)
             if ask:
                 parts.append(ask)
@@ -653,6 +653,13 @@ class CustomerSimulator:
         if need.after or "next_steps" not in need.by or "solution" in need.by:
             return need.after
         return tuple(n.id for n in self.scenario.needs if "solution" in n.by)
+
+    def _stuck(self, first, parts) -> str | None:
+        """The message instead of asking again: its reaction alone, or that it is getting nowhere (`stonewalled`);
+        None when it has neither (every stonewalled line said), so the ask goes on."""
+        lines = customer_lines(self.scenario.language)
+        said = None if first else self._fresh("stonewalled", lines.stonewalled, parts)
+        return _joined(parts + ([said] if said else []), lines.acknowledgements) if first or said else None
 
     def _offered_in_vain(self, need) -> bool:
         """A need for being asked (`by: [information_request]`) whose offer the customer has already made: its next

@@ -298,7 +298,8 @@ def test_no_quoting_words_nobody_said_and_no_shouting_when_calm(chat):
     assert not sim._fits("AND WHAT IF IT DOESN'T COME AGAIN?") and sim._fits("Now THAT is service.")
 
 
-def test_details_are_settled_once_given_and_never_offered_again(tmp_path):
+def _details_scenario(tmp_path):
+    """The chat scenario with one need, to be asked for its details (its order number, 5521)."""
     p = tmp_path / "late_parcel.yml"
     p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace("\nneeds:\n", """
 needs:
@@ -306,7 +307,11 @@ needs:
     by: [information_request]
     ask: ["Do you want my order number?", "Shall I give you the number?", "Need my order?"]
 """))
-    sc = load_scenario(p)
+    return load_scenario(p)
+
+
+def test_details_are_settled_once_given_and_never_offered_again(tmp_path):
+    sc = _details_scenario(tmp_path)
     assert sc.needs[0].shows == ((("number", "order"),),)  # an information request is about the customer's facts
     sim = CustomerSimulator(sc, seed=1)
     r = sim.staff_says("Hmm, which order is it?", set())  # asked without the tag, answered all the same
@@ -775,14 +780,7 @@ def test_a_customer_answered_for_someone_else_twice_more_leaves(chat):
 
 
 def test_details_are_volunteered_only_into_a_reply_about_the_case(tmp_path):
-    p = tmp_path / "late_parcel.yml"
-    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace("\nneeds:\n", """
-needs:
-  - id: details
-    by: [information_request]
-    ask: ["Do you want my order number?", "Shall I give you the number?", "Need my order?"]
-"""))
-    sim = CustomerSimulator(load_scenario(p), seed=1)
+    sim = CustomerSimulator(_details_scenario(tmp_path), seed=1)
     r = sim.staff_says("Hello.", {"greeting"})
     assert "number" in r.text.lower() or "order" in r.text.lower()  # it offers its details once
     for empty in ("We'll look into it.", "Someone will get back to you."):  # asks nothing, names nothing
@@ -795,14 +793,7 @@ needs:
 def test_details_offered_once_are_not_offered_again_to_replies_that_take_no_notice(tmp_path):
     """Round 12's readers: a customer who offers her budget three times in almost the same words to empty replies
     reads as a loop. After one offer, a reply that takes no notice gets impatience, not the offer again."""
-    p = tmp_path / "late_parcel.yml"
-    p.write_text(SCENARIO.format(id="late_parcel", channel="chat", phone="").replace("\nneeds:\n", """
-needs:
-  - id: details
-    by: [information_request]
-    ask: ["Do you want my order number?", "Shall I give you the number?", "Need my order?"]
-"""))
-    sc = load_scenario(p)
+    sc = _details_scenario(tmp_path)
     sim = CustomerSimulator(sc, seed=1)
     sim.staff_says("Hello.", {"greeting"})  # it offers its details once
     offers = [a for n in sc.needs for a in n.ask]
