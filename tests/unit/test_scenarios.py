@@ -113,3 +113,17 @@ def test_different_seeds_read_differently_and_a_seed_replays_exactly(detector, s
     assert len({tuple(v) for v in said.values()}) >= 3, said
     again = play(sc, load_script(sid, "good"), seed=3, detector=detector)
     assert [t["text"] for t in again["turns"] if t["speaker"] == "customer"] == said[3]
+
+
+@pytest.mark.parametrize("sid", ["ru_price_shocked", "ru_spec_expert"])
+def test_a_budget_is_given_to_a_question_about_price_not_to_one_that_values_the_customer(sid):
+    """«цен» as a word prefix also began «ценим» («we value»): a courtesy before a question was read as asking
+    the price, and the customer named a budget nobody had asked for."""
+    from coach.sim import CustomerSimulator
+
+    def budget_given(text):
+        return "budget" in CustomerSimulator(SCENARIOS[sid], seed=1).staff_says(text, {"information_request"}).facts_given
+
+    assert not budget_given("Мы ценим Ваше доверие. Что для Вас важнее всего?")
+    assert budget_given("Подскажите, на какую цену Вы ориентируетесь?")
+    assert budget_given("Какая сумма для Вас комфортна?")
