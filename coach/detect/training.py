@@ -2,9 +2,9 @@
 
 Steps: the rules tag every training reply (their tags and cues become features); the vocabulary keeps
 features seen in at least `min_df` replies; one L2-regularised logistic regression per tag (scikit-learn's
-liblinear, deterministic); out-of-fold probabilities (one fold per training file, that is per writer's
-brief, so each row is predicted by a model that never saw its writer) choose each tag's thresholds and policy
-for the decision the detector makes: "add" (the rules' tag stands, the model adds it above the threshold
+liblinear, deterministic); out-of-fold probabilities (each training file, that is each writer's brief, wholly
+in one of FOLDS folds, so each row is predicted by a model that never saw its writer) choose each tag's thresholds
+and policy for the decision the detector makes: "add" (the rules' tag stands, the model adds it above the threshold
 unless the rules vetoed it) or "decide" (for tags whose rules over-fire, the model also drops a rules' tag it
 gives a probability below a low drop threshold), whichever maximises F-beta there, never on a measurement
 set; the final model is fit on all the data and written, quantised, to coach/detect/models/<lang>.npz with
@@ -14,7 +14,10 @@ the hashes of its inputs.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -165,34 +168,86 @@ def _masked(X, mask):
     return X @ diags(mask)
 
 
+FOLDS = 10  # each training file wholly in one fold: a row is predicted by models that never saw its writer
+
+
+def assign_folds(files_rows: dict[str, int], folds: int = FOLDS) -> dict[str, int]:
+    """Each file's fold: the largest files first, each to the fold with the fewest rows so far (ties to the
+    lowest fold), so the folds are about equal and the assignment is the same on every machine."""
+    sizes, fold_of = [0] * min(folds, len(files_rows)), {}
+    for name in sorted(files_rows, key=lambda n: (-files_rows[n], n)):
+        k = sizes.index(min(sizes))
+        fold_of[name] = k
+        sizes[k] += files_rows[name]
+    return fold_of
+
+
+_SHARED: dict = {}  # the training data, inherited by the forked workers instead of pickled to each
+
+
+def _fold_probabilities(k):
+    """Fold k's rows' probabilities for every tag, from models fit on the other folds."""
+    feats, Y, fold_of, C, min_df, own = (_SHARED[n] for n in ("feats", "Y", "fold_of", "C", "min_df", "own"))
+    tr, te = fold_of != k, fold_of == k
+    vocab = _vocab([f for f, m in zip(feats, tr, strict=True) if m], min_df)
+    Xtr = _matrix([f for f, m in zip(feats, tr, strict=True) if m], vocab)
+    Xte = _matrix([f for f, m in zip(feats, te, strict=True) if m], vocab)
+    out = np.zeros((int(te.sum()), len(TAGS)), np.float32)
+    for j in range(len(TAGS)):
+        mask = _column_mask(vocab, TAGS[j], own)
+        w, b = _fit(_masked(Xtr, mask), Y[tr, j], C)
+        out[:, j] = 1.0 / (1.0 + np.exp(-(Xte @ (w * mask) + b)))
+    return k, out
+
+
+def _parallel(fn, items):
+    """fn over items in forked processes, one per core (COACH_TRAIN_WORKERS overrides), which inherit _SHARED
+    instead of having it pickled to each; in this process where there is one core or no fork. liblinear holds
+    the GIL, so threads would not help. The results, in the items' order, do not depend on the number of
+    workers."""
+    items = list(items)
+    workers = min(int(os.environ.get("COACH_TRAIN_WORKERS") or os.cpu_count() or 1), len(items))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(fn, items)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(fn, items)
+
+
 def _out_of_fold(feats, Y, fold_of, C, min_df, own_rules_only, tick):
     """Each row's probabilities from models that never saw its file."""
+    _SHARED.update(feats=feats, Y=Y, fold_of=fold_of, C=C, min_df=min_df, own=own_rules_only)
     oof = np.zeros(Y.shape, np.float32)
-    for k in range(int(fold_of.max()) + 1):
-        tr, te = fold_of != k, fold_of == k
-        vocab = _vocab([f for f, m in zip(feats, tr, strict=True) if m], min_df)
-        Xtr = _matrix([f for f, m in zip(feats, tr, strict=True) if m], vocab)
-        Xte = _matrix([f for f, m in zip(feats, te, strict=True) if m], vocab)
-        for j in range(len(TAGS)):
-            mask = _column_mask(vocab, TAGS[j], own_rules_only)
-            w, b = _fit(_masked(Xtr, mask), Y[tr, j], C)
-            oof[te, j] = 1.0 / (1.0 + np.exp(-(Xte @ (w * mask) + b)))
-            tick()
+    try:
+        for k, out in _parallel(_fold_probabilities, range(int(fold_of.max()) + 1)):
+            oof[fold_of == k] = out
+            for _ in TAGS:
+                tick()
+    finally:
+        _SHARED.clear()
     return oof
+
+
+def _tag_weights(j):
+    X, Y, C, vocab, own = (_SHARED[n] for n in ("X", "Y", "C", "vocab", "own"))
+    mask = _column_mask(vocab, TAGS[j], own)
+    w, b = _fit(_masked(X, mask), Y[:, j], C)
+    return w * mask, b
 
 
 def _fit_all(feats, Y, C, min_df, own_rules_only, tick):
     """The final weights on every row; features whose every weight is tiny are dropped (they change no
     decision) to keep the artefact small. Returns (feature names, W, bias)."""
     vocab = _vocab(feats, min_df)
-    X = _matrix(feats, vocab)
+    _SHARED.update(X=_matrix(feats, vocab), Y=Y, C=C, vocab=vocab, own=own_rules_only)
     W = np.zeros((len(vocab), len(TAGS)), np.float32)
     bias = np.zeros(len(TAGS), np.float32)
-    for j in range(len(TAGS)):
-        mask = _column_mask(vocab, TAGS[j], own_rules_only)
-        w, bias[j] = _fit(_masked(X, mask), Y[:, j], C)
-        W[:, j] = w * mask
-        tick()
+    try:
+        for j, (w, b) in enumerate(_parallel(_tag_weights, range(len(TAGS)))):
+            W[:, j], bias[j] = w, b
+            tick()
+    finally:
+        _SHARED.clear()
     keep = np.abs(W).max(axis=1) >= 0.01
     names = [n for n, i in sorted(vocab.items(), key=lambda kv: kv[1]) if keep[i]]
     return names, W[keep], bias
@@ -205,11 +260,11 @@ def train(detector, paths, C=4.0, min_df=2, progress=None, own_rules_only=True):
     Y = np.array([[1 if t in r["tags"] else 0 for t in TAGS] for r in rows], dtype=np.int8)
     R = np.array([[t in f for t in TAGS] for f in found], dtype=bool)
     V = np.array([[t in v for t in TAGS] for v in vetoed], dtype=bool)
-    # one fold per training file: each file is one writer's brief, so its out-of-fold predictions come from a
-    # model that never saw that writer, as the product will meet writers it never saw
-    files = sorted({r["_file"] for r in rows})
-    fold_of = np.array([files.index(r["_file"]) for r in rows])
-    steps, done = (len(files) + 1) * len(TAGS), [0]
+    # each file is one writer's brief, wholly in one fold, so its out-of-fold predictions come from models that
+    # never saw that writer, as the product will meet writers it never saw
+    folds = assign_folds(Counter(r["_file"] for r in rows))
+    fold_of = np.array([folds[r["_file"]] for r in rows])
+    steps, done = (max(folds.values()) + 2) * len(TAGS), [0]
 
     def tick():
         done[0] += 1
@@ -228,7 +283,7 @@ def train(detector, paths, C=4.0, min_df=2, progress=None, own_rules_only=True):
         "rows": len(rows),
         "C": C,
         "min_df": min_df,
-        "folds": len(files),
+        "folds": max(folds.values()) + 1,
         "features": len(names),
         "policies": {t: c[0] for t, c in zip(TAGS, chosen, strict=True)},
         "drop_below": {t: c[2] for t, c in zip(TAGS, chosen, strict=True)},

@@ -115,3 +115,38 @@ def test_a_mild_word_is_judged_with_what_the_model_found(detector, text, custome
     assert ("rude" in got) == rude, (text, got)
     if not rude:
         assert "rude" in rules and "solution" in got, (rules, got)  # the rules alone flag it; the model found the help
+
+
+def test_each_training_file_stays_in_one_fold_and_the_folds_are_about_equal():
+    from coach.detect.training import assign_folds
+
+    sizes = {"a.jsonl": 500, "b.jsonl": 300, "c.jsonl": 250, "d.jsonl": 200, "e.jsonl": 200, "f.jsonl": 40}
+    folds = assign_folds(sizes, folds=3)
+    assert set(folds) == set(sizes) and set(folds.values()) == {0, 1, 2}
+    rows = [sum(n for f, n in sizes.items() if folds[f] == k) for k in range(3)]
+    assert max(rows) - min(rows) <= 60, rows
+    assert assign_folds(dict(reversed(sizes.items())), folds=3) == folds  # the same on every machine
+    assert sorted(assign_folds({"x": 10, "y": 5}).values()) == [0, 1]  # fewer files than folds: one each
+
+
+def test_training_in_parallel_gives_the_same_model_as_in_one_process(tmp_path, monkeypatch):
+    """The folds and the final fits run in forked processes; the model must not depend on how many."""
+    from coach.detect.training import train
+
+    paths = []
+    for src in training_files("en")[:4]:
+        lines = src.read_text(encoding="utf-8").splitlines()[:40]
+        paths.append(tmp_path / src.name)
+        paths[-1].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    detector = Detector(model=False)
+    models = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("COACH_TRAIN_WORKERS", workers)
+        ticks = []
+        models[workers], report = train(detector, paths, progress=lambda done, total: ticks.append((done, total)))
+        assert ticks[-1][0] == ticks[-1][1] == len(ticks)  # the progress reaches its total, one step at a time
+        assert report["rows"] == 160
+    one, two = models["1"], models["2"]
+    assert one.vocab == two.vocab and one.meta == two.meta and one.meta["folds"] == 4
+    assert np.array_equal(one.weights, two.weights) and np.array_equal(one.bias, two.bias)
+    assert np.array_equal(one.thresholds, two.thresholds) and np.abs(one.weights).sum() > 0
