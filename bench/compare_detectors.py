@@ -1,6 +1,6 @@
 """Two trained English models side by side on the development sets, with how sure each difference is.
 
-Usage: python bench/compare_detectors.py B.npz [--a A.npz] [--rounds 2000]
+Usage: python bench/compare_detectors.py B.npz [--a A.npz] [--rounds 2000] [--tags TAG ...]
        python bench/compare_detectors.py --save-a FINDINGS.json [--a A.npz]      (in the tree of the code before)
        python bench/compare_detectors.py B.npz --a-findings FINDINGS.json       (in the tree of the code after)
 
@@ -12,6 +12,9 @@ the definitions, data/behaviors/not_adopted/) it prints both macro-F1s, B - A, a
 difference whose interval holds 0 is not told apart from resampling. Never the frozen sets: they are measured after a
 decision, with bench/eval_behaviors.py, not used to make it. A set a model was trained on measures nothing; say so
 when reading the figures.
+
+`--tags` also prints, for each set, both models' F1 on the tags named and their sum (the adoption rules in
+data/behaviors/README.md name the tags a new file is meant to teach).
 
 When the rules changed too, A's findings come from the code before: `--save-a` writes them (per set, per reply) from
 the tree it runs in, and `--a-findings` reads them in the tree of the change, which runs B with its own rules.
@@ -29,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval_behaviors import DEVELOPMENT, WRITERS_APART  # noqa: E402  (bench/, beside this script)
 
+from coach.behaviors import TAGS  # noqa: E402
 from coach.detect import Detector  # noqa: E402
 from coach.detect.evaluate import load_labelled, paired_bootstrap  # noqa: E402
 from coach.detect.learned import MODEL_DIR, LinearTagger  # noqa: E402
@@ -48,6 +52,7 @@ def main(argv=None) -> int:
     ap.add_argument("b", type=Path, nargs="?", help="the model compared (an en.npz from coach data train-detector)")
     ap.add_argument("--a", type=Path, default=MODEL_DIR / "en.npz", help="the model compared with (the committed one)")
     ap.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    ap.add_argument("--tags", nargs="+", choices=TAGS, default=(), help="also print both models' F1 on these tags")
     ap.add_argument("--save-a", type=Path, help="write A's findings on every set to this file and stop")
     ap.add_argument("--a-findings", type=Path, help="A's findings as --save-a wrote them (in the tree before a change)")
     args = ap.parse_args(argv)
@@ -79,7 +84,22 @@ def main(argv=None) -> int:
         fa, fb, lo, hi = paired_bootstrap(gold, got_a, got_b, rounds=args.rounds)
         print(f"{name:28} {len(rows):7d} {fa:6.3f} {fb:6.3f} {fb - fa:+7.3f}  [{lo:+.3f}, {hi:+.3f}]"
               f"{'' if lo <= 0 <= hi else '  (told apart)'}")
+        if args.tags:
+            print(_tag_line(args.tags, gold, got_a, got_b))
     return 0
+
+
+def _f1(tag, gold, got):
+    tp = sum(1 for g, x in zip(gold, got, strict=True) if tag in g and tag in x)
+    n = sum(tag in g for g in gold) + sum(tag in x for x in got)
+    return 2 * tp / n if n else 0.0
+
+
+def _tag_line(tags, gold, got_a, got_b):
+    """  rude 0.31 -> 0.40, blame ...; sum A -> B"""
+    pairs = [(_f1(t, gold, got_a), _f1(t, gold, got_b)) for t in tags]
+    each = ", ".join(f"{t} {a:.2f} -> {b:.2f}" for t, (a, b) in zip(tags, pairs, strict=True))
+    return f"{'':28} {each}; sum {sum(a for a, _ in pairs):.3f} -> {sum(b for _, b in pairs):.3f}"
 
 
 if __name__ == "__main__":

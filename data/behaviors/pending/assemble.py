@@ -46,6 +46,25 @@ def labelled_rows(path, a, b, yes, adjust=lambda row_id, tags: tags):
         yield row
 
 
+def _keyed(folder, writer, who):
+    """A labelling done under keys (each labeller saw the replies shuffled, under keys_<who>_<writer>.json):
+    reply id -> tags; the adjudicator's ("j") decisions are in adjudicated_<writer>.jsonl, the labellers' in
+    labels_<who>_<writer>.jsonl."""
+    keys = json.loads((folder / f"keys_{who}_{writer}.json").read_text(encoding="utf-8"))
+    name, field = ("adjudicated", "yes") if who == "j" else (f"labels_{who}", "tags")
+    rows = map(json.loads, (folder / f"{name}_{writer}.jsonl").open(encoding="utf-8"))
+    return {keys[r["key"]]: set(r[field]) for r in rows}
+
+
+def write_keyed(folder: Path, files: dict, out: Path):
+    """For each writer -> file name in `files`: the writer's replies (folder/<writer>.jsonl) with the tags of the
+    two keyed labellings and the adjudication, written to out/<file name>.jsonl."""
+    for writer, name in files.items():
+        a, b, yes = (_keyed(folder, writer, who) for who in ("a", "b", "j"))
+        lines = [json.dumps(row, ensure_ascii=False) for row in labelled_rows(folder / f"{writer}.jsonl", a, b, yes)]
+        (out / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _rechecked(recheck):
     def adjust(row_id, tags):
         if row_id in recheck:

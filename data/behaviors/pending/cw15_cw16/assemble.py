@@ -8,7 +8,6 @@ decisions on the tags they disagreed on (adjudicated_*, keys_j_*; ../BRIEF_ADJUD
 A reply's tags are the ones both labellers gave, plus the disputed ones the adjudicator said yes to. Written here
 unless OUT_DIR is given (data/behaviors/ makes them training data)."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -16,25 +15,9 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parents[3]))
 sys.path.insert(0, str(HERE.parent))
 
-from assemble import labelled_rows  # noqa: E402  (data/behaviors/pending/assemble.py)
+from assemble import write_keyed  # noqa: E402  (data/behaviors/pending/assemble.py)
 
 FILES = {"cw15": "talking_down_or_blunt", "cw16": "polite_brushoffs"}
 
-
-def _labels(writer, who):
-    keys = json.loads((HERE / f"keys_{who}_{writer}.json").read_text(encoding="utf-8"))
-    name = "adjudicated" if who == "j" else f"labels_{who}"
-    field = "yes" if who == "j" else "tags"
-    rows = map(json.loads, (HERE / f"{name}_{writer}.jsonl").open(encoding="utf-8"))
-    return {keys[r["key"]]: set(r[field]) for r in rows}
-
-
-def main(out: Path = HERE):
-    for writer, name in FILES.items():
-        a, b, yes = _labels(writer, "a"), _labels(writer, "b"), _labels(writer, "j")
-        lines = [json.dumps(row, ensure_ascii=False) for row in labelled_rows(HERE / f"{writer}.jsonl", a, b, yes)]
-        (out / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
+    write_keyed(HERE, FILES, Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
