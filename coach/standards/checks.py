@@ -359,12 +359,22 @@ def check_outcome(rule, a: Analysis, ctx):
             # "That'll do. Thanks." ends well, whatever came before; "Great. I'll just wait, shall I." does not, nor
             # does "So I'm still waiting. Great." (a bare "great" after a complaint is sarcasm)
             return []
+    conditional = frozenset(a.words.conditional_openers) if a.words is not None else frozenset()
     for i in reversed(last_two):  # "That'll never arrive by Friday." / "No." ends badly too
-        hits = [h for name in unhappy for h in a.customer_signals.get(i, {}).get(name, ())]
+        text = a.transcript.turns[i].text
+        hits = [h for name in unhappy for h in a.customer_signals.get(i, {}).get(name, ())
+                if not _warned(text, h.start, conditional)]
         if hits:
             h = hits[0]
             return [finding(rule, i, {"start": h.start, "end": h.end, "text": h.text}, h.text)]
     return []
+
+
+def _warned(text: str, start: int, conditional) -> bool:
+    """Whether the words at `start` are said on a condition opened earlier in their sentence ("Fine. If he doesn't
+    show on Saturday, the review goes up"): a warning about what has just been agreed, not a bad ending."""
+    sentence = _REPLY_ENDS.split(text[:start])[-1]
+    return any(w in conditional for w in re.findall(r"\w+", sentence.lower()))
 
 
 def check_substitution(rule, a: Analysis, ctx):
