@@ -143,7 +143,7 @@ def test_training_in_parallel_gives_the_same_model_as_in_one_process(tmp_path, m
     for workers in ("1", "2"):
         monkeypatch.setenv("COACH_TRAIN_WORKERS", workers)
         ticks = []
-        models[workers], report = train(detector, paths, progress=lambda done, total: ticks.append((done, total)))
+        models[workers], report = train(detector, paths, progress=lambda *step, seen=ticks: seen.append(step))
         assert ticks[-1][0] == ticks[-1][1] == len(ticks)  # the progress reaches its total, one step at a time
         assert report["rows"] == 160
     one, two = models["1"], models["2"]

@@ -122,7 +122,8 @@ def test_a_budget_is_given_to_a_question_about_price_not_to_one_that_values_the_
     from coach.sim import CustomerSimulator
 
     def budget_given(text):
-        return "budget" in CustomerSimulator(SCENARIOS[sid], seed=1).staff_says(text, {"information_request"}).facts_given
+        reply = CustomerSimulator(SCENARIOS[sid], seed=1).staff_says(text, {"information_request"})
+        return "budget" in reply.facts_given
 
     assert not budget_given("Мы ценим Ваше доверие. Что для Вас важнее всего?")
     assert budget_given("Подскажите, на какую цену Вы ориентируетесь?")
