@@ -450,6 +450,8 @@ def check_timing(rule, a: Analysis, ctx):
         return _answer_time(rule, a)
     if measure == "reply":
         return _reply_times(rule, a)
+    if measure == "wait":
+        return _waits(rule, a)
     return _hold_times(rule, a)
 
 
@@ -501,6 +503,26 @@ def _reply_times(rule, a):
         if gap > mx:
             f = finding(rule, i)
             f.message += " " + _say(a, "(this reply came after {gap} s; the standard is {max} s)", gap=_num(gap),
+                                    max=_num(mx))
+            out.append(f)
+    return out
+
+
+def _waits(rule, a):
+    """From a staff reply that asks the customer to wait (the rule's `after`: "One moment.", "give me two minutes while
+    I check") to the staff member's next reply: a wait longer than max_seconds is a finding at the reply that ended
+    it. The customer's "Hello? Are you still there?" in between does not end it; only the staff member can."""
+    turns, mx, starts = a.transcript.turns, rule.spec["max_seconds"], set(rule.spec.get("after") or ())
+    timed = [i for i in a.staff if turns[i].t is not None]
+    waits = [(i, j) for i, j in zip(timed, timed[1:]) if a.marks(i) & starts]
+    if not waits:
+        return None
+    out = []
+    for i, j in waits:
+        gap = turns[j].t - turns[i].t
+        if gap > mx:
+            f = finding(rule, j)
+            f.message += " " + _say(a, "(you came back after {gap} s; the standard is {max} s)", gap=_num(gap),
                                     max=_num(mx))
             out.append(f)
     return out

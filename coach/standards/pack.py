@@ -29,7 +29,7 @@ RULE_TYPES = ("avoid", "substitution", "require", "sequence", "conditional", "ti
 WINDOWS = ("first", "last", "any", "after_complaint", "before_hold", "before_transfer", "after_resume", "in_public",
            "after_customer", "before_customer", "leading_to_transfer")
 APPLIES = ("channel", "complaint", "public", "needs_finding", "customer")
-TIMING_MEASURES = ("answer", "reply", "hold")
+TIMING_MEASURES = ("answer", "reply", "hold", "wait")
 LIMIT_MEASURES = ("words", "repeat", "caps", "exclamations")
 # what a spoken reply is measured on (coach/voice): words a minute, pauses, talking over the caller, loudness
 VOICE_MEASURES = ("pace", "dead_air", "talk_over", "loudness")
@@ -428,6 +428,7 @@ class _Timing(_Spec):
     measure: str = None
     max_seconds: float = None
     excused_by: List[str] = None  # reply: a wait the staff member announced first ("give me three minutes")
+    after: List[str] = None  # wait: the staff replies that ask the customer to wait ("One moment.")
 
     class Config:
         expected = "a mapping with measure and max_seconds"
@@ -438,11 +439,11 @@ class _Timing(_Spec):
     def _max(cls, v):
         return float(_amount(v, positive=True))
 
-    _excused = validator("excused_by", pre=True, allow_reuse=True)(_staff_names)
+    _excused = validator("excused_by", "after", pre=True, allow_reuse=True)(_staff_names)
 
     def spec(self) -> dict:
         out = {"measure": self.measure, "max_seconds": self.max_seconds}
-        return {**out, "excused_by": self.excused_by} if self.excused_by else out
+        return {**out, **{k: v for k, v in (("excused_by", self.excused_by), ("after", self.after)) if v}}
 
 
 class _Limit(_Spec):
