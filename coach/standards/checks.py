@@ -514,7 +514,7 @@ def _waits(rule, a):
     it. The customer's "Hello? Are you still there?" in between does not end it; only the staff member can."""
     turns, mx, starts = a.transcript.turns, rule.spec["max_seconds"], set(rule.spec.get("after") or ())
     timed = [i for i in a.staff if turns[i].t is not None]
-    waits = [(i, j) for i, j in zip(timed, timed[1:]) if a.marks(i) & starts]
+    waits = [(i, j) for i, j in zip(timed, timed[1:], strict=False) if a.marks(i) & starts]
     if not waits:
         return None
     out = []
