@@ -515,9 +515,13 @@ def cmd_data(args) -> int:
         return 0
     from coach.detect.build import train_and_save
 
-    report = train_and_save(language=args.lang, extra=args.extra, progress=True)
+    try:
+        report = train_and_save(language=args.lang, extra=args.extra, progress=True)
+    except (ValueError, FileNotFoundError) as exc:  # a reply that is not valid JSON, an unknown tag, a bad setting
+        _err(str(exc))
+        return 2
     _err(f"{'tag':<22} {'support':>7} {'rules':>6} {'+model':>6}  "
-         "how (out of fold, one training file held out at a time)")
+         "how (out of fold: each training file held out with its fold)")
     for tag, v in report["oof_f1"].items():
         how = f"adds at p >= {v['threshold']:.2f}" + (f", drops below {v['drop_below']:.2f}" if v["drop_below"] else "")
         _err(f"{tag:<22} {v['support']:>7} {v['rules_alone']:>6.3f} {v['f1']:>6.3f}  {how}")

@@ -200,13 +200,22 @@ def _fold_probabilities(k):
     return k, out
 
 
+def _worker_count() -> int:
+    wanted = os.environ.get("COACH_TRAIN_WORKERS", "").strip()
+    if not wanted:
+        return os.cpu_count() or 1
+    if not wanted.isdigit() or int(wanted) < 1:
+        raise ValueError(f"COACH_TRAIN_WORKERS={wanted!r}: expected a whole number of processes, 1 or more")
+    return int(wanted)
+
+
 def _parallel(fn, items):
     """fn over items in forked processes, one per core (COACH_TRAIN_WORKERS overrides), which inherit _SHARED
     instead of having it pickled to each; in this process where there is one core or no fork. liblinear holds
     the GIL, so threads would not help. The results, in the items' order, do not depend on the number of
     workers."""
     items = list(items)
-    workers = min(int(os.environ.get("COACH_TRAIN_WORKERS") or os.cpu_count() or 1), len(items))
+    workers = min(_worker_count(), len(items))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(fn, items)
         return

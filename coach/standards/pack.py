@@ -439,7 +439,16 @@ class _Timing(_Spec):
     def _max(cls, v):
         return float(_amount(v, positive=True))
 
-    _excused = validator("excused_by", "after", pre=True, allow_reuse=True)(_staff_names)
+    _excused = validator("excused_by", pre=True, allow_reuse=True)(_staff_names)
+
+    @validator("after", pre=True, always=True)
+    def _after(cls, v, values):
+        if v is None:
+            if values.get("measure") == "wait":
+                raise ValueError("measure wait needs after: the staff behaviours that ask the customer to wait, "
+                                 "e.g. [hold_or_transfer]")
+            return None
+        return _staff_names(cls, v)
 
     def spec(self) -> dict:
         out = {"measure": self.measure, "max_seconds": self.max_seconds}

@@ -136,3 +136,14 @@ def test_score_uses_the_pack_of_the_transcripts_language(run_coach):
     unknown = run_coach("score", stdin=json.dumps({**ru, "language": "xx"}).encode())
     assert unknown.returncode == 1
     assert "language 'xx' has no standards pack; packs: en, lv, ru, sv, uk" in unknown.stderr.decode()
+
+
+def test_training_with_a_bad_extra_file_is_explained_and_writes_no_model(tmp_path, run_coach):
+    bad = tmp_path / "corrections.jsonl"
+    bad.write_text('{"text": "Sorry about that.", "tags": ["apologising"]}\n', encoding="utf-8")
+    model = ROOT / "coach" / "detect" / "models" / "lv.npz"
+    before = model.read_bytes()
+    proc = run_coach("data", "train-detector", "--lang", "lv", "--extra", str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:1: unknown tag(s) apologising" in proc.stderr.decode()
+    assert model.read_bytes() == before

@@ -150,3 +150,12 @@ def test_training_in_parallel_gives_the_same_model_as_in_one_process(tmp_path, m
     assert one.vocab == two.vocab and one.meta == two.meta and one.meta["folds"] == 4
     assert np.array_equal(one.weights, two.weights) and np.array_equal(one.bias, two.bias)
     assert np.array_equal(one.thresholds, two.thresholds) and np.abs(one.weights).sum() > 0
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1"])
+def test_a_wrong_number_of_training_workers_is_refused_with_what_is_expected(monkeypatch, value):
+    from coach.detect.training import _worker_count
+
+    monkeypatch.setenv("COACH_TRAIN_WORKERS", value)
+    with pytest.raises(ValueError, match="COACH_TRAIN_WORKERS.*whole number of processes, 1 or more"):
+        _worker_count()

@@ -163,3 +163,13 @@ def test_pack_patterns_may_use_lemmas(pack_copy):
     scorer = Scorer(load_pack(pack_copy))
     card = scorer.score(parse_transcript({"turns": [{"speaker": "staff", "text": "We refused your claim."}]}))
     assert any(f.rule == "PH001" and f.span["text"] == "refused" for f in card.findings)
+
+
+def test_a_wait_without_what_starts_it_names_the_file_and_key(pack_copy):
+    """A 'wait' timing rule with no `after` would never fire: the pack refuses it at load, saying what is missing."""
+    path = next((pack_copy / "rules").rglob("CT026-*.yml"))
+    path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("  after:")), encoding="utf-8")
+    with pytest.raises(PackError) as exc:
+        load_pack(pack_copy)
+    assert str(path) in str(exc.value) and "after" in str(exc.value) and "hold_or_transfer" in str(exc.value)
