@@ -496,16 +496,8 @@ def _reply_times(rule, a):
                 if said is not None and a.marks(said) & excused:
                     continue  # "let me check with dispatch, give me three minutes": the wait was announced
                 pairs.append((i, t.t - turns[prev].t))
-    if not pairs:
-        return None
-    out = []
-    for i, gap in pairs:
-        if gap > mx:
-            f = finding(rule, i)
-            f.message += " " + _say(a, "(this reply came after {gap} s; the standard is {max} s)", gap=_num(gap),
-                                    max=_num(mx))
-            out.append(f)
-    return out
+    return _over(rule, pairs, lambda gap: _say(a, "(this reply came after {gap} s; the standard is {max} s)",
+                                               gap=_num(gap), max=_num(mx)))
 
 
 def _waits(rule, a):
@@ -515,15 +507,21 @@ def _waits(rule, a):
     turns, mx, starts = a.transcript.turns, rule.spec["max_seconds"], set(rule.spec.get("after") or ())
     timed = [i for i in a.staff if turns[i].t is not None]
     waits = [(i, j) for i, j in zip(timed, timed[1:], strict=False) if a.marks(i) & starts]
-    if not waits:
+    return _over(rule, [(j, turns[j].t - turns[i].t) for i, j in waits],
+                 lambda gap: _say(a, "(you came back after {gap} s; the standard is {max} s)", gap=_num(gap),
+                                  max=_num(mx)))
+
+
+def _over(rule, gaps, says):
+    """A finding at each (turn, seconds) longer than the rule's max_seconds, its message followed by says(seconds);
+    None when there was nothing to time."""
+    if not gaps:
         return None
     out = []
-    for i, j in waits:
-        gap = turns[j].t - turns[i].t
-        if gap > mx:
-            f = finding(rule, j)
-            f.message += " " + _say(a, "(you came back after {gap} s; the standard is {max} s)", gap=_num(gap),
-                                    max=_num(mx))
+    for i, gap in gaps:
+        if gap > rule.spec["max_seconds"]:
+            f = finding(rule, i)
+            f.message += " " + says(gap)
             out.append(f)
     return out
 

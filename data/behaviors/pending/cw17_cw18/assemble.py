@@ -1,12 +1,5 @@
-"""Writes the two files of writers cw17 and cw18 (briefs: ../BRIEF_cw17.md, ../BRIEF_cw18.md) from their replies
-(cw17.jsonl, cw18.jsonl), the two labellings (labels_a_*, labels_b_*: each labeller saw the replies shuffled, under
-keys, keys_a_* / keys_b_*, and labelled from behaviors.md alone with ../BRIEF_LABEL.md) and the adjudicator's
-decisions on the tags they disagreed on (adjudicated_*, keys_j_*; ../BRIEF_ADJUDICATION.md):
-
-    python data/behaviors/pending/cw17_cw18/assemble.py [OUT_DIR]
-
-A reply's tags are the ones both labellers gave, plus the disputed ones the adjudicator said yes to. Written here
-unless OUT_DIR is given (data/behaviors/ makes them training data)."""
+"""Writes the two files of writers cw17 and cw18 (briefs: ../BRIEF_cw17.md, ../BRIEF_cw18.md) as
+../cw15_cw16/assemble.py does for its writers: python data/behaviors/pending/cw17_cw18/assemble.py [OUT_DIR]"""
 
 import sys
 from pathlib import Path
